@@ -1,0 +1,60 @@
+//! The RAZCODE wire contract (`shared/razcode-protocol.md`) as Rust types.
+//!
+//! Both sides use this crate: the gateway to write answers, the desk to read them
+//! strictly. Nothing here does I/O.
+
+pub mod answer;
+pub mod errorcode;
+pub mod payment;
+pub mod raz_id;
+
+pub use answer::{Ack, AnswerError, StageAnswer, TokenAnswer};
+pub use errorcode::ErrorCode;
+pub use payment::{PaymentError, PaymentRequest};
+pub use raz_id::{RazId, RazIdError};
+
+/// Largest stage body a gateway accepts (4 MiB).
+pub const MAX_STAGE_BODY: usize = 4 * 1024 * 1024;
+/// Allowed distance between an OAuth timestamp and the gateway clock, in seconds.
+pub const TIMESTAMP_WINDOW_SECS: i64 = 300;
+/// How long temporary credentials can be exchanged, in seconds.
+pub const TEMP_CREDENTIAL_TTL_SECS: i64 = 600;
+/// How long an unclaimed RAZCODE can be redeemed, in days.
+pub const CODE_TTL_DAYS: i64 = 30;
+
+/// The protocol's paths, relative to a base URL.
+pub mod paths {
+    pub const REQUEST_TOKEN: &str = "/request-token.ashx";
+    pub const ACCESS_TOKEN: &str = "/access-token.ashx";
+    pub const PLATFORM_ACTIVATE: &str = "/platform/activate";
+    pub const JIBE_AUTHORIZE: &str = "/jibe/authorize";
+    pub const STAGE: &str = "/gateway/stage";
+    pub const STAGE_URL: &str = "/gateway/stage/url";
+    pub const REDEEM: &str = "/r";
+}
+
+/// True when `her` is XML by the protocol's rule: the first character after
+/// blanks and a byte-order mark is `<`.
+pub fn her_is_xml(her: &str) -> bool {
+    her.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .starts_with('<')
+}
+
+/// True when `her` is empty or all blank (`her_missing`).
+pub fn her_is_blank(her: &str) -> bool {
+    her.chars().all(|c| c.is_whitespace() || c == '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_detection_skips_blanks_and_bom() {
+        assert!(her_is_xml("\u{feff}  \n<ContinuityOfCareRecord/>"));
+        assert!(!her_is_xml("bp=120/80"));
+        assert!(her_is_blank(" \n\t"));
+        assert!(her_is_blank(""));
+        assert!(!her_is_blank(" x "));
+    }
+}
