@@ -1,0 +1,148 @@
+//! A self-hostable RAZCODE gateway (`shared/razcode-protocol.md`): OAuth 1.0a
+//! provider, approval pages, stage, barcode images and patient redemption.
+//!
+//! Embeddable: [`Gateway::start`] serves it in-process (the desk's sandbox and the
+//! tests use an ephemeral loopback port); the `razcode-gateway` binary wraps it.
+
+pub mod clock;
+pub mod crypto;
+mod html;
+pub mod oauth;
+mod routes;
+pub mod sandbox;
+pub mod store;
+pub mod tag;
+
+use clock::Clock;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// How to run a gateway.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The SQLite database (created when missing).
+    pub db: PathBuf,
+    pub listen: SocketAddr,
+    /// The URL clients reach the gateway at, when it differs from `http://<listen>`
+    /// (behind a TLS-terminating proxy, say). Its scheme decides whether PLAINTEXT
+    /// signatures are allowed and whether cookies are marked Secure.
+    pub public_url: Option<String>,
+    /// Seed a demo consumer, organization and patient (loopback only).
+    pub sandbox: bool,
+    pub clock: Clock,
+}
+
+impl Config {
+    pub fn new(db: impl Into<PathBuf>, listen: SocketAddr) -> Config {
+        Config {
+            db: db.into(),
+            listen,
+            public_url: None,
+            sandbox: false,
+            clock: Clock::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the public URL {0:?} is not an http or https URL with a host")]
+    PublicUrl(String),
+    #[error("the sandbox has published demo passwords, so it only listens on loopback, not {0}")]
+    SandboxNotLoopback(SocketAddr),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// A running gateway. Dropping it leaves the server running until the runtime
+/// ends; [`Gateway::stop`] shuts it down.
+pub struct Gateway {
+    /// The base URL for all three hosts, without a trailing slash.
+    pub base_url: String,
+    pub sandbox: Option<sandbox::Credentials>,
+    pub clock: Clock,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Gateway {
+    /// Opens the database and starts serving; returns once the port is bound.
+    pub async fn start(config: Config) -> Result<Gateway, GatewayError> {
+        if config.sandbox && !config.listen.ip().is_loopback() {
+            return Err(GatewayError::SandboxNotLoopback(config.listen));
+        }
+        let store = {
+            let db = config.db.clone();
+            tokio::task::spawn_blocking(move || store::Store::open(&db))
+                .await
+                .map_err(|e| GatewayError::Setup(e.to_string()))??
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| GatewayError::Listen {
+                addr: config.listen,
+                source,
+            })?;
+        let local = listener.local_addr().map_err(|source| GatewayError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+        let public = match &config.public_url {
+            Some(u) => routes::PublicUrl::parse(u).ok_or_else(|| GatewayError::PublicUrl(u.clone()))?,
+            None => routes::PublicUrl::parse(&format!("http://{local}"))
+                .ok_or_else(|| GatewayError::PublicUrl(local.to_string()))?,
+        };
+        let store = Arc::new(store);
+        let sandbox = if config.sandbox {
+            let s = store.clone();
+            let now = config.clock.now();
+            Some(
+                tokio::task::spawn_blocking(move || sandbox::seed(&s, now))
+                    .await
+                    .map_err(|e| GatewayError::Setup(e.to_string()))??,
+            )
+        } else {
+            None
+        };
+        let state = routes::AppState::new(store, public.clone(), config.clock.clone()).await?;
+        let app = routes::router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "the gateway stopped serving");
+            }
+        });
+        tokio::spawn(routes::housekeeping(state));
+        Ok(Gateway {
+            base_url: public.base.clone(),
+            sandbox,
+            clock: config.clock,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// Stops accepting requests and waits for those under way.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}

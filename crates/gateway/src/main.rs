@@ -1,0 +1,166 @@
+//! `razcode-gateway`: run a RAZCODE gateway, and manage its consumers and accounts.
+
+use clap::{Parser, Subcommand};
+use razcode_gateway::store::{AccountKind, Store};
+use razcode_gateway::{clock::Clock, crypto, Config, Gateway};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "razcode-gateway", version, about = "A self-hostable RAZCODE gateway")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the protocol, the approval pages and redemption.
+    Serve {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The URL clients use, when it is not http://<listen> (behind a TLS proxy).
+        #[arg(long)]
+        public_url: Option<String>,
+        /// Seed and print demo credentials (loopback only).
+        #[arg(long)]
+        sandbox: bool,
+    },
+    /// Consumers: the apps (desks) that may call the gateway.
+    Consumer {
+        #[command(subcommand)]
+        action: ConsumerAction,
+    },
+    /// Organizations: the practices that approve activation.
+    Org {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
+    /// Patients: HealthJibe accounts.
+    Patient {
+        #[command(subcommand)]
+        action: PatientAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConsumerAction {
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountAction {
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PatientAction {
+    Add {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+fn add_account(db: &PathBuf, kind: AccountKind, email: &str, password: &str, name: &str) -> Result<(), String> {
+    if password.chars().count() < 10 {
+        return Err("choose a password of at least 10 characters".into());
+    }
+    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let hash = crypto::hash_password(password)?;
+    let id = store
+        .add_account(kind, email, name, &hash, Clock::default().now())
+        .map_err(|e| e.to_string())?;
+    println!("account_id={id}");
+    Ok(())
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let gw = Gateway::start(config).await.map_err(|e| e.to_string())?;
+    if let Some(creds) = &gw.sandbox {
+        for line in creds.lines() {
+            println!("{line}");
+        }
+    }
+    println!("listening on {}", gw.base_url);
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| e.to_string())?;
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    gw.stop().await;
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RAZCODE_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { db, listen, public_url, sandbox } => {
+            let mut config = Config::new(db, listen);
+            config.public_url = public_url;
+            config.sandbox = sandbox;
+            match tokio::runtime::Runtime::new() {
+                Ok(rt) => rt.block_on(serve(config)),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Command::Consumer { action: ConsumerAction::Add { db, name } } => Store::open(&db)
+            .and_then(|s| s.add_consumer(&name, Clock::default().now()))
+            .map(|c| {
+                println!("consumer_key={}", c.key);
+                println!("consumer_secret={}", c.secret);
+            })
+            .map_err(|e| e.to_string()),
+        Command::Org { action: AccountAction::Add { db, email, password, name } } => {
+            add_account(&db, AccountKind::Org, &email, &password, &name)
+        }
+        Command::Patient { action: PatientAction::Add { db, email, password, name } } => {
+            let name = name.unwrap_or_else(|| email.clone());
+            add_account(&db, AccountKind::Patient, &email, &password, &name)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("razcode-gateway: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

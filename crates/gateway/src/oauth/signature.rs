@@ -1,0 +1,268 @@
+//! RFC 5849 §3.4: the signature base string and the three signature methods.
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use subtle::ConstantTimeEq;
+
+/// The signature methods a gateway knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    HmacSha1,
+    HmacSha256,
+    Plaintext,
+}
+
+impl Method {
+    pub fn parse(name: &str) -> Option<Method> {
+        match name {
+            "HMAC-SHA1" => Some(Method::HmacSha1),
+            "HMAC-SHA256" => Some(Method::HmacSha256),
+            "PLAINTEXT" => Some(Method::Plaintext),
+            _ => None,
+        }
+    }
+}
+
+/// Percent-encoding of RFC 5849 §3.6: everything but `A-Z a-z 0-9 - . _ ~`.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The base string URI (§3.4.1.2): lower-case scheme and host, default port
+/// dropped, no query.
+pub fn base_uri(scheme: &str, authority: &str, path: &str) -> String {
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = authority.to_ascii_lowercase();
+    let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
+        ("http", Some((host, "80"))) | ("https", Some((host, "443"))) => host.to_string(),
+        _ => authority,
+    };
+    let path = if path.is_empty() { "/" } else { path };
+    format!("{scheme}://{authority}{path}")
+}
+
+/// The signature base string (§3.4.1): `params` are every decoded parameter
+/// (query, form body, `oauth_*` from the header) except `oauth_signature` and `realm`.
+pub fn base_string(http_method: &str, base_uri: &str, params: &[(String, String)]) -> String {
+    let mut encoded: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (encode(k), encode(v)))
+        .collect();
+    encoded.sort();
+    let normalized = encoded
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    format!(
+        "{}&{}&{}",
+        http_method.to_ascii_uppercase(),
+        encode(base_uri),
+        encode(&normalized)
+    )
+}
+
+/// The signature of a base string, base64 (HMAC) or the key itself (PLAINTEXT).
+pub fn sign(method: Method, base: &str, consumer_secret: &str, token_secret: &str) -> String {
+    let key = format!("{}&{}", encode(consumer_secret), encode(token_secret));
+    let b64 = base64::engine::general_purpose::STANDARD;
+    match method {
+        Method::HmacSha1 => {
+            let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes())
+                .expect("HMAC takes a key of any length");
+            mac.update(base.as_bytes());
+            b64.encode(mac.finalize().into_bytes())
+        }
+        Method::HmacSha256 => {
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
+                .expect("HMAC takes a key of any length");
+            mac.update(base.as_bytes());
+            b64.encode(mac.finalize().into_bytes())
+        }
+        Method::Plaintext => key,
+    }
+}
+
+/// Compares a received signature with the expected one in constant time.
+pub fn signature_matches(
+    method: Method,
+    base: &str,
+    consumer_secret: &str,
+    token_secret: &str,
+    received: &str,
+) -> bool {
+    let expected = sign(method, base, consumer_secret, token_secret);
+    expected.as_bytes().ct_eq(received.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// RFC 5849 §3.4.1.1: the base string of the example request.
+    #[test]
+    fn rfc5849_base_string_example() {
+        let params = p(&[
+            ("b5", "=%3D"),
+            ("a3", "a"),
+            ("c@", ""),
+            ("a2", "r b"),
+            ("oauth_consumer_key", "9djdj82h48djs9d2"),
+            ("oauth_token", "kkk9d7dh3k39sjv7"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "137131201"),
+            ("oauth_nonce", "7d8f3e4a"),
+            ("c2", ""),
+            ("a3", "2 q"),
+        ]);
+        let base = base_string("post", &base_uri("HTTP", "EXAMPLE.COM:80", "/request"), &params);
+        assert_eq!(
+            base,
+            "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q\
+             %26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_\
+             key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_m\
+             ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
+             9d7dh3k39sjv7"
+        );
+    }
+
+    /// RFC 5849 §1.2: the three signed requests of the photo-printing example.
+    #[test]
+    fn rfc5849_section_1_2_signatures() {
+        let initiate = p(&[
+            ("oauth_consumer_key", "dpf43f3p2l4k3l03"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "137131200"),
+            ("oauth_nonce", "wIjqoS"),
+            ("oauth_callback", "http://printer.example.com/ready"),
+        ]);
+        let base = base_string(
+            "POST",
+            &base_uri("https", "photos.example.net", "/initiate"),
+            &initiate,
+        );
+        assert_eq!(
+            sign(Method::HmacSha1, &base, "kd94hf93k423kf44", ""),
+            "74KNZJeDHnMBp0EMJ9ZHt/XKycU="
+        );
+
+        let token = p(&[
+            ("oauth_consumer_key", "dpf43f3p2l4k3l03"),
+            ("oauth_token", "hh5s93j4hdidpola"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "137131201"),
+            ("oauth_nonce", "walatlh"),
+            ("oauth_verifier", "hfdp7dh39dks9884"),
+        ]);
+        let base = base_string(
+            "POST",
+            &base_uri("https", "photos.example.net", "/token"),
+            &token,
+        );
+        assert_eq!(
+            sign(Method::HmacSha1, &base, "kd94hf93k423kf44", "hdhd0244k9j7ao03"),
+            "gKgrFCywp7rO0OXSjdot/IHF7IU="
+        );
+
+        let photos = p(&[
+            ("file", "vacation.jpg"),
+            ("size", "original"),
+            ("oauth_consumer_key", "dpf43f3p2l4k3l03"),
+            ("oauth_token", "nnch734d00sl2jdk"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "137131202"),
+            ("oauth_nonce", "chapoH"),
+        ]);
+        let base = base_string(
+            "GET",
+            &base_uri("http", "photos.example.net", "/photos"),
+            &photos,
+        );
+        assert_eq!(
+            sign(Method::HmacSha1, &base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00"),
+            "MdpQcU8iPSUjWoN/UDMsK2sui9I="
+        );
+    }
+
+    /// OAuth Core 1.0, Appendix A.5: the protected-resource example.
+    #[test]
+    fn oauth_core_1_0_appendix_a_signature() {
+        let params = p(&[
+            ("file", "vacation.jpg"),
+            ("size", "original"),
+            ("oauth_consumer_key", "dpf43f3p2l4k3l03"),
+            ("oauth_token", "nnch734d00sl2jdk"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "1191242096"),
+            ("oauth_nonce", "kllo9940pd9333jh"),
+            ("oauth_version", "1.0"),
+        ]);
+        let base = base_string(
+            "GET",
+            &base_uri("http", "photos.example.net", "/photos"),
+            &params,
+        );
+        assert_eq!(
+            base,
+            "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26\
+             oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh\
+             %26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096\
+             %26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal"
+        );
+        let sig = sign(Method::HmacSha1, &base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00");
+        assert_eq!(sig, "tR3+Ty81lMeYAr/Fid0kMTYa/WM=");
+        assert!(signature_matches(
+            Method::HmacSha1,
+            &base,
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            "tR3+Ty81lMeYAr/Fid0kMTYa/WM="
+        ));
+        assert!(!signature_matches(
+            Method::HmacSha1,
+            &base,
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            "tR3+Ty81lMeYAr/Fid0kMTYa/WN="
+        ));
+    }
+
+    #[test]
+    fn plaintext_and_sha256() {
+        assert_eq!(sign(Method::Plaintext, "ignored", "a b", "c&d"), "a%20b&c%26d");
+        // HMAC-SHA256 of the Appendix A base string, cross-checked with
+        // `openssl dgst -sha256 -hmac 'kd94hf93k423kf44&pfkkdhi9sl3r4s00' -binary | base64`.
+        let base = "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26\
+             oauth_consumer_key%3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh\
+             %26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1191242096\
+             %26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal";
+        assert_eq!(
+            sign(Method::HmacSha256, base, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00"),
+            include_str!("../../tests/data/appendix_a_hmac_sha256.txt").trim()
+        );
+    }
+
+    #[test]
+    fn encoding_rules() {
+        assert_eq!(encode("Ladies + Gentlemen"), "Ladies%20%2B%20Gentlemen");
+        assert_eq!(encode("An encoded string!"), "An%20encoded%20string%21");
+        assert_eq!(encode("Dogs, Cats & Mice"), "Dogs%2C%20Cats%20%26%20Mice");
+        assert_eq!(encode("☃"), "%E2%98%83");
+        assert_eq!(encode("-._~"), "-._~");
+    }
+}

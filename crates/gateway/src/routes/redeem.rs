@@ -1,0 +1,322 @@
+//! Redemption: the patient opens `/r/<ID>` (or types the ID at `/r`), signs in to
+//! HealthJibe and claims the record.
+
+use super::approve::{self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, login, signin_fields, signup, signup_form, with_cookie, LoginError};
+use super::AppState;
+use crate::html::{error_box, escape, page};
+use crate::store::{AccountKind, Stage};
+use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use razcode_her::{check, Her};
+use razcode_protocol::RazId;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+/// Wrong codes one client may try in [`ATTEMPT_WINDOW`] seconds.
+pub const ATTEMPT_LIMIT: i64 = 10;
+pub const ATTEMPT_WINDOW: i64 = 15 * 60;
+const SESSION_COOKIE: &str = "raz_session";
+const SESSION_TTL: i64 = 12 * 3600;
+
+fn redirect(to: &str, status: StatusCode) -> Response {
+    let mut r = (status, "").into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+fn too_many() -> Response {
+    page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many attempts",
+        "<p>Too many codes that do not exist were tried from this connection. Wait 15 minutes, then type the code again carefully, or ask the clinic for a new one.</p>",
+    )
+}
+
+fn date(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|d| d.format(&time::macros::format_description!("[month repr:long] [day padding:none], [year]")).ok())
+        .unwrap_or_default()
+}
+
+fn enter_form(message: &str, typed: &str) -> String {
+    format!(
+        "{}<p>Type the RAZCODE on your discharge receipt. Dashes, spaces and upper or lower case do not matter.</p>\
+         <form method=\"post\" action=\"/r\"><label for=\"code\">RAZCODE</label>\
+         <input id=\"code\" name=\"code\" class=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" required value=\"{}\" placeholder=\"XXXX-XXXX-XXXX\">\
+         <button>Continue</button></form>",
+        error_box(message),
+        escape(typed)
+    )
+}
+
+pub async fn home() -> Response {
+    redirect("/r", StatusCode::SEE_OTHER)
+}
+
+pub async fn enter_page() -> Response {
+    page(StatusCode::OK, "Get your visit record", &enter_form("", ""))
+}
+
+pub async fn enter_submit(Form(f): Form<HashMap<String, String>>) -> Response {
+    let typed = f.get("code").cloned().unwrap_or_default();
+    match RazId::parse(&typed) {
+        Ok(id) => redirect(&format!("/r/{}", id.compact()), StatusCode::SEE_OTHER),
+        Err(e) => page(
+            StatusCode::BAD_REQUEST,
+            "Get your visit record",
+            &enter_form(&format!("That is not a RAZCODE: {e}."), &typed),
+        ),
+    }
+}
+
+enum Lookup {
+    Found(RazId, Box<Stage>),
+    Respond(Response),
+}
+
+async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &str) -> Lookup {
+    let now = state.clock.now();
+    let since = now - ATTEMPT_WINDOW;
+    let c = client.to_string();
+    if state.db(move |s| s.redeem_failures(&c, since)).await.unwrap_or(0) >= ATTEMPT_LIMIT {
+        return Lookup::Respond(too_many());
+    }
+    let Ok(id) = RazId::parse(raw) else {
+        return Lookup::Respond(page(
+            StatusCode::NOT_FOUND,
+            "Get your visit record",
+            &enter_form("That is not a RAZCODE. Check the code on your receipt.", raw),
+        ));
+    };
+    if raw != id.compact() {
+        return Lookup::Respond(redirect(&format!("/r/{}{canonical_suffix}", id.compact()), StatusCode::PERMANENT_REDIRECT));
+    }
+    let compact = id.compact();
+    match state.db(move |s| s.stage(&compact)).await {
+        Ok(Some(stage)) => Lookup::Found(id, Box::new(stage)),
+        Ok(None) => {
+            let c = client.to_string();
+            let _ = state.db(move |s| s.redeem_failure(&c, now, since)).await;
+            Lookup::Respond(page(
+                StatusCode::NOT_FOUND,
+                "Code not found",
+                &enter_form("There is no record with this code. Check each character on your receipt.", &id.grouped()),
+            ))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "code lookup failed");
+            Lookup::Respond(page(StatusCode::INTERNAL_SERVER_ERROR, "Try again", "<p>Something went wrong. Try again in a minute.</p>"))
+        }
+    }
+}
+
+async fn session_account(state: &AppState, headers: &HeaderMap) -> Option<i64> {
+    let token = approve::cookie(headers, SESSION_COOKIE)?;
+    let now = state.clock.now();
+    state.db(move |s| s.session_account(&token, now)).await.ok().flatten()
+}
+
+fn claim_page(state: &AppState, id: RazId, stage: &Stage, cookie: &str, email: &str, message: &str, status: StatusCode) -> Response {
+    let action = format!("/r/{}", id.compact());
+    let hidden = format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", csrf_tag(state, cookie, &id.compact()));
+    let bound = if stage.user_account_id.is_some() {
+        "<p>This code was issued to one HealthJibe account: sign in with the account you linked at the clinic.</p>"
+    } else {
+        ""
+    };
+    let body = format!(
+        "{}<p>Code <span class=\"code\">{}</span> holds your visit record. Sign in to HealthJibe to add it to your account. The code can be used until {}.</p>{bound}\
+         <form method=\"post\" action=\"{action}\">{hidden}{}<button name=\"action\" value=\"signin\">Sign in and get my record</button></form>{}",
+        error_box(message),
+        id.grouped(),
+        date(stage.expires),
+        signin_fields(email),
+        if stage.user_account_id.is_none() { signup_form(&action, &hidden, "Create account and get my record") } else { String::new() },
+    );
+    page(status, "Get your visit record", &body)
+}
+
+/// Page for a code that cannot be claimed now, if any.
+fn unclaimable(state: &AppState, id: RazId, stage: &Stage, viewer: Option<i64>) -> Option<Response> {
+    if let Some(by) = stage.claimed_by {
+        if viewer == Some(by) {
+            return Some(redirect(&format!("/r/{}/record", id.compact()), StatusCode::SEE_OTHER));
+        }
+        return Some(page(
+            StatusCode::CONFLICT,
+            "Already claimed",
+            &format!(
+                "<p>The record for code <span class=\"code\">{}</span> was already added to a HealthJibe account on {}. If that was not you, contact the clinic.</p>",
+                id.grouped(),
+                date(stage.claimed_at.unwrap_or(stage.created))
+            ),
+        ));
+    }
+    if state.clock.now() > stage.expires {
+        return Some(page(
+            StatusCode::GONE,
+            "This code has expired",
+            &format!(
+                "<p>Code <span class=\"code\">{}</span> expired on {}: codes can be used for 30 days. Ask the clinic for a new one.</p>",
+                id.grouped(),
+                date(stage.expires)
+            ),
+        ));
+    }
+    None
+}
+
+pub async fn code_page(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let (id, stage) = match lookup(&state, &raw, &addr.ip().to_string(), "").await {
+        Lookup::Found(id, s) => (id, s),
+        Lookup::Respond(r) => return r,
+    };
+    let viewer = session_account(&state, &headers).await;
+    if let Some(r) = unclaimable(&state, id, &stage, viewer) {
+        return r;
+    }
+    let (cookie, set) = csrf_cookie(&state, &headers);
+    with_cookie(claim_page(&state, id, &stage, &cookie, "", "", StatusCode::OK), set)
+}
+
+pub async fn code_submit(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>, Form(form): Form<HashMap<String, String>>) -> Response {
+    let client = addr.ip().to_string();
+    let (id, stage) = match lookup(&state, &raw, &client, "").await {
+        Lookup::Found(id, s) => (id, s),
+        Lookup::Respond(r) => return r,
+    };
+    if !csrf_ok(&state, &headers, &form, &id.compact()) {
+        return csrf_refused();
+    }
+    if let Some(r) = unclaimable(&state, id, &stage, session_account(&state, &headers).await) {
+        return r;
+    }
+    let cookie = approve::cookie(&headers, "raz_csrf").unwrap_or_default();
+    let email = form.get("email").cloned().unwrap_or_default();
+    let account = if form.get("action").map(String::as_str) == Some("signup") && stage.user_account_id.is_none() {
+        match signup(&state, &form).await {
+            Ok(a) => a,
+            Err(m) => return claim_page(&state, id, &stage, &cookie, "", &m, StatusCode::BAD_REQUEST),
+        }
+    } else {
+        let password = form.get("password").cloned().unwrap_or_default();
+        match login(&state, AccountKind::Patient, &email, &password).await {
+            Ok(a) => a,
+            Err(LoginError::Wrong) => return claim_page(&state, id, &stage, &cookie, &email, "The email or password is wrong.", StatusCode::FORBIDDEN),
+            Err(LoginError::Locked) => return claim_page(&state, id, &stage, &cookie, &email, "Too many wrong passwords. This account is locked for 15 minutes.", StatusCode::TOO_MANY_REQUESTS),
+        }
+    };
+    if stage.user_account_id.is_some_and(|u| u != account.id) {
+        let now = state.clock.now();
+        let since = now - ATTEMPT_WINDOW;
+        let _ = state.db(move |s| s.redeem_failure(&client, now, since)).await;
+        return claim_page(
+            &state, id, &stage, &cookie, &email,
+            "This code was issued to a different HealthJibe account. Sign in with the account you linked at the clinic.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let now = state.clock.now();
+    let (compact, acct) = (id.compact(), account.id);
+    let claimed = state
+        .db(move |s| {
+            let ok = s.claim(&compact, acct, now)?;
+            let session = s.add_session(acct, now, SESSION_TTL)?;
+            Ok((ok, session))
+        })
+        .await;
+    match claimed {
+        Ok((true, session)) => {
+            tracing::info!("code claimed");
+            let secure = if state.public.tls() { "; Secure" } else { "" };
+            let mut r = redirect(&format!("/r/{}/record", id.compact()), StatusCode::SEE_OTHER);
+            if let Ok(v) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={session}; Path=/r; HttpOnly; SameSite=Lax{secure}")) {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Ok((false, _)) => page(StatusCode::CONFLICT, "Already claimed", "<p>Someone claimed this code a moment ago. If that was not you, contact the clinic.</p>"),
+        Err(e) => {
+            tracing::error!(error = %e, "claim failed");
+            page(StatusCode::INTERNAL_SERVER_ERROR, "Try again", "<p>Something went wrong. Try again in a minute.</p>")
+        }
+    }
+}
+
+/// The stage, when the signed-in patient claimed it.
+async fn owned(state: &AppState, headers: &HeaderMap, raw: &str, client: &str, suffix: &str) -> Result<(RazId, Box<Stage>), Response> {
+    let (id, stage) = match lookup(state, raw, client, suffix).await {
+        Lookup::Found(id, s) => (id, s),
+        Lookup::Respond(r) => return Err(r),
+    };
+    let viewer = session_account(state, headers).await;
+    if viewer.is_none() || stage.claimed_by != viewer {
+        return Err(redirect(&format!("/r/{}", id.compact()), StatusCode::SEE_OTHER));
+    }
+    Ok((id, stage))
+}
+
+pub async fn record_page(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/record").await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let text = String::from_utf8_lossy(&stage.her).into_owned();
+    let mut body = format!("<p>This record is now in your HealthJibe account (code <span class=\"code\">{}</span>).</p>", id.grouped());
+    match check(&text) {
+        Ok(Her::Ccr(s)) => {
+            body.push_str("<table><tbody>");
+            for (label, value) in [
+                ("Patient", s.patient_name),
+                ("Date of birth", s.date_of_birth),
+                ("Gender", s.gender),
+                ("Visit", s.date),
+            ] {
+                if let Some(v) = value {
+                    body.push_str(&format!("<tr><th scope=\"row\">{label}</th><td>{}</td></tr>", escape(&v)));
+                }
+            }
+            body.push_str("</tbody></table><h2>Sections</h2><ul>");
+            for (name, count) in s.sections {
+                body.push_str(&format!("<li>{}: {count} entr{}</li>", escape(&name), if count == 1 { "y" } else { "ies" }));
+            }
+            body.push_str("</ul>");
+        }
+        Ok(Her::Omhe(messages)) => {
+            body.push_str("<table><thead><tr><th>Measurement</th><th>Values</th><th>When</th></tr></thead><tbody>");
+            for m in messages {
+                let values = m.fields.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+                let when = m.event_time.as_ref().map(|t| t.text()).unwrap_or_default();
+                body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", m.omhe, escape(&values), escape(&when)));
+            }
+            body.push_str("</tbody></table>");
+        }
+        Err(_) => body.push_str("<p>The record could not be shown here; download it below.</p>"),
+    }
+    body.push_str(&format!("<p><a href=\"/r/{}/download\">Download the record as the clinic sent it</a></p>", id.compact()));
+    page(StatusCode::OK, "Your visit record", &body)
+}
+
+pub async fn download(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/download").await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let (ctype, ext) = if stage.her_kind == "ccr" {
+        ("application/xml; charset=utf-8", "xml")
+    } else {
+        ("text/plain; charset=utf-8", "txt")
+    };
+    let mut r = (StatusCode::OK, stage.her).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"razcode-{}.{ext}\"", id.compact())) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}

@@ -1,0 +1,133 @@
+//! Group commit for stages: one thread owns a connection, takes every stage that
+//! is waiting, writes them in one transaction and answers each after the commit.
+
+use super::{connect, Result, StoreError};
+use rusqlite::params;
+use std::path::Path;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+
+/// One stage to make durable.
+pub struct NewStage {
+    pub raz_id: String,
+    pub consumer_id: i64,
+    pub org_account_id: i64,
+    pub user_account_id: Option<i64>,
+    pub her: Vec<u8>,
+    pub her_kind: &'static str,
+    pub pmt: Option<String>,
+    pub created: i64,
+    pub expires: i64,
+    /// The request's nonce, kept so that a restart does not forget it.
+    pub nonce: Option<(String, i64)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the RAZCODE ID is taken")]
+    DuplicateId,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stage writer has stopped")]
+    Stopped,
+}
+
+type Job = (NewStage, oneshot::Sender<std::result::Result<(), WriteError>>);
+
+/// Most stages written in one transaction.
+const MAX_GROUP: usize = 512;
+
+#[derive(Clone)]
+pub struct StageWriter {
+    tx: mpsc::Sender<Job>,
+}
+
+impl StageWriter {
+    pub fn start(path: &Path) -> Result<StageWriter> {
+        let mut conn = connect(path)?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("stage-writer".into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    let mut group = vec![first];
+                    while group.len() < MAX_GROUP {
+                        match rx.try_recv() {
+                            Ok(job) => group.push(job),
+                            Err(_) => break,
+                        }
+                    }
+                    write_group(&mut conn, group);
+                }
+            })
+            .map_err(|e| StoreError::Conflict(format!("cannot start the stage writer: {e}")))?;
+        Ok(StageWriter { tx })
+    }
+
+    /// Writes the stage; returns once it is committed to disk.
+    pub async fn write(&self, stage: NewStage) -> std::result::Result<(), WriteError> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send((stage, done))
+            .map_err(|_| WriteError::Stopped)?;
+        wait.await.map_err(|_| WriteError::Stopped)?
+    }
+}
+
+fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
+    let outcome = (|| -> rusqlite::Result<Vec<std::result::Result<(), WriteError>>> {
+        let tx = conn.transaction()?;
+        let mut results = Vec::with_capacity(group.len());
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            let mut nonce = tx.prepare_cached(
+                "INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)",
+            )?;
+            for (s, _) in &group {
+                let r = insert.execute(params![
+                    s.raz_id,
+                    s.consumer_id,
+                    s.org_account_id,
+                    s.user_account_id,
+                    s.her,
+                    s.her_kind,
+                    s.pmt,
+                    s.created,
+                    s.expires
+                ]);
+                results.push(match r {
+                    Ok(_) => Ok(()),
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        Err(WriteError::DuplicateId)
+                    }
+                    Err(e) => return Err(e),
+                });
+                if let Some((key, ts)) = &s.nonce {
+                    nonce.execute(params![key, ts])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(results)
+    })();
+    match outcome {
+        Ok(results) => {
+            for ((_, done), r) in group.into_iter().zip(results) {
+                let _ = done.send(r);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, stages = group.len(), "stage commit failed");
+            for (_, done) in group {
+                let _ = done.send(Err(WriteError::Store(StoreError::Sql(
+                    rusqlite::Error::InvalidQuery,
+                ))));
+            }
+        }
+    }
+}
