@@ -1,0 +1,206 @@
+//! A real gateway on loopback and a client that signs with `oauth1-request`.
+#![allow(dead_code)]
+
+use oauth::ParameterList;
+use oauth1_request as oauth;
+use razcode_gateway::{Config, Gateway};
+use std::fmt::Display;
+use std::num::NonZeroU64;
+use std::path::PathBuf;
+
+pub struct Env {
+    pub gw: Gateway,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+    pub consumer: (String, String),
+}
+
+pub const ORG_EMAIL: &str = "desk@clinic.test";
+pub const ORG_PASSWORD: &str = "clinic-password-1";
+pub const PATIENT_EMAIL: &str = "ana@patients.test";
+pub const PATIENT_PASSWORD: &str = "patient-password-1";
+
+pub fn fixture(rel: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl Env {
+    pub async fn start() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        Env::start_in(dir).await
+    }
+
+    pub async fn start_in(dir: tempfile::TempDir) -> Env {
+        let db = dir.path().join("gateway.db");
+        let gw = Gateway::start(Config::new(&db, "127.0.0.1:0".parse().unwrap())).await.unwrap();
+        let store = razcode_gateway::store::Store::open(&db).unwrap();
+        let consumer = match store.consumer_by_name("Test desk").unwrap() {
+            Some(c) => c,
+            None => store.add_consumer("Test desk", 0).unwrap(),
+        };
+        for (kind, email, pw, name) in [
+            (razcode_gateway::store::AccountKind::Org, ORG_EMAIL, ORG_PASSWORD, "Harbor Street Clinic"),
+            (razcode_gateway::store::AccountKind::Patient, PATIENT_EMAIL, PATIENT_PASSWORD, "Ana Ávila"),
+        ] {
+            if store.account_by_email(kind, email).unwrap().is_none() {
+                let hash = razcode_gateway::crypto::hash_password(pw).unwrap();
+                store.add_account(kind, email, name, &hash, 0).unwrap();
+            }
+        }
+        Env { gw, dir, http: browser(), consumer: (consumer.key, consumer.secret) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.gw.base_url)
+    }
+
+    pub fn client(&self) -> oauth::Credentials<&str> {
+        oauth::Credentials::new(&self.consumer.0, &self.consumer.1)
+    }
+}
+
+/// One signed POST; `tweak` adjusts the builder (timestamp, nonce, ...).
+pub async fn signed_post<'a>(
+    http: &reqwest::Client,
+    url: &str,
+    client: oauth::Credentials<&'a str>,
+    token: Option<(&'a str, &'a str)>,
+    params: &[(&str, &str)],
+    accept: Option<&str>,
+    tweak: impl FnOnce(&mut oauth::Builder<'a, oauth::HmacSha1, &'a str, &'a str>),
+) -> reqwest::Response {
+    let mut sorted: Vec<(&str, &str)> = params.to_vec();
+    sorted.sort();
+    let list: Vec<(&str, &dyn Display)> = sorted.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
+    let request = ParameterList::new(list);
+    let mut builder = oauth::Builder::new(client, oauth::HmacSha1::new());
+    if let Some((t, s)) = token {
+        builder.token(oauth::Credentials::new(t, s));
+    }
+    tweak(&mut builder);
+    let authorization = builder.post(url, &request);
+    let body = oauth::to_form(&request);
+    let mut req = http
+        .post(url)
+        .header("Authorization", authorization)
+        .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        .body(body);
+    if let Some(a) = accept {
+        req = req.header("Accept", a);
+    }
+    req.send().await.unwrap()
+}
+
+pub fn pairs(body: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+}
+
+pub fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
+    pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+}
+
+/// The value of a hidden form field in a page.
+pub fn hidden(html: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html.find(&needle).unwrap_or_else(|| panic!("no {name} in page")) + needle.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+pub struct Temp {
+    pub token: String,
+    pub secret: String,
+}
+
+pub async fn request_token(env: &Env, callback: &str) -> Temp {
+    let url = env.url("/request-token.ashx");
+    let r = signed_post(&env.http, &url, env.client(), None, &[], None, |b| {
+        b.callback(callback);
+    })
+    .await;
+    assert_eq!(r.status(), 200);
+    let p = pairs(&r.text().await.unwrap());
+    assert_eq!(get(&p, "oauth_callback_confirmed"), Some("true"));
+    Temp { token: get(&p, "oauth_token").unwrap().into(), secret: get(&p, "oauth_token_secret").unwrap().into() }
+}
+
+/// Submits an approval page as a browser would; returns the response to the POST.
+pub async fn approve(env: &Env, path: &str, token: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let browser = browser();
+    let page = browser.get(env.url(&format!("{path}?oauth_token={token}"))).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let csrf = hidden(&html, "csrf");
+    let mut form: Vec<(&str, &str)> = vec![("oauth_token", token), ("csrf", &csrf)];
+    form.extend_from_slice(fields);
+    browser.post(env.url(path)).form(&form).send().await.unwrap()
+}
+
+pub fn verifier_from(r: &reqwest::Response) -> String {
+    assert_eq!(r.status(), 303, "approval did not redirect");
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    let q = loc.split_once('?').unwrap().1;
+    get(&pairs(q), "oauth_verifier").unwrap().to_string()
+}
+
+pub async fn exchange(env: &Env, temp: &Temp, verifier: &str) -> reqwest::Response {
+    let url = env.url("/access-token.ashx");
+    signed_post(&env.http, &url, env.client(), Some((&temp.token, &temp.secret)), &[], None, |b| {
+        b.verifier(verifier);
+    })
+    .await
+}
+
+pub struct Tokens {
+    pub token: String,
+    pub secret: String,
+    pub org: Option<String>,
+}
+
+pub async fn activate(env: &Env) -> Tokens {
+    let temp = request_token(env, "http://127.0.0.1:9/callback").await;
+    let r = approve(env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).await;
+    let v = verifier_from(&r);
+    let r = exchange(env, &temp, &v).await;
+    assert_eq!(r.status(), 200);
+    let p = pairs(&r.text().await.unwrap());
+    Tokens {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: get(&p, "oauth_token_secret").unwrap().into(),
+        org: get(&p, "razcode_org").map(String::from),
+    }
+}
+
+pub async fn link_patient(env: &Env, email: &str, password: &str) -> String {
+    let temp = request_token(env, "http://localhost:9/linked").await;
+    let r = approve(env, "/jibe/authorize", &temp.token, &[("email", email), ("password", password), ("action", "approve")]).await;
+    let v = verifier_from(&r);
+    let r = exchange(env, &temp, &v).await;
+    assert_eq!(r.status(), 200);
+    let p = pairs(&r.text().await.unwrap());
+    assert_eq!(get(&p, "razcode_org"), None);
+    get(&p, "oauth_token").unwrap().into()
+}
+
+pub async fn stage(env: &Env, t: &Tokens, path: &str, params: &[(&str, &str)]) -> (u16, Vec<(String, String)>) {
+    let url = env.url(path);
+    let r = signed_post(&env.http, &url, env.client(), Some((&t.token, &t.secret)), params, None, |_| {}).await;
+    let status = r.status().as_u16();
+    (status, pairs(&r.text().await.unwrap()))
+}
+
+pub fn ts(secs: i64) -> Option<NonZeroU64> {
+    NonZeroU64::new(secs as u64)
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
