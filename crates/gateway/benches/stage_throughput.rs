@@ -1,1 +1,109 @@
-fn main() {}
+//! Stage throughput on loopback with an 8 KB CCR at 1, 8 and 64 concurrent
+//! clients. The baseline, measured in the same run at the same concurrency, is an
+//! unsigned GET of the static `/r` page: the HTTP floor of this machine.
+//!
+//! `cargo bench -p razcode-gateway --bench stage_throughput [-- REQUESTS]`
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn ccr_8k() -> String {
+    let base = fixture("ccr/examples/minimal_clinic_encounter.xml");
+    let end = base.rfind("</ContinuityOfCareRecord>").expect("a CCR");
+    // The example visit is a little over 8 KB already; smaller inputs are padded.
+    let pad = 8192usize.saturating_sub(base.len() + 7);
+    if pad == 0 {
+        return base;
+    }
+    format!("{}<!--{}-->{}", &base[..end], "x".repeat(pad), &base[end..])
+}
+
+async fn run(
+    concurrency: usize,
+    total: usize,
+    job: Arc<dyn Fn() -> futures_job::Job + Send + Sync>,
+) -> f64 {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let next = next.clone();
+        let job = job.clone();
+        tasks.push(tokio::spawn(async move {
+            while next.fetch_add(1, Ordering::Relaxed) < total {
+                job().await;
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("a client task");
+    }
+    total as f64 / start.elapsed().as_secs_f64()
+}
+
+mod futures_job {
+    pub type Job = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+}
+
+fn main() {
+    let total: usize = std::env::args()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(3000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        let env = Arc::new(Env::start().await);
+        let tokens = Arc::new(activate(&env).await);
+        let her = Arc::new(ccr_8k());
+        assert!(her.len() >= 8192);
+        println!(
+            "stage throughput, {total} requests per row, {}-byte CCR, loopback, 2 cores",
+            her.len()
+        );
+        println!("| clients | stages/s | baseline GET /r per s | stages / baseline |");
+        println!("|---:|---:|---:|---:|");
+        for concurrency in [1usize, 8, 64] {
+            let (e, h) = (env.clone(), env.http.clone());
+            let page = env.url("/r");
+            let baseline = run(
+                concurrency,
+                total,
+                Arc::new(move || {
+                    let (h, page) = (h.clone(), page.clone());
+                    Box::pin(async move {
+                        let r = h.get(&page).send().await.expect("GET /r");
+                        assert_eq!(r.status(), 200);
+                        let _ = r.bytes().await;
+                    })
+                }),
+            )
+            .await;
+            let (t, her2) = (tokens.clone(), her.clone());
+            let stages = run(
+                concurrency,
+                total,
+                Arc::new(move || {
+                    let (e, t, her) = (e.clone(), t.clone(), her2.clone());
+                    Box::pin(async move {
+                        let (status, a) =
+                            stage(&e, &t, "/gateway/stage", &[("her", her.as_str())]).await;
+                        assert_eq!(status, 200, "{a:?}");
+                    })
+                }),
+            )
+            .await;
+            println!(
+                "| {concurrency} | {stages:.0} | {baseline:.0} | {:.2} |",
+                stages / baseline
+            );
+        }
+    });
+}

@@ -92,12 +92,16 @@ impl Gateway {
                 addr: config.listen,
                 source,
             })?;
-        let local = listener.local_addr().map_err(|source| GatewayError::Listen {
-            addr: config.listen,
-            source,
-        })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| GatewayError::Listen {
+                addr: config.listen,
+                source,
+            })?;
         let public = match &config.public_url {
-            Some(u) => routes::PublicUrl::parse(u).ok_or_else(|| GatewayError::PublicUrl(u.clone()))?,
+            Some(u) => {
+                routes::PublicUrl::parse(u).ok_or_else(|| GatewayError::PublicUrl(u.clone()))?
+            }
             None => routes::PublicUrl::parse(&format!("http://{local}"))
                 .ok_or_else(|| GatewayError::PublicUrl(local.to_string()))?,
         };

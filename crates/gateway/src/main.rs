@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "razcode-gateway", version, about = "A self-hostable RAZCODE gateway")]
+#[command(
+    name = "razcode-gateway",
+    version,
+    about = "A self-hostable RAZCODE gateway"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -84,7 +88,13 @@ enum PatientAction {
     },
 }
 
-fn add_account(db: &PathBuf, kind: AccountKind, email: &str, password: &str, name: &str) -> Result<(), String> {
+fn add_account(
+    db: &std::path::Path,
+    kind: AccountKind,
+    email: &str,
+    password: &str,
+    name: &str,
+) -> Result<(), String> {
     if password.chars().count() < 10 {
         return Err("choose a password of at least 10 characters".into());
     }
@@ -126,13 +136,19 @@ async fn serve(config: Config) -> Result<(), String> {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RAZCODE_LOG").unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("RAZCODE_LOG")
+                .unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { db, listen, public_url, sandbox } => {
+        Command::Serve {
+            db,
+            listen,
+            public_url,
+            sandbox,
+        } => {
             let mut config = Config::new(db, listen);
             config.public_url = public_url;
             config.sandbox = sandbox;
@@ -141,17 +157,33 @@ fn main() -> ExitCode {
                 Err(e) => Err(e.to_string()),
             }
         }
-        Command::Consumer { action: ConsumerAction::Add { db, name } } => Store::open(&db)
+        Command::Consumer {
+            action: ConsumerAction::Add { db, name },
+        } => Store::open(&db)
             .and_then(|s| s.add_consumer(&name, Clock::default().now()))
             .map(|c| {
                 println!("consumer_key={}", c.key);
                 println!("consumer_secret={}", c.secret);
             })
             .map_err(|e| e.to_string()),
-        Command::Org { action: AccountAction::Add { db, email, password, name } } => {
-            add_account(&db, AccountKind::Org, &email, &password, &name)
-        }
-        Command::Patient { action: PatientAction::Add { db, email, password, name } } => {
+        Command::Org {
+            action:
+                AccountAction::Add {
+                    db,
+                    email,
+                    password,
+                    name,
+                },
+        } => add_account(&db, AccountKind::Org, &email, &password, &name),
+        Command::Patient {
+            action:
+                PatientAction::Add {
+                    db,
+                    email,
+                    password,
+                    name,
+                },
+        } => {
             let name = name.unwrap_or_else(|| email.clone());
             add_account(&db, AccountKind::Patient, &email, &password, &name)
         }

@@ -44,7 +44,12 @@ pub fn seed(store: &Store, now: i64) -> Result<Credentials, StoreError> {
     };
     for (kind, email, password, name) in [
         (AccountKind::Org, ORG_EMAIL, ORG_PASSWORD, ORG_NAME),
-        (AccountKind::Patient, PATIENT_EMAIL, PATIENT_PASSWORD, PATIENT_NAME),
+        (
+            AccountKind::Patient,
+            PATIENT_EMAIL,
+            PATIENT_PASSWORD,
+            PATIENT_NAME,
+        ),
     ] {
         if store.account_by_email(kind, email)?.is_none() {
             let hash = crypto::hash_password(password).map_err(StoreError::Conflict)?;

@@ -46,7 +46,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -95,11 +99,16 @@ fn triangle(row: usize, col: usize) -> [(f32, f32); 3] {
 }
 
 fn centroid(t: &[(f32, f32); 3]) -> (f32, f32) {
-    ((t[0].0 + t[1].0 + t[2].0) / 3.0, (t[0].1 + t[1].1 + t[2].1) / 3.0)
+    (
+        (t[0].0 + t[1].0 + t[2].0) / 3.0,
+        (t[0].1 + t[1].1 + t[2].1) / 3.0,
+    )
 }
 
 fn inside(p: (f32, f32), t: &[(f32, f32); 3]) -> bool {
-    let sign = |a: (f32, f32), b: (f32, f32), c: (f32, f32)| (a.0 - c.0) * (b.1 - c.1) - (b.0 - c.0) * (a.1 - c.1);
+    let sign = |a: (f32, f32), b: (f32, f32), c: (f32, f32)| {
+        (a.0 - c.0) * (b.1 - c.1) - (b.0 - c.0) * (a.1 - c.1)
+    };
     let d1 = sign(p, t[0], t[1]);
     let d2 = sign(p, t[1], t[2]);
     let d3 = sign(p, t[2], t[0]);
@@ -131,11 +140,20 @@ pub fn render(id: RazId, scale: u32) -> RgbImage {
             let c = centroid(&tri);
             let shrunk = tri.map(|(x, y)| (c.0 + (x - c.0) * SHRINK, c.1 + (y - c.1) * SHRINK));
             let color = Rgb(PALETTE[syms[row * COLS + col] as usize]);
-            let (minx, maxx) = (shrunk.iter().map(|p| p.0).fold(f32::MAX, f32::min), shrunk.iter().map(|p| p.0).fold(0.0, f32::max));
-            let (miny, maxy) = (shrunk.iter().map(|p| p.1).fold(f32::MAX, f32::min), shrunk.iter().map(|p| p.1).fold(0.0, f32::max));
+            let (minx, maxx) = (
+                shrunk.iter().map(|p| p.0).fold(f32::MAX, f32::min),
+                shrunk.iter().map(|p| p.0).fold(0.0, f32::max),
+            );
+            let (miny, maxy) = (
+                shrunk.iter().map(|p| p.1).fold(f32::MAX, f32::min),
+                shrunk.iter().map(|p| p.1).fold(0.0, f32::max),
+            );
             for y in (miny * scale as f32) as u32..=(maxy * scale as f32) as u32 {
                 for x in (minx * scale as f32) as u32..=(maxx * scale as f32) as u32 {
-                    let p = ((x as f32 + 0.5) / scale as f32, (y as f32 + 0.5) / scale as f32);
+                    let p = (
+                        (x as f32 + 0.5) / scale as f32,
+                        (y as f32 + 0.5) / scale as f32,
+                    );
                     if x < w && y < h && inside(p, &shrunk) {
                         img.put_pixel(x, y, color);
                     }
@@ -177,7 +195,9 @@ pub fn decode(img: &RgbImage) -> Result<RazId, TagError> {
     }
     // The thick bar says which way up the tag is.
     let mid = (x0 + x1) / 2;
-    let run = |ys: &mut dyn Iterator<Item = u32>| ys.take_while(|&y| is_black(img.get_pixel(mid, y))).count();
+    let run = |ys: &mut dyn Iterator<Item = u32>| {
+        ys.take_while(|&y| is_black(img.get_pixel(mid, y))).count()
+    };
     let top = run(&mut (y0..=y1));
     let bottom = run(&mut (y0..=y1).rev());
     let flipped = top > bottom;
@@ -202,8 +222,8 @@ pub fn decode(img: &RgbImage) -> Result<RazId, TagError> {
                 while x <= px + r {
                     if x >= 0.0 && y >= 0.0 && (x as u32) < w && (y as u32) < h {
                         let p = img.get_pixel(x as u32, y as u32);
-                        for k in 0..3 {
-                            sum[k] += f32::from(p.0[k]);
+                        for (acc, c) in sum.iter_mut().zip(p.0) {
+                            *acc += f32::from(c);
                         }
                         n += 1.0;
                     }
@@ -272,9 +292,20 @@ mod tests {
     fn decodes_after_compression_scaling_and_a_half_turn() {
         let id = RazId::generate().unwrap();
         let img = render(id, 2);
-        for (fx, fy, quality) in [(0.5, 0.5, 60), (0.4, 0.4, 75), (1.7, 1.7, 50), (0.8, 1.3, 70), (1.0, 1.0, 30)] {
+        for (fx, fy, quality) in [
+            (0.5, 0.5, 60),
+            (0.4, 0.4, 75),
+            (1.7, 1.7, 50),
+            (0.8, 1.3, 70),
+            (1.0, 1.0, 30),
+        ] {
             let (w, h) = img.dimensions();
-            let scaled = resize(&img, (w as f32 * fx) as u32, (h as f32 * fy) as u32, FilterType::Triangle);
+            let scaled = resize(
+                &img,
+                (w as f32 * fx) as u32,
+                (h as f32 * fy) as u32,
+                FilterType::Triangle,
+            );
             let out = through_jpeg(&scaled, quality);
             assert_eq!(decode(&out), Ok(id), "scale {fx}x{fy} quality {quality}");
         }

@@ -24,7 +24,8 @@ async fn activation_then_stage_ccr_with_tag_image() {
     assert_eq!(img.headers()["content-type"], "image/jpeg");
     let bytes = img.bytes().await.unwrap();
     assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
-    let decoded = razcode_gateway::tag::decode(&image::load_from_memory(&bytes).unwrap().to_rgb8()).unwrap();
+    let decoded =
+        razcode_gateway::tag::decode(&image::load_from_memory(&bytes).unwrap().to_rgb8()).unwrap();
     assert_eq!(decoded, id);
 }
 
@@ -32,18 +33,53 @@ async fn activation_then_stage_ccr_with_tag_image() {
 async fn stage_omhe_url_variant_and_json_answers() {
     let env = Env::start().await;
     let t = activate(&env).await;
-    let (status, a) = stage(&env, &t, "/gateway/stage/url", &[("her", OMHE), ("unknown_param", "ignored")]).await;
+    let (status, a) = stage(
+        &env,
+        &t,
+        "/gateway/stage/url",
+        &[("her", OMHE), ("unknown_param", "ignored")],
+    )
+    .await;
     assert_eq!(status, 200, "{a:?}");
     let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
-    assert_eq!(get(&a, "raz_uri").unwrap(), format!("{}/r/{}", env.gw.base_url, id.compact()));
+    assert_eq!(
+        get(&a, "raz_uri").unwrap(),
+        format!("{}/r/{}", env.gw.base_url, id.compact())
+    );
     assert_eq!(get(&a, "raz_image"), None);
 
     let url = env.url("/gateway/stage");
-    let r = signed_post(&env.http, &url, env.client(), Some((&t.token, &t.secret)), &[("her", OMHE)], Some("application/json"), |_| {}).await;
+    let r = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[("her", OMHE)],
+        Some("application/json"),
+        |_| {},
+    )
+    .await;
     assert_eq!(r.headers()["content-type"], "application/json");
-    let answer = razcode_protocol::StageAnswer::decode(Some("application/json"), &r.bytes().await.unwrap()).unwrap();
-    assert!(matches!(answer, razcode_protocol::StageAnswer::Success { raz_image: Some(_), .. }));
-    let r = signed_post(&env.http, &url, env.client(), Some((&t.token, &t.secret)), &[], Some("application/json"), |_| {}).await;
+    let answer =
+        razcode_protocol::StageAnswer::decode(Some("application/json"), &r.bytes().await.unwrap())
+            .unwrap();
+    assert!(matches!(
+        answer,
+        razcode_protocol::StageAnswer::Success {
+            raz_image: Some(_),
+            ..
+        }
+    ));
+    let r = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[],
+        Some("application/json"),
+        |_| {},
+    )
+    .await;
     assert_eq!(r.status(), 400);
     let j: serde_json::Value = r.json().await.unwrap();
     assert_eq!(j["ACK"], "Failure");
@@ -59,12 +95,22 @@ async fn record_errors() {
         ("  \n\t ", "her_missing"),
         ("bpm=72", "her_invalid"),
         ("bp=120/80\nwt=nan", "her_invalid"),
-        ("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body></ContinuityOfCareRecord>", "her_invalid"),
-        ("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>", "her_invalid"),
+        (
+            "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body></ContinuityOfCareRecord>",
+            "her_invalid",
+        ),
+        (
+            "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>",
+            "her_invalid",
+        ),
         ("<ContinuityOfCareRecord/>", "her_invalid"),
     ] {
         let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", her)]).await;
-        assert_eq!((status, get(&a, "errorcode")), (400, Some(code)), "{her:?}: {a:?}");
+        assert_eq!(
+            (status, get(&a, "errorcode")),
+            (400, Some(code)),
+            "{her:?}: {a:?}"
+        );
         assert_eq!(get(&a, "ACK"), Some("Failure"));
         assert!(get(&a, "raz_id").is_none());
         assert!(!get(&a, "errormsg").unwrap().is_empty());
@@ -80,13 +126,23 @@ async fn too_large_is_413_after_reading() {
     let env = Env::start().await;
     let t = activate(&env).await;
     // The whole body, "her=" included, is 4 MiB + 1 byte.
-    let her = format!("bp=120/80\nci={}", "x".repeat(4 * 1024 * 1024 + 1 - "her=".len() - "bp%3D120%2F80%0Aci%3D".len()));
+    let her = format!(
+        "bp=120/80\nci={}",
+        "x".repeat(4 * 1024 * 1024 + 1 - "her=".len() - "bp%3D120%2F80%0Aci%3D".len())
+    );
     let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", &her)]).await;
     assert_eq!((status, get(&a, "errorcode")), (413, Some("too_large")));
     // Exactly 4 MiB is read (and refused only for what it holds).
-    let her = format!("bp=120/80\nci={}", "x".repeat(4 * 1024 * 1024 - "her=".len() - "bp%3D120%2F80%0Aci%3D".len()));
+    let her = format!(
+        "bp=120/80\nci={}",
+        "x".repeat(4 * 1024 * 1024 - "her=".len() - "bp%3D120%2F80%0Aci%3D".len())
+    );
     let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", &her)]).await;
-    assert_eq!((status, get(&a, "errorcode")), (400, Some("her_invalid")), "ci is limited to 120 characters");
+    assert_eq!(
+        (status, get(&a, "errorcode")),
+        (400, Some("her_invalid")),
+        "ci is limited to 120 characters"
+    );
 }
 
 #[tokio::test]
@@ -94,32 +150,95 @@ async fn user_bound_codes_and_user_errors() {
     let env = Env::start().await;
     let t = activate(&env).await;
     let user = link_patient(&env, PATIENT_EMAIL, PATIENT_PASSWORD).await;
-    let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("user", &user)]).await;
+    let (status, a) = stage(
+        &env,
+        &t,
+        "/gateway/stage",
+        &[("her", OMHE), ("user", &user)],
+    )
+    .await;
     assert_eq!(status, 200, "{a:?}");
     for bad in ["", "not-a-token", &t.token] {
         let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("user", bad)]).await;
-        assert_eq!((status, get(&a, "errorcode")), (400, Some("user_invalid")), "{bad:?}");
+        assert_eq!(
+            (status, get(&a, "errorcode")),
+            (400, Some("user_invalid")),
+            "{bad:?}"
+        );
     }
     // A patient token of another consumer.
     let store = razcode_gateway::store::Store::open(&env.dir.path().join("gateway.db")).unwrap();
     let other = store.add_consumer("Other desk", 0).unwrap();
-    let other_env_client = oauth1_request::Credentials::new(other.key.as_str(), other.secret.as_str());
+    let other_env_client =
+        oauth1_request::Credentials::new(other.key.as_str(), other.secret.as_str());
     let url = env.url("/request-token.ashx");
-    let r = signed_post(&env.http, &url, other_env_client, None, &[], None, |b| { b.callback("oob"); }).await;
+    let r = signed_post(&env.http, &url, other_env_client, None, &[], None, |b| {
+        b.callback("oob");
+    })
+    .await;
     let p = pairs(&r.text().await.unwrap());
-    let temp = Temp { token: get(&p, "oauth_token").unwrap().into(), secret: get(&p, "oauth_token_secret").unwrap().into() };
-    let r = approve(&env, "/jibe/authorize", &temp.token, &[("email", PATIENT_EMAIL), ("password", PATIENT_PASSWORD), ("action", "approve")]).await;
+    let temp = Temp {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: get(&p, "oauth_token_secret").unwrap().into(),
+    };
+    let r = approve(
+        &env,
+        "/jibe/authorize",
+        &temp.token,
+        &[
+            ("email", PATIENT_EMAIL),
+            ("password", PATIENT_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200, "oob shows the verifier");
     let html = r.text().await.unwrap();
-    let verifier = html.split("class=\"code\" aria-label=\"verification code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
-    let r = signed_post(&env.http, &env.url("/access-token.ashx"), other_env_client, Some((&temp.token, &temp.secret)), &[], None, |b| { b.verifier(verifier.as_str()); }).await;
+    let verifier = html
+        .split("class=\"code\" aria-label=\"verification code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = signed_post(
+        &env.http,
+        &env.url("/access-token.ashx"),
+        other_env_client,
+        Some((&temp.token, &temp.secret)),
+        &[],
+        None,
+        |b| {
+            b.verifier(verifier.as_str());
+        },
+    )
+    .await;
     assert_eq!(r.status(), 200);
-    let foreign = get(&pairs(&r.text().await.unwrap()), "oauth_token").unwrap().to_string();
-    let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("user", &foreign)]).await;
+    let foreign = get(&pairs(&r.text().await.unwrap()), "oauth_token")
+        .unwrap()
+        .to_string();
+    let (status, a) = stage(
+        &env,
+        &t,
+        "/gateway/stage",
+        &[("her", OMHE), ("user", &foreign)],
+    )
+    .await;
     assert_eq!((status, get(&a, "errorcode")), (400, Some("user_invalid")));
     // A patient token cannot sign a stage.
     let patient_secret = "x";
-    let (status, a) = stage(&env, &Tokens { token: user.clone(), secret: patient_secret.into(), org: None }, "/gateway/stage", &[("her", OMHE)]).await;
+    let (status, a) = stage(
+        &env,
+        &Tokens {
+            token: user.clone(),
+            secret: patient_secret.into(),
+            org: None,
+        },
+        "/gateway/stage",
+        &[("her", OMHE)],
+    )
+    .await;
     assert_eq!((status, get(&a, "errorcode")), (401, Some("token_unknown")));
 }
 
@@ -151,9 +270,16 @@ async fn payment_requests() {
     ];
     for pmt in invalid {
         let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("pmt", pmt)]).await;
-        assert_eq!((status, get(&a, "ACK"), get(&a, "pmt")), (200, Some("Success"), Some("invalid")), "{pmt}");
+        assert_eq!(
+            (status, get(&a, "ACK"), get(&a, "pmt")),
+            (200, Some("Success"), Some("invalid")),
+            "{pmt}"
+        );
     }
-    let long = format!(r#"{{"amount":"1","currency":"USD","description":"{}"}}"#, "d".repeat(141));
+    let long = format!(
+        r#"{{"amount":"1","currency":"USD","description":"{}"}}"#,
+        "d".repeat(141)
+    );
     let (_, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("pmt", &long)]).await;
     assert_eq!(get(&a, "pmt"), Some("invalid"));
 }
@@ -164,7 +290,11 @@ async fn oauth_refusals() {
     let t = activate(&env).await;
     let url = env.url("/gateway/stage");
     let send = |auth: Option<String>| {
-        let mut r = env.http.post(&url).header("Content-Type", "application/x-www-form-urlencoded").body("her=bp%3D120%2F80");
+        let mut r = env
+            .http
+            .post(&url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("her=bp%3D120%2F80");
         if let Some(a) = auth {
             r = r.header("Authorization", a);
         }
@@ -174,37 +304,108 @@ async fn oauth_refusals() {
     let r = send(None).await.unwrap();
     assert_eq!(r.status(), 401);
     assert_eq!(r.headers()["www-authenticate"], "OAuth");
-    assert_eq!(get(&pairs(&r.text().await.unwrap()), "errorcode"), Some("consumer_unknown"));
+    assert_eq!(
+        get(&pairs(&r.text().await.unwrap()), "errorcode"),
+        Some("consumer_unknown")
+    );
     // Unknown consumer.
     let stranger = oauth1_request::Credentials::new("nobody", "nothing");
-    let r = signed_post(&env.http, &url, stranger, Some((&t.token, &t.secret)), &[("her", OMHE)], None, |_| {}).await;
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("consumer_unknown".into())));
+    let r = signed_post(
+        &env.http,
+        &url,
+        stranger,
+        Some((&t.token, &t.secret)),
+        &[("her", OMHE)],
+        None,
+        |_| {},
+    )
+    .await;
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (401, Some("consumer_unknown".into()))
+    );
     // Unknown token; wrong secret.
-    let (s, a) = stage(&env, &Tokens { token: "unknown".into(), secret: t.secret.clone(), org: None }, "/gateway/stage", &[("her", OMHE)]).await;
+    let (s, a) = stage(
+        &env,
+        &Tokens {
+            token: "unknown".into(),
+            secret: t.secret.clone(),
+            org: None,
+        },
+        "/gateway/stage",
+        &[("her", OMHE)],
+    )
+    .await;
     assert_eq!((s, get(&a, "errorcode")), (401, Some("token_unknown")));
-    let (s, a) = stage(&env, &Tokens { token: t.token.clone(), secret: "wrong".into(), org: None }, "/gateway/stage", &[("her", OMHE)]).await;
+    let (s, a) = stage(
+        &env,
+        &Tokens {
+            token: t.token.clone(),
+            secret: "wrong".into(),
+            org: None,
+        },
+        "/gateway/stage",
+        &[("her", OMHE)],
+    )
+    .await;
     assert_eq!((s, get(&a, "errorcode")), (401, Some("signature_invalid")));
     // The body changed after signing.
     let builder_auth = {
         let mut b = oauth1_request::Builder::new(env.client(), oauth1_request::HmacSha1::new());
-        b.token(oauth1_request::Credentials::new(t.token.as_str(), t.secret.as_str()));
-        let req = oauth1_request::ParameterList::new([("her", &"bp=120/90" as &dyn std::fmt::Display)]);
+        b.token(oauth1_request::Credentials::new(
+            t.token.as_str(),
+            t.secret.as_str(),
+        ));
+        let req =
+            oauth1_request::ParameterList::new([("her", &"bp=120/90" as &dyn std::fmt::Display)]);
         b.post(url.as_str(), &req)
     };
     let r = send(Some(builder_auth.clone())).await.unwrap();
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("signature_invalid".into())));
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (401, Some("signature_invalid".into()))
+    );
     // Duplicated and missing oauth_ parameters are 400.
     let dup = builder_auth.replacen("oauth_nonce=", "oauth_nonce=\"x\",oauth_nonce=", 1);
     let r = send(Some(dup)).await.unwrap();
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (400, Some("signature_invalid".into())));
-    let missing: String = builder_auth.split(',').filter(|p| !p.contains("oauth_signature_method")).collect::<Vec<_>>().join(",");
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (400, Some("signature_invalid".into()))
+    );
+    let missing: String = builder_auth
+        .split(',')
+        .filter(|p| !p.contains("oauth_signature_method"))
+        .collect::<Vec<_>>()
+        .join(",");
     let r = send(Some(missing)).await.unwrap();
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (400, Some("signature_invalid".into())));
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (400, Some("signature_invalid".into()))
+    );
     // Unsupported methods: RSA-SHA1 anywhere, PLAINTEXT without TLS.
     for method in ["RSA-SHA1", "PLAINTEXT"] {
         let a = builder_auth.replace("HMAC-SHA1", method);
         let r = send(Some(a)).await.unwrap();
-        assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (400, Some("signature_method_unsupported".into())), "{method}");
+        assert_eq!(
+            (
+                r.status().as_u16(),
+                get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+            ),
+            (400, Some("signature_method_unsupported".into())),
+            "{method}"
+        );
     }
 }
 
@@ -216,7 +417,14 @@ async fn hmac_sha256_is_accepted() {
     let t = activate(&env).await;
     let url = env.url("/gateway/stage");
     let ts = now().to_string();
-    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, &percent_encoding::NON_ALPHANUMERIC).to_string().replace("%2D", "-").replace("%2E", ".").replace("%5F", "_").replace("%7E", "~");
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2D", "-")
+            .replace("%2E", ".")
+            .replace("%5F", "_")
+            .replace("%7E", "~")
+    };
     let mut params = [
         ("her".to_string(), OMHE.to_string()),
         ("oauth_consumer_key".into(), env.consumer.0.clone()),
@@ -227,16 +435,31 @@ async fn hmac_sha256_is_accepted() {
     ]
     .map(|(k, v)| (enc(&k), enc(&v)));
     params.sort();
-    let norm = params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    let norm = params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&");
     let base = format!("POST&{}&{}", enc(&url), enc(&norm));
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(format!("{}&{}", enc(&env.consumer.1), enc(&t.secret)).as_bytes()).unwrap();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(
+        format!("{}&{}", enc(&env.consumer.1), enc(&t.secret)).as_bytes(),
+    )
+    .unwrap();
     mac.update(base.as_bytes());
     let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
     let auth = format!(
         "OAuth oauth_consumer_key=\"{}\",oauth_nonce=\"sha256nonce\",oauth_signature_method=\"HMAC-SHA256\",oauth_timestamp=\"{ts}\",oauth_token=\"{}\",oauth_signature=\"{}\"",
         enc(&env.consumer.0), enc(&t.token), enc(&sig)
     );
-    let r = env.http.post(&url).header("Authorization", auth).header("Content-Type", "application/x-www-form-urlencoded").body(format!("her={}", enc(OMHE))).send().await.unwrap();
+    let r = env
+        .http
+        .post(&url)
+        .header("Authorization", auth)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("her={}", enc(OMHE)))
+        .send()
+        .await
+        .unwrap();
     let status = r.status();
     let body = r.text().await.unwrap();
     assert_eq!(status, 200, "{body}");
@@ -250,20 +473,41 @@ async fn replay_and_clock_skew() {
     let url = env.url("/gateway/stage");
     let stamp = now();
     let send = |nonce: &'static str, at: i64| {
-        signed_post(&env.http, &url, env.client(), Some((&t.token, &t.secret)), &[("her", OMHE)], None, move |b| {
-            b.nonce(nonce).timestamp(ts(at));
-        })
+        signed_post(
+            &env.http,
+            &url,
+            env.client(),
+            Some((&t.token, &t.secret)),
+            &[("her", OMHE)],
+            None,
+            move |b| {
+                b.nonce(nonce).timestamp(ts(at));
+            },
+        )
     };
     let r = send("replayed-nonce", stamp).await;
     assert_eq!(r.status(), 200);
     let r = send("replayed-nonce", stamp).await;
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("nonce_reused".into())));
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (401, Some("nonce_reused".into()))
+    );
     // The same nonce with another timestamp is a new request.
     assert_eq!(send("replayed-nonce", stamp + 1).await.status(), 200);
     for skew in [-301, 301, -600, 600] {
         let r = send("skewed", stamp + skew).await;
         assert!(r.headers().contains_key("date"));
-        assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("timestamp_refused".into())), "skew {skew}");
+        assert_eq!(
+            (
+                r.status().as_u16(),
+                get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+            ),
+            (401, Some("timestamp_refused".into())),
+            "skew {skew}"
+        );
     }
     // A refused request does not burn its nonce.
     assert_eq!(send("skewed", stamp + 60).await.status(), 200);
@@ -275,31 +519,89 @@ async fn temporary_credentials_rules() {
     let env = Env::start().await;
     // Reused verifier: a second exchange is token_unknown.
     let temp = request_token(&env, "oob").await;
-    let r = approve(&env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).await;
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &temp.token,
+        &[
+            ("email", ORG_EMAIL),
+            ("password", ORG_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     let html = r.text().await.unwrap();
-    let v = html.split("aria-label=\"verification code\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let v = html
+        .split("aria-label=\"verification code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
     let wrong = exchange(&env, &temp, "not-the-verifier").await;
-    assert_eq!((wrong.status().as_u16(), get(&pairs(&wrong.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("verifier_invalid".into())));
+    assert_eq!(
+        (
+            wrong.status().as_u16(),
+            get(&pairs(&wrong.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (401, Some("verifier_invalid".into()))
+    );
     assert_eq!(exchange(&env, &temp, &v).await.status(), 200);
     let again = exchange(&env, &temp, &v).await;
-    assert_eq!((again.status().as_u16(), get(&pairs(&again.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("token_unknown".into())));
+    assert_eq!(
+        (
+            again.status().as_u16(),
+            get(&pairs(&again.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (401, Some("token_unknown".into()))
+    );
     // Unknown temporary token.
-    let fake = Temp { token: "nope".into(), secret: "nope".into() };
+    let fake = Temp {
+        token: "nope".into(),
+        secret: "nope".into(),
+    };
     let r = exchange(&env, &fake, "x").await;
-    assert_eq!(get(&pairs(&r.text().await.unwrap()), "errorcode"), Some("token_unknown"));
+    assert_eq!(
+        get(&pairs(&r.text().await.unwrap()), "errorcode"),
+        Some("token_unknown")
+    );
     // Not yet approved.
     let pending = request_token(&env, "oob").await;
     let r = exchange(&env, &pending, "x").await;
-    assert_eq!(get(&pairs(&r.text().await.unwrap()), "errorcode"), Some("verifier_invalid"));
+    assert_eq!(
+        get(&pairs(&r.text().await.unwrap()), "errorcode"),
+        Some("verifier_invalid")
+    );
     // Expired after 10 minutes: the approval page explains, the exchange refuses.
     let old = request_token(&env, "http://127.0.0.1:9/cb").await;
-    let r = approve(&env, "/platform/activate", &old.token, &[("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).await;
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &old.token,
+        &[
+            ("email", ORG_EMAIL),
+            ("password", ORG_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     let v = verifier_from(&r);
     let late = request_token(&env, "oob").await;
     env.gw.clock.advance(601);
     let r = exchange(&env, &old, &v).await;
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (401, Some("token_expired".into())));
-    let page = browser().get(env.url(&format!("/platform/activate?oauth_token={}", late.token))).send().await.unwrap();
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (401, Some("token_expired".into()))
+    );
+    let page = browser()
+        .get(env.url(&format!("/platform/activate?oauth_token={}", late.token)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 401);
     assert!(page.text().await.unwrap().contains("expired"));
 }
@@ -308,14 +610,30 @@ async fn temporary_credentials_rules() {
 async fn callbacks_are_checked() {
     let env = Env::start().await;
     let url = env.url("/request-token.ashx");
-    for cb in ["http://clinic.example/cb", "ftp://127.0.0.1/", "javascript:alert(1)"] {
-        let r = signed_post(&env.http, &url, env.client(), None, &[], None, |b| { b.callback(cb); }).await;
+    for cb in [
+        "http://clinic.example/cb",
+        "ftp://127.0.0.1/",
+        "javascript:alert(1)",
+    ] {
+        let r = signed_post(&env.http, &url, env.client(), None, &[], None, |b| {
+            b.callback(cb);
+        })
+        .await;
         assert_eq!(r.status(), 400, "{cb}");
     }
     let r = signed_post(&env.http, &url, env.client(), None, &[], None, |_| {}).await;
-    assert_eq!((r.status().as_u16(), get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)), (400, Some("signature_invalid".into())));
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            get(&pairs(&r.text().await.unwrap()), "errorcode").map(String::from)
+        ),
+        (400, Some("signature_invalid".into()))
+    );
     for cb in ["https://clinic.example/cb", "http://[::1]:4000/cb", "oob"] {
-        let r = signed_post(&env.http, &url, env.client(), None, &[], None, |b| { b.callback(cb); }).await;
+        let r = signed_post(&env.http, &url, env.client(), None, &[], None, |b| {
+            b.callback(cb);
+        })
+        .await;
         assert_eq!(r.status(), 200, "{cb}");
     }
 }
@@ -325,34 +643,101 @@ async fn approval_pages_as_a_browser_sees_them() {
     let env = Env::start().await;
     let temp = request_token(&env, "http://127.0.0.1:9/cb").await;
     // Unknown token.
-    let r = browser().get(env.url("/platform/activate?oauth_token=nope")).send().await.unwrap();
+    let r = browser()
+        .get(env.url("/platform/activate?oauth_token=nope"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     // A form without its CSRF cookie is refused.
-    let r = browser().post(env.url("/platform/activate")).form(&[("oauth_token", temp.token.as_str()), ("csrf", "x"), ("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).send().await.unwrap();
+    let r = browser()
+        .post(env.url("/platform/activate"))
+        .form(&[
+            ("oauth_token", temp.token.as_str()),
+            ("csrf", "x"),
+            ("email", ORG_EMAIL),
+            ("password", ORG_PASSWORD),
+            ("action", "approve"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403);
     // Wrong password shows the form again.
-    let r = approve(&env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", "wrong-password"), ("action", "approve")]).await;
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &temp.token,
+        &[
+            ("email", ORG_EMAIL),
+            ("password", "wrong-password"),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 403);
     let html = r.text().await.unwrap();
     assert!(html.contains("The email or password is wrong") && html.contains("name=\"password\""));
     assert!(!html.contains("wrong-password"));
     // A patient cannot approve for a practice.
-    let r = approve(&env, "/platform/activate", &temp.token, &[("email", PATIENT_EMAIL), ("password", PATIENT_PASSWORD), ("action", "approve")]).await;
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &temp.token,
+        &[
+            ("email", PATIENT_EMAIL),
+            ("password", PATIENT_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 403);
     // Deny sends the browser back with denied=.
-    let r = approve(&env, "/platform/activate", &temp.token, &[("action", "deny")]).await;
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &temp.token,
+        &[("action", "deny")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
-    assert!(r.headers()["location"].to_str().unwrap().contains("denied="));
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("denied="));
     let r = exchange(&env, &temp, "anything").await;
-    assert_eq!(get(&pairs(&r.text().await.unwrap()), "errorcode"), Some("verifier_invalid"));
+    assert_eq!(
+        get(&pairs(&r.text().await.unwrap()), "errorcode"),
+        Some("verifier_invalid")
+    );
     // Five wrong passwords lock the account, even for the right one.
     let temp = request_token(&env, "oob").await;
     // One wrong password above, four more here.
     for _ in 0..4 {
-        let r = approve(&env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", "nope-nope-nope"), ("action", "approve")]).await;
+        let r = approve(
+            &env,
+            "/platform/activate",
+            &temp.token,
+            &[
+                ("email", ORG_EMAIL),
+                ("password", "nope-nope-nope"),
+                ("action", "approve"),
+            ],
+        )
+        .await;
         assert_eq!(r.status(), 403);
     }
-    let r = approve(&env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).await;
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &temp.token,
+        &[
+            ("email", ORG_EMAIL),
+            ("password", ORG_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 429);
     env.gw.clock.advance(15 * 60 + 1);
     let url = env.url("/request-token.ashx");
@@ -361,8 +746,21 @@ async fn approval_pages_as_a_browser_sees_them() {
     })
     .await;
     let p = pairs(&r.text().await.unwrap());
-    let temp = Temp { token: get(&p, "oauth_token").unwrap().into(), secret: String::new() };
-    let r = approve(&env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).await;
+    let temp = Temp {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: String::new(),
+    };
+    let r = approve(
+        &env,
+        "/platform/activate",
+        &temp.token,
+        &[
+            ("email", ORG_EMAIL),
+            ("password", ORG_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 200);
 }
 
@@ -370,13 +768,49 @@ async fn approval_pages_as_a_browser_sees_them() {
 async fn patient_sign_up_on_the_authorize_page() {
     let env = Env::start().await;
     let temp = request_token(&env, "http://127.0.0.1:9/cb").await;
-    let short = approve(&env, "/jibe/authorize", &temp.token, &[("action", "signup"), ("name", "Li Wei"), ("new_email", "li@patients.test"), ("new_password", "short"), ("new_password2", "short")]).await;
+    let short = approve(
+        &env,
+        "/jibe/authorize",
+        &temp.token,
+        &[
+            ("action", "signup"),
+            ("name", "Li Wei"),
+            ("new_email", "li@patients.test"),
+            ("new_password", "short"),
+            ("new_password2", "short"),
+        ],
+    )
+    .await;
     assert_eq!(short.status(), 400);
-    let r = approve(&env, "/jibe/authorize", &temp.token, &[("action", "signup"), ("name", "李伟"), ("new_email", "li@patients.test"), ("new_password", "a-long-password"), ("new_password2", "a-long-password")]).await;
+    let r = approve(
+        &env,
+        "/jibe/authorize",
+        &temp.token,
+        &[
+            ("action", "signup"),
+            ("name", "李伟"),
+            ("new_email", "li@patients.test"),
+            ("new_password", "a-long-password"),
+            ("new_password2", "a-long-password"),
+        ],
+    )
+    .await;
     let v = verifier_from(&r);
     assert_eq!(exchange(&env, &temp, &v).await.status(), 200);
     let temp = request_token(&env, "http://127.0.0.1:9/cb").await;
-    let dup = approve(&env, "/jibe/authorize", &temp.token, &[("action", "signup"), ("name", "Other"), ("new_email", "LI@patients.test"), ("new_password", "a-long-password"), ("new_password2", "a-long-password")]).await;
+    let dup = approve(
+        &env,
+        "/jibe/authorize",
+        &temp.token,
+        &[
+            ("action", "signup"),
+            ("name", "Other"),
+            ("new_email", "LI@patients.test"),
+            ("new_password", "a-long-password"),
+            ("new_password2", "a-long-password"),
+        ],
+    )
+    .await;
     assert_eq!(dup.status(), 400);
     assert!(dup.text().await.unwrap().contains("already exists"));
 }

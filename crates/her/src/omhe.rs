@@ -100,50 +100,173 @@ const fn cmd(
 const COMMANDS: &[Command] = &[
     cmd("bp", &["bloodpressure"], Grammar::Bp, "bp"),
     cmd("sbp", &["sendbloodpressure"], Grammar::Email, "sbp_to"),
-    cmd("bg", &["bloodglucose"], Grammar::Int(0, Some(400)), "bg_numeric"),
+    cmd(
+        "bg",
+        &["bloodglucose"],
+        Grammar::Int(0, Some(400)),
+        "bg_numeric",
+    ),
     cmd("wt", &["weight"], Grammar::DecUnit(0), "wt"),
     cmd("fm", &["fatmass"], Grammar::DecUnit(1), "fm"),
     cmd("ffm", &["freefatmass"], Grammar::DecUnit(0), "ffm"),
-    cmd("pbf", &["percentbodyfat"], Grammar::Dec(1, 95), "pbf_numeric"),
-    cmd("st", &["steps", "spd", "fitbit"], Grammar::Int(0, None), "st_numeric"),
+    cmd(
+        "pbf",
+        &["percentbodyfat"],
+        Grammar::Dec(1, 95),
+        "pbf_numeric",
+    ),
+    cmd(
+        "st",
+        &["steps", "spd", "fitbit"],
+        Grammar::Int(0, None),
+        "st_numeric",
+    ),
     cmd("pn", &["pain"], Grammar::Int(0, Some(10)), "pn_numeric"),
     cmd("md", &["mood"], Grammar::Int(0, Some(10)), "md_numeric"),
-    cmd("zeo", &["sleepscore", "zscore"], Grammar::Int(0, Some(100)), "zeo_numeric"),
+    cmd(
+        "zeo",
+        &["sleepscore", "zscore"],
+        Grammar::Int(0, Some(100)),
+        "zeo_numeric",
+    ),
     cmd("frt", &["fruit"], Grammar::ZeroToTen, "one_to_ten_numeric"),
-    cmd("veg", &["vegetable", "veggie"], Grammar::ZeroToTen, "one_to_ten_numeric"),
-    cmd("jnk", &["junk", "junkfood"], Grammar::ZeroToTen, "one_to_ten_numeric"),
-    cmd("wtr", &["water", "h2o", "h20"], Grammar::ZeroToTen, "one_to_ten_numeric"),
-    cmd("alc", &["alcohol", "beer", "wine", "shot"], Grammar::ZeroToTen, "one_to_ten_numeric"),
-    cmd("ptn", &["protein", "protien"], Grammar::ZeroToTen, "one_to_ten_numeric"),
-    cmd("crb", &["carb", "carbohydrate"], Grammar::ZeroToTen, "one_to_ten_numeric"),
+    cmd(
+        "veg",
+        &["vegetable", "veggie"],
+        Grammar::ZeroToTen,
+        "one_to_ten_numeric",
+    ),
+    cmd(
+        "jnk",
+        &["junk", "junkfood"],
+        Grammar::ZeroToTen,
+        "one_to_ten_numeric",
+    ),
+    cmd(
+        "wtr",
+        &["water", "h2o", "h20"],
+        Grammar::ZeroToTen,
+        "one_to_ten_numeric",
+    ),
+    cmd(
+        "alc",
+        &["alcohol", "beer", "wine", "shot"],
+        Grammar::ZeroToTen,
+        "one_to_ten_numeric",
+    ),
+    cmd(
+        "ptn",
+        &["protein", "protien"],
+        Grammar::ZeroToTen,
+        "one_to_ten_numeric",
+    ),
+    cmd(
+        "crb",
+        &["carb", "carbohydrate"],
+        Grammar::ZeroToTen,
+        "one_to_ten_numeric",
+    ),
     cmd("dry", &["dairy"], Grammar::ZeroToTen, "one_to_ten_numeric"),
     cmd("drk", &["drink"], Grammar::ZeroToTen, "one_to_ten_numeric"),
     cmd("frv", &["freggie"], Grammar::Frv, "frv"),
-    cmd("ci", &["checkin", "check-in", "check"], Grammar::Text(Some(120)), "ci_payload"),
+    cmd(
+        "ci",
+        &["checkin", "check-in", "check"],
+        Grammar::Text(Some(120)),
+        "ci_payload",
+    ),
     cmd("eat", &["ate", "tweat"], Grammar::Text(None), "eat_text"),
     cmd("gym", &["workout"], Grammar::Text(None), "gym_text"),
     cmd("que", &["question"], Grammar::Text(None), "que_text"),
     cmd("ans", &["answer"], Grammar::Text(None), "ans_text"),
     cmd("sch", &["starch"], Grammar::Text(None), "sch_text"),
     cmd("pts", &["points", "gems"], Grammar::Sint, "pts_numeric"),
-    cmd("hivcd4", &["cd4-count"], Grammar::Int(0, None), "hivcd4_numeric"),
-    cmd("hivvl", &["hiv-viral-load"], Grammar::Int(0, None), "hivvl_numeric"),
+    cmd(
+        "hivcd4",
+        &["cd4-count"],
+        Grammar::Int(0, None),
+        "hivcd4_numeric",
+    ),
+    cmd(
+        "hivvl",
+        &["hiv-viral-load"],
+        Grammar::Int(0, None),
+        "hivvl_numeric",
+    ),
     cmd("gbp", &["getbloodpressure"], Grammar::Empty, ""),
     cmd("yes", &["y", "si", "ok"], Grammar::Yes, ""),
 ];
 
 /// The 68 fruit and vegetable items of `frv`.
 pub const FRV_ITEMS: [&str; 68] = [
-    "apple", "apricot", "avocado", "banana", "blackberry", "blueberry", "cherry", "coconut",
-    "crabapple", "cranberry", "grapefruit", "grapes", "keylime", "kiwi", "lemon", "lime",
-    "mandarin", "mango", "melon", "mulberry", "nectarines", "olive", "orange", "papaya",
-    "passionfruit", "peach", "pear", "pineapple", "plum", "pomegranate", "raspberry",
-    "strawberry", "tangerine", "tomato", "watermelon", "asparagus", "beets", "bell pepper",
-    "broccoli", "brussels sprouts", "cabbage", "carrots", "cauliflower", "celery",
-    "collard greens", "corn", "cucumbers", "eggplant", "garlic", "green beans", "green peas",
-    "kale", "mushrooms", "okra", "olives", "onions", "parsnips", "potatoes", "pumpkin",
-    "romaine lettuce", "spinach", "squash", "sweet potatoes", "turnip greens", "watercress",
-    "yams", "zucchini", "other",
+    "apple",
+    "apricot",
+    "avocado",
+    "banana",
+    "blackberry",
+    "blueberry",
+    "cherry",
+    "coconut",
+    "crabapple",
+    "cranberry",
+    "grapefruit",
+    "grapes",
+    "keylime",
+    "kiwi",
+    "lemon",
+    "lime",
+    "mandarin",
+    "mango",
+    "melon",
+    "mulberry",
+    "nectarines",
+    "olive",
+    "orange",
+    "papaya",
+    "passionfruit",
+    "peach",
+    "pear",
+    "pineapple",
+    "plum",
+    "pomegranate",
+    "raspberry",
+    "strawberry",
+    "tangerine",
+    "tomato",
+    "watermelon",
+    "asparagus",
+    "beets",
+    "bell pepper",
+    "broccoli",
+    "brussels sprouts",
+    "cabbage",
+    "carrots",
+    "cauliflower",
+    "celery",
+    "collard greens",
+    "corn",
+    "cucumbers",
+    "eggplant",
+    "garlic",
+    "green beans",
+    "green peas",
+    "kale",
+    "mushrooms",
+    "okra",
+    "olives",
+    "onions",
+    "parsnips",
+    "potatoes",
+    "pumpkin",
+    "romaine lettuce",
+    "spinach",
+    "squash",
+    "sweet potatoes",
+    "turnip greens",
+    "watercress",
+    "yams",
+    "zucchini",
+    "other",
 ];
 
 /// Parses a HER given as bytes; text that is not UTF-8 is refused.
@@ -339,14 +462,16 @@ fn parse_value(c: &Command, v: &str) -> Result<Vec<(&'static str, String)>, Stri
             if let Some(max) = max {
                 let n = v.chars().count();
                 if n > max {
-                    return Err(format!("text has {n} characters; at most {max} are allowed"));
+                    return Err(format!(
+                        "text has {n} characters; at most {max} are allowed"
+                    ));
                 }
             }
             one(v.to_string())
         }
-        Grammar::Sint => one(
-            parse_sint(v).ok_or_else(|| format!("expected a whole number, got {v:?}"))?,
-        ),
+        Grammar::Sint => {
+            one(parse_sint(v).ok_or_else(|| format!("expected a whole number, got {v:?}"))?)
+        }
         Grammar::Empty => {
             if v.is_empty() {
                 Ok(vec![])
@@ -376,7 +501,9 @@ fn int_in(v: &str, lo: u64, hi: Option<u64>, what: &str) -> Result<String, Strin
     if d.len() > 18 {
         return Err(format!("{what} {v} is out of range {range}"));
     }
-    let n: u64 = d.parse().map_err(|_| format!("{what} {v} is out of range {range}"))?;
+    let n: u64 = d
+        .parse()
+        .map_err(|_| format!("{what} {v} is out of range {range}"))?;
     if n < lo || hi.is_some_and(|h| n > h) {
         return Err(format!("{what} {n} is out of range {range}"));
     }

@@ -17,7 +17,8 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn every_well_formed_sample_is_read() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ccr/samples");
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ccr/samples");
     let mut read = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
@@ -28,7 +29,10 @@ fn every_well_formed_sample_is_read() {
             assert!(e.line.is_some(), "{e}");
         } else {
             let s = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(!s.sections.is_empty() || name.contains("template"), "{name}: {s:?}");
+            assert!(
+                !s.sections.is_empty() || name.contains("template"),
+                "{name}: {s:?}"
+            );
             read += 1;
         }
     }
@@ -39,7 +43,10 @@ fn every_well_formed_sample_is_read() {
 fn the_example_visit_is_summarized() {
     let s = summarize(&fixture("examples/minimal_clinic_encounter.xml")).unwrap();
     assert!(s.patient_name.is_some(), "{s:?}");
-    assert!(s.sections.iter().any(|(n, c)| n == "VitalSigns" && *c > 0), "{s:?}");
+    assert!(
+        s.sections.iter().any(|(n, c)| n == "VitalSigns" && *c > 0),
+        "{s:?}"
+    );
 }
 
 #[test]

@@ -52,10 +52,21 @@ fn section_3_recognition() {
     assert_eq!(f(&one("check-in=x"), "ci_payload"), "x");
     assert_eq!(f(&one("checkin=x"), "ci_payload"), "x");
     assert_eq!(f(&one("check in"), "ci_payload"), "in");
-    assert_eq!((one("h2o8").omhe, f(&one("h2o8"), "one_to_ten_numeric")), ("wtr", "8"));
+    assert_eq!(
+        (one("h2o8").omhe, f(&one("h2o8"), "one_to_ten_numeric")),
+        ("wtr", "8")
+    );
     assert_eq!(f(&one("cd4-count350"), "hivcd4_numeric"), "350");
     assert!(fails("wté=5").contains("wt"));
-    for l in ["bpm=72", "stop", "start", "ptsd", "checkup", "veggies=3", "frvapple"] {
+    for l in [
+        "bpm=72",
+        "stop",
+        "start",
+        "ptsd",
+        "checkup",
+        "veggies=3",
+        "frvapple",
+    ] {
         assert!(fails(l).contains("unknown command"), "{l}");
     }
     for l in ["okay", "yams", "sit down", "yes=", "ok!", "ok👍"] {
@@ -63,10 +74,19 @@ fn section_3_recognition() {
     }
     assert_eq!(f(&one("protein=2"), "one_to_ten_numeric"), "2");
     assert_eq!(one("protein=2").omhe, "ptn");
-    assert_eq!((one("starch=3").omhe, f(&one("starch=3"), "sch_text")), ("sch", "3"));
+    assert_eq!(
+        (one("starch=3").omhe, f(&one("starch=3"), "sch_text")),
+        ("sch", "3")
+    );
     assert_eq!(one(" bp=120/80").omhe, "bp");
     assert_eq!(one("BP=120/80").omhe, "bp");
-    for l in ["ｂｐ=1", "\u{feff}bp=120/80", "#bp=120/80", "help", "bmi=22"] {
+    for l in [
+        "ｂｐ=1",
+        "\u{feff}bp=120/80",
+        "#bp=120/80",
+        "help",
+        "bmi=22",
+    ] {
         assert!(fails(l).contains("unknown command"), "{l}");
     }
     assert_eq!(fails("bpm=72"), "line 1: unknown command 'bpm'");
@@ -78,12 +98,17 @@ fn section_5_ints_and_decimals() {
     let zeros = format!("md={}5", "0".repeat(100));
     assert_eq!(f(&one(&zeros), "md_numeric"), "5");
     assert!(fails("bg=99999999999999999999").contains("out of range"));
-    assert_eq!(f(&one("st=999999999999999999"), "st_numeric"), "999999999999999999");
+    assert_eq!(
+        f(&one("st=999999999999999999"), "st_numeric"),
+        "999999999999999999"
+    );
     fails("st=1000000000000000000");
     assert_eq!(f(&one("pts=+5"), "pts_numeric"), "5");
     assert_eq!(f(&one("wt=0150.50"), "wt_numeric"), "150.5");
     assert_eq!(f(&one("wt=0150.50"), "wt_measure_unit"), "l");
-    for l in ["wt=150 l", "wt=nan", "wt=1e3", "wt=-0", "wt=.5", "wt=5.", "wt=1_0", "wt=1,5", "wt=inf"] {
+    for l in [
+        "wt=150 l", "wt=nan", "wt=1e3", "wt=-0", "wt=.5", "wt=5.", "wt=1_0", "wt=1,5", "wt=inf",
+    ] {
         fails(l);
     }
     assert!(fails("wt=nan").contains("expected a decimal number with an optional unit l or k"));
@@ -99,7 +124,11 @@ fn section_5_ints_and_decimals() {
 fn section_5_bp() {
     let m = one("bp=120080060");
     assert_eq!(
-        (f(&m, "bp_systolic"), f(&m, "bp_diastolic"), f(&m, "bp_pulse")),
+        (
+            f(&m, "bp_systolic"),
+            f(&m, "bp_diastolic"),
+            f(&m, "bp_pulse")
+        ),
         ("120", "80", "60")
     );
     fails("bp=000000000");
@@ -125,11 +154,23 @@ fn section_5_zero_to_ten_frv_text() {
     let m = one("frv=Apple3");
     assert_eq!((f(&m, "frv_item"), f(&m, "frv_count")), ("apple", "3"));
     let m = one("frv=brussels sprouts2");
-    assert_eq!((f(&m, "frv_item"), f(&m, "frv_count")), ("brussels sprouts", "2"));
+    assert_eq!(
+        (f(&m, "frv_item"), f(&m, "frv_count")),
+        ("brussels sprouts", "2")
+    );
     let m = one("frv=Bell Pepper2");
-    assert_eq!((f(&m, "frv_item"), f(&m, "frv_count")), ("bell pepper", "2"));
+    assert_eq!(
+        (f(&m, "frv_item"), f(&m, "frv_count")),
+        ("bell pepper", "2")
+    );
     assert_eq!(f(&one("frv=kale"), "frv_count"), "1");
-    for l in ["frv=apple12", "frv=cucumber", "frv=", "frv=apple 3", "frv=brussels  sprouts"] {
+    for l in [
+        "frv=apple12",
+        "frv=cucumber",
+        "frv=",
+        "frv=apple 3",
+        "frv=brussels  sprouts",
+    ] {
         fails(l);
     }
     let e120 = format!("ci={}", "é".repeat(120));
@@ -145,7 +186,10 @@ fn section_5_zero_to_ten_frv_text() {
 
 #[test]
 fn section_5_sbp_gbp_yes() {
-    assert_eq!(f(&one("sbp=Doc.Who@Clinic.org"), "sbp_to"), "Doc.Who@Clinic.org");
+    assert_eq!(
+        f(&one("sbp=Doc.Who@Clinic.org"), "sbp_to"),
+        "Doc.Who@Clinic.org"
+    );
     one("sbp=nurse@[10.0.0.1]");
     fails("sbp=a@b.com");
     fails("sbp=someone@example.info");
@@ -171,27 +215,56 @@ fn section_6_tags_and_helpers() {
     let m = one("Weight=80K#tz+5:30");
     assert_eq!((f(&m, "wt_numeric"), f(&m, "wt_measure_unit")), ("80", "k"));
     assert_eq!(m.tz, Some(330));
-    for (tag, minutes) in [("-5", -300), ("+5:30", 330), ("5.5", 330), ("5.75", 345), ("5.30", 318), ("=-5", -300), (" -5", -300), ("0", 0), ("+14:00", 840), ("-12", -720)] {
+    for (tag, minutes) in [
+        ("-5", -300),
+        ("+5:30", 330),
+        ("5.5", 330),
+        ("5.75", 345),
+        ("5.30", 318),
+        ("=-5", -300),
+        (" -5", -300),
+        ("0", 0),
+        ("+14:00", 840),
+        ("-12", -720),
+    ] {
         assert_eq!(one(&format!("wt=1#tz{tag}")).tz, Some(minutes), "{tag}");
     }
-    for tag in ["tz=", "tz1e1", "tz5:3", "tz5.01", "tz+14:30", "tz-12:01", "tz123"] {
+    for tag in [
+        "tz=", "tz1e1", "tz5:3", "tz5.01", "tz+14:30", "tz-12:01", "tz123",
+    ] {
         fails(&format!("wt=1#{tag}"));
     }
     let m = one("wt=150#dt20240229:235959z#tz=-5");
-    assert_eq!(m.event_time.as_ref().unwrap().text(), "2024-02-29T23:59:59Z");
+    assert_eq!(
+        m.event_time.as_ref().unwrap().text(),
+        "2024-02-29T23:59:59Z"
+    );
     assert_eq!(m.tz, Some(-300));
     let m = one("wt=1#dt = 20120501:083059");
     assert_eq!(m.event_time.unwrap().text(), "2012-05-01T08:30:59");
-    for tag in ["dt2012111:000000", "dt20120101:0000", "dt20120230:000000", "dt20120101:000060", "dt00010101:000000", "dt20120101:240000"] {
+    for tag in [
+        "dt2012111:000000",
+        "dt20120101:0000",
+        "dt20120230:000000",
+        "dt20120101:000060",
+        "dt00010101:000000",
+        "dt20120101:240000",
+    ] {
         fails(&format!("wt=1#{tag}"));
     }
     assert!(fails("wt=1#dt20120230:000000").contains("20120230 is not a date"));
     let m = one("pts=-50#points3");
-    assert_eq!((f(&m, "pts_numeric"), m.points.as_deref()), ("-50", Some("3")));
+    assert_eq!(
+        (f(&m, "pts_numeric"), m.points.as_deref()),
+        ("-50", Some("3"))
+    );
     assert_eq!(one("wt=1#points=-5").points.as_deref(), Some("-5"));
     assert_eq!(one("wt=1#points +5").points.as_deref(), Some("5"));
     let m = one("wt=1#tzatziki#dtbad#pointsx5#id7#tx-5#wt=150");
-    assert_eq!(m.tags, vec!["tzatziki", "dtbad", "pointsx5", "id7", "tx-5", "wt=150"]);
+    assert_eq!(
+        m.tags,
+        vec!["tzatziki", "dtbad", "pointsx5", "id7", "tx-5", "wt=150"]
+    );
     assert_eq!((m.tz, m.event_time, m.points), (None, None, None));
     // The last repeated helper wins; the value is checked first.
     assert_eq!(one("wt=1#tz-5#tz+1").tz, Some(60));
@@ -214,15 +287,41 @@ fn section_7_json_form() {
         to_json(&r),
         serde_json::json!({"ok": false, "error": {"line": 4, "message": "line 4: unknown command 'bpm'"}})
     );
-    assert_eq!(to_json(&parse("wt=1#tz0")).pointer("/messages/0/tz").unwrap(), "+00:00");
+    assert_eq!(
+        to_json(&parse("wt=1#tz0"))
+            .pointer("/messages/0/tz")
+            .unwrap(),
+        "+00:00"
+    );
 }
 
 #[test]
 fn never_panics_on_odd_input() {
     let odd = [
-        "bp", "bp=", "bp=/", "bp=p", "bp=1/1p", "wt=", "wt=k", "wt=.", "tz", "#", "##",
-        "ci=#", "frv=1", "pts=-", "pts=+", "sbp=@", "sbp=@@@@@@@@", "wt=1#dt", "wt=1#tz-",
-        "wt=1#tz.5", "wt=1#tz5.", "wt=1#tz:30", "wt=1#points", "bp=1234567890",
+        "bp",
+        "bp=",
+        "bp=/",
+        "bp=p",
+        "bp=1/1p",
+        "wt=",
+        "wt=k",
+        "wt=.",
+        "tz",
+        "#",
+        "##",
+        "ci=#",
+        "frv=1",
+        "pts=-",
+        "pts=+",
+        "sbp=@",
+        "sbp=@@@@@@@@",
+        "wt=1#dt",
+        "wt=1#tz-",
+        "wt=1#tz.5",
+        "wt=1#tz5.",
+        "wt=1#tz:30",
+        "wt=1#points",
+        "bp=1234567890",
     ];
     for l in odd {
         let _ = parse(l);

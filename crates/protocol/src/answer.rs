@@ -272,7 +272,13 @@ pub fn decode_pairs(
     let text = std::str::from_utf8(body).map_err(|_| AnswerError::NotUtf8)?;
     let trimmed = text.trim();
     let media = content_type
-        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|c| {
+            c.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     if media == "text/html" || media == "application/xhtml+xml" || trimmed.starts_with('<') {
         return Err(AnswerError::Html);
@@ -377,10 +383,18 @@ mod tests {
                 b"ACK=Success&raz_id=7KQ2M9XD4HRB",
                 AnswerError::Html,
             ),
-            (None, b"<html><body>502 Bad Gateway</body></html>", AnswerError::Html),
+            (
+                None,
+                b"<html><body>502 Bad Gateway</body></html>",
+                AnswerError::Html,
+            ),
             (None, b"", AnswerError::Empty),
             (None, b"\xff\xfe", AnswerError::NotUtf8),
-            (None, b"raz_id=7KQ2M9XD4HRB&pmt=valid", AnswerError::Missing("ACK")),
+            (
+                None,
+                b"raz_id=7KQ2M9XD4HRB&pmt=valid",
+                AnswerError::Missing("ACK"),
+            ),
             (None, b"ACK=OK", AnswerError::BadAck("OK".into())),
             (
                 None,
@@ -410,7 +424,10 @@ mod tests {
             Err(AnswerError::Malformed(_))
         ));
         assert!(matches!(
-            StageAnswer::decode(Some("application/json"), br#"{"ACK":"Failure","ACK":"Success"}"#),
+            StageAnswer::decode(
+                Some("application/json"),
+                br#"{"ACK":"Failure","ACK":"Success"}"#
+            ),
             Err(AnswerError::Repeated(_))
         ));
     }
@@ -420,7 +437,9 @@ mod tests {
         assert_eq!(Format::from_accept(None), Format::Form);
         assert_eq!(Format::from_accept(Some("application/json")), Format::Json);
         assert_eq!(
-            Format::from_accept(Some("application/x-www-form-urlencoded, application/json;q=0.5")),
+            Format::from_accept(Some(
+                "application/x-www-form-urlencoded, application/json;q=0.5"
+            )),
             Format::Form
         );
         assert_eq!(

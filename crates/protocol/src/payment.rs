@@ -102,7 +102,8 @@ impl PaymentRequest {
 
     /// Checks every rule; used by `parse` and by clients before they send.
     pub fn validate(&self) -> Result<(), PaymentError> {
-        amount_minor_units(&self.amount).ok_or_else(|| PaymentError::Amount(self.amount.clone()))?;
+        amount_minor_units(&self.amount)
+            .ok_or_else(|| PaymentError::Amount(self.amount.clone()))?;
         if !CURRENCIES.contains(&self.currency.as_str()) {
             return Err(PaymentError::Currency(self.currency.clone()));
         }
@@ -240,9 +241,17 @@ mod tests {
         let p = ok(r#"{"amount":"12.50","currency":"USD"}"#);
         assert_eq!(p.amount_cents(), 1250);
         assert_eq!(ok(r#"{"amount":"7","currency":"EUR"}"#).amount_cents(), 700);
-        assert_eq!(ok(r#"{"amount":"0.5","currency":"EUR"}"#).amount_cents(), 50);
-        assert_eq!(ok(r#"{"amount":"999999.99","currency":"JPY"}"#).amount_cents(), 99_999_999);
-        let full = ok(r#"{"amount":"40.00","currency":"GBP","description":"Visite médicale — 診察","reference":"INV 2026/0042","due_date":"2024-02-29"}"#);
+        assert_eq!(
+            ok(r#"{"amount":"0.5","currency":"EUR"}"#).amount_cents(),
+            50
+        );
+        assert_eq!(
+            ok(r#"{"amount":"999999.99","currency":"JPY"}"#).amount_cents(),
+            99_999_999
+        );
+        let full = ok(
+            r#"{"amount":"40.00","currency":"GBP","description":"Visite médicale — 診察","reference":"INV 2026/0042","due_date":"2024-02-29"}"#,
+        );
         assert_eq!(full.reference.as_deref(), Some("INV 2026/0042"));
         assert_eq!(PaymentRequest::parse(&full.to_json()).unwrap(), full);
     }
@@ -253,7 +262,10 @@ mod tests {
             ("", "Malformed"),
             ("[]", "Malformed"),
             (r#"{"amount":"1","currency":"USD""#, "Malformed"),
-            (r#"{"amount":"1","currency":"USD","amount":"2"}"#, "RepeatedKey"),
+            (
+                r#"{"amount":"1","currency":"USD","amount":"2"}"#,
+                "RepeatedKey",
+            ),
             (r#"{"amount":"1","currency":"USD","tip":"1"}"#, "UnknownKey"),
             (r#"{"currency":"USD"}"#, "Missing"),
             (r#"{"amount":"1"}"#, "Missing"),
@@ -273,14 +285,38 @@ mod tests {
             (r#"{"amount":"1","currency":"usd"}"#, "Currency"),
             (r#"{"amount":"1","currency":"ABC"}"#, "Currency"),
             (r#"{"amount":"1","currency":"XXX"}"#, "Currency"),
-            (r#"{"amount":"1","currency":"USD","description":""}"#, "Description"),
-            (r#"{"amount":"1","currency":"USD","reference":""}"#, "Reference"),
-            (r#"{"amount":"1","currency":"USD","reference":"tab\there"}"#, "Reference"),
-            (r#"{"amount":"1","currency":"USD","reference":"é"}"#, "Reference"),
-            (r#"{"amount":"1","currency":"USD","due_date":"2023-02-29"}"#, "DueDate"),
-            (r#"{"amount":"1","currency":"USD","due_date":"2024-13-01"}"#, "DueDate"),
-            (r#"{"amount":"1","currency":"USD","due_date":"24-01-01"}"#, "DueDate"),
-            (r#"{"amount":"1","currency":"USD","due_date":"2024-01-01T00:00"}"#, "DueDate"),
+            (
+                r#"{"amount":"1","currency":"USD","description":""}"#,
+                "Description",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","reference":""}"#,
+                "Reference",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","reference":"tab\there"}"#,
+                "Reference",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","reference":"é"}"#,
+                "Reference",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","due_date":"2023-02-29"}"#,
+                "DueDate",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","due_date":"2024-13-01"}"#,
+                "DueDate",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","due_date":"24-01-01"}"#,
+                "DueDate",
+            ),
+            (
+                r#"{"amount":"1","currency":"USD","due_date":"2024-01-01T00:00"}"#,
+                "DueDate",
+            ),
         ];
         for (json, kind) in bad {
             let err = PaymentRequest::parse(json).expect_err(json);

@@ -91,7 +91,10 @@ fn symbol_value(ch: char) -> Option<u8> {
         'O' => '0',
         other => other,
     };
-    ALPHABET.iter().position(|&a| a as char == up).map(|p| p as u8)
+    ALPHABET
+        .iter()
+        .position(|&a| a as char == up)
+        .map(|p| p as u8)
 }
 
 impl fmt::Display for RazId {
@@ -137,10 +140,7 @@ mod tests {
     #[test]
     fn refusals() {
         assert_eq!(RazId::parse("7KQ2-M9XD-4HR"), Err(RazIdError::Length(11)));
-        assert_eq!(
-            RazId::parse("7KQ2-M9XD-4HRBB"),
-            Err(RazIdError::Length(13))
-        );
+        assert_eq!(RazId::parse("7KQ2-M9XD-4HRBB"), Err(RazIdError::Length(13)));
         assert_eq!(RazId::parse("7KQ2-M9XD-4HRU"), Err(RazIdError::Symbol('U')));
         assert_eq!(RazId::parse("7KQ2-M9XD-4HR*"), Err(RazIdError::Symbol('*')));
         assert!(RazId::from_bits(1 << 60).is_none());

@@ -221,9 +221,9 @@ fn parse_header_params(s: &str) -> Result<Vec<(String, String)>, OAuthError> {
     let mut out = Vec::new();
     let mut rest = s.trim();
     while !rest.is_empty() {
-        let (name, after) = rest
-            .split_once('=')
-            .ok_or_else(|| OAuthError::malformed("the Authorization header is not name=\"value\" pairs"))?;
+        let (name, after) = rest.split_once('=').ok_or_else(|| {
+            OAuthError::malformed("the Authorization header is not name=\"value\" pairs")
+        })?;
         let after = after.trim_start();
         let after = after
             .strip_prefix('"')
@@ -264,16 +264,54 @@ mod tests {
         assert_eq!(p.consumer_key, "dpf43f3p2l4k3l03");
         assert_eq!(p.token.as_deref(), Some("nnch734d00sl2jdk"));
         let uri = signature::base_uri("http", "photos.example.net", "/photos");
-        p.check("GET", &uri, &query(), "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", 1191242096)
-            .unwrap();
-        let late = p.check("GET", &uri, &query(), "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", 1191242096 + 301);
+        p.check(
+            "GET",
+            &uri,
+            &query(),
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            1191242096,
+        )
+        .unwrap();
+        let late = p.check(
+            "GET",
+            &uri,
+            &query(),
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            1191242096 + 301,
+        );
         assert_eq!(late.unwrap_err().code, ErrorCode::TimestampRefused);
-        let early = p.check("GET", &uri, &query(), "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", 1191242096 - 301);
+        let early = p.check(
+            "GET",
+            &uri,
+            &query(),
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            1191242096 - 301,
+        );
         assert_eq!(early.unwrap_err().code, ErrorCode::TimestampRefused);
-        let wrong = p.check("GET", &uri, &query(), "kd94hf93k423kf44", "other", 1191242096);
+        let wrong = p.check(
+            "GET",
+            &uri,
+            &query(),
+            "kd94hf93k423kf44",
+            "other",
+            1191242096,
+        );
         assert_eq!(wrong.unwrap_err().status, 401);
-        let changed = vec![("file".into(), "other.jpg".into()), ("size".into(), "original".into())];
-        let tampered = p.check("GET", &uri, &changed, "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", 1191242096);
+        let changed = vec![
+            ("file".into(), "other.jpg".into()),
+            ("size".into(), "original".into()),
+        ];
+        let tampered = p.check(
+            "GET",
+            &uri,
+            &changed,
+            "kd94hf93k423kf44",
+            "pfkkdhi9sl3r4s00",
+            1191242096,
+        );
         assert_eq!(tampered.unwrap_err().code, ErrorCode::SignatureInvalid);
     }
 
@@ -294,7 +332,10 @@ mod tests {
         assert_eq!((e.code, e.status), (ErrorCode::SignatureInvalid, 400));
         let rsa = HEADER.replace("HMAC-SHA1", "RSA-SHA1");
         let e = OAuthParams::from_request(Some(&rsa), &[], false).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::SignatureMethodUnsupported, 400));
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::SignatureMethodUnsupported, 400)
+        );
         let plain = HEADER.replace("HMAC-SHA1", "PLAINTEXT");
         let e = OAuthParams::from_request(Some(&plain), &[], false).unwrap_err();
         assert_eq!(e.code, ErrorCode::SignatureMethodUnsupported);

@@ -70,7 +70,12 @@ pub fn csrf_tag(state: &AppState, cookie: &str, bound_to: &str) -> String {
 }
 
 /// True when the form's tag matches the cookie it was made for.
-pub fn csrf_ok(state: &AppState, headers: &HeaderMap, form: &HashMap<String, String>, bound_to: &str) -> bool {
+pub fn csrf_ok(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+    bound_to: &str,
+) -> bool {
     let (Some(c), Some(t)) = (cookie(headers, CSRF_COOKIE), form.get("csrf")) else {
         return false;
     };
@@ -98,7 +103,12 @@ pub enum LoginError {
 }
 
 /// Checks an email and password, counting wrong passwords toward the lock.
-pub async fn login(state: &AppState, kind: AccountKind, email: &str, password: &str) -> Result<Account, LoginError> {
+pub async fn login(
+    state: &AppState,
+    kind: AccountKind,
+    email: &str,
+    password: &str,
+) -> Result<Account, LoginError> {
     let email = email.to_string();
     let password = password.to_string();
     let now = state.clock.now();
@@ -138,21 +148,29 @@ fn dummy_hash() -> &'static str {
 
 /// Creates a patient account from the sign-up form.
 pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<Account, String> {
-    let name = form.get("name").map(|s| s.trim().to_string()).unwrap_or_default();
-    let email = form.get("new_email").map(|s| s.trim().to_string()).unwrap_or_default();
+    let name = form
+        .get("name")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let email = form
+        .get("new_email")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     let password = form.get("new_password").cloned().unwrap_or_default();
     let again = form.get("new_password2").cloned().unwrap_or_default();
     if name.is_empty() || name.chars().count() > 200 {
         return Err("Enter your name.".into());
     }
-    let valid_email = email
-        .split_once('@')
-        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace));
+    let valid_email = email.split_once('@').is_some_and(|(l, d)| {
+        !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
+    });
     if !valid_email {
         return Err("Enter a valid email address.".into());
     }
     if password.chars().count() < MIN_PASSWORD {
-        return Err(format!("Choose a password of at least {MIN_PASSWORD} characters."));
+        return Err(format!(
+            "Choose a password of at least {MIN_PASSWORD} characters."
+        ));
     }
     if password != again {
         return Err("The two passwords are not the same.".into());
@@ -168,7 +186,9 @@ pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<
     match r {
         Ok(Some(a)) => Ok(a),
         Ok(None) => Err("The account could not be created. Try again.".into()),
-        Err(StoreError::Conflict(_)) => Err("An account with this email already exists. Sign in instead.".into()),
+        Err(StoreError::Conflict(_)) => {
+            Err("An account with this email already exists. Sign in instead.".into())
+        }
         Err(e) => {
             tracing::error!(error = %e, "sign-up failed");
             Err("The account could not be created. Try again later.".into())
@@ -225,7 +245,15 @@ fn token_problem(p: TokenProblem) -> Response {
     page(StatusCode::UNAUTHORIZED, "This link cannot be used", body)
 }
 
-async fn form_page(state: &AppState, realm: &Realm, temp: &TempToken, cookie: &str, email: &str, message: &str, status: StatusCode) -> Response {
+async fn form_page(
+    state: &AppState,
+    realm: &Realm,
+    temp: &TempToken,
+    cookie: &str,
+    email: &str,
+    message: &str,
+    status: StatusCode,
+) -> Response {
     let cid = temp.consumer_id;
     let app = state
         .db(move |s| s.consumer_name(cid))
@@ -240,7 +268,9 @@ async fn form_page(state: &AppState, realm: &Realm, temp: &TempToken, cookie: &s
         tag
     );
     let what = match realm.kind {
-        AccountKind::Org => "send health encounter records and payment requests on behalf of your practice",
+        AccountKind::Org => {
+            "send health encounter records and payment requests on behalf of your practice"
+        }
         AccountKind::Patient => "give you RAZCODEs that only your HealthJibe account can redeem",
     };
     let mut body = format!(
@@ -255,22 +285,39 @@ async fn form_page(state: &AppState, realm: &Realm, temp: &TempToken, cookie: &s
         signin_fields(email),
     );
     if realm.signup {
-        body.push_str(&signup_form(realm.path, &hidden, "Create account and allow"));
+        body.push_str(&signup_form(
+            realm.path,
+            &hidden,
+            "Create account and allow",
+        ));
     }
     page(status, realm.title, &body)
 }
 
-async fn show(state: AppState, realm: &Realm, headers: HeaderMap, q: HashMap<String, String>) -> Response {
+async fn show(
+    state: AppState,
+    realm: &Realm,
+    headers: HeaderMap,
+    q: HashMap<String, String>,
+) -> Response {
     let token = q.get("oauth_token").cloned().unwrap_or_default();
     let temp = match pending_token(&state, &token).await {
         Ok(t) => t,
         Err(p) => return token_problem(p),
     };
     let (cookie, set) = csrf_cookie(&state, &headers);
-    with_cookie(form_page(&state, realm, &temp, &cookie, "", "", StatusCode::OK).await, set)
+    with_cookie(
+        form_page(&state, realm, &temp, &cookie, "", "", StatusCode::OK).await,
+        set,
+    )
 }
 
-async fn submit(state: AppState, realm: &Realm, headers: HeaderMap, form: HashMap<String, String>) -> Response {
+async fn submit(
+    state: AppState,
+    realm: &Realm,
+    headers: HeaderMap,
+    form: HashMap<String, String>,
+) -> Response {
     let token = form.get("oauth_token").cloned().unwrap_or_default();
     if !csrf_ok(&state, &headers, &form, &token) {
         return csrf_refused();
@@ -289,21 +336,61 @@ async fn submit(state: AppState, realm: &Realm, headers: HeaderMap, form: HashMa
         }
         Some("signup") if realm.signup => match signup(&state, &form).await {
             Ok(a) => a,
-            Err(m) => return form_page(&state, realm, &temp, &cookie, "", &m, StatusCode::BAD_REQUEST).await,
+            Err(m) => {
+                return form_page(
+                    &state,
+                    realm,
+                    &temp,
+                    &cookie,
+                    "",
+                    &m,
+                    StatusCode::BAD_REQUEST,
+                )
+                .await
+            }
         },
         Some("approve") => {
             let password = form.get("password").cloned().unwrap_or_default();
             match login(&state, realm.kind, &email, &password).await {
                 Ok(a) => a,
                 Err(LoginError::Wrong) => {
-                    return form_page(&state, realm, &temp, &cookie, &email, "The email or password is wrong.", StatusCode::FORBIDDEN).await
+                    return form_page(
+                        &state,
+                        realm,
+                        &temp,
+                        &cookie,
+                        &email,
+                        "The email or password is wrong.",
+                        StatusCode::FORBIDDEN,
+                    )
+                    .await
                 }
                 Err(LoginError::Locked) => {
-                    return form_page(&state, realm, &temp, &cookie, &email, "Too many wrong passwords. This account is locked for 15 minutes.", StatusCode::TOO_MANY_REQUESTS).await
+                    return form_page(
+                        &state,
+                        realm,
+                        &temp,
+                        &cookie,
+                        &email,
+                        "Too many wrong passwords. This account is locked for 15 minutes.",
+                        StatusCode::TOO_MANY_REQUESTS,
+                    )
+                    .await
                 }
             }
         }
-        _ => return form_page(&state, realm, &temp, &cookie, &email, "Choose Allow or Deny.", StatusCode::BAD_REQUEST).await,
+        _ => {
+            return form_page(
+                &state,
+                realm,
+                &temp,
+                &cookie,
+                &email,
+                "Choose Allow or Deny.",
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
     };
     let (t, kind, id) = (temp.token.clone(), realm.kind, account.id);
     match state.db(move |s| s.approve_temp(&t, kind, id)).await {
@@ -336,7 +423,11 @@ fn finish(temp: &TempToken, verifier: Option<&str>) -> Response {
         Some(v) => q.append_pair("oauth_verifier", v),
         None => q.append_pair("denied", &temp.token),
     };
-    let sep = if temp.callback.contains('?') { '&' } else { '?' };
+    let sep = if temp.callback.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     let location = format!("{}{sep}{}", temp.callback, q.finish());
     let mut r = (StatusCode::SEE_OTHER, "").into_response();
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -345,18 +436,34 @@ fn finish(temp: &TempToken, verifier: Option<&str>) -> Response {
     r
 }
 
-pub async fn activate_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn activate_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     show(s, &ORG, headers, q).await
 }
 
-pub async fn activate_submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+pub async fn activate_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     submit(s, &ORG, headers, f).await
 }
 
-pub async fn authorize_page(State(s): State<AppState>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn authorize_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     show(s, &PATIENT, headers, q).await
 }
 
-pub async fn authorize_submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<HashMap<String, String>>) -> Response {
+pub async fn authorize_submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     submit(s, &PATIENT, headers, f).await
 }

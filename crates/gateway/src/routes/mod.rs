@@ -202,7 +202,10 @@ pub fn router(state: AppState) -> Router {
         .route(paths::STAGE, post(stage::stage_image))
         .route(paths::STAGE_URL, post(stage::stage_url))
         .route("/tag/{file}", get(image::tag_image))
-        .route(paths::REDEEM, get(redeem::enter_page).post(redeem::enter_submit))
+        .route(
+            paths::REDEEM,
+            get(redeem::enter_page).post(redeem::enter_submit),
+        )
         .route("/r/{id}", get(redeem::code_page).post(redeem::code_submit))
         .route("/r/{id}/record", get(redeem::record_page))
         .route("/r/{id}/download", get(redeem::download))

@@ -1,7 +1,10 @@
 //! Redemption: the patient opens `/r/<ID>` (or types the ID at `/r`), signs in to
 //! HealthJibe and claims the record.
 
-use super::approve::{self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, login, signin_fields, signup, signup_form, with_cookie, LoginError};
+use super::approve::{
+    self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, login, signin_fields, signup, signup_form,
+    with_cookie, LoginError,
+};
 use super::AppState;
 use crate::html::{error_box, escape, page};
 use crate::store::{AccountKind, Stage};
@@ -38,7 +41,12 @@ fn too_many() -> Response {
 fn date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|d| d.format(&time::macros::format_description!("[month repr:long] [day padding:none], [year]")).ok())
+        .and_then(|d| {
+            d.format(&time::macros::format_description!(
+                "[month repr:long] [day padding:none], [year]"
+            ))
+            .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -82,18 +90,29 @@ async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &st
     let now = state.clock.now();
     let since = now - ATTEMPT_WINDOW;
     let c = client.to_string();
-    if state.db(move |s| s.redeem_failures(&c, since)).await.unwrap_or(0) >= ATTEMPT_LIMIT {
+    if state
+        .db(move |s| s.redeem_failures(&c, since))
+        .await
+        .unwrap_or(0)
+        >= ATTEMPT_LIMIT
+    {
         return Lookup::Respond(too_many());
     }
     let Ok(id) = RazId::parse(raw) else {
         return Lookup::Respond(page(
             StatusCode::NOT_FOUND,
             "Get your visit record",
-            &enter_form("That is not a RAZCODE. Check the code on your receipt.", raw),
+            &enter_form(
+                "That is not a RAZCODE. Check the code on your receipt.",
+                raw,
+            ),
         ));
     };
     if raw != id.compact() {
-        return Lookup::Respond(redirect(&format!("/r/{}{canonical_suffix}", id.compact()), StatusCode::PERMANENT_REDIRECT));
+        return Lookup::Respond(redirect(
+            &format!("/r/{}{canonical_suffix}", id.compact()),
+            StatusCode::PERMANENT_REDIRECT,
+        ));
     }
     let compact = id.compact();
     match state.db(move |s| s.stage(&compact)).await {
@@ -104,12 +123,19 @@ async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &st
             Lookup::Respond(page(
                 StatusCode::NOT_FOUND,
                 "Code not found",
-                &enter_form("There is no record with this code. Check each character on your receipt.", &id.grouped()),
+                &enter_form(
+                    "There is no record with this code. Check each character on your receipt.",
+                    &id.grouped(),
+                ),
             ))
         }
         Err(e) => {
             tracing::error!(error = %e, "code lookup failed");
-            Lookup::Respond(page(StatusCode::INTERNAL_SERVER_ERROR, "Try again", "<p>Something went wrong. Try again in a minute.</p>"))
+            Lookup::Respond(page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Try again",
+                "<p>Something went wrong. Try again in a minute.</p>",
+            ))
         }
     }
 }
@@ -117,12 +143,27 @@ async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &st
 async fn session_account(state: &AppState, headers: &HeaderMap) -> Option<i64> {
     let token = approve::cookie(headers, SESSION_COOKIE)?;
     let now = state.clock.now();
-    state.db(move |s| s.session_account(&token, now)).await.ok().flatten()
+    state
+        .db(move |s| s.session_account(&token, now))
+        .await
+        .ok()
+        .flatten()
 }
 
-fn claim_page(state: &AppState, id: RazId, stage: &Stage, cookie: &str, email: &str, message: &str, status: StatusCode) -> Response {
+fn claim_page(
+    state: &AppState,
+    id: RazId,
+    stage: &Stage,
+    cookie: &str,
+    email: &str,
+    message: &str,
+    status: StatusCode,
+) -> Response {
     let action = format!("/r/{}", id.compact());
-    let hidden = format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", csrf_tag(state, cookie, &id.compact()));
+    let hidden = format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        csrf_tag(state, cookie, &id.compact())
+    );
     let bound = if stage.user_account_id.is_some() {
         "<p>This code was issued to one HealthJibe account: sign in with the account you linked at the clinic.</p>"
     } else {
@@ -141,10 +182,18 @@ fn claim_page(state: &AppState, id: RazId, stage: &Stage, cookie: &str, email: &
 }
 
 /// Page for a code that cannot be claimed now, if any.
-fn unclaimable(state: &AppState, id: RazId, stage: &Stage, viewer: Option<i64>) -> Option<Response> {
+fn unclaimable(
+    state: &AppState,
+    id: RazId,
+    stage: &Stage,
+    viewer: Option<i64>,
+) -> Option<Response> {
     if let Some(by) = stage.claimed_by {
         if viewer == Some(by) {
-            return Some(redirect(&format!("/r/{}/record", id.compact()), StatusCode::SEE_OTHER));
+            return Some(redirect(
+                &format!("/r/{}/record", id.compact()),
+                StatusCode::SEE_OTHER,
+            ));
         }
         return Some(page(
             StatusCode::CONFLICT,
@@ -170,7 +219,12 @@ fn unclaimable(state: &AppState, id: RazId, stage: &Stage, viewer: Option<i64>) 
     None
 }
 
-pub async fn code_page(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+pub async fn code_page(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
     let (id, stage) = match lookup(&state, &raw, &addr.ip().to_string(), "").await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
@@ -180,10 +234,19 @@ pub async fn code_page(State(state): State<AppState>, ConnectInfo(addr): Connect
         return r;
     }
     let (cookie, set) = csrf_cookie(&state, &headers);
-    with_cookie(claim_page(&state, id, &stage, &cookie, "", "", StatusCode::OK), set)
+    with_cookie(
+        claim_page(&state, id, &stage, &cookie, "", "", StatusCode::OK),
+        set,
+    )
 }
 
-pub async fn code_submit(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>, Form(form): Form<HashMap<String, String>>) -> Response {
+pub async fn code_submit(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
     let client = addr.ip().to_string();
     let (id, stage) = match lookup(&state, &raw, &client, "").await {
         Lookup::Found(id, s) => (id, s),
@@ -197,23 +260,49 @@ pub async fn code_submit(State(state): State<AppState>, ConnectInfo(addr): Conne
     }
     let cookie = approve::cookie(&headers, "raz_csrf").unwrap_or_default();
     let email = form.get("email").cloned().unwrap_or_default();
-    let account = if form.get("action").map(String::as_str) == Some("signup") && stage.user_account_id.is_none() {
+    let account = if form.get("action").map(String::as_str) == Some("signup")
+        && stage.user_account_id.is_none()
+    {
         match signup(&state, &form).await {
             Ok(a) => a,
-            Err(m) => return claim_page(&state, id, &stage, &cookie, "", &m, StatusCode::BAD_REQUEST),
+            Err(m) => {
+                return claim_page(&state, id, &stage, &cookie, "", &m, StatusCode::BAD_REQUEST)
+            }
         }
     } else {
         let password = form.get("password").cloned().unwrap_or_default();
         match login(&state, AccountKind::Patient, &email, &password).await {
             Ok(a) => a,
-            Err(LoginError::Wrong) => return claim_page(&state, id, &stage, &cookie, &email, "The email or password is wrong.", StatusCode::FORBIDDEN),
-            Err(LoginError::Locked) => return claim_page(&state, id, &stage, &cookie, &email, "Too many wrong passwords. This account is locked for 15 minutes.", StatusCode::TOO_MANY_REQUESTS),
+            Err(LoginError::Wrong) => {
+                return claim_page(
+                    &state,
+                    id,
+                    &stage,
+                    &cookie,
+                    &email,
+                    "The email or password is wrong.",
+                    StatusCode::FORBIDDEN,
+                )
+            }
+            Err(LoginError::Locked) => {
+                return claim_page(
+                    &state,
+                    id,
+                    &stage,
+                    &cookie,
+                    &email,
+                    "Too many wrong passwords. This account is locked for 15 minutes.",
+                    StatusCode::TOO_MANY_REQUESTS,
+                )
+            }
         }
     };
     if stage.user_account_id.is_some_and(|u| u != account.id) {
         let now = state.clock.now();
         let since = now - ATTEMPT_WINDOW;
-        let _ = state.db(move |s| s.redeem_failure(&client, now, since)).await;
+        let _ = state
+            .db(move |s| s.redeem_failure(&client, now, since))
+            .await;
         return claim_page(
             &state, id, &stage, &cookie, &email,
             "This code was issued to a different HealthJibe account. Sign in with the account you linked at the clinic.",
@@ -248,19 +337,33 @@ pub async fn code_submit(State(state): State<AppState>, ConnectInfo(addr): Conne
 }
 
 /// The stage, when the signed-in patient claimed it.
-async fn owned(state: &AppState, headers: &HeaderMap, raw: &str, client: &str, suffix: &str) -> Result<(RazId, Box<Stage>), Response> {
+async fn owned(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: &str,
+    client: &str,
+    suffix: &str,
+) -> Result<(RazId, Box<Stage>), Response> {
     let (id, stage) = match lookup(state, raw, client, suffix).await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return Err(r),
     };
     let viewer = session_account(state, headers).await;
     if viewer.is_none() || stage.claimed_by != viewer {
-        return Err(redirect(&format!("/r/{}", id.compact()), StatusCode::SEE_OTHER));
+        return Err(redirect(
+            &format!("/r/{}", id.compact()),
+            StatusCode::SEE_OTHER,
+        ));
     }
     Ok((id, stage))
 }
 
-pub async fn record_page(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+pub async fn record_page(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
     let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/record").await {
         Ok(v) => v,
         Err(r) => return r,
@@ -277,32 +380,58 @@ pub async fn record_page(State(state): State<AppState>, ConnectInfo(addr): Conne
                 ("Visit", s.date),
             ] {
                 if let Some(v) = value {
-                    body.push_str(&format!("<tr><th scope=\"row\">{label}</th><td>{}</td></tr>", escape(&v)));
+                    body.push_str(&format!(
+                        "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
+                        escape(&v)
+                    ));
                 }
             }
             body.push_str("</tbody></table><h2>Sections</h2><ul>");
             for (name, count) in s.sections {
-                body.push_str(&format!("<li>{}: {count} entr{}</li>", escape(&name), if count == 1 { "y" } else { "ies" }));
+                body.push_str(&format!(
+                    "<li>{}: {count} entr{}</li>",
+                    escape(&name),
+                    if count == 1 { "y" } else { "ies" }
+                ));
             }
             body.push_str("</ul>");
         }
         Ok(Her::Omhe(messages)) => {
             body.push_str("<table><thead><tr><th>Measurement</th><th>Values</th><th>When</th></tr></thead><tbody>");
             for m in messages {
-                let values = m.fields.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ");
+                let values = m
+                    .fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let when = m.event_time.as_ref().map(|t| t.text()).unwrap_or_default();
-                body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", m.omhe, escape(&values), escape(&when)));
+                body.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    m.omhe,
+                    escape(&values),
+                    escape(&when)
+                ));
             }
             body.push_str("</tbody></table>");
         }
         Err(_) => body.push_str("<p>The record could not be shown here; download it below.</p>"),
     }
-    body.push_str(&format!("<p><a href=\"/r/{}/download\">Download the record as the clinic sent it</a></p>", id.compact()));
+    body.push_str(&format!(
+        "<p><a href=\"/r/{}/download\">Download the record as the clinic sent it</a></p>",
+        id.compact()
+    ));
     page(StatusCode::OK, "Your visit record", &body)
 }
 
-pub async fn download(State(state): State<AppState>, ConnectInfo(addr): ConnectInfo<SocketAddr>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
-    let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/download").await {
+pub async fn download(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/download").await
+    {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -315,7 +444,10 @@ pub async fn download(State(state): State<AppState>, ConnectInfo(addr): ConnectI
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"razcode-{}.{ext}\"", id.compact())) {
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"razcode-{}.{ext}\"",
+        id.compact()
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     r

@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use razcode_her::{check, Her, HerError};
 
-use razcode_protocol::{ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS, MAX_STAGE_BODY};
+use razcode_protocol::{
+    ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS, MAX_STAGE_BODY,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Variant {
@@ -47,16 +49,21 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
         }
     };
     let now = state.clock.now();
-    let p = match OAuthParams::from_request(signed.authorization(), &signed.params, state.public.tls()) {
-        Ok(p) => p,
-        Err(e) => return oauth_failure(format, &e),
-    };
+    let p =
+        match OAuthParams::from_request(signed.authorization(), &signed.params, state.public.tls())
+        {
+            Ok(p) => p,
+            Err(e) => return oauth_failure(format, &e),
+        };
     let consumer = match state.consumer(&p.consumer_key).await {
         Ok(Some(c)) => c,
         Ok(None) => {
             return oauth_failure(
                 format,
-                &OAuthError::new(ErrorCode::ConsumerUnknown, "the consumer key is not known to this gateway"),
+                &OAuthError::new(
+                    ErrorCode::ConsumerUnknown,
+                    "the consumer key is not known to this gateway",
+                ),
             )
         }
         Err(e) => return internal(format, &e),
@@ -70,21 +77,27 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
             ),
         );
     };
-    let practice = match state.access_token(token).await {
-        Ok(Some(t)) if t.kind == AccountKind::Org && t.consumer_id == consumer.id => t,
-        Ok(_) => {
-            return oauth_failure(
+    let practice =
+        match state.access_token(token).await {
+            Ok(Some(t)) if t.kind == AccountKind::Org && t.consumer_id == consumer.id => t,
+            Ok(_) => return oauth_failure(
                 format,
                 &OAuthError::new(
                     ErrorCode::TokenUnknown,
                     "the token is not this consumer's practice token; activate the practice again",
                 ),
-            )
-        }
-        Err(e) => return internal(format, &e),
-    };
+            ),
+            Err(e) => return internal(format, &e),
+        };
     let base = state.base_uri(&signed.headers, &signed.path);
-    if let Err(e) = p.check("POST", &base, &signed.params, &consumer.secret, &practice.secret, now) {
+    if let Err(e) = p.check(
+        "POST",
+        &base,
+        &signed.params,
+        &consumer.secret,
+        &practice.secret,
+        now,
+    ) {
         return oauth_failure(format, &e);
     }
     let nonce = match state.accept_nonce(&p) {
@@ -98,12 +111,22 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
         Ok(Her::Ccr(_)) => "ccr",
         Ok(Her::Omhe(_)) => "omhe",
         Err(HerError::Missing) => {
-            return failure(format, ErrorCode::HerMissing, 400, "her is missing or blank; send the encounter record")
+            return failure(
+                format,
+                ErrorCode::HerMissing,
+                400,
+                "her is missing or blank; send the encounter record",
+            )
         }
         Err(e) => return failure(format, ErrorCode::HerInvalid, 400, &e.to_string()),
     };
     if signed.count("her") > 1 {
-        return failure(format, ErrorCode::HerInvalid, 400, "her is given more than once");
+        return failure(
+            format,
+            ErrorCode::HerInvalid,
+            400,
+            "her is given more than once",
+        );
     }
 
     // The patient the code is bound to.
@@ -161,7 +184,14 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
         };
         match state.writer.write(row).await {
             Ok(()) => {
-                tracing::info!(consumer = consumer.id, kind, bytes = her_bytes.len(), bound = user_account.is_some(), pmt = pmt_valid, "staged");
+                tracing::info!(
+                    consumer = consumer.id,
+                    kind,
+                    bytes = her_bytes.len(),
+                    bound = user_account.is_some(),
+                    pmt = pmt_valid,
+                    "staged"
+                );
                 let (raz_image, raz_uri) = match variant {
                     Variant::Image => (Some(state.image_url(raz_id)), None),
                     Variant::Url => (None, Some(state.redeem_url(raz_id))),
@@ -183,4 +213,3 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
     }
     internal(format, &"no free RAZCODE ID after 4 tries")
 }
-

@@ -24,7 +24,10 @@ fn token_answer(t: &TokenAnswer) -> Response {
 }
 
 /// Reads the request and checks the consumer; the caller checks the token.
-async fn begin(state: &AppState, req: Request) -> Result<(Signed, OAuthParams, Consumer), Response> {
+async fn begin(
+    state: &AppState,
+    req: Request,
+) -> Result<(Signed, OAuthParams, Consumer), Response> {
     let signed = match read_signed(req, TOKEN_BODY_LIMIT).await {
         Ok(s) => s,
         Err(ReadError::TooLarge) => {
@@ -44,8 +47,9 @@ async fn begin(state: &AppState, req: Request) -> Result<(Signed, OAuthParams, C
             ))
         }
     };
-    let params = OAuthParams::from_request(signed.authorization(), &signed.params, state.public.tls())
-        .map_err(|e| oauth_failure(signed.format, &e))?;
+    let params =
+        OAuthParams::from_request(signed.authorization(), &signed.params, state.public.tls())
+            .map_err(|e| oauth_failure(signed.format, &e))?;
     let consumer = match state.consumer(&params.consumer_key).await {
         Ok(Some(c)) => c,
         Ok(None) => {
@@ -182,7 +186,14 @@ pub async fn access_token(State(state): State<AppState>, req: Request) -> Respon
         );
     }
     let base = state.base_uri(&signed.headers, &signed.path);
-    if let Err(e) = p.check("POST", &base, &signed.params, &consumer.secret, &temp.secret, now) {
+    if let Err(e) = p.check(
+        "POST",
+        &base,
+        &signed.params,
+        &consumer.secret,
+        &temp.secret,
+        now,
+    ) {
         return oauth_failure(fmt, &e);
     }
     let nonce = match state.accept_nonce(&p) {
@@ -218,7 +229,11 @@ pub async fn access_token(State(state): State<AppState>, req: Request) -> Respon
         .await;
     match exchanged {
         Ok((access, org)) => {
-            tracing::info!(consumer = consumer.id, kind = access.kind.as_str(), "token credentials issued");
+            tracing::info!(
+                consumer = consumer.id,
+                kind = access.kind.as_str(),
+                "token credentials issued"
+            );
             token_answer(&TokenAnswer {
                 oauth_token: access.token,
                 oauth_token_secret: access.secret,

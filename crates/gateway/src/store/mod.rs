@@ -173,9 +173,11 @@ impl Store {
     pub fn server_key(&self) -> Result<Vec<u8>> {
         self.with(|c| {
             if let Some(k) = c
-                .query_row("SELECT value FROM settings WHERE name='server_key'", [], |r| {
-                    r.get::<_, Vec<u8>>(0)
-                })
+                .query_row(
+                    "SELECT value FROM settings WHERE name='server_key'",
+                    [],
+                    |r| r.get::<_, Vec<u8>>(0),
+                )
                 .optional()?
             {
                 return Ok(k);
@@ -226,8 +228,12 @@ impl Store {
 
     pub fn consumer_name(&self, id: i64) -> Result<Option<String>> {
         self.with(|c| {
-            Ok(c.query_row("SELECT name FROM consumers WHERE id = ?1", params![id], |r| r.get(0))
-                .optional()?)
+            Ok(c.query_row(
+                "SELECT name FROM consumers WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?)
         })
     }
 

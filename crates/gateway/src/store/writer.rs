@@ -32,7 +32,10 @@ pub enum WriteError {
     Stopped,
 }
 
-type Job = (NewStage, oneshot::Sender<std::result::Result<(), WriteError>>);
+type Job = (
+    NewStage,
+    oneshot::Sender<std::result::Result<(), WriteError>>,
+);
 
 /// Most stages written in one transaction.
 const MAX_GROUP: usize = 512;
@@ -83,9 +86,8 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
                 "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
-            let mut nonce = tx.prepare_cached(
-                "INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)",
-            )?;
+            let mut nonce =
+                tx.prepare_cached("INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)")?;
             for (s, _) in &group {
                 let r = insert.execute(params![
                     s.raz_id,

@@ -21,7 +21,9 @@ pub const PATIENT_EMAIL: &str = "ana@patients.test";
 pub const PATIENT_PASSWORD: &str = "patient-password-1";
 
 pub fn fixture(rel: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -41,22 +43,39 @@ impl Env {
 
     pub async fn start_in(dir: tempfile::TempDir) -> Env {
         let db = dir.path().join("gateway.db");
-        let gw = Gateway::start(Config::new(&db, "127.0.0.1:0".parse().unwrap())).await.unwrap();
+        let gw = Gateway::start(Config::new(&db, "127.0.0.1:0".parse().unwrap()))
+            .await
+            .unwrap();
         let store = razcode_gateway::store::Store::open(&db).unwrap();
         let consumer = match store.consumer_by_name("Test desk").unwrap() {
             Some(c) => c,
             None => store.add_consumer("Test desk", 0).unwrap(),
         };
         for (kind, email, pw, name) in [
-            (razcode_gateway::store::AccountKind::Org, ORG_EMAIL, ORG_PASSWORD, "Harbor Street Clinic"),
-            (razcode_gateway::store::AccountKind::Patient, PATIENT_EMAIL, PATIENT_PASSWORD, "Ana Ávila"),
+            (
+                razcode_gateway::store::AccountKind::Org,
+                ORG_EMAIL,
+                ORG_PASSWORD,
+                "Harbor Street Clinic",
+            ),
+            (
+                razcode_gateway::store::AccountKind::Patient,
+                PATIENT_EMAIL,
+                PATIENT_PASSWORD,
+                "Ana Ávila",
+            ),
         ] {
             if store.account_by_email(kind, email).unwrap().is_none() {
                 let hash = razcode_gateway::crypto::hash_password(pw).unwrap();
                 store.add_account(kind, email, name, &hash, 0).unwrap();
             }
         }
-        Env { gw, dir, http: browser(), consumer: (consumer.key, consumer.secret) }
+        Env {
+            gw,
+            dir,
+            http: browser(),
+            consumer: (consumer.key, consumer.secret),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -78,21 +97,28 @@ pub async fn signed_post<'a>(
     accept: Option<&str>,
     tweak: impl FnOnce(&mut oauth::Builder<'a, oauth::HmacSha1, &'a str, &'a str>),
 ) -> reqwest::Response {
-    let mut sorted: Vec<(&str, &str)> = params.to_vec();
-    sorted.sort();
-    let list: Vec<(&str, &dyn Display)> = sorted.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
-    let request = ParameterList::new(list);
-    let mut builder = oauth::Builder::new(client, oauth::HmacSha1::new());
-    if let Some((t, s)) = token {
-        builder.token(oauth::Credentials::new(t, s));
-    }
-    tweak(&mut builder);
-    let authorization = builder.post(url, &request);
-    let body = oauth::to_form(&request);
+    let (authorization, body) = {
+        let mut sorted: Vec<(&str, &str)> = params.to_vec();
+        sorted.sort();
+        let list: Vec<(&str, &dyn Display)> = sorted
+            .iter()
+            .map(|(k, v)| (*k, v as &dyn Display))
+            .collect();
+        let request = ParameterList::new(list);
+        let mut builder = oauth::Builder::new(client, oauth::HmacSha1::new());
+        if let Some((t, s)) = token {
+            builder.token(oauth::Credentials::new(t, s));
+        }
+        tweak(&mut builder);
+        (builder.post(url, &request), oauth::to_form(&request))
+    };
     let mut req = http
         .post(url)
         .header("Authorization", authorization)
-        .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+        .header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
         .body(body);
     if let Some(a) = accept {
         req = req.header("Accept", a);
@@ -101,7 +127,9 @@ pub async fn signed_post<'a>(
 }
 
 pub fn pairs(body: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+    form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect()
 }
 
 pub fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
@@ -111,7 +139,10 @@ pub fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
 /// The value of a hidden form field in a page.
 pub fn hidden(html: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
-    let start = html.find(&needle).unwrap_or_else(|| panic!("no {name} in page")) + needle.len();
+    let start = html
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no {name} in page"))
+        + needle.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
@@ -129,19 +160,36 @@ pub async fn request_token(env: &Env, callback: &str) -> Temp {
     assert_eq!(r.status(), 200);
     let p = pairs(&r.text().await.unwrap());
     assert_eq!(get(&p, "oauth_callback_confirmed"), Some("true"));
-    Temp { token: get(&p, "oauth_token").unwrap().into(), secret: get(&p, "oauth_token_secret").unwrap().into() }
+    Temp {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: get(&p, "oauth_token_secret").unwrap().into(),
+    }
 }
 
 /// Submits an approval page as a browser would; returns the response to the POST.
-pub async fn approve(env: &Env, path: &str, token: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn approve(
+    env: &Env,
+    path: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let browser = browser();
-    let page = browser.get(env.url(&format!("{path}?oauth_token={token}"))).send().await.unwrap();
+    let page = browser
+        .get(env.url(&format!("{path}?oauth_token={token}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     let csrf = hidden(&html, "csrf");
     let mut form: Vec<(&str, &str)> = vec![("oauth_token", token), ("csrf", &csrf)];
     form.extend_from_slice(fields);
-    browser.post(env.url(path)).form(&form).send().await.unwrap()
+    browser
+        .post(env.url(path))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
 }
 
 pub fn verifier_from(r: &reqwest::Response) -> String {
@@ -153,9 +201,17 @@ pub fn verifier_from(r: &reqwest::Response) -> String {
 
 pub async fn exchange(env: &Env, temp: &Temp, verifier: &str) -> reqwest::Response {
     let url = env.url("/access-token.ashx");
-    signed_post(&env.http, &url, env.client(), Some((&temp.token, &temp.secret)), &[], None, |b| {
-        b.verifier(verifier);
-    })
+    signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&temp.token, &temp.secret)),
+        &[],
+        None,
+        |b| {
+            b.verifier(verifier);
+        },
+    )
     .await
 }
 
@@ -167,7 +223,17 @@ pub struct Tokens {
 
 pub async fn activate(env: &Env) -> Tokens {
     let temp = request_token(env, "http://127.0.0.1:9/callback").await;
-    let r = approve(env, "/platform/activate", &temp.token, &[("email", ORG_EMAIL), ("password", ORG_PASSWORD), ("action", "approve")]).await;
+    let r = approve(
+        env,
+        "/platform/activate",
+        &temp.token,
+        &[
+            ("email", ORG_EMAIL),
+            ("password", ORG_PASSWORD),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     let v = verifier_from(&r);
     let r = exchange(env, &temp, &v).await;
     assert_eq!(r.status(), 200);
@@ -181,7 +247,17 @@ pub async fn activate(env: &Env) -> Tokens {
 
 pub async fn link_patient(env: &Env, email: &str, password: &str) -> String {
     let temp = request_token(env, "http://localhost:9/linked").await;
-    let r = approve(env, "/jibe/authorize", &temp.token, &[("email", email), ("password", password), ("action", "approve")]).await;
+    let r = approve(
+        env,
+        "/jibe/authorize",
+        &temp.token,
+        &[
+            ("email", email),
+            ("password", password),
+            ("action", "approve"),
+        ],
+    )
+    .await;
     let v = verifier_from(&r);
     let r = exchange(env, &temp, &v).await;
     assert_eq!(r.status(), 200);
@@ -190,9 +266,23 @@ pub async fn link_patient(env: &Env, email: &str, password: &str) -> String {
     get(&p, "oauth_token").unwrap().into()
 }
 
-pub async fn stage(env: &Env, t: &Tokens, path: &str, params: &[(&str, &str)]) -> (u16, Vec<(String, String)>) {
+pub async fn stage(
+    env: &Env,
+    t: &Tokens,
+    path: &str,
+    params: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>) {
     let url = env.url(path);
-    let r = signed_post(&env.http, &url, env.client(), Some((&t.token, &t.secret)), params, None, |_| {}).await;
+    let r = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        params,
+        None,
+        |_| {},
+    )
+    .await;
     let status = r.status().as_u16();
     (status, pairs(&r.text().await.unwrap()))
 }
@@ -202,5 +292,8 @@ pub fn ts(secs: i64) -> Option<NonZeroU64> {
 }
 
 pub fn now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }

@@ -1,0 +1,167 @@
+//! The `razcode-gateway` binary: its commands and its output contract.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_razcode-gateway");
+
+fn lines(out: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn admin_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gw.db");
+    let out = Command::new(BIN)
+        .args(["consumer", "add", "--name", "Front desk"])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let l = lines(&out.stdout);
+    assert_eq!(l.len(), 2);
+    assert_eq!(l[0].0, "consumer_key");
+    assert_eq!(l[1].0, "consumer_secret");
+    assert!(l[1].1.len() >= 32);
+    let out = Command::new(BIN)
+        .args([
+            "org",
+            "add",
+            "--email",
+            "a@clinic.test",
+            "--password",
+            "long-enough-pw",
+            "--name",
+            "Clinic",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(BIN)
+        .args([
+            "org",
+            "add",
+            "--email",
+            "a@clinic.test",
+            "--password",
+            "long-enough-pw",
+            "--name",
+            "Clinic",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    let out = Command::new(BIN)
+        .args([
+            "patient",
+            "add",
+            "--email",
+            "p@x.test",
+            "--password",
+            "short",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = Command::new(BIN)
+        .args([
+            "patient",
+            "add",
+            "--email",
+            "p@x.test",
+            "--password",
+            "long-enough-pw",
+        ])
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+#[test]
+fn serve_sandbox_prints_credentials_then_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--sandbox", "--db"])
+        .arg(dir.path().join("gw.db"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut seen = Vec::new();
+    let mut base = String::new();
+    for _ in 0..10 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let line = line.trim().to_string();
+        if let Some(url) = line.strip_prefix("listening on ") {
+            base = url.to_string();
+            break;
+        }
+        seen.push(line);
+    }
+    let keys: Vec<&str> = seen
+        .iter()
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "consumer_key",
+            "consumer_secret",
+            "org_email",
+            "org_password",
+            "patient_email",
+            "patient_password"
+        ]
+    );
+    assert!(
+        base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
+        "{base}"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(async { reqwest::get(format!("{base}/r")).await.unwrap().status() });
+    assert_eq!(status, 200);
+    terminate(&mut child);
+}
+
+#[test]
+fn sandbox_refuses_a_public_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--listen", "0.0.0.0:0", "--sandbox", "--db"])
+        .arg(dir.path().join("gw.db"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
+}
+
+fn terminate(child: &mut std::process::Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+}

@@ -1,0 +1,275 @@
+//! The patient's side: typing a code, signing in, claiming, and the limits.
+
+mod common;
+use common::*;
+use razcode_protocol::RazId;
+
+async fn staged(env: &Env, t: &Tokens, user: Option<&str>) -> RazId {
+    let mut params = vec![("her", "bp=118/76p64\nwt=61.2k")];
+    if let Some(u) = user {
+        params.push(("user", u));
+    }
+    let (status, a) = stage(env, t, "/gateway/stage/url", &params).await;
+    assert_eq!(status, 200, "{a:?}");
+    RazId::parse(get(&a, "raz_id").unwrap()).unwrap()
+}
+
+/// Opens the code's page and submits the sign-in form; returns the browser and the answer.
+async fn claim(
+    env: &Env,
+    path: &str,
+    email: &str,
+    password: &str,
+) -> (reqwest::Client, reqwest::Response) {
+    let b = browser();
+    let page = b.get(env.url(path)).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{path}");
+    let csrf = hidden(&page.text().await.unwrap(), "csrf");
+    let r = b
+        .post(env.url(path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("action", "signin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (b, r)
+}
+
+#[tokio::test]
+async fn typed_code_is_forgiving_and_the_record_is_claimed() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let id = staged(&env, &t, None).await;
+    let typed = id
+        .grouped()
+        .to_lowercase()
+        .replace('1', "l")
+        .replace('0', "o");
+    let r = browser()
+        .post(env.url("/r"))
+        .form(&[("code", format!(" {typed} "))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(path, format!("/r/{}", id.compact()));
+    // The dashed form in the address is sent to the canonical one.
+    let r = browser()
+        .get(env.url(&format!("/r/{}", id.grouped())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 308);
+    let (b, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
+    assert_eq!(r.status(), 303);
+    let record = b
+        .get(env.url(&format!("{path}/record")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(record.status(), 200);
+    let html = record.text().await.unwrap();
+    assert!(
+        html.contains("bp_systolic: 118") && html.contains("wt_numeric: 61.2"),
+        "{html}"
+    );
+    let dl = b
+        .get(env.url(&format!("{path}/download")))
+        .send()
+        .await
+        .unwrap();
+    assert!(dl.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    assert_eq!(dl.text().await.unwrap(), "bp=118/76p64\nwt=61.2k");
+    // Someone else cannot see it, and cannot claim it again.
+    let other = browser()
+        .get(env.url(&format!("{path}/record")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 303);
+    let again = browser().get(env.url(&path)).send().await.unwrap();
+    assert_eq!(again.status(), 409);
+    assert!(again.text().await.unwrap().contains("already added"));
+}
+
+#[tokio::test]
+async fn ccr_record_is_shown_readably() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let ccr = fixture("ccr/samples/nist_ccr_sample1.xml");
+    let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", &ccr)]).await;
+    assert_eq!(status, 200);
+    let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
+    let (b, r) = claim(
+        &env,
+        &format!("/r/{}", id.compact()),
+        PATIENT_EMAIL,
+        PATIENT_PASSWORD,
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let html = b
+        .get(env.url(&format!("/r/{}/record", id.compact())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Sections") && html.contains("<th scope=\"row\">Patient</th>"),
+        "{html}"
+    );
+    let dl = b
+        .get(env.url(&format!("/r/{}/download", id.compact())))
+        .send()
+        .await
+        .unwrap();
+    assert!(dl.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    assert_eq!(dl.text().await.unwrap(), ccr);
+}
+
+#[tokio::test]
+async fn user_bound_code_only_for_that_account() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let user = link_patient(&env, PATIENT_EMAIL, PATIENT_PASSWORD).await;
+    let id = staged(&env, &t, Some(&user)).await;
+    let path = format!("/r/{}", id.compact());
+    // Another HealthJibe account.
+    let store = razcode_gateway::store::Store::open(&env.dir.path().join("gateway.db")).unwrap();
+    let hash = razcode_gateway::crypto::hash_password("someone-else-pw").unwrap();
+    store
+        .add_account(
+            razcode_gateway::store::AccountKind::Patient,
+            "someone@else.test",
+            "Someone",
+            &hash,
+            0,
+        )
+        .unwrap();
+    let (_, r) = claim(&env, &path, "someone@else.test", "someone-else-pw").await;
+    assert_eq!(r.status(), 403);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("different HealthJibe account"));
+    let (_, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
+    assert_eq!(r.status(), 303);
+}
+
+#[tokio::test]
+async fn expired_codes_are_explained() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let id = staged(&env, &t, None).await;
+    env.gw.clock.advance(30 * 86_400 + 1);
+    let r = browser()
+        .get(env.url(&format!("/r/{}", id.compact())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 410);
+    assert!(r.text().await.unwrap().contains("expired"));
+}
+
+#[tokio::test]
+async fn wrong_codes_are_limited() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let real = staged(&env, &t, None).await;
+    let b = browser();
+    for _ in 0..10 {
+        let id = RazId::generate().unwrap();
+        let r = b
+            .get(env.url(&format!("/r/{}", id.compact())))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
+    // Now even a real code waits.
+    let r = b
+        .get(env.url(&format!("/r/{}", real.compact())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    env.gw.clock.advance(15 * 60 + 1);
+    let r = b
+        .get(env.url(&format!("/r/{}", real.compact())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Something that is not a code at all.
+    let r = b
+        .post(env.url("/r"))
+        .form(&[("code", "HELLO")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn stages_and_nonces_survive_a_restart() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let url = env.url("/gateway/stage");
+    let stamp = now();
+    let r = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[("her", "wt=70")],
+        None,
+        |b| {
+            b.nonce("before-restart").timestamp(ts(stamp));
+        },
+    )
+    .await;
+    let a = pairs(&r.text().await.unwrap());
+    let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
+    let Env { gw, dir, .. } = env;
+    gw.stop().await;
+    let env = Env::start_in(dir).await;
+    let url = env.url("/gateway/stage");
+    let replay = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[("her", "wt=70")],
+        None,
+        |b| {
+            b.nonce("before-restart").timestamp(ts(stamp));
+        },
+    )
+    .await;
+    assert_eq!(
+        get(&pairs(&replay.text().await.unwrap()), "errorcode"),
+        Some("nonce_reused")
+    );
+    let (_, r) = claim(
+        &env,
+        &format!("/r/{}", id.compact()),
+        PATIENT_EMAIL,
+        PATIENT_PASSWORD,
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+}
