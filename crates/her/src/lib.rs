@@ -1,15 +1,19 @@
 //! Health Encounter Records: what the desk stages and the gateway checks.
 //!
-//! - [`omhe`]: the OMHE microsyntax of `shared/omhe.md`.
-//! - [`ccr`]: CCR (ASTM E2369) well-formedness check and a readable summary.
+//! - [`omhe`]: the OMHE microsyntax of `shared/omhe.md`, and a writer for vitals.
+//! - [`ccr`]: CCR (ASTM E2369) reader, writer and minimum-necessary filter.
+//! - [`ccd`]: CCD / C-CDA import into a CCR.
+//! - [`xml`]: the safe XML tree both readers use.
 
+pub mod ccd;
 pub mod ccr;
 pub mod omhe;
+pub mod xml;
 
 /// What a `her` turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Her {
-    Ccr(ccr::Summary),
+    Ccr(Box<ccr::Ccr>),
     Omhe(Vec<omhe::Message>),
 }
 
@@ -42,8 +46,32 @@ pub fn check(her: &str) -> Result<Her, HerError> {
         return Err(HerError::Missing);
     }
     if body.starts_with('<') {
-        Ok(Her::Ccr(ccr::summarize(her)?))
+        Ok(Her::Ccr(Box::new(ccr::read(
+            her.trim_start_matches('\u{feff}'),
+        )?)))
     } else {
         Ok(Her::Omhe(omhe::parse(her)?))
+    }
+}
+
+/// The JSON form `razdesk her check` prints: `{"ok": true, "kind": "ccr"|"omhe", ...}`
+/// or `{"ok": false, "error": {"message": ..., "line": N|null}}`.
+pub fn check_json(her: &str) -> serde_json::Value {
+    use serde_json::json;
+    match check(her) {
+        Ok(Her::Omhe(messages)) => json!({
+            "ok": true,
+            "kind": "omhe",
+            "messages": messages.iter().map(omhe::Message::to_json).collect::<Vec<_>>(),
+        }),
+        Ok(Her::Ccr(c)) => {
+            let mut v = c.to_json();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("ok".into(), json!(true));
+                o.insert("kind".into(), json!("ccr"));
+            }
+            v
+        }
+        Err(e) => json!({"ok": false, "error": {"message": e.to_string(), "line": e.line()}}),
     }
 }

@@ -1,72 +1,377 @@
-//! The CCR check over the real samples in `shared/fixtures/ccr`.
+//! The CCR reader over every real sample in `shared/fixtures/ccr`: what it
+//! extracts is asserted, not just that it parsed.
 
-use razcode_her::ccr::summarize;
+use razcode_her::ccr::{read_bytes, SectionKind};
 use std::path::PathBuf;
 
-fn fixture(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures/ccr")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    // One sample is ISO-8859-1; the others are UTF-8.
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
-    }
+        .join(rel)
 }
 
+fn bytes(rel: &str) -> Vec<u8> {
+    std::fs::read(path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+type Expect = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static [(&'static str, usize)],
+);
+
+const SAMPLES: &[Expect] = &[
+    (
+        "google_health_complete_profile_example.xml",
+        None,
+        None,
+        Some("2008"),
+        &[
+            ("problems", 1),
+            ("medications", 1),
+            ("alerts", 1),
+            ("procedures", 1),
+            ("results", 1),
+            ("immunizations", 1),
+        ],
+    ),
+    (
+        "google_health_notice_payload_gdata.xml",
+        None,
+        None,
+        None,
+        &[("problems", 1)],
+    ),
+    (
+        "google_health_profile_digest_gdata.xml",
+        None,
+        Some("1984-07-22"),
+        Some("2008-09-29T07:52:17.176Z"),
+        &[
+            ("FunctionalStatus", 2),
+            ("problems", 2),
+            ("SocialHistory", 1),
+            ("alerts", 2),
+            ("medications", 3),
+            ("immunizations", 1),
+            ("vital_signs", 3),
+            ("results", 1),
+            ("procedures", 2),
+        ],
+    ),
+    (
+        "hds_fixture_ehr_export_patient_with_providers.xml",
+        Some("William Test"),
+        Some("1983-09-14T12:00:00Z"),
+        Some("2010-04-07T00:00:00Z"),
+        &[
+            ("payers", 1),
+            ("problems", 1),
+            ("FamilyHistory", 3),
+            ("SocialHistory", 7),
+            ("alerts", 1),
+            ("medications", 2),
+            ("immunizations", 6),
+            ("vital_signs", 6),
+            ("procedures", 5),
+            ("encounters", 1),
+            ("HealthCareProviders", 5),
+        ],
+    ),
+    (
+        "healthvault_docs_astm_example_jane_hernandez.xml",
+        Some("Jane Hernandez"),
+        Some("1948-01-16T05:00:00Z"),
+        Some("2005-09-24T04:00:00Z"),
+        &[
+            ("payers", 2),
+            ("AdvanceDirectives", 2),
+            ("Support", 1),
+            ("FunctionalStatus", 1),
+            ("problems", 4),
+            ("FamilyHistory", 1),
+            ("SocialHistory", 10),
+            ("alerts", 3),
+            ("medications", 6),
+            ("immunizations", 1),
+            ("vital_signs", 4),
+            ("results", 4),
+            ("procedures", 1),
+            ("encounters", 2),
+            ("plan_of_care", 2),
+            ("HealthCareProviders", 3),
+        ],
+    ),
+    (
+        "medcommons_aafp_sample_v2.xml",
+        Some("John Doqit"),
+        Some("1938-01-16T05:00:00Z"),
+        Some("2005-06-29T17:12:14Z"),
+        &[
+            ("payers", 1),
+            ("problems", 4),
+            ("alerts", 2),
+            ("medications", 4),
+            ("vital_signs", 4),
+            ("results", 1),
+        ],
+    ),
+    (
+        "medcommons_ccr_template.xml",
+        None,
+        None,
+        Some("2005-11-02T02:24:11Z"),
+        &[],
+    ),
+    (
+        "medcommons_emds_topsuite_20050718.xml",
+        Some("John Doqit"),
+        Some("1/16/1938 12:00:00 AM"),
+        Some("2005-07-18T17:42:36-05:00"),
+        &[
+            ("payers", 2),
+            ("problems", 4),
+            ("SocialHistory", 0),
+            ("alerts", 2),
+            ("medications", 4),
+        ],
+    ),
+    (
+        "medcommons_nextgen_emr_5.2.16.xml",
+        Some("John Patient"),
+        Some("1960-08-13"),
+        Some("2005-07-11T11:14:44Z"),
+        &[
+            ("payers", 1),
+            ("problems", 3),
+            ("alerts", 2),
+            ("medications", 1),
+        ],
+    ),
+    (
+        "medcommons_nextgen_emr_v2.xml",
+        Some("John Patient"),
+        Some("1960-08-13"),
+        Some("2005-07-11T11:14:44Z"),
+        &[
+            ("payers", 1),
+            ("problems", 3),
+            ("alerts", 2),
+            ("medications", 1),
+        ],
+    ),
+    (
+        "medcommons_solventus_generation_tool.xml",
+        Some("John Doqit"),
+        Some("1938-01-16T05:00:00Z"),
+        Some("2005-07-22T18:22:06Z"),
+        &[
+            ("AdvanceDirectives", 2),
+            ("problems", 4),
+            ("alerts", 2),
+            ("medications", 5),
+        ],
+    ),
+    (
+        "nist_ccr_sample1.xml",
+        Some("John Stuart"),
+        Some("1953-02-15T11:20:00-05:00"),
+        Some("2010-03-25T13:15:00-05:00"),
+        &[
+            ("problems", 3),
+            ("alerts", 2),
+            ("medications", 3),
+            ("results", 3),
+        ],
+    ),
+    (
+        "nist_ccr_sample2.xml",
+        Some("Alice Sharpe"),
+        Some("1959-09-19T16:15:00-10:00"),
+        Some("2010-03-25T13:15:00-05:00"),
+        &[
+            ("problems", 3),
+            ("alerts", 2),
+            ("medications", 3),
+            ("results", 6),
+        ],
+    ),
+    (
+        "tolven_rules_testdata.xml",
+        Some("Jonathon Compton"),
+        Some("1994-08-26T00:00:00-07:00"),
+        None,
+        &[("problems", 1), ("alerts", 2)],
+    ),
+    (
+        "tolven_wsclient_test1.xml",
+        Some("Jennifer Colello"),
+        Some("2048-11-03T00:00:00-08:00"),
+        Some("2048-10-07T15:50:16-07:00"),
+        &[
+            ("problems", 2),
+            ("alerts", 3),
+            ("medications", 2),
+            ("encounters", 1),
+        ],
+    ),
+];
+
 #[test]
-fn every_well_formed_sample_is_read() {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ccr/samples");
-    let mut read = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let name = entry.unwrap().file_name().into_string().unwrap();
-        let text = fixture(&format!("samples/{name}"));
-        let result = summarize(&text);
-        if name == "cypress_hds_sample_ccr.xml" {
-            let e = result.expect_err("the Cypress sample is not well-formed");
-            assert!(e.line.is_some(), "{e}");
-        } else {
-            let s = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(
-                !s.sections.is_empty() || name.contains("template"),
-                "{name}: {s:?}"
-            );
-            read += 1;
+fn every_sample_is_read_with_what_it_holds() {
+    let listed: Vec<String> = std::fs::read_dir(path("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 16, "the fixture set changed");
+    for (file, name, dob, visit, sections) in SAMPLES {
+        let ccr = read_bytes(&bytes(&format!("samples/{file}")))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(ccr.patient.name.as_deref(), *name, "{file}: name");
+        assert_eq!(
+            ccr.patient.date_of_birth.as_deref(),
+            *dob,
+            "{file}: date of birth"
+        );
+        assert_eq!(ccr.visit_date.as_deref(), *visit, "{file}: visit");
+        let got: Vec<(String, usize)> = ccr
+            .sections
+            .iter()
+            .map(|s| (s.kind.key(), s.items.len()))
+            .collect();
+        let want: Vec<(String, usize)> =
+            sections.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        assert_eq!(got, want, "{file}: sections");
+        for s in &ccr.sections {
+            for i in &s.items {
+                assert!(
+                    !i.text.is_empty(),
+                    "{file}: an item of {} has no text",
+                    s.kind.key()
+                );
+            }
         }
     }
-    assert_eq!(read, 15);
+    assert_eq!(SAMPLES.len() + 1, listed.len());
 }
 
 #[test]
-fn the_example_visit_is_summarized() {
-    let s = summarize(&fixture("examples/minimal_clinic_encounter.xml")).unwrap();
-    assert!(s.patient_name.is_some(), "{s:?}");
+fn the_cypress_sample_is_refused_saying_where() {
+    let e = read_bytes(&bytes("samples/cypress_hds_sample_ccr.xml")).unwrap_err();
+    assert_eq!((e.line, e.column), (Some(81), Some(52)));
+    assert!(e.message.contains("ExactDateTime"), "{e}");
+}
+
+#[test]
+fn details_that_matter_at_the_desk() {
+    let c = read_bytes(&bytes("samples/nist_ccr_sample1.xml")).unwrap();
+    assert_eq!(c.patient.gender.as_deref(), Some("Male"));
+    let alerts = c.section(&SectionKind::Alerts).unwrap();
+    assert_eq!(
+        alerts.items[0].text,
+        "Codeine allergy (reaction: Hives, nausea)"
+    );
+    let meds = c.section(&SectionKind::Medications).unwrap();
+    assert_eq!(meds.items[0].text, "furosemide 20 mg, 1 tab BID PO");
+    let c = read_bytes(&bytes("examples/minimal_clinic_encounter.xml")).unwrap();
+    assert_eq!(
+        c.patient.ids,
+        vec![("MRN".to_string(), "000123".to_string())]
+    );
+    assert_eq!(c.patient.gender.as_deref(), Some("Female"));
+    let vitals = c.section(&SectionKind::VitalSigns).unwrap();
     assert!(
-        s.sections.iter().any(|(n, c)| n == "VitalSigns" && *c > 0),
-        "{s:?}"
+        vitals.items[0]
+            .text
+            .contains("Systolic blood pressure 128 mm[Hg]"),
+        "{vitals:?}"
+    );
+    assert_eq!(
+        c.section(&SectionKind::Problems).unwrap().items[0].code,
+        Some(("ICD10-CM".into(), "J02.9".into()))
+    );
+    assert_eq!(
+        c.from,
+        vec![
+            "Sam Doctor",
+            "Main Street Family Clinic",
+            "Front desk system"
+        ]
+    );
+    // ISO-8859-1 is decoded from its declaration.
+    let hds = read_bytes(&bytes(
+        "samples/hds_fixture_ehr_export_patient_with_providers.xml",
+    ))
+    .unwrap();
+    assert!(hds
+        .sections
+        .iter()
+        .all(|s| s.items.iter().all(|i| !i.text.contains('\u{fffd}'))));
+}
+
+#[test]
+fn odd_but_readable_documents() {
+    // Prefixed namespace, one line, out of order, missing IDs, a dangling actor link.
+    let doc = "<c:ContinuityOfCareRecord xmlns:c=\"urn:astm-org:CCR\"><c:Actors><c:Actor><c:ActorObjectID>P</c:ActorObjectID><c:Person><c:Name><c:CurrentName><c:Given>Zoë</c:Given><c:Family>Ωmega</c:Family></c:CurrentName></c:Name></c:Person></c:Actor></c:Actors><c:Body><c:Problems><c:Problem><c:Description><c:Text>Cough</c:Text></c:Description><c:Source><c:Actor><c:ActorID>NOPE</c:ActorID></c:Actor></c:Source></c:Problem></c:Problems><c:Encounters><c:Encounter><c:Practitioners><c:Practitioner><c:ActorID>GHOST</c:ActorID></c:Practitioner></c:Practitioners></c:Encounter></c:Encounters></c:Body><c:Patient><c:ActorID>P</c:ActorID></c:Patient></c:ContinuityOfCareRecord>";
+    let c = razcode_her::ccr::read(doc).unwrap();
+    assert_eq!(c.patient.name.as_deref(), Some("Zoë Ωmega"));
+    assert_eq!(c.count(&SectionKind::Problems), 1);
+    assert_eq!(c.section(&SectionKind::Problems).unwrap().items[0].id, None);
+    assert_eq!(c.count(&SectionKind::Encounters), 1);
+    // A patient link to no actor.
+    let c = razcode_her::ccr::read("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Patient><ActorID>X</ActorID></Patient></ContinuityOfCareRecord>").unwrap();
+    assert_eq!(
+        (c.patient.actor_id.as_deref(), c.patient.name),
+        (Some("X"), None)
     );
 }
 
 #[test]
 fn refusals_say_where() {
-    let e = summarize("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">\n<Body>\n</Bod>\n</ContinuityOfCareRecord>").unwrap_err();
+    use razcode_her::ccr::read;
+    let e = read("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">\n<Body>\n</Bod>\n</ContinuityOfCareRecord>").unwrap_err();
     assert_eq!(e.line, Some(3), "{e}");
-    let e = summarize("<ContinuityOfCareRecord><Body/></ContinuityOfCareRecord>").unwrap_err();
-    assert!(e.message.contains("namespace"), "{e}");
-    let e = summarize("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>").unwrap_err();
-    assert!(e.message.contains("root element"), "{e}");
-    let e = summarize("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body>").unwrap_err();
-    assert!(e.message.contains("ends inside"), "{e}");
-    let bomb = "<!DOCTYPE x [<!ENTITY a \"aaaa\">]><ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">&a;</ContinuityOfCareRecord>";
-    assert!(summarize(bomb).is_err());
+    assert!(
+        read("<ContinuityOfCareRecord><Body/></ContinuityOfCareRecord>")
+            .unwrap_err()
+            .message
+            .contains("namespace")
+    );
+    assert!(read("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>")
+        .unwrap_err()
+        .message
+        .contains("root element"));
+    assert!(
+        read("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body>")
+            .unwrap_err()
+            .message
+            .contains("ends inside")
+    );
+    assert!(read("<x:ContinuityOfCareRecord/>").is_err());
+    let bomb = "<!DOCTYPE x [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">&b;</ContinuityOfCareRecord>";
+    assert!(read(bomb).is_err());
+    let external =
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">&ext;</ContinuityOfCareRecord>";
+    assert!(read(external).unwrap_err().message.contains("not allowed"));
     let deep = format!(
         "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">{}{}</ContinuityOfCareRecord>",
         "<a>".repeat(100_000),
         "</a>".repeat(100_000)
     );
-    assert!(summarize(&deep).unwrap_err().message.contains("deeper"));
-    let ok = summarize("<ccr:ContinuityOfCareRecord xmlns:ccr=\"urn:astm-org:CCR\"><ccr:Body><ccr:Problems><ccr:Problem/></ccr:Problems></ccr:Body></ccr:ContinuityOfCareRecord>").unwrap();
-    assert_eq!(ok.sections, vec![("Problems".to_string(), 1)]);
+    assert!(read(&deep).unwrap_err().message.contains("deeper"));
+    let huge = vec![b' '; razcode_her::xml::MAX_SIZE + 1];
+    assert!(razcode_her::ccr::read_bytes(&huge)
+        .unwrap_err()
+        .message
+        .contains("larger"));
+    assert!(razcode_her::ccr::read_bytes(
+        b"<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">\xff</ContinuityOfCareRecord>"
+    )
+    .unwrap_err()
+    .message
+    .contains("UTF-8"));
+    let c = read("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body><Problems><Problem><Description><Text>A &amp; B &#233;</Text></Description></Problem></Problems></Body></ContinuityOfCareRecord>").unwrap();
+    assert_eq!(c.sections[0].items[0].text, "A & B é");
 }

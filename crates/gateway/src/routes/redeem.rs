@@ -371,13 +371,14 @@ pub async fn record_page(
     let text = String::from_utf8_lossy(&stage.her).into_owned();
     let mut body = format!("<p>This record is now in your HealthJibe account (code <span class=\"code\">{}</span>).</p>", id.grouped());
     match check(&text) {
-        Ok(Her::Ccr(s)) => {
+        Ok(Her::Ccr(ccr)) => {
             body.push_str("<table><tbody>");
             for (label, value) in [
-                ("Patient", s.patient_name),
-                ("Date of birth", s.date_of_birth),
-                ("Gender", s.gender),
-                ("Visit", s.date),
+                ("Patient", ccr.patient.name.clone()),
+                ("Date of birth", ccr.patient.date_of_birth.clone()),
+                ("Gender", ccr.patient.gender.clone()),
+                ("Visit", ccr.visit_date.clone()),
+                ("From", (!ccr.from.is_empty()).then(|| ccr.from.join(", "))),
             ] {
                 if let Some(v) = value {
                     body.push_str(&format!(
@@ -386,15 +387,19 @@ pub async fn record_page(
                     ));
                 }
             }
-            body.push_str("</tbody></table><h2>Sections</h2><ul>");
-            for (name, count) in s.sections {
-                body.push_str(&format!(
-                    "<li>{}: {count} entr{}</li>",
-                    escape(&name),
-                    if count == 1 { "y" } else { "ies" }
-                ));
+            body.push_str("</tbody></table><h2>Sections</h2>");
+            for section in &ccr.sections {
+                body.push_str(&format!("<h3>{}</h3><ul>", escape(&section.kind.title())));
+                for item in &section.items {
+                    let date = item
+                        .date
+                        .as_deref()
+                        .map(|d| format!(" ({})", escape(d)))
+                        .unwrap_or_default();
+                    body.push_str(&format!("<li>{}{date}</li>", escape(&item.text)));
+                }
+                body.push_str("</ul>");
             }
-            body.push_str("</ul>");
         }
         Ok(Her::Omhe(messages)) => {
             body.push_str("<table><thead><tr><th>Measurement</th><th>Values</th><th>When</th></tr></thead><tbody>");

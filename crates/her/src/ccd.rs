@@ -1,0 +1,1 @@
+//! CCD import (next).

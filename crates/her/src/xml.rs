@@ -1,0 +1,421 @@
+//! A small, safe XML tree for records: quick-xml underneath, no entity expansion,
+//! no external fetches, limits on size, depth and element count, and errors that
+//! say the line and column.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// Deepest element nesting accepted.
+pub const MAX_DEPTH: usize = 256;
+/// Largest document accepted (bytes).
+pub const MAX_SIZE: usize = 64 * 1024 * 1024;
+/// Most elements in one document.
+pub const MAX_ELEMENTS: usize = 2_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", location(*line, *column))]
+pub struct XmlError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+fn location(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("line {l}, column {c}: "),
+        (Some(l), None) => format!("line {l}: "),
+        _ => String::new(),
+    }
+}
+
+impl XmlError {
+    pub fn plain(message: impl Into<String>) -> XmlError {
+        XmlError {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Element {
+    /// The name as written, prefix included (`ccr:Problem`).
+    pub name: String,
+    /// The local name (`Problem`).
+    pub local: String,
+    /// The namespace the name resolves to, if any.
+    pub namespace: Option<String>,
+    /// Attributes as written, values unescaped.
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Node>,
+    pub line: usize,
+}
+
+impl Element {
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The first child element with this local name.
+    pub fn child(&self, local: &str) -> Option<&Element> {
+        self.elements().find(|e| e.local == local)
+    }
+
+    pub fn children_named<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.elements().filter(move |e| e.local == local)
+    }
+
+    /// Follows a path of local names through first children.
+    pub fn path(&self, path: &[&str]) -> Option<&Element> {
+        path.iter().try_fold(self, |e, p| e.child(p))
+    }
+
+    /// The element's own text, trimmed; `None` when empty.
+    pub fn text(&self) -> Option<String> {
+        let t: String = self
+            .children
+            .iter()
+            .filter_map(|n| match n {
+                Node::Text(t) => Some(t.as_str()),
+                Node::Element(_) => None,
+            })
+            .collect();
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_string())
+    }
+
+    /// The text at a path below this element.
+    pub fn text_at(&self, path: &[&str]) -> Option<String> {
+        self.path(path).and_then(Element::text)
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name || k.rsplit(':').next() == Some(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every descendant (depth first) with this local name.
+    pub fn descendants<'a>(&'a self, local: &'a str) -> Vec<&'a Element> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Element> = vec![self];
+        while let Some(e) = stack.pop() {
+            for c in e.elements().collect::<Vec<_>>().into_iter().rev() {
+                stack.push(c);
+            }
+            if e.local == local && !std::ptr::eq(e, self) {
+                out.push(e);
+            }
+        }
+        out
+    }
+}
+
+/// Decodes a document's bytes: UTF-8 (with or without BOM), UTF-16 with a BOM,
+/// or ISO-8859-1 / Windows-1252 when the XML declaration says so.
+pub fn decode(bytes: &[u8]) -> Result<String, XmlError> {
+    if bytes.len() > MAX_SIZE {
+        return Err(XmlError::plain(format!(
+            "the document is larger than {} MiB",
+            MAX_SIZE >> 20
+        )));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(rest);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            })
+            .collect();
+        return String::from_utf16(&units)
+            .map_err(|_| XmlError::plain("the UTF-16 text is broken"));
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let declared = head
+        .find("encoding=")
+        .map(|i| &head[i + 9..])
+        .and_then(|s| {
+            let q = s.chars().next()?;
+            s[1..].split(q).next().map(str::to_string)
+        });
+    match declared.as_deref() {
+        Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" | "windows-1252" | "cp1252") => {
+            Ok(bytes.iter().map(|&b| b as char).collect())
+        }
+        _ => utf8(bytes),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<String, XmlError> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let pos = e.utf8_error().valid_up_to();
+        let (line, column) = line_col(bytes, pos);
+        XmlError {
+            line: Some(line),
+            column: Some(column),
+            message: "the text is not UTF-8 and the XML declaration names no other encoding".into(),
+        }
+    })
+}
+
+fn line_col(bytes: &[u8], pos: usize) -> (usize, usize) {
+    let pos = pos.min(bytes.len());
+    let before = &bytes[..pos];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = pos
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, col)
+}
+
+/// Parses a whole document into its root element.
+pub fn parse(xml: &str) -> Result<Element, XmlError> {
+    let at = |pos: usize, message: String| {
+        let (line, column) = line_col(xml.as_bytes(), pos);
+        XmlError {
+            line: Some(line),
+            column: Some(column),
+            message,
+        }
+    };
+    if xml.len() > MAX_SIZE {
+        return Err(XmlError::plain(format!(
+            "the document is larger than {} MiB",
+            MAX_SIZE >> 20
+        )));
+    }
+    let mut reader = NsReader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    let mut count = 0usize;
+    loop {
+        let start = reader.buffer_position() as usize;
+        let event = match reader.read_resolved_event() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let msg = format!("not well-formed XML: {e}");
+                return Err(at(reader.error_position() as usize, msg));
+            }
+        };
+        match event {
+            (ns, Event::Start(ref e)) => {
+                let el = open(e, ns, xml, start).map_err(|m| at(start, m))?;
+                if root.is_some() && stack.is_empty() {
+                    return Err(at(
+                        start,
+                        "a second root element follows the document".into(),
+                    ));
+                }
+                count += 1;
+                if count > MAX_ELEMENTS {
+                    return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
+                }
+                stack.push(el);
+                if stack.len() > MAX_DEPTH {
+                    return Err(at(
+                        start,
+                        format!("elements nest deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+            }
+            (ns, Event::Empty(ref e)) => {
+                let el = open(e, ns, xml, start).map_err(|m| at(start, m))?;
+                count += 1;
+                if count > MAX_ELEMENTS {
+                    return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
+                }
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(el)),
+                    None if root.is_none() => root = Some(el),
+                    None => {
+                        return Err(at(
+                            start,
+                            "a second root element follows the document".into(),
+                        ))
+                    }
+                }
+            }
+            (_, Event::End(_)) => {
+                let el = stack
+                    .pop()
+                    .ok_or_else(|| at(start, "an end tag without a start".into()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(el)),
+                    None => root = Some(el),
+                }
+            }
+            (_, Event::Text(t)) => {
+                let text = t
+                    .decode()
+                    .map_err(|e| at(start, format!("text is not readable: {e}")))?;
+                let text = quick_xml::escape::unescape(&text)
+                    .map_err(|e| at(start, format!("unknown character reference: {e}")))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Text(text.into_owned())),
+                    None if text.trim().is_empty() => {}
+                    None => return Err(at(start, "text outside the root element".into())),
+                }
+            }
+            (_, Event::CData(c)) => {
+                let text = String::from_utf8_lossy(c.as_ref()).into_owned();
+                if let Some(parent) = stack.last_mut() {
+                    parent.children.push(Node::Text(text));
+                }
+            }
+            (_, Event::GeneralRef(r)) => {
+                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                let text =
+                    match name.as_str() {
+                        "amp" => "&".to_string(),
+                        "lt" => "<".to_string(),
+                        "gt" => ">".to_string(),
+                        "apos" => "'".to_string(),
+                        "quot" => "\"".to_string(),
+                        n if n.starts_with('#') => {
+                            let code = if let Some(h) =
+                                n.strip_prefix("#x").or_else(|| n.strip_prefix("#X"))
+                            {
+                                u32::from_str_radix(h, 16).ok()
+                            } else {
+                                n[1..].parse().ok()
+                            };
+                            code.and_then(char::from_u32)
+                                .map(String::from)
+                                .ok_or_else(|| at(start, format!("&{n}; is not a character")))?
+                        }
+                        _ => return Err(at(
+                            start,
+                            format!(
+                                "the entity &{name}; is not allowed (entities are not expanded)"
+                            ),
+                        )),
+                    };
+                if let Some(parent) = stack.last_mut() {
+                    parent.children.push(Node::Text(text));
+                }
+            }
+            (_, Event::DocType(d)) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
+                return Err(at(
+                    start,
+                    "documents that declare entities are refused".into(),
+                ));
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(at(
+            xml.len(),
+            format!("the document ends inside the element {}", open.name),
+        ));
+    }
+    root.ok_or_else(|| at(0, "the document has no root element".into()))
+}
+
+fn open(e: &BytesStart, ns: ResolveResult, xml: &str, pos: usize) -> Result<Element, String> {
+    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+    let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+    let namespace = match ns {
+        ResolveResult::Bound(n) => Some(String::from_utf8_lossy(n.as_ref()).into_owned()),
+        ResolveResult::Unknown(p) => {
+            return Err(format!(
+                "the prefix {} is not declared",
+                String::from_utf8_lossy(&p)
+            ))
+        }
+        ResolveResult::Unbound => None,
+    };
+    let mut attrs = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|e| format!("a broken attribute: {e}"))?;
+        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let raw = String::from_utf8_lossy(&a.value).into_owned();
+        let value = quick_xml::escape::unescape(&raw)
+            .map_err(|e| format!("attribute {key}: {e}"))?
+            .into_owned();
+        attrs.push((key, value));
+    }
+    let line = xml.as_bytes()[..pos.min(xml.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
+    Ok(Element {
+        name,
+        local,
+        namespace,
+        attrs,
+        children: Vec::new(),
+        line,
+    })
+}
+
+/// Escapes text for element content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            // Characters XML 1.0 cannot carry are dropped rather than written broken.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes an element back as XML (used by the minimum-necessary filter).
+pub fn write(e: &Element, out: &mut String) {
+    out.push('<');
+    out.push_str(&e.name);
+    for (k, v) in &e.attrs {
+        out.push(' ');
+        out.push_str(k);
+        out.push_str("=\"");
+        out.push_str(&escape(v));
+        out.push('"');
+    }
+    if e.children.is_empty() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    for c in &e.children {
+        match c {
+            Node::Element(c) => write(c, out),
+            Node::Text(t) => out.push_str(&escape(t)),
+        }
+    }
+    out.push_str("</");
+    out.push_str(&e.name);
+    out.push('>');
+}
