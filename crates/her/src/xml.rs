@@ -289,32 +289,33 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
             }
             (_, Event::GeneralRef(r)) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                let text =
-                    match name.as_str() {
-                        "amp" => "&".to_string(),
-                        "lt" => "<".to_string(),
-                        "gt" => ">".to_string(),
-                        "apos" => "'".to_string(),
-                        "quot" => "\"".to_string(),
-                        n if n.starts_with('#') => {
-                            let code = if let Some(h) =
-                                n.strip_prefix("#x").or_else(|| n.strip_prefix("#X"))
-                            {
-                                u32::from_str_radix(h, 16).ok()
-                            } else {
-                                n[1..].parse().ok()
-                            };
-                            code.and_then(char::from_u32)
-                                .map(String::from)
-                                .ok_or_else(|| at(start, format!("&{n}; is not a character")))?
-                        }
-                        _ => return Err(at(
+                let text = match name.as_str() {
+                    "amp" => "&".to_string(),
+                    "lt" => "<".to_string(),
+                    "gt" => ">".to_string(),
+                    "apos" => "'".to_string(),
+                    "quot" => "\"".to_string(),
+                    n if n.starts_with('#') => {
+                        let code = if let Some(h) =
+                            n.strip_prefix("#x").or_else(|| n.strip_prefix("#X"))
+                        {
+                            u32::from_str_radix(h, 16).ok()
+                        } else {
+                            n[1..].parse().ok()
+                        };
+                        code.and_then(char::from_u32)
+                            .map(String::from)
+                            .ok_or_else(|| at(start, format!("&{n}; is not a character")))?
+                    }
+                    _ => {
+                        return Err(at(
                             start,
                             format!(
                                 "the entity &{name}; is not allowed (entities are not expanded)"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 if let Some(parent) = stack.last_mut() {
                     parent.children.push(Node::Text(text));
                 }

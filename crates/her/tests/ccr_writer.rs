@@ -2,34 +2,12 @@
 //! `xmllint --schema`, reading the schema from `shared/`), and reads back.
 
 use razcode_her::ccr::writer::{
-    write, Charge, Coded, Medication, NewEncounter, NewPatient, Result, Vital,
+    write, Charge, Coded, Medication, NewEncounter, NewPatient, PastEncounter, Result, Vital,
 };
 use razcode_her::ccr::{filter::drop_sections, read, SectionKind};
+mod common;
+use common::validate;
 use std::path::PathBuf;
-use std::process::Command;
-
-pub fn schema() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ccr/schema/ccr.xsd")
-}
-
-/// Runs xmllint on the document; returns its complaint when it does not validate.
-pub fn validate(xml: &str) -> std::result::Result<(), String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let file = dir.path().join("doc.xml");
-    std::fs::write(&file, xml).map_err(|e| e.to_string())?;
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(schema())
-        .arg(&file)
-        .output()
-        .map_err(|e| format!("xmllint could not run ({e}); install libxml2-utils"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).into_owned())
-    }
-}
 
 fn full() -> NewEncounter {
     NewEncounter {
@@ -91,6 +69,10 @@ fn full() -> NewEncounter {
             amount: "125.00".into(),
             currency: "USD".into(),
         }],
+        other_encounters: vec![PastEncounter {
+            kind: Coded::text("Annual physical"),
+            date: Some("2025-11-20".into()),
+        }],
     }
 }
 
@@ -117,7 +99,7 @@ fn a_full_visit_validates_and_reads_back() {
         (SectionKind::VitalSigns, 1),
         (SectionKind::Results, 1),
         (SectionKind::Procedures, 1),
-        (SectionKind::Encounters, 1),
+        (SectionKind::Encounters, 2),
         (SectionKind::PlanOfCare, 1),
     ] {
         assert_eq!(c.count(&kind), n, "{kind:?}");

@@ -106,6 +106,16 @@ pub struct NewEncounter {
     pub plan: Vec<String>,
     #[serde(default)]
     pub charges: Vec<Charge>,
+    /// Other visits the record mentions (an imported history).
+    #[serde(default)]
+    pub other_encounters: Vec<PastEncounter>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastEncounter {
+    pub kind: Coded,
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 fn default_visit_kind() -> String {
@@ -354,7 +364,20 @@ pub fn write(e: &NewEncounter) -> String {
     if e.provider.is_some() {
         w.raw("<Practitioners><Practitioner><ActorID>DR1</ActorID><ActorRole><Text>Attending</Text></ActorRole></Practitioner></Practitioners>");
     }
-    w.raw("</Encounter></Encounters>");
+    w.raw("</Encounter>");
+    for past in &e.other_encounters {
+        let id = w.id("ENC");
+        w.raw("<Encounter>");
+        w.el("CCRDataObjectID", &id);
+        if let Some(d) = &past.date {
+            w.date("Encounter Date", d);
+        }
+        w.text("Type", "Encounter");
+        w.description(&past.kind);
+        w.source(author);
+        w.raw("</Encounter>");
+    }
+    w.raw("</Encounters>");
     if !e.plan.is_empty() {
         w.raw("<PlanOfCare>");
         for p in &e.plan {
