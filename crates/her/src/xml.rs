@@ -5,6 +5,7 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
+use std::sync::Arc;
 
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -51,8 +52,8 @@ pub struct Element {
     pub name: String,
     /// The local name (`Problem`).
     pub local: String,
-    /// The namespace the name resolves to, if any.
-    pub namespace: Option<String>,
+    /// The namespace the name resolves to, if any (shared between elements).
+    pub namespace: Option<Arc<str>>,
     /// Attributes as written, values unescaped.
     pub attrs: Vec<(String, String)>,
     pub children: Vec<Node>,
@@ -213,6 +214,12 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     let mut count = 0usize;
+    let mut lines = Lines {
+        text: xml.as_bytes(),
+        pos: 0,
+        line: 1,
+    };
+    let mut last_ns: Option<Arc<str>> = None;
     loop {
         let start = reader.buffer_position() as usize;
         let event = match reader.read_resolved_event() {
@@ -224,7 +231,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
         };
         match event {
             (ns, Event::Start(ref e)) => {
-                let el = open(e, ns, xml, start).map_err(|m| at(start, m))?;
+                let el = open(e, ns, &mut lines, &mut last_ns, start).map_err(|m| at(start, m))?;
                 if root.is_some() && stack.is_empty() {
                     return Err(at(
                         start,
@@ -244,7 +251,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 }
             }
             (ns, Event::Empty(ref e)) => {
-                let el = open(e, ns, xml, start).map_err(|m| at(start, m))?;
+                let el = open(e, ns, &mut lines, &mut last_ns, start).map_err(|m| at(start, m))?;
                 count += 1;
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
@@ -276,6 +283,8 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 let text = quick_xml::escape::unescape(&text)
                     .map_err(|e| at(start, format!("unknown character reference: {e}")))?;
                 match stack.last_mut() {
+                    // Records carry no meaning in the blanks between elements.
+                    Some(_) if text.trim().is_empty() => {}
                     Some(parent) => parent.children.push(Node::Text(text.into_owned())),
                     None if text.trim().is_empty() => {}
                     None => return Err(at(start, "text outside the root element".into())),
@@ -339,11 +348,49 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
     root.ok_or_else(|| at(0, "the document has no root element".into()))
 }
 
-fn open(e: &BytesStart, ns: ResolveResult, xml: &str, pos: usize) -> Result<Element, String> {
+/// Counts lines as the reader moves forward, so that each element's line costs
+/// only the bytes since the previous one.
+struct Lines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, pos: usize) -> usize {
+        let pos = pos.min(self.text.len());
+        if pos > self.pos {
+            self.line += self.text[self.pos..pos]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.pos = pos;
+        }
+        self.line
+    }
+}
+
+fn open(
+    e: &BytesStart,
+    ns: ResolveResult,
+    lines: &mut Lines,
+    last_ns: &mut Option<Arc<str>>,
+    pos: usize,
+) -> Result<Element, String> {
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
     let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
     let namespace = match ns {
-        ResolveResult::Bound(n) => Some(String::from_utf8_lossy(n.as_ref()).into_owned()),
+        ResolveResult::Bound(n) => {
+            let n = String::from_utf8_lossy(n.as_ref());
+            match last_ns {
+                Some(prev) if **prev == *n => Some(prev.clone()),
+                _ => {
+                    let fresh: Arc<str> = Arc::from(n.as_ref());
+                    *last_ns = Some(fresh.clone());
+                    Some(fresh)
+                }
+            }
+        }
         ResolveResult::Unknown(p) => {
             return Err(format!(
                 "the prefix {} is not declared",
@@ -362,11 +409,7 @@ fn open(e: &BytesStart, ns: ResolveResult, xml: &str, pos: usize) -> Result<Elem
             .into_owned();
         attrs.push((key, value));
     }
-    let line = xml.as_bytes()[..pos.min(xml.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1;
+    let line = lines.at(pos);
     Ok(Element {
         name,
         local,

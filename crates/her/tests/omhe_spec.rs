@@ -330,3 +330,59 @@ fn never_panics_on_odd_input() {
     let huge = format!("st={}", "9".repeat(100_000));
     assert!(parse(&huge).is_err());
 }
+
+#[test]
+fn writer_round_trips_and_refuses_out_of_range() {
+    use razcode_her::omhe::{write, EventTime, Line, Reading};
+    let mut bp = Line::new(Reading::BloodPressure {
+        systolic: 120,
+        diastolic: 80,
+        pulse: Some(60),
+    });
+    bp.event_time = Some(EventTime {
+        year: 2026,
+        month: 11,
+        day: 26,
+        hour: 9,
+        minute: 30,
+        second: 0,
+        utc: true,
+    });
+    bp.tz = Some(-300);
+    bp.tags = vec!["After Walk #2".into()];
+    let lines = vec![
+        bp,
+        Line::new(Reading::Weight {
+            value: "70.5".into(),
+            kilograms: true,
+        }),
+        Line::new(Reading::BloodGlucose(98)),
+        Line::new(Reading::PercentBodyFat("21.5".into())),
+        Line::new(Reading::Steps(12000)),
+        Line::new(Reading::Pain(3)),
+        Line::new(Reading::Mood(7)),
+        Line::new(Reading::CheckIn("Feeling better # today\nthanks".into())),
+    ];
+    let text = write(&lines).unwrap();
+    assert_eq!(
+        text.lines().next(),
+        Some("bp=120/80p60#dt20261126:093000z#tz-5:00#After Walk  2")
+    );
+    let back = parse(&text).unwrap();
+    assert_eq!(back.len(), 8);
+    assert_eq!(back[0].tz, Some(-300));
+    assert_eq!(
+        back[0].tags,
+        vec!["dt20261126:093000z", "tz-5:00", "after walk  2"]
+    );
+    assert_eq!(f(&back[1], "wt_measure_unit"), "k");
+    assert_eq!(f(&back[7], "ci_payload"), "Feeling better   today thanks");
+    assert!(write(&[Line::new(Reading::BloodPressure {
+        systolic: 10,
+        diastolic: 80,
+        pulse: None
+    })])
+    .is_err());
+    assert!(write(&[Line::new(Reading::Pain(11))]).is_err());
+    assert!(write(&[]).is_err());
+}
