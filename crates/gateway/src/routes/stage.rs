@@ -2,7 +2,10 @@
 
 use super::{answer, failure, internal, oauth_failure, read_signed, AppState, ReadError};
 use crate::oauth::{OAuthError, OAuthParams};
-use crate::store::writer::{NewStage, WriteError};
+use crate::store::writer::{NewStage, WriteError, Written};
+
+/// The body parameter carrying the desk's idempotency key.
+pub const IDEMPOTENCY_PARAM: &str = "razcode_idempotency_key";
 use crate::store::AccountKind;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -163,6 +166,13 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
         .map(|p| p.to_json());
     let pmt_valid = pmt.is_some();
     let her_bytes = her.as_bytes().to_vec();
+    // An extension: the desk's key for "this encounter, this record", so that a
+    // retry after a crash gets the code already issued. Unknown to the protocol,
+    // so other gateways ignore it.
+    let idem_key = signed
+        .param(IDEMPOTENCY_PARAM)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(|k| k.to_string());
     let expires = now + CODE_TTL_DAYS * 86_400;
     // A 60-bit ID collides only by extreme chance; try a few before giving up.
     for _ in 0..4 {
@@ -181,9 +191,25 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
             created: now,
             expires,
             nonce: nonce.clone(),
+            idem_key: idem_key.clone(),
         };
         match state.writer.write(row).await {
-            Ok(()) => {
+            Ok(Written::Existing { raz_id, pmt_valid }) => {
+                let Ok(raz_id) = RazId::parse(&raz_id) else {
+                    return internal(format, &"a stored RAZCODE ID does not read");
+                };
+                tracing::info!(consumer = consumer.id, "repeated stage answered with its first code");
+                let (raz_image, raz_uri) = match variant {
+                    Variant::Image => (Some(state.image_url(raz_id)), None),
+                    Variant::Url => (None, Some(state.redeem_url(raz_id))),
+                };
+                return answer(
+                    format,
+                    &StageAnswer::Success { raz_id, raz_image, raz_uri, pmt_valid },
+                    StatusCode::OK,
+                );
+            }
+            Ok(Written::New) => {
                 tracing::info!(
                     consumer = consumer.id,
                     kind,

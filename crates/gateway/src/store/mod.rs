@@ -28,7 +28,7 @@ pub enum StoreError {
     Conflict(String),
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema2.sql")];
 
 /// Opens a connection with the settings every connection of the gateway uses.
 pub fn connect(path: &Path) -> Result<Connection> {

@@ -2,7 +2,7 @@
 //! is waiting, writes them in one transaction and answers each after the commit.
 
 use super::{connect, Result, StoreError};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use std::path::Path;
 use std::sync::mpsc;
 use tokio::sync::oneshot;
@@ -20,6 +20,16 @@ pub struct NewStage {
     pub expires: i64,
     /// The request's nonce, kept so that a restart does not forget it.
     pub nonce: Option<(String, i64)>,
+    /// `razcode_idempotency_key`, when the client sent one.
+    pub idem_key: Option<String>,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    New,
+    /// The same idempotency key was staged before: its code and payment validity.
+    Existing { raz_id: String, pmt_valid: bool },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +44,7 @@ pub enum WriteError {
 
 type Job = (
     NewStage,
-    oneshot::Sender<std::result::Result<(), WriteError>>,
+    oneshot::Sender<std::result::Result<Written, WriteError>>,
 );
 
 /// Most stages written in one transaction.
@@ -68,7 +78,7 @@ impl StageWriter {
     }
 
     /// Writes the stage; returns once it is committed to disk.
-    pub async fn write(&self, stage: NewStage) -> std::result::Result<(), WriteError> {
+    pub async fn write(&self, stage: NewStage) -> std::result::Result<Written, WriteError> {
         let (done, wait) = oneshot::channel();
         self.tx
             .send((stage, done))
@@ -78,17 +88,29 @@ impl StageWriter {
 }
 
 fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
-    let outcome = (|| -> rusqlite::Result<Vec<std::result::Result<(), WriteError>>> {
+    let outcome = (|| -> rusqlite::Result<Vec<std::result::Result<Written, WriteError>>> {
         let tx = conn.transaction()?;
         let mut results = Vec::with_capacity(group.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let mut existing = tx.prepare_cached(
+                "SELECT raz_id, pmt IS NOT NULL FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
             )?;
             let mut nonce =
                 tx.prepare_cached("INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)")?;
             for (s, _) in &group {
+                if let Some(key) = &s.idem_key {
+                    let found = existing
+                        .query_row(params![s.consumer_id, key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+                        .optional()?;
+                    if let Some((raz_id, pmt_valid)) = found {
+                        results.push(Ok(Written::Existing { raz_id, pmt_valid }));
+                        continue;
+                    }
+                }
                 let r = insert.execute(params![
                     s.raz_id,
                     s.consumer_id,
@@ -98,10 +120,11 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
                     s.her_kind,
                     s.pmt,
                     s.created,
-                    s.expires
+                    s.expires,
+                    s.idem_key
                 ]);
                 results.push(match r {
-                    Ok(_) => Ok(()),
+                    Ok(_) => Ok(Written::New),
                     Err(rusqlite::Error::SqliteFailure(e, _))
                         if e.code == rusqlite::ErrorCode::ConstraintViolation =>
                     {
