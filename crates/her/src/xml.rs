@@ -157,7 +157,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, XmlError> {
         .find("encoding=")
         .map(|i| &head[i + 9..])
         .and_then(|s| {
-            let q = s.chars().next()?;
+            let q = s.chars().next().filter(|q| *q == '"' || *q == '\'')?;
             s[1..].split(q).next().map(str::to_string)
         });
     match declared.as_deref() {

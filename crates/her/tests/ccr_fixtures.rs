@@ -375,3 +375,20 @@ fn refusals_say_where() {
     let c = read("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body><Problems><Problem><Description><Text>A &amp; B &#233;</Text></Description></Problem></Problems></Body></ContinuityOfCareRecord>").unwrap();
     assert_eq!(c.sections[0].items[0].text, "A & B é");
 }
+
+#[test]
+fn fuzz_findings_stay_fixed() {
+    // An encoding declaration followed by a non-ASCII byte instead of a quote.
+    let _ = razcode_her::ccr::read_bytes(b"<?xml encoding=\xc3\xa9?><a/>");
+    let _ = razcode_her::ccr::read_bytes(b"encoding=\xff");
+    let _ = razcode_her::ccd::import_bytes(b"encoding=\xff");
+    for dir in ["ccr_reader", "ccd_import", "omhe_parse", "answer_codec"] {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions").join(dir);
+        for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+            let data = std::fs::read(entry.path()).unwrap();
+            let _ = razcode_her::ccr::read_bytes(&data);
+            let _ = razcode_her::ccd::import_bytes(&data);
+            let _ = razcode_her::omhe::parse_bytes(&data);
+        }
+    }
+}
