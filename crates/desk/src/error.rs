@@ -1,0 +1,90 @@
+//! Errors in words a front desk can act on.
+
+use razcode_protocol::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    #[error("The desk is not set up: {0}")]
+    NotSetUp(String),
+    #[error("{0} is not allowed: patient data goes over HTTPS (plain http only to this computer).")]
+    Insecure(String),
+    #[error("The gateway at {url} cannot be reached ({reason}). Check the network; the encounter waits in the outbox.")]
+    Unreachable { url: String, reason: String },
+    #[error("The gateway at {url} did not answer in time. The encounter waits in the outbox and is sent again with the same key, so it cannot be staged twice.")]
+    Timeout { url: String },
+    #[error("The gateway's answer could not be read (HTTP {status}: {reason}). No code is shown. The encounter waits in the outbox.")]
+    NotAnAnswer { status: u16, reason: String },
+    #[error("{advice}")]
+    Refused {
+        /// The errorcode as the gateway sent it.
+        code: String,
+        /// The gateway's own message.
+        detail: String,
+        advice: String,
+    },
+    #[error("The record cannot be read: {0}")]
+    Record(String),
+    #[error("{0}")]
+    Input(String),
+    #[error("Activation did not finish: {0}")]
+    Activation(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Secret(#[from] crate::secret::SecretError),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+}
+
+impl DeskError {
+    pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DeskError {
+        let what = what.into();
+        move |source| DeskError::Io { what, source }
+    }
+
+    /// True when sending again later may succeed (the outbox keeps the staging).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DeskError::Unreachable { .. } | DeskError::Timeout { .. } | DeskError::NotAnAnswer { .. } => true,
+            DeskError::Refused { code, .. } => code == "internal",
+            _ => false,
+        }
+    }
+
+    /// The gateway's errorcode, when the gateway answered one.
+    pub fn errorcode(&self) -> Option<&str> {
+        match self {
+            DeskError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            DeskError::Refused { detail, .. } => Some(detail),
+            _ => None,
+        }
+    }
+
+    /// A gateway failure in plain words with what to do.
+    pub fn refused(code: &str, detail: &str) -> DeskError {
+        let advice = match code.parse::<ErrorCode>() {
+            Ok(ErrorCode::HerMissing) => "The record is empty. Choose an encounter that has content.".to_string(),
+            Ok(ErrorCode::HerInvalid) => format!("The gateway could not read the record: {detail}. Correct the record and stage it again."),
+            Ok(ErrorCode::UserInvalid) => "The patient's HealthJibe link is not valid on this gateway. Link the patient again, or stage without the link.".into(),
+            Ok(ErrorCode::TooLarge) => "The record is larger than 4 MiB. Leave out sections (minimum necessary) and stage again.".into(),
+            Ok(ErrorCode::ConsumerUnknown) => "The gateway does not know this desk's consumer key. Check the consumer key in the settings (razdesk setup).".into(),
+            Ok(ErrorCode::TokenUnknown) | Ok(ErrorCode::TokenExpired) => "The practice's activation is not valid on this gateway. Activate the practice again (razdesk activate).".into(),
+            Ok(ErrorCode::SignatureInvalid) => "The gateway refused this desk's signature. Check the consumer secret in the settings, then activate again.".into(),
+            Ok(ErrorCode::SignatureMethodUnsupported) => "The gateway does not accept HMAC-SHA1 signatures. Ask the gateway's operator.".into(),
+            Ok(ErrorCode::TimestampRefused) => "This computer's clock is more than 5 minutes off the gateway's, even after correcting once. Set the clock right (use automatic time) and stage again.".into(),
+            Ok(ErrorCode::NonceReused) => "The gateway saw this request before. Stage again.".into(),
+            Ok(ErrorCode::VerifierInvalid) => "The approval code is wrong, used or expired. Start again.".into(),
+            Ok(ErrorCode::Internal) => "The gateway had a fault. The encounter waits in the outbox; send it again later.".into(),
+            Err(_) => format!("The gateway refused the request ({code}): {detail}"),
+        };
+        DeskError::Refused { code: code.to_string(), detail: detail.to_string(), advice }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DeskError>;

@@ -1,0 +1,168 @@
+//! The front desk's core, shared by the `razdesk` CLI and the desktop shell:
+//! settings, activation and patient links (OAuth 1.0a consumer), encounter
+//! import, staging with an outbox that never stages an encounter twice, and
+//! barcodes. Nothing here draws a window.
+
+pub mod activation;
+pub mod barcode;
+pub mod client;
+pub mod error;
+pub mod import;
+pub mod sandbox;
+pub mod secret;
+pub mod staging;
+pub mod store;
+
+pub use error::{DeskError, Result};
+
+use client::{check_url, unix_now, Client, Credentials};
+use razcode_protocol::paths;
+use secret::Vault;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use store::Store;
+
+/// The desk's data folder: `desk.db`, `desk.key`, `barcodes/`.
+pub struct Desk {
+    pub dir: PathBuf,
+    pub store: Store,
+    vault: Vault,
+}
+
+/// What `razdesk setup` takes.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub api_base: String,
+    pub platform_base: Option<String>,
+    pub healthjibe_base: Option<String>,
+    pub consumer_key: String,
+    pub consumer_secret: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub api_base: String,
+    pub platform_base: String,
+    pub healthjibe_base: String,
+    pub consumer_key: String,
+    /// Where the key that seals secrets lives.
+    pub secrets: String,
+    pub activated: bool,
+    pub organization: Option<String>,
+}
+
+const SECRET_CONSUMER: &str = "consumer_secret";
+const SECRET_PRACTICE: &str = "practice_token_secret";
+
+fn trim_base(url: &str) -> String {
+    url.trim().trim_end_matches('/').to_string()
+}
+
+impl Desk {
+    /// Opens (or creates) a data folder.
+    pub fn open(dir: &Path) -> Result<Desk> {
+        std::fs::create_dir_all(dir).map_err(DeskError::io(format!("cannot create the data folder {}", dir.display())))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+        let store = Store::open(&dir.join("desk.db"))?;
+        let vault = Vault::open(dir)?;
+        Ok(Desk { dir: dir.to_path_buf(), store, vault })
+    }
+
+    pub fn now(&self) -> i64 {
+        unix_now()
+    }
+
+    pub fn audit(&self, action: &str, detail: &str) {
+        if let Err(e) = self.store.audit(self.now(), action, detail) {
+            tracing::warn!(error = %e, "audit entry not written");
+        }
+    }
+
+    pub fn setup(&self, s: &Setup) -> Result<Settings> {
+        let api = trim_base(&s.api_base);
+        let platform = s.platform_base.as_deref().map(trim_base).unwrap_or_else(|| api.clone());
+        let healthjibe = s.healthjibe_base.as_deref().map(trim_base).unwrap_or_else(|| api.clone());
+        for url in [&api, &platform, &healthjibe] {
+            check_url(url)?;
+        }
+        if s.consumer_key.trim().is_empty() || s.consumer_secret.is_empty() {
+            return Err(DeskError::Input("The consumer key and secret are both needed; the gateway's operator gives them.".into()));
+        }
+        let previous_key = self.store.setting("consumer_key")?;
+        let previous_api = self.store.setting("api_base")?;
+        self.store.set_setting("api_base", &api)?;
+        self.store.set_setting("platform_base", &platform)?;
+        self.store.set_setting("healthjibe_base", &healthjibe)?;
+        self.store.set_setting("consumer_key", s.consumer_key.trim())?;
+        self.store.set_sealed(SECRET_CONSUMER, &self.vault.seal(&s.consumer_secret)?)?;
+        // A new gateway or consumer makes the old activation meaningless.
+        if previous_key.as_deref() != Some(s.consumer_key.trim()) || previous_api.as_deref() != Some(api.as_str()) {
+            self.store.set_setting("practice_token", "")?;
+            self.store.set_setting("organization", "")?;
+            self.store.set_setting("clock_offset", "0")?;
+        }
+        if self.store.setting("install_id")?.is_none() {
+            self.store.set_setting("install_id", &crate::staging::random_hex(16)?)?;
+        }
+        self.audit("setup", &format!("gateway {api}"));
+        self.settings()
+    }
+
+    pub fn settings(&self) -> Result<Settings> {
+        let get = |k: &str| -> Result<String> {
+            self.store
+                .setting(k)?
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| DeskError::NotSetUp("run `razdesk setup` (or choose the sandbox) first.".into()))
+        };
+        let token = self.store.setting("practice_token")?.unwrap_or_default();
+        Ok(Settings {
+            api_base: get("api_base")?,
+            platform_base: get("platform_base")?,
+            healthjibe_base: get("healthjibe_base")?,
+            consumer_key: get("consumer_key")?,
+            secrets: format!("sealed with the key file {} (readable only by this user)", self.vault.key_path.display()),
+            activated: !token.is_empty(),
+            organization: self.store.setting("organization")?.filter(|o| !o.is_empty()),
+        })
+    }
+
+    fn client(&self) -> Result<Client> {
+        let settings = self.settings()?;
+        let secret = self
+            .store
+            .sealed(SECRET_CONSUMER)?
+            .ok_or_else(|| DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into()))?;
+        let offset = self.store.setting("clock_offset")?.and_then(|o| o.parse().ok()).unwrap_or(0);
+        Client::new(
+            Credentials { key: settings.consumer_key, secret: self.vault.open_sealed(&secret)? },
+            offset,
+        )
+    }
+
+    fn remember_offset(&self, client: &Client) -> Result<()> {
+        self.store.set_setting("clock_offset", &client.clock_offset.to_string())?;
+        Ok(())
+    }
+
+    /// The practice's token credentials.
+    fn practice_token(&self) -> Result<(String, String)> {
+        let token = self.store.setting("practice_token")?.filter(|t| !t.is_empty()).ok_or_else(|| {
+            DeskError::NotSetUp("the practice is not activated; run `razdesk activate`.".into())
+        })?;
+        let sealed = self
+            .store
+            .sealed(SECRET_PRACTICE)?
+            .ok_or_else(|| DeskError::NotSetUp("the practice's token secret is missing; activate again.".into()))?;
+        Ok((token, self.vault.open_sealed(&sealed)?))
+    }
+
+    pub fn stage_url(&self, qr: bool) -> Result<String> {
+        let s = self.settings()?;
+        Ok(format!("{}{}", s.api_base, if qr { paths::STAGE_URL } else { paths::STAGE }))
+    }
+}

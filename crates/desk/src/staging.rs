@@ -1,0 +1,227 @@
+//! Staging: recorded before it is sent, sent once with an idempotency key, the
+//! answer read strictly, the barcode saved. What cannot reach the gateway waits
+//! in the outbox and is sent again with the same key, so an encounter is never
+//! staged twice, even across a crash.
+
+use crate::barcode;
+use crate::client::Signed;
+use crate::error::{DeskError, Result};
+use crate::store::Staging;
+use crate::Desk;
+use razcode_her::ccr::{filter::drop_sections, SectionKind};
+use razcode_protocol::{PaymentRequest, StageAnswer};
+use rand::{rngs::OsRng, TryRngCore};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+/// The body parameter the gateway in this project honours for idempotency
+/// (other gateways ignore unknown parameters, as the protocol says).
+pub const IDEMPOTENCY_PARAM: &str = "razcode_idempotency_key";
+
+pub fn random_hex(bytes: usize) -> Result<String> {
+    let mut b = vec![0u8; bytes];
+    OsRng
+        .try_fill_bytes(&mut b)
+        .map_err(|_| DeskError::Input("the system's random number generator failed".into()))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// What to stage.
+#[derive(Debug, Clone, Default)]
+pub struct StageRequest {
+    pub encounter_id: i64,
+    /// Bind the code to this patient's linked HealthJibe account.
+    pub mrn: Option<String>,
+    pub payment: Option<PaymentRequest>,
+    /// Use `/gateway/stage/url` and draw a QR code here.
+    pub qr: bool,
+    /// Sections left out (minimum necessary).
+    pub leave_out: Vec<SectionKind>,
+}
+
+/// The JSON `razdesk stage` prints.
+pub fn outcome_json(s: &Staging, err: Option<&DeskError>) -> Value {
+    let staged = s.status == "staged";
+    let mut v = json!({
+        "ack": if staged { Some("Success") } else if err.and_then(DeskError::errorcode).is_some() { Some("Failure") } else { None },
+        "staging_id": s.id,
+        "encounter_id": s.encounter_id,
+        "status": s.status,
+        "raz_id": if staged { s.raz_id.clone() } else { None },
+        "image": if staged { s.image_path.clone() } else { None },
+        "pmt": if staged { s.pmt_valid.map(|v| if v { "valid" } else { "invalid" }) } else { None },
+        "errorcode": err.and_then(|e| e.errorcode().map(str::to_string)).or_else(|| s.errorcode.clone()),
+        "errormsg": err.map(|e| e.to_string()).or_else(|| s.errormsg.clone()),
+    });
+    if let Some(o) = v.as_object_mut() {
+        if staged {
+            if let Some(u) = &s.raz_uri {
+                o.insert("raz_uri".into(), json!(u));
+            }
+            if let Some(i) = &s.raz_image {
+                o.insert("raz_image".into(), json!(i));
+            }
+        }
+    }
+    v
+}
+
+impl Desk {
+    /// Stages an encounter. Returns the staging (staged, or failed with the
+    /// gateway's answer) or an error; a transient error leaves it in the outbox.
+    pub async fn stage(&self, req: &StageRequest) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
+        let prepared = self.prepare(req).map_err(|e| (None, e))?;
+        match prepared {
+            Prepared::Done(s) => Ok(s),
+            Prepared::Send(s) => self.send(s).await,
+        }
+    }
+
+    fn prepare(&self, req: &StageRequest) -> Result<Prepared> {
+        let enc = self
+            .store
+            .encounter(req.encounter_id)?
+            .ok_or_else(|| DeskError::Input(format!("there is no encounter {}; see `razdesk encounters`", req.encounter_id)))?;
+        let her = record_to_send(&enc.her, &enc.kind, &req.leave_out)?;
+        if let Some(p) = &req.payment {
+            p.validate().map_err(|e| DeskError::Input(format!("The payment request is not valid: {e}.")))?;
+        }
+        let mrn = req.mrn.as_deref().map(str::trim).filter(|m| !m.is_empty());
+        if let Some(m) = mrn {
+            let linked = self.store.patient(m)?.map(|p| p.linked).unwrap_or(false);
+            if !linked {
+                return Err(DeskError::Input(format!(
+                    "patient {m} has no linked HealthJibe account; link it first (`razdesk link-patient --mrn {m}`) or stage without --mrn"
+                )));
+            }
+        }
+        let install = self.store.setting("install_id")?.unwrap_or_default();
+        let key = crate::import::sha256_hex(format!("{install}:{}:{}", enc.id, crate::import::sha256_hex(her.as_bytes())).as_bytes());
+        let variant = if req.qr { "url" } else { "image" };
+        let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
+        let now = self.now();
+        let staging = match self.store.staging_by_key(&key)? {
+            Some(s) if s.status == "staged" => return Ok(Prepared::Done(s)),
+            Some(s) => {
+                self.store.requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
+                self.store.staging(s.id)?.unwrap_or(s)
+            }
+            None => self.store.add_pending(enc.id, &key, variant, mrn, pmt.as_deref(), &leave_out_text(&req.leave_out), now)?,
+        };
+        Ok(Prepared::Send(Box::new((staging, her))))
+    }
+
+    async fn send(&self, boxed: Box<(Staging, String)>) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
+        let (staging, her) = *boxed;
+        let fail = |s: &Staging, e: DeskError| (Some(s.clone()), e);
+        let result = self.send_once(&staging, &her).await;
+        let now = self.now();
+        match result {
+            Ok(()) => {
+                let s = self.store.staging(staging.id).map_err(|e| fail(&staging, e.into()))?.unwrap_or(staging);
+                self.audit("stage", &format!("staging {} staged", s.id));
+                Ok(s)
+            }
+            Err(e) if e.is_transient() => {
+                let _ = self.store.note_waiting(staging.id, &e.to_string(), now);
+                self.audit("stage", &format!("staging {} waits in the outbox", staging.id));
+                let s = self.store.staging(staging.id).ok().flatten();
+                Err((s, e))
+            }
+            Err(e) => {
+                if let Some(code) = e.errorcode() {
+                    let _ = self.store.mark_failed(staging.id, code, e.detail().unwrap_or(""), now);
+                } else {
+                    let _ = self.store.mark_failed(staging.id, "", &e.to_string(), now);
+                }
+                self.audit("stage", &format!("staging {} refused", staging.id));
+                let s = self.store.staging(staging.id).ok().flatten();
+                Err((s, e))
+            }
+        }
+    }
+
+    async fn send_once(&self, s: &Staging, her: &str) -> Result<()> {
+        let (token, secret) = self.practice_token()?;
+        let url = self.stage_url(s.variant == "url")?;
+        let mut params: Vec<(&str, String)> = vec![("her", her.to_string()), (IDEMPOTENCY_PARAM, s.idem_key.clone())];
+        if let Some(m) = &s.user_mrn {
+            let user = self
+                .store
+                .patient(m)?
+                .and_then(|p| p.user_token)
+                .ok_or_else(|| DeskError::Input(format!("patient {m} is no longer linked")))?;
+            params.push(("user", user));
+        }
+        if let Some(p) = &s.pmt {
+            params.push(("pmt", p.clone()));
+        }
+        let mut client = self.client()?;
+        self.store.attempt(s.id, self.now())?;
+        let answer = client
+            .stage(&Signed { url: &url, params, token: Some((&token, &secret)), callback: None, verifier: None })
+            .await;
+        self.remember_offset(&client)?;
+        let StageAnswer::Success { raz_id, raz_image, raz_uri, pmt_valid } = answer? else {
+            return Err(DeskError::NotAnAnswer { status: 200, reason: "not a success".into() });
+        };
+        // Durable first: the code is in history before anything else can fail.
+        self.store.mark_staged(s.id, &raz_id.grouped(), raz_image.as_deref(), raz_uri.as_deref(), pmt_valid, self.now())?;
+        let settings = self.settings()?;
+        let redeem = raz_uri
+            .clone()
+            .unwrap_or_else(|| format!("{}/r/{}", settings.healthjibe_base, raz_id.compact()));
+        let dir = self.dir.join("barcodes");
+        std::fs::create_dir_all(&dir).map_err(DeskError::io("cannot create the barcodes folder"))?;
+        let (bytes, ext) = match &raz_image {
+            Some(url) => match client.fetch_jpeg(url).await {
+                Ok(b) => (b, "jpg"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "tag image not fetched; drawing a QR code instead");
+                    (barcode::qr_png(&redeem)?, "png")
+                }
+            },
+            None => (barcode::qr_png(&redeem)?, "png"),
+        };
+        let path: PathBuf = dir.join(format!("{}.{ext}", raz_id.compact()));
+        std::fs::write(&path, bytes).map_err(DeskError::io(format!("cannot save {}", path.display())))?;
+        self.store.set_image(s.id, &path.display().to_string())?;
+        Ok(())
+    }
+
+    /// Sends every staging waiting in the outbox again (same idempotency key).
+    pub async fn retry_outbox(&self) -> Result<Vec<std::result::Result<Staging, (Option<Staging>, DeskError)>>> {
+        let mut out = Vec::new();
+        for s in self.store.outbox()? {
+            let Some(enc) = self.store.encounter(s.encounter_id)? else { continue };
+            let her = record_to_send(&enc.her, &enc.kind, &parse_leave_out(&s.leave_out))?;
+            out.push(self.send(Box::new((s, her))).await);
+        }
+        Ok(out)
+    }
+}
+
+fn leave_out_text(kinds: &[SectionKind]) -> String {
+    let mut keys: Vec<String> = kinds.iter().map(SectionKind::key).collect();
+    keys.sort();
+    keys.dedup();
+    keys.join(",")
+}
+
+fn parse_leave_out(text: &str) -> Vec<SectionKind> {
+    text.split(',').filter_map(SectionKind::parse).collect()
+}
+
+/// The record as it is sent: the encounter's, less the sections left out.
+fn record_to_send(her: &str, kind: &str, leave_out: &[SectionKind]) -> Result<String> {
+    if leave_out.is_empty() || kind != "ccr" {
+        Ok(her.to_string())
+    } else {
+        drop_sections(her, leave_out).map_err(|e| DeskError::Record(e.to_string()))
+    }
+}
+
+enum Prepared {
+    Done(Staging),
+    Send(Box<(Staging, String)>),
+}

@@ -1,0 +1,379 @@
+//! The desk's SQLite database: settings, sealed secrets, patients, encounters,
+//! stagings (the outbox is the pending ones) and an audit log.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the desk's database failed: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the database was written by a newer razdesk (schema {0}); update razdesk")]
+    TooNew(i64),
+}
+
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+
+pub struct Store {
+    conn: Connection,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Encounter {
+    pub id: i64,
+    pub source: String,
+    pub kind: String,
+    #[serde(skip)]
+    pub her: String,
+    pub her_sha256: String,
+    pub patient_name: Option<String>,
+    pub patient_mrn: Option<String>,
+    pub visit_date: Option<String>,
+    pub summary: String,
+    pub created: i64,
+    /// The status of its staging, if it was staged.
+    pub staging: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Staging {
+    pub id: i64,
+    pub encounter_id: i64,
+    #[serde(skip)]
+    pub idem_key: String,
+    pub variant: String,
+    pub user_mrn: Option<String>,
+    pub pmt: Option<String>,
+    pub status: String,
+    pub raz_id: Option<String>,
+    pub raz_image: Option<String>,
+    pub raz_uri: Option<String>,
+    pub image_path: Option<String>,
+    pub pmt_valid: Option<bool>,
+    pub errorcode: Option<String>,
+    pub errormsg: Option<String>,
+    pub attempts: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub patient_name: Option<String>,
+    /// Sections left out, comma-separated keys.
+    pub leave_out: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Patient {
+    pub mrn: String,
+    pub name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub email: Option<String>,
+    #[serde(skip)]
+    pub user_token: Option<String>,
+    pub linked: bool,
+}
+
+const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out";
+
+fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
+    Ok(Staging {
+        id: r.get(0)?,
+        encounter_id: r.get(1)?,
+        idem_key: r.get(2)?,
+        variant: r.get(3)?,
+        user_mrn: r.get(4)?,
+        pmt: r.get(5)?,
+        status: r.get(6)?,
+        raz_id: r.get(7)?,
+        raz_image: r.get(8)?,
+        raz_uri: r.get(9)?,
+        image_path: r.get(10)?,
+        pmt_valid: r.get(11)?,
+        errorcode: r.get(12)?,
+        errormsg: r.get(13)?,
+        attempts: r.get(14)?,
+        created: r.get(15)?,
+        updated: r.get(16)?,
+        patient_name: r.get(17)?,
+        leave_out: r.get(18)?,
+    })
+}
+
+const ENCOUNTER_COLS: &str = "e.id, e.source, e.kind, e.her, e.her_sha256, e.patient_name, e.patient_mrn, e.visit_date, e.summary, e.created, (SELECT status FROM stagings s WHERE s.encounter_id = e.id ORDER BY s.id DESC LIMIT 1)";
+
+fn encounter_row(r: &rusqlite::Row) -> rusqlite::Result<Encounter> {
+    Ok(Encounter {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        kind: r.get(2)?,
+        her: r.get(3)?,
+        her_sha256: r.get(4)?,
+        patient_name: r.get(5)?,
+        patient_mrn: r.get(6)?,
+        visit_date: r.get(7)?,
+        summary: r.get(8)?,
+        created: r.get(9)?,
+        staging: r.get(10)?,
+    })
+}
+
+/// A LIKE pattern for a search, with its wildcards escaped.
+fn like(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub struct NewEncounter<'a> {
+    pub source: &'a str,
+    pub kind: &'a str,
+    pub her: &'a str,
+    pub her_sha256: &'a str,
+    pub patient_name: Option<&'a str>,
+    pub patient_mrn: Option<&'a str>,
+    pub visit_date: Option<&'a str>,
+    pub summary: &'a str,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::TooNew(version));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(Store { conn })
+    }
+
+    pub fn setting(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE name = ?1", params![name], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, name: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            params![name, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn sealed(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT sealed FROM secrets WHERE name = ?1", params![name], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_sealed(&self, name: &str, sealed: &[u8]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO secrets(name, sealed) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET sealed = excluded.sealed",
+            params![name, sealed],
+        )?;
+        Ok(())
+    }
+
+    pub fn audit(&self, at: i64, action: &str, detail: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO audit(at, action, detail) VALUES (?1, ?2, ?3)",
+            params![at, action, detail],
+        )?;
+        Ok(())
+    }
+
+    pub fn audit_log(&self, limit: i64) -> Result<Vec<(i64, String, String)>> {
+        let mut st = self.conn.prepare("SELECT at, action, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
+        let rows = st.query_map(params![limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds an encounter; an identical record already imported is returned instead.
+    pub fn add_encounter(&self, e: &NewEncounter, now: i64) -> Result<(Encounter, bool)> {
+        if let Some(existing) = self.encounter_by_hash(e.her_sha256)? {
+            return Ok((existing, false));
+        }
+        self.conn.execute(
+            "INSERT INTO encounters(source, kind, her, her_sha256, patient_name, patient_mrn, visit_date, summary, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![e.source, e.kind, e.her, e.her_sha256, e.patient_name, e.patient_mrn, e.visit_date, e.summary, now],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        Ok((self.encounter(id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?, true))
+    }
+
+    pub fn encounter(&self, id: i64) -> Result<Option<Encounter>> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.id = ?1"), params![id], encounter_row)
+            .optional()?)
+    }
+
+    pub fn encounter_by_hash(&self, sha: &str) -> Result<Option<Encounter>> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.her_sha256 = ?1"), params![sha], encounter_row)
+            .optional()?)
+    }
+
+    pub fn encounters(&self, search: Option<&str>) -> Result<Vec<Encounter>> {
+        let q = like(search.unwrap_or(""));
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {ENCOUNTER_COLS} FROM encounters e
+             WHERE ?1 = '%%' OR e.patient_name LIKE ?1 ESCAPE '\\' OR e.patient_mrn LIKE ?1 ESCAPE '\\' OR e.summary LIKE ?1 ESCAPE '\\' OR e.source LIKE ?1 ESCAPE '\\'
+             ORDER BY e.id DESC"
+        ))?;
+        let rows = st.query_map(params![q], encounter_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn upsert_patient(&self, mrn: &str, name: Option<&str>, dob: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO patients(mrn, name, date_of_birth) VALUES (?1, ?2, ?3)
+             ON CONFLICT(mrn) DO UPDATE SET name = COALESCE(excluded.name, name), date_of_birth = COALESCE(excluded.date_of_birth, date_of_birth)",
+            params![mrn, name, dob],
+        )?;
+        Ok(())
+    }
+
+    pub fn link_patient(&self, mrn: &str, user_token: &str, now: i64) -> Result<()> {
+        self.upsert_patient(mrn, None, None)?;
+        self.conn.execute(
+            "UPDATE patients SET user_token = ?2, linked_at = ?3 WHERE mrn = ?1",
+            params![mrn, user_token, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn patient(&self, mrn: &str) -> Result<Option<Patient>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT mrn, name, date_of_birth, email, user_token FROM patients WHERE mrn = ?1",
+                params![mrn],
+                |r| {
+                    let token: Option<String> = r.get(4)?;
+                    Ok(Patient {
+                        mrn: r.get(0)?,
+                        name: r.get(1)?,
+                        date_of_birth: r.get(2)?,
+                        email: r.get(3)?,
+                        linked: token.is_some(),
+                        user_token: token,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn staging_by_key(&self, key: &str) -> Result<Option<Staging>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.idem_key = ?1"),
+                params![key],
+                staging_row,
+            )
+            .optional()?)
+    }
+
+    pub fn staging(&self, id: i64) -> Result<Option<Staging>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.id = ?1"),
+                params![id],
+                staging_row,
+            )
+            .optional()?)
+    }
+
+    /// Records a staging before it is sent (the outbox entry).
+    pub fn add_pending(&self, encounter_id: i64, key: &str, variant: &str, user_mrn: Option<&str>, pmt: Option<&str>, leave_out: &str, now: i64) -> Result<Staging> {
+        self.conn.execute(
+            "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
+            params![encounter_id, key, variant, user_mrn, pmt, leave_out, now],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        Ok(self.staging(id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?)
+    }
+
+    /// Back to pending for another attempt, with what is to be sent this time.
+    pub fn requeue(&self, id: i64, variant: &str, user_mrn: Option<&str>, pmt: Option<&str>, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET status = 'pending', variant = ?2, user_mrn = ?3, pmt = ?4, errorcode = NULL, errormsg = NULL, updated = ?5 WHERE id = ?1 AND status != 'staged'",
+            params![id, variant, user_mrn, pmt, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn attempt(&self, id: i64, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET attempts = attempts + 1, updated = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn mark_staged(&self, id: i64, raz_id: &str, raz_image: Option<&str>, raz_uri: Option<&str>, pmt_valid: bool, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET status = 'staged', raz_id = ?2, raz_image = ?3, raz_uri = ?4, pmt_valid = ?5, errorcode = NULL, errormsg = NULL, updated = ?6 WHERE id = ?1",
+            params![id, raz_id, raz_image, raz_uri, pmt_valid, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_image(&self, id: i64, path: &str) -> Result<()> {
+        self.conn.execute("UPDATE stagings SET image_path = ?2 WHERE id = ?1", params![id, path])?;
+        Ok(())
+    }
+
+    /// A failure the gateway answered: it will not succeed by sending again as is.
+    pub fn mark_failed(&self, id: i64, code: &str, message: &str, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET status = 'failed', errorcode = ?2, errormsg = ?3, updated = ?4 WHERE id = ?1",
+            params![id, code, message, now],
+        )?;
+        Ok(())
+    }
+
+    /// A failure on the way (no answer): the staging stays in the outbox.
+    pub fn note_waiting(&self, id: i64, message: &str, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET errormsg = ?2, updated = ?3 WHERE id = ?1 AND status = 'pending'",
+            params![id, message, now],
+        )?;
+        Ok(())
+    }
+
+    pub fn outbox(&self) -> Result<Vec<Staging>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.status = 'pending' ORDER BY s.id"
+        ))?;
+        let rows = st.query_map([], staging_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn history(&self, search: Option<&str>) -> Result<Vec<Staging>> {
+        let q = like(search.unwrap_or(""));
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
+             WHERE ?1 = '%%' OR e.patient_name LIKE ?1 ESCAPE '\\' OR e.patient_mrn LIKE ?1 ESCAPE '\\' OR s.raz_id LIKE ?1 ESCAPE '\\'
+             ORDER BY s.id DESC"
+        ))?;
+        let rows = st.query_map(params![q], staging_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
