@@ -33,7 +33,9 @@ pub fn open_browser(url: &str) {
     #[cfg(target_os = "macos")]
     let r = std::process::Command::new("open").arg(url).spawn();
     #[cfg(target_os = "windows")]
-    let r = std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn();
+    let r = std::process::Command::new("cmd")
+        .args(["/C", "start", "", url])
+        .spawn();
     #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
     let r: std::io::Result<std::process::Child> = Err(std::io::Error::other("no browser opener"));
     if let Err(e) = r {
@@ -44,7 +46,13 @@ pub fn open_browser(url: &str) {
 impl Desk {
     /// Runs the three OAuth steps against `approve_base + approve_path`.
     /// `show` gets the approval URL (print it, open the browser).
-    pub async fn authorize(&self, approve_base: &str, approve_path: &str, verifier: Verifier, show: &(dyn Fn(&str) + Sync)) -> Result<razcode_protocol::TokenAnswer> {
+    pub async fn authorize(
+        &self,
+        approve_base: &str,
+        approve_path: &str,
+        verifier: Verifier,
+        show: &(dyn Fn(&str) + Sync),
+    ) -> Result<razcode_protocol::TokenAnswer> {
         let settings = self.settings()?;
         let mut client = self.client()?;
         let listener = match verifier {
@@ -58,13 +66,21 @@ impl Desk {
         let callback = match &listener {
             Some(l) => format!(
                 "http://127.0.0.1:{}/callback",
-                l.local_addr().map_err(DeskError::io("cannot read the listener's port"))?.port()
+                l.local_addr()
+                    .map_err(DeskError::io("cannot read the listener's port"))?
+                    .port()
             ),
             None => "oob".to_string(),
         };
         let request_url = format!("{}{}", settings.api_base, paths::REQUEST_TOKEN);
         let temp = client
-            .token(&Signed { url: &request_url, params: vec![], token: None, callback: Some(&callback), verifier: None })
+            .token(&Signed {
+                url: &request_url,
+                params: vec![],
+                token: None,
+                callback: Some(&callback),
+                verifier: None,
+            })
             .await?;
         if temp.oauth_callback_confirmed != Some(true) {
             return Err(DeskError::Activation("the gateway did not confirm the callback (oauth_callback_confirmed); it may not support OAuth 1.0a".into()));
@@ -74,9 +90,15 @@ impl Desk {
         let approve_url = format!("{approve_base}{approve_path}?{}", q.finish());
         show(&approve_url);
         let verifier_value = match (listener, verifier) {
-            (Some(l), _) => tokio::time::timeout(APPROVAL_WAIT, wait_for_callback(l, &temp.oauth_token))
-                .await
-                .map_err(|_| DeskError::Activation("no approval arrived within 10 minutes; start again".into()))??,
+            (Some(l), _) => {
+                tokio::time::timeout(APPROVAL_WAIT, wait_for_callback(l, &temp.oauth_token))
+                    .await
+                    .map_err(|_| {
+                        DeskError::Activation(
+                            "no approval arrived within 10 minutes; start again".into(),
+                        )
+                    })??
+            }
             (None, Verifier::Typed(read)) => {
                 let typed = tokio::task::spawn_blocking(read)
                     .await
@@ -105,24 +127,55 @@ impl Desk {
     }
 
     /// Activates the practice: its token credentials sign every stage.
-    pub async fn activate(&self, verifier: Verifier, show: &(dyn Fn(&str) + Sync)) -> Result<Activated> {
+    pub async fn activate(
+        &self,
+        verifier: Verifier,
+        show: &(dyn Fn(&str) + Sync),
+    ) -> Result<Activated> {
         let settings = self.settings()?;
-        let answer = self.authorize(&settings.platform_base, paths::PLATFORM_ACTIVATE, verifier, show).await?;
-        self.store.set_sealed("practice_token_secret", &self.vault_seal(&answer.oauth_token_secret)?)?;
-        self.store.set_setting("practice_token", &answer.oauth_token)?;
-        self.store.set_setting("organization", answer.razcode_org.as_deref().unwrap_or(""))?;
+        let answer = self
+            .authorize(
+                &settings.platform_base,
+                paths::PLATFORM_ACTIVATE,
+                verifier,
+                show,
+            )
+            .await?;
+        self.store.set_sealed(
+            "practice_token_secret",
+            &self.vault_seal(&answer.oauth_token_secret)?,
+        )?;
+        self.store
+            .set_setting("practice_token", &answer.oauth_token)?;
+        self.store
+            .set_setting("organization", answer.razcode_org.as_deref().unwrap_or(""))?;
         self.audit("activate", "practice activated");
-        Ok(Activated { organization: answer.razcode_org })
+        Ok(Activated {
+            organization: answer.razcode_org,
+        })
     }
 
     /// Links a patient's HealthJibe account: the token becomes the `user` of their stages.
-    pub async fn link_patient(&self, mrn: &str, verifier: Verifier, show: &(dyn Fn(&str) + Sync)) -> Result<()> {
+    pub async fn link_patient(
+        &self,
+        mrn: &str,
+        verifier: Verifier,
+        show: &(dyn Fn(&str) + Sync),
+    ) -> Result<()> {
         if mrn.trim().is_empty() {
             return Err(DeskError::Input("give the patient's MRN".into()));
         }
         let settings = self.settings()?;
-        let answer = self.authorize(&settings.healthjibe_base, paths::JIBE_AUTHORIZE, verifier, show).await?;
-        self.store.link_patient(mrn.trim(), &answer.oauth_token, self.now())?;
+        let answer = self
+            .authorize(
+                &settings.healthjibe_base,
+                paths::JIBE_AUTHORIZE,
+                verifier,
+                show,
+            )
+            .await?;
+        self.store
+            .link_patient(mrn.trim(), &answer.oauth_token, self.now())?;
         self.audit("link-patient", "a patient linked a HealthJibe account");
         Ok(())
     }
@@ -135,11 +188,16 @@ impl Desk {
 /// Serves the loopback listener until the browser brings the verifier for `token`.
 async fn wait_for_callback(listener: TcpListener, token: &str) -> Result<String> {
     loop {
-        let (mut sock, _) = listener.accept().await.map_err(DeskError::io("the approval listener failed"))?;
+        let (mut sock, _) = listener
+            .accept()
+            .await
+            .map_err(DeskError::io("the approval listener failed"))?;
         let mut buf = vec![0u8; 8192];
         let mut len = 0;
         while len < buf.len() {
-            let n = match tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf[len..])).await {
+            let n = match tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf[len..]))
+                .await
+            {
                 Ok(Ok(n)) => n,
                 _ => 0,
             };
@@ -152,20 +210,45 @@ async fn wait_for_callback(listener: TcpListener, token: &str) -> Result<String>
             }
         }
         let head = String::from_utf8_lossy(&buf[..len]).to_string();
-        let target = head.lines().next().and_then(|l| l.split_whitespace().nth(1)).unwrap_or("");
+        let target = head
+            .lines()
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("");
         let query = target.strip_prefix("/callback?").unwrap_or("");
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
         let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let (status, page, outcome) = if get("oauth_token").as_deref() != Some(token) {
-            ("404 Not Found", "This page is not part of the approval.", None)
+            (
+                "404 Not Found",
+                "This page is not part of the approval.",
+                None,
+            )
         } else if get("denied").is_some() {
-            ("200 OK", "The request was denied. You can close this window.", Some(Err(DeskError::Activation("the request was denied on the approval page".into()))))
+            (
+                "200 OK",
+                "The request was denied. You can close this window.",
+                Some(Err(DeskError::Activation(
+                    "the request was denied on the approval page".into(),
+                ))),
+            )
         } else if let Some(v) = get("oauth_verifier") {
-            ("200 OK", "Done. You can close this window and go back to RAZCODE Desk.", Some(Ok(v)))
+            (
+                "200 OK",
+                "Done. You can close this window and go back to RAZCODE Desk.",
+                Some(Ok(v)),
+            )
         } else {
-            ("400 Bad Request", "The approval came back without a verifier.", None)
+            (
+                "400 Bad Request",
+                "The approval came back without a verifier.",
+                None,
+            )
         };
-        let body = format!("<!doctype html><meta charset=utf-8><title>RAZCODE Desk</title><p>{page}</p>");
+        let body =
+            format!("<!doctype html><meta charset=utf-8><title>RAZCODE Desk</title><p>{page}</p>");
         let resp = format!(
             "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()

@@ -9,7 +9,11 @@ use qrcode::{EcLevel, QrCode};
 pub fn qr_png(uri: &str) -> Result<Vec<u8>> {
     let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M)
         .map_err(|e| DeskError::Input(format!("cannot make a QR code: {e}")))?;
-    let img = code.render::<Luma<u8>>().quiet_zone(true).module_dimensions(8, 8).build();
+    let img = code
+        .render::<Luma<u8>>()
+        .quiet_zone(true)
+        .module_dimensions(8, 8)
+        .build();
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, ImageFormat::Png)
         .map_err(|e| DeskError::Input(format!("cannot write the QR image: {e}")))?;

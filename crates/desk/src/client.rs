@@ -25,7 +25,11 @@ pub fn check_url(url: &str) -> Result<()> {
         } else {
             authority.rsplit_once(':').map_or(authority, |(h, _)| h)
         };
-        let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false);
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .map(|ip| ip.is_loopback())
+                .unwrap_or(false);
         if loopback {
             return Ok(());
         }
@@ -34,7 +38,10 @@ pub fn check_url(url: &str) -> Result<()> {
 }
 
 pub fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 pub struct Credentials {
@@ -73,7 +80,11 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| DeskError::Input(format!("cannot start the HTTP client: {e}")))?;
-        Ok(Client { http, consumer, clock_offset })
+        Ok(Client {
+            http,
+            consumer,
+            clock_offset,
+        })
     }
 
     async fn post(&self, req: &Signed<'_>) -> Result<Raw> {
@@ -81,7 +92,10 @@ impl Client {
         let (authorization, body) = {
             let mut sorted = req.params.clone();
             sorted.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(&b.1)));
-            let list: Vec<(&str, &dyn Display)> = sorted.iter().map(|(k, v)| (*k, v as &dyn Display)).collect();
+            let list: Vec<(&str, &dyn Display)> = sorted
+                .iter()
+                .map(|(k, v)| (*k, v as &dyn Display))
+                .collect();
             let request = oauth::ParameterList::new(list);
             let mut builder = oauth::Builder::new(
                 oauth::Credentials::new(self.consumer.key.as_str(), self.consumer.secret.as_str()),
@@ -96,27 +110,46 @@ impl Client {
             if let Some(v) = req.verifier {
                 builder.verifier(v);
             }
-            builder.timestamp(NonZeroU64::new((unix_now() + self.clock_offset).max(1) as u64));
+            builder.timestamp(NonZeroU64::new(
+                (unix_now() + self.clock_offset).max(1) as u64
+            ));
             (builder.post(req.url, &request), oauth::to_form(&request))
         };
         let sent = self
             .http
             .post(req.url)
             .header("Authorization", authorization)
-            .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-            .header("Accept", "application/x-www-form-urlencoded, application/json;q=0.5")
+            .header(
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
+            .header(
+                "Accept",
+                "application/x-www-form-urlencoded, application/json;q=0.5",
+            )
             .body(body)
             .send()
             .await;
         let resp = match sent {
             Ok(r) => r,
-            Err(e) if e.is_timeout() => return Err(DeskError::Timeout { url: req.url.to_string() }),
+            Err(e) if e.is_timeout() => {
+                return Err(DeskError::Timeout {
+                    url: req.url.to_string(),
+                })
+            }
             Err(e) => {
-                return Err(DeskError::Unreachable { url: req.url.to_string(), reason: root_cause(&e) })
+                return Err(DeskError::Unreachable {
+                    url: req.url.to_string(),
+                    reason: root_cause(&e),
+                })
             }
         };
         let status = resp.status().as_u16();
-        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let date = resp
             .headers()
             .get("date")
@@ -126,10 +159,24 @@ impl Client {
             .map(|d| d.as_secs() as i64);
         let body = match resp.bytes().await {
             Ok(b) => b.to_vec(),
-            Err(e) if e.is_timeout() => return Err(DeskError::Timeout { url: req.url.to_string() }),
-            Err(e) => return Err(DeskError::Unreachable { url: req.url.to_string(), reason: root_cause(&e) }),
+            Err(e) if e.is_timeout() => {
+                return Err(DeskError::Timeout {
+                    url: req.url.to_string(),
+                })
+            }
+            Err(e) => {
+                return Err(DeskError::Unreachable {
+                    url: req.url.to_string(),
+                    reason: root_cause(&e),
+                })
+            }
         };
-        Ok(Raw { status, content_type, date, body })
+        Ok(Raw {
+            status,
+            content_type,
+            date,
+            body,
+        })
     }
 
     /// Sends a signed request; when the gateway refuses our timestamp, corrects
@@ -137,11 +184,16 @@ impl Client {
     async fn post_corrected(&mut self, req: &Signed<'_>) -> Result<Raw> {
         let raw = self.post(req).await?;
         if raw.status == 401 {
-            if let Ok(StageAnswer::Failure { errorcode, .. }) = StageAnswer::decode(raw.content_type.as_deref(), &raw.body) {
+            if let Ok(StageAnswer::Failure { errorcode, .. }) =
+                StageAnswer::decode(raw.content_type.as_deref(), &raw.body)
+            {
                 if errorcode == "timestamp_refused" {
                     if let Some(server) = raw.date {
                         self.clock_offset = server - unix_now();
-                        tracing::info!(offset = self.clock_offset, "clock corrected from the gateway's Date header");
+                        tracing::info!(
+                            offset = self.clock_offset,
+                            "clock corrected from the gateway's Date header"
+                        );
                         return self.post(req).await;
                     }
                 }
@@ -154,18 +206,29 @@ impl Client {
     pub async fn token(&mut self, req: &Signed<'_>) -> Result<TokenAnswer> {
         let raw = self.post_corrected(req).await?;
         if raw.status == 200 {
-            return TokenAnswer::decode(raw.content_type.as_deref(), &raw.body).map_err(|e| not_an_answer(raw.status, e));
+            return TokenAnswer::decode(raw.content_type.as_deref(), &raw.body)
+                .map_err(|e| not_an_answer(raw.status, e));
         }
         Err(failure(&raw))
     }
 
     pub async fn stage(&mut self, req: &Signed<'_>) -> Result<StageAnswer> {
         let raw = self.post_corrected(req).await?;
-        let answer = StageAnswer::decode(raw.content_type.as_deref(), &raw.body).map_err(|e| not_an_answer(raw.status, e))?;
+        let answer = StageAnswer::decode(raw.content_type.as_deref(), &raw.body)
+            .map_err(|e| not_an_answer(raw.status, e))?;
         match (&answer, raw.status) {
             (StageAnswer::Success { .. }, 200) => Ok(answer),
-            (StageAnswer::Success { .. }, s) => Err(DeskError::NotAnAnswer { status: s, reason: "a success answer with an error status".into() }),
-            (StageAnswer::Failure { errorcode, errormsg }, _) => Err(DeskError::refused(errorcode, errormsg)),
+            (StageAnswer::Success { .. }, s) => Err(DeskError::NotAnAnswer {
+                status: s,
+                reason: "a success answer with an error status".into(),
+            }),
+            (
+                StageAnswer::Failure {
+                    errorcode,
+                    errormsg,
+                },
+                _,
+            ) => Err(DeskError::refused(errorcode, errormsg)),
         }
     }
 
@@ -177,14 +240,20 @@ impl Client {
             .get(url)
             .send()
             .await
-            .map_err(|e| DeskError::Unreachable { url: url.to_string(), reason: root_cause(&e) })?;
+            .map_err(|e| DeskError::Unreachable {
+                url: url.to_string(),
+                reason: root_cause(&e),
+            })?;
         let status = resp.status().as_u16();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| DeskError::Unreachable { url: url.to_string(), reason: root_cause(&e) })?;
+        let bytes = resp.bytes().await.map_err(|e| DeskError::Unreachable {
+            url: url.to_string(),
+            reason: root_cause(&e),
+        })?;
         if status != 200 || !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            return Err(DeskError::NotAnAnswer { status, reason: "the barcode image is not a JPEG".into() });
+            return Err(DeskError::NotAnAnswer {
+                status,
+                reason: "the barcode image is not a JPEG".into(),
+            });
         }
         Ok(bytes.to_vec())
     }
@@ -192,14 +261,23 @@ impl Client {
 
 fn failure(raw: &Raw) -> DeskError {
     match StageAnswer::decode(raw.content_type.as_deref(), &raw.body) {
-        Ok(StageAnswer::Failure { errorcode, errormsg }) => DeskError::refused(&errorcode, &errormsg),
-        Ok(StageAnswer::Success { .. }) => DeskError::NotAnAnswer { status: raw.status, reason: "an unexpected answer".into() },
+        Ok(StageAnswer::Failure {
+            errorcode,
+            errormsg,
+        }) => DeskError::refused(&errorcode, &errormsg),
+        Ok(StageAnswer::Success { .. }) => DeskError::NotAnAnswer {
+            status: raw.status,
+            reason: "an unexpected answer".into(),
+        },
         Err(e) => not_an_answer(raw.status, e),
     }
 }
 
 fn not_an_answer(status: u16, e: AnswerError) -> DeskError {
-    DeskError::NotAnAnswer { status, reason: e.to_string() }
+    DeskError::NotAnAnswer {
+        status,
+        reason: e.to_string(),
+    }
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
@@ -216,10 +294,20 @@ mod tests {
 
     #[test]
     fn plain_http_only_to_loopback() {
-        for ok in ["https://gw.example", "http://127.0.0.1:8080", "http://localhost/x", "http://[::1]:9/"] {
+        for ok in [
+            "https://gw.example",
+            "http://127.0.0.1:8080",
+            "http://localhost/x",
+            "http://[::1]:9/",
+        ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["http://gw.example", "http://127.0.0.1.evil.example/", "ftp://x", "gw.example"] {
+        for bad in [
+            "http://gw.example",
+            "http://127.0.0.1.evil.example/",
+            "ftp://x",
+            "gw.example",
+        ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
     }

@@ -6,7 +6,9 @@ use razcode_protocol::ErrorCode;
 pub enum DeskError {
     #[error("The desk is not set up: {0}")]
     NotSetUp(String),
-    #[error("{0} is not allowed: patient data goes over HTTPS (plain http only to this computer).")]
+    #[error(
+        "{0} is not allowed: patient data goes over HTTPS (plain http only to this computer)."
+    )]
     Insecure(String),
     #[error("The gateway at {url} cannot be reached ({reason}). Check the network; the encounter waits in the outbox.")]
     Unreachable { url: String, reason: String },
@@ -33,7 +35,10 @@ pub enum DeskError {
     #[error(transparent)]
     Secret(#[from] crate::secret::SecretError),
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
 }
 
 impl DeskError {
@@ -45,7 +50,9 @@ impl DeskError {
     /// True when sending again later may succeed (the outbox keeps the staging).
     pub fn is_transient(&self) -> bool {
         match self {
-            DeskError::Unreachable { .. } | DeskError::Timeout { .. } | DeskError::NotAnAnswer { .. } => true,
+            DeskError::Unreachable { .. }
+            | DeskError::Timeout { .. }
+            | DeskError::NotAnAnswer { .. } => true,
             DeskError::Refused { code, .. } => code == "internal",
             _ => false,
         }
@@ -83,7 +90,11 @@ impl DeskError {
             Ok(ErrorCode::Internal) => "The gateway had a fault. The encounter waits in the outbox; send it again later.".into(),
             Err(_) => format!("The gateway refused the request ({code}): {detail}"),
         };
-        DeskError::Refused { code: code.to_string(), detail: detail.to_string(), advice }
+        DeskError::Refused {
+            code: code.to_string(),
+            detail: detail.to_string(),
+            advice,
+        }
     }
 }
 

@@ -9,7 +9,10 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// What an import produced.
@@ -41,7 +44,8 @@ impl Desk {
         if body.trim_start().starts_with('<') {
             let root_is_cda = body.contains("<ClinicalDocument") && body.contains("urn:hl7-org:v3");
             let (her, source) = if root_is_cda {
-                let converted = ccd::to_ccr(body).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+                let converted =
+                    ccd::to_ccr(body).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
                 (converted, format!("{source} (CCD converted to CCR)"))
             } else {
                 (body.to_string(), source.to_string())
@@ -51,11 +55,17 @@ impl Desk {
                 .patient
                 .ids
                 .iter()
-                .find(|(t, _)| t.eq_ignore_ascii_case("MRN") || t.to_ascii_lowercase().contains("record"))
+                .find(|(t, _)| {
+                    t.eq_ignore_ascii_case("MRN") || t.to_ascii_lowercase().contains("record")
+                })
                 .or_else(|| c.patient.ids.first())
                 .map(|(_, id)| id.clone());
             if let Some(m) = &mrn {
-                self.store.upsert_patient(m, c.patient.name.as_deref(), c.patient.date_of_birth.as_deref())?;
+                self.store.upsert_patient(
+                    m,
+                    c.patient.name.as_deref(),
+                    c.patient.date_of_birth.as_deref(),
+                )?;
             }
             let sha = sha256_hex(her.as_bytes());
             let (encounter, new) = self.store.add_encounter(
@@ -74,7 +84,8 @@ impl Desk {
             self.audit("import", &format!("encounter {} from a CCR", encounter.id));
             Ok(Imported { encounter, new })
         } else {
-            let messages = omhe::parse(body).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+            let messages =
+                omhe::parse(body).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
             let names: Vec<&str> = messages.iter().map(|m| m.omhe).collect();
             let sha = sha256_hex(body.as_bytes());
             let (encounter, new) = self.store.add_encounter(
@@ -85,7 +96,10 @@ impl Desk {
                     her_sha256: &sha,
                     patient_name: None,
                     patient_mrn: None,
-                    visit_date: messages.iter().find_map(|m| m.event_time.as_ref().map(|t| t.text())).as_deref(),
+                    visit_date: messages
+                        .iter()
+                        .find_map(|m| m.event_time.as_ref().map(|t| t.text()))
+                        .as_deref(),
                     summary: &format!("OMHE: {}", names.join(", ")),
                 },
                 self.now(),
@@ -97,32 +111,51 @@ impl Desk {
 
     /// Imports a file (CCR, CCD or OMHE text; encoding from its XML declaration).
     pub fn import_file(&self, path: &Path) -> Result<Imported> {
-        let bytes = std::fs::read(path).map_err(DeskError::io(format!("cannot read {}", path.display())))?;
-        let text = xml::decode(&bytes).map_err(|e| DeskError::Record(format!("{}: {e}", path.display())))?;
+        let bytes = std::fs::read(path)
+            .map_err(DeskError::io(format!("cannot read {}", path.display())))?;
+        let text = xml::decode(&bytes)
+            .map_err(|e| DeskError::Record(format!("{}: {e}", path.display())))?;
         self.import_text(&path.display().to_string(), &text)
     }
 
     /// Imports every file in `dir` once: a file that imports moves to
     /// `dir/imported/`, one that does not to `dir/failed/` beside a `.error.txt`
     /// that says why. Returns what happened to each.
-    pub fn import_folder(&self, dir: &Path) -> Result<Vec<(PathBuf, std::result::Result<Imported, String>)>> {
+    pub fn import_folder(
+        &self,
+        dir: &Path,
+    ) -> Result<Vec<(PathBuf, std::result::Result<Imported, String>)>> {
         let mut out = Vec::new();
-        let entries = std::fs::read_dir(dir).map_err(DeskError::io(format!("cannot read the folder {}", dir.display())))?;
-        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+        let entries = std::fs::read_dir(dir).map_err(DeskError::io(format!(
+            "cannot read the folder {}",
+            dir.display()
+        )))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
         files.sort();
         for file in files {
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             // Files still being written, and hidden ones, wait for the next round.
             if name.starts_with('.') || name.ends_with(".part") || name.ends_with(".tmp") {
                 continue;
             }
             let result = self.import_file(&file).map_err(|e| e.to_string());
             let dest_dir = dir.join(if result.is_ok() { "imported" } else { "failed" });
-            std::fs::create_dir_all(&dest_dir).map_err(DeskError::io(format!("cannot create {}", dest_dir.display())))?;
+            std::fs::create_dir_all(&dest_dir).map_err(DeskError::io(format!(
+                "cannot create {}",
+                dest_dir.display()
+            )))?;
             let dest = dest_dir.join(&name);
-            std::fs::rename(&file, &dest).map_err(DeskError::io(format!("cannot move {}", file.display())))?;
+            std::fs::rename(&file, &dest)
+                .map_err(DeskError::io(format!("cannot move {}", file.display())))?;
             if let Err(e) = &result {
-                let _ = std::fs::write(dest_dir.join(format!("{name}.error.txt")), format!("{e}\n"));
+                let _ =
+                    std::fs::write(dest_dir.join(format!("{name}.error.txt")), format!("{e}\n"));
             }
             out.push((dest, result));
         }

@@ -61,7 +61,10 @@ fn trim_base(url: &str) -> String {
 impl Desk {
     /// Opens (or creates) a data folder.
     pub fn open(dir: &Path) -> Result<Desk> {
-        std::fs::create_dir_all(dir).map_err(DeskError::io(format!("cannot create the data folder {}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(DeskError::io(format!(
+            "cannot create the data folder {}",
+            dir.display()
+        )))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -69,7 +72,11 @@ impl Desk {
         }
         let store = Store::open(&dir.join("desk.db"))?;
         let vault = Vault::open(dir)?;
-        Ok(Desk { dir: dir.to_path_buf(), store, vault })
+        Ok(Desk {
+            dir: dir.to_path_buf(),
+            store,
+            vault,
+        })
     }
 
     pub fn now(&self) -> i64 {
@@ -84,29 +91,45 @@ impl Desk {
 
     pub fn setup(&self, s: &Setup) -> Result<Settings> {
         let api = trim_base(&s.api_base);
-        let platform = s.platform_base.as_deref().map(trim_base).unwrap_or_else(|| api.clone());
-        let healthjibe = s.healthjibe_base.as_deref().map(trim_base).unwrap_or_else(|| api.clone());
+        let platform = s
+            .platform_base
+            .as_deref()
+            .map(trim_base)
+            .unwrap_or_else(|| api.clone());
+        let healthjibe = s
+            .healthjibe_base
+            .as_deref()
+            .map(trim_base)
+            .unwrap_or_else(|| api.clone());
         for url in [&api, &platform, &healthjibe] {
             check_url(url)?;
         }
         if s.consumer_key.trim().is_empty() || s.consumer_secret.is_empty() {
-            return Err(DeskError::Input("The consumer key and secret are both needed; the gateway's operator gives them.".into()));
+            return Err(DeskError::Input(
+                "The consumer key and secret are both needed; the gateway's operator gives them."
+                    .into(),
+            ));
         }
         let previous_key = self.store.setting("consumer_key")?;
         let previous_api = self.store.setting("api_base")?;
         self.store.set_setting("api_base", &api)?;
         self.store.set_setting("platform_base", &platform)?;
         self.store.set_setting("healthjibe_base", &healthjibe)?;
-        self.store.set_setting("consumer_key", s.consumer_key.trim())?;
-        self.store.set_sealed(SECRET_CONSUMER, &self.vault.seal(&s.consumer_secret)?)?;
+        self.store
+            .set_setting("consumer_key", s.consumer_key.trim())?;
+        self.store
+            .set_sealed(SECRET_CONSUMER, &self.vault.seal(&s.consumer_secret)?)?;
         // A new gateway or consumer makes the old activation meaningless.
-        if previous_key.as_deref() != Some(s.consumer_key.trim()) || previous_api.as_deref() != Some(api.as_str()) {
+        if previous_key.as_deref() != Some(s.consumer_key.trim())
+            || previous_api.as_deref() != Some(api.as_str())
+        {
             self.store.set_setting("practice_token", "")?;
             self.store.set_setting("organization", "")?;
             self.store.set_setting("clock_offset", "0")?;
         }
         if self.store.setting("install_id")?.is_none() {
-            self.store.set_setting("install_id", &crate::staging::random_hex(16)?)?;
+            self.store
+                .set_setting("install_id", &crate::staging::random_hex(16)?)?;
         }
         self.audit("setup", &format!("gateway {api}"));
         self.settings()
@@ -117,7 +140,9 @@ impl Desk {
             self.store
                 .setting(k)?
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| DeskError::NotSetUp("run `razdesk setup` (or choose the sandbox) first.".into()))
+                .ok_or_else(|| {
+                    DeskError::NotSetUp("run `razdesk setup` (or choose the sandbox) first.".into())
+                })
         };
         let token = self.store.setting("practice_token")?.unwrap_or_default();
         Ok(Settings {
@@ -125,44 +150,64 @@ impl Desk {
             platform_base: get("platform_base")?,
             healthjibe_base: get("healthjibe_base")?,
             consumer_key: get("consumer_key")?,
-            secrets: format!("sealed with the key file {} (readable only by this user)", self.vault.key_path.display()),
+            secrets: format!(
+                "sealed with the key file {} (readable only by this user)",
+                self.vault.key_path.display()
+            ),
             activated: !token.is_empty(),
-            organization: self.store.setting("organization")?.filter(|o| !o.is_empty()),
+            organization: self
+                .store
+                .setting("organization")?
+                .filter(|o| !o.is_empty()),
         })
     }
 
     fn client(&self) -> Result<Client> {
         let settings = self.settings()?;
-        let secret = self
+        let secret = self.store.sealed(SECRET_CONSUMER)?.ok_or_else(|| {
+            DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
+        })?;
+        let offset = self
             .store
-            .sealed(SECRET_CONSUMER)?
-            .ok_or_else(|| DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into()))?;
-        let offset = self.store.setting("clock_offset")?.and_then(|o| o.parse().ok()).unwrap_or(0);
+            .setting("clock_offset")?
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0);
         Client::new(
-            Credentials { key: settings.consumer_key, secret: self.vault.open_sealed(&secret)? },
+            Credentials {
+                key: settings.consumer_key,
+                secret: self.vault.open_sealed(&secret)?,
+            },
             offset,
         )
     }
 
     fn remember_offset(&self, client: &Client) -> Result<()> {
-        self.store.set_setting("clock_offset", &client.clock_offset.to_string())?;
+        self.store
+            .set_setting("clock_offset", &client.clock_offset.to_string())?;
         Ok(())
     }
 
     /// The practice's token credentials.
     fn practice_token(&self) -> Result<(String, String)> {
-        let token = self.store.setting("practice_token")?.filter(|t| !t.is_empty()).ok_or_else(|| {
-            DeskError::NotSetUp("the practice is not activated; run `razdesk activate`.".into())
-        })?;
-        let sealed = self
+        let token = self
             .store
-            .sealed(SECRET_PRACTICE)?
-            .ok_or_else(|| DeskError::NotSetUp("the practice's token secret is missing; activate again.".into()))?;
+            .setting("practice_token")?
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                DeskError::NotSetUp("the practice is not activated; run `razdesk activate`.".into())
+            })?;
+        let sealed = self.store.sealed(SECRET_PRACTICE)?.ok_or_else(|| {
+            DeskError::NotSetUp("the practice's token secret is missing; activate again.".into())
+        })?;
         Ok((token, self.vault.open_sealed(&sealed)?))
     }
 
     pub fn stage_url(&self, qr: bool) -> Result<String> {
         let s = self.settings()?;
-        Ok(format!("{}{}", s.api_base, if qr { paths::STAGE_URL } else { paths::STAGE }))
+        Ok(format!(
+            "{}{}",
+            s.api_base,
+            if qr { paths::STAGE_URL } else { paths::STAGE }
+        ))
     }
 }

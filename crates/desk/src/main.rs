@@ -76,7 +76,8 @@ enum Command {
         target: String,
         #[arg(long)]
         mrn: Option<String>,
-        #[arg(long)]
+        /// `12.50`: digits, optional point and 1 or 2 decimals.
+        #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
         #[arg(long)]
         currency: Option<String>,
@@ -141,7 +142,11 @@ struct Out {
 }
 
 fn ok(json: Value, text: impl Into<String>) -> Out {
-    Out { json, text: text.into(), ok: true }
+    Out {
+        json,
+        text: text.into(),
+        ok: true,
+    }
 }
 
 fn error_json(e: &DeskError) -> Value {
@@ -178,29 +183,61 @@ fn staging_text(v: &Value) -> String {
             v["image"].as_str().unwrap_or("-"),
             v["pmt"].as_str().unwrap_or("-")
         ),
-        None => format!("not staged: {}", v["errormsg"].as_str().unwrap_or("unknown error")),
+        None => format!(
+            "not staged: {}",
+            v["errormsg"].as_str().unwrap_or("unknown error")
+        ),
     }
 }
 
 async fn run(cli: Cli) -> Result<Out, DeskError> {
     let dir = cli.data_dir.clone().unwrap_or_else(default_dir);
-    if let Command::Her { action: HerAction::Check { file } } = &cli.command {
+    if let Command::Her {
+        action: HerAction::Check { file },
+    } = &cli.command
+    {
         return her_check(file);
     }
     let desk = Desk::open(&dir)?;
     match cli.command {
-        Command::Setup { api_base, platform_base, healthjibe_base, consumer_key, consumer_secret } => {
-            let s = desk.setup(&Setup { api_base, platform_base, healthjibe_base, consumer_key, consumer_secret })?;
-            Ok(ok(json!({"ok": true, "settings": s}), format!("gateway {}\nsecrets {}", s.api_base, s.secrets)))
+        Command::Setup {
+            api_base,
+            platform_base,
+            healthjibe_base,
+            consumer_key,
+            consumer_secret,
+        } => {
+            let s = desk.setup(&Setup {
+                api_base,
+                platform_base,
+                healthjibe_base,
+                consumer_key,
+                consumer_secret,
+            })?;
+            Ok(ok(
+                json!({"ok": true, "settings": s}),
+                format!("gateway {}\nsecrets {}", s.api_base, s.secrets),
+            ))
         }
         Command::Activate { oob, no_browser } => {
             let a = desk.activate(verifier(oob), &show_url(no_browser)).await?;
             let org = a.organization.clone().unwrap_or_default();
-            Ok(ok(json!({"ok": true, "organization": a.organization}), format!("activated for {org}")))
+            Ok(ok(
+                json!({"ok": true, "organization": a.organization}),
+                format!("activated for {org}"),
+            ))
         }
-        Command::LinkPatient { mrn, oob, no_browser } => {
-            desk.link_patient(&mrn, verifier(oob), &show_url(no_browser)).await?;
-            Ok(ok(json!({"ok": true, "mrn": mrn, "linked": true}), format!("patient {mrn} linked")))
+        Command::LinkPatient {
+            mrn,
+            oob,
+            no_browser,
+        } => {
+            desk.link_patient(&mrn, verifier(oob), &show_url(no_browser))
+                .await?;
+            Ok(ok(
+                json!({"ok": true, "mrn": mrn, "linked": true}),
+                format!("patient {mrn} linked"),
+            ))
         }
         Command::Import { files } => {
             if files.is_empty() {
@@ -210,36 +247,82 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             let mut text = String::new();
             for f in files {
                 let i = desk.import_file(&f)?;
-                text.push_str(&format!("{} encounter {}: {}\n", if i.new { "imported" } else { "already had" }, i.encounter.id, i.encounter.summary));
+                text.push_str(&format!(
+                    "{} encounter {}: {}\n",
+                    if i.new { "imported" } else { "already had" },
+                    i.encounter.id,
+                    i.encounter.summary
+                ));
                 items.push(json!({"encounter": i.encounter, "new": i.new}));
             }
-            Ok(ok(json!({"ok": true, "imported": items}), text.trim_end().to_string()))
+            Ok(ok(
+                json!({"ok": true, "imported": items}),
+                text.trim_end().to_string(),
+            ))
         }
         Command::Encounters { search } => {
             let list = desk.store.encounters(search.as_deref())?;
             let text = list
                 .iter()
-                .map(|e| format!("{:>5}  {:<28} {:<24} {}", e.id, e.patient_name.clone().unwrap_or_default(), e.visit_date.clone().unwrap_or_default(), e.summary))
+                .map(|e| {
+                    format!(
+                        "{:>5}  {:<28} {:<24} {}",
+                        e.id,
+                        e.patient_name.clone().unwrap_or_default(),
+                        e.visit_date.clone().unwrap_or_default(),
+                        e.summary
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             Ok(ok(json!({"ok": true, "encounters": list}), text))
         }
         Command::Her { .. } => unreachable!("handled before the desk opens"),
-        Command::Stage { target, mrn, amount, currency, description, reference, due_date, qr, leave_out } => {
+        Command::Stage {
+            target,
+            mrn,
+            amount,
+            currency,
+            description,
+            reference,
+            due_date,
+            qr,
+            leave_out,
+        } => {
             let encounter_id = match target.parse::<i64>() {
                 Ok(id) => id,
                 Err(_) => desk.import_file(Path::new(&target))?.encounter.id,
             };
             let payment = match (amount, currency) {
-                (Some(amount), Some(currency)) => Some(PaymentRequest { amount, currency, description, reference, due_date }),
-                (None, None) if description.is_none() && reference.is_none() && due_date.is_none() => None,
-                _ => return Err(DeskError::Input("a payment needs both --amount and --currency".into())),
+                (Some(amount), Some(currency)) => Some(PaymentRequest {
+                    amount,
+                    currency,
+                    description,
+                    reference,
+                    due_date,
+                }),
+                (None, None)
+                    if description.is_none() && reference.is_none() && due_date.is_none() =>
+                {
+                    None
+                }
+                _ => {
+                    return Err(DeskError::Input(
+                        "a payment needs both --amount and --currency".into(),
+                    ))
+                }
             };
             let leave_out = leave_out
                 .iter()
                 .map(|s| SectionKind::parse(s).ok_or_else(|| DeskError::Input(format!("{s:?} is not a section; use problems, alerts, medications, immunizations, vital_signs, results, procedures, encounters, plan_of_care or payers"))))
                 .collect::<Result<Vec<_>, _>>()?;
-            let req = StageRequest { encounter_id, mrn, payment, qr, leave_out };
+            let req = StageRequest {
+                encounter_id,
+                mrn,
+                payment,
+                qr,
+                leave_out,
+            };
             match desk.stage(&req).await {
                 Ok(s) => {
                     let v = outcome_json(&s, None);
@@ -247,7 +330,11 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                 }
                 Err((Some(s), e)) => {
                     let v = outcome_json(&s, Some(&e));
-                    Ok(Out { text: staging_text(&v), json: v, ok: false })
+                    Ok(Out {
+                        text: staging_text(&v),
+                        json: v,
+                        ok: false,
+                    })
                 }
                 Err((None, e)) => Err(e),
             }
@@ -256,7 +343,15 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             let list = desk.store.history(search.as_deref())?;
             let text = list
                 .iter()
-                .map(|s| format!("{:>5}  {:<16} {:<8} {}", s.id, s.raz_id.clone().unwrap_or_else(|| "-".into()), s.status, s.patient_name.clone().unwrap_or_default()))
+                .map(|s| {
+                    format!(
+                        "{:>5}  {:<16} {:<8} {}",
+                        s.id,
+                        s.raz_id.clone().unwrap_or_else(|| "-".into()),
+                        s.status,
+                        s.patient_name.clone().unwrap_or_default()
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
             Ok(ok(json!({"ok": true, "history": list}), text))
@@ -279,11 +374,30 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                         }
                     })
                     .collect();
-                let text = items.iter().map(staging_text).collect::<Vec<_>>().join("\n");
-                Ok(Out { json: json!({"ok": all_ok, "results": items, "waiting": desk.store.outbox()?.len()}), text, ok: all_ok })
+                let text = items
+                    .iter()
+                    .map(staging_text)
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                Ok(Out {
+                    json: json!({"ok": all_ok, "results": items, "waiting": desk.store.outbox()?.len()}),
+                    text,
+                    ok: all_ok,
+                })
             } else {
                 let list = desk.store.outbox()?;
-                let text = list.iter().map(|s| format!("{:>5}  encounter {}  {}", s.id, s.encounter_id, s.errormsg.clone().unwrap_or_default())).collect::<Vec<_>>().join("\n");
+                let text = list
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{:>5}  encounter {}  {}",
+                            s.id,
+                            s.encounter_id,
+                            s.errormsg.clone().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 Ok(ok(json!({"ok": true, "outbox": list}), text))
             }
         }
@@ -297,7 +411,10 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                 println!("{line}");
             }
             if once {
-                return Ok(ok(json!({"ok": true, "files": done.len()}), format!("{} files", done.len())));
+                return Ok(ok(
+                    json!({"ok": true, "files": done.len()}),
+                    format!("{} files", done.len()),
+                ));
             }
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         },
@@ -305,7 +422,18 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             let gw = desk.start_sandbox().await?;
             let s = desk.settings()?;
             let line = json!({"ok": true, "sandbox": gw.base_url, "organization": s.organization});
-            println!("{}", if cli.json { line.to_string() } else { format!("sandbox gateway on {} for {}", gw.base_url, s.organization.unwrap_or_default()) });
+            println!(
+                "{}",
+                if cli.json {
+                    line.to_string()
+                } else {
+                    format!(
+                        "sandbox gateway on {} for {}",
+                        gw.base_url,
+                        s.organization.unwrap_or_default()
+                    )
+                }
+            );
             let _ = std::io::stdout().flush();
             let _ = tokio::signal::ctrl_c().await;
             gw.stop().await;
@@ -317,7 +445,9 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
 fn her_check(file: &str) -> Result<Out, DeskError> {
     let bytes = if file == "-" {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).map_err(DeskError::io("cannot read standard input"))?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(DeskError::io("cannot read standard input"))?;
         b
     } else {
         std::fs::read(file).map_err(DeskError::io(format!("cannot read {file}")))?
@@ -331,13 +461,24 @@ fn her_check(file: &str) -> Result<Out, DeskError> {
         Err(e) => json!({"ok": false, "error": {"message": e.to_string(), "line": e.line}}),
     };
     let good = v["ok"] == json!(true);
-    let text = if good { serde_json::to_string_pretty(&v).unwrap_or_default() } else { v["error"]["message"].as_str().unwrap_or("").to_string() };
-    Ok(Out { json: v, text, ok: good })
+    let text = if good {
+        serde_json::to_string_pretty(&v).unwrap_or_default()
+    } else {
+        v["error"]["message"].as_str().unwrap_or("").to_string()
+    };
+    Ok(Out {
+        json: v,
+        text,
+        ok: good,
+    })
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("RAZDESK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RAZDESK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

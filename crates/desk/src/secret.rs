@@ -13,10 +13,15 @@ pub const KEY_FILE: &str = "desk.key";
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     #[error("cannot read or create the key file {path}: {source}")]
-    KeyFile { path: PathBuf, source: std::io::Error },
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the key file {0} is damaged (it must hold 32 bytes); restore it from a backup or run setup again")]
     BadKey(PathBuf),
-    #[error("a stored secret cannot be decrypted with this key file; run setup and activate again")]
+    #[error(
+        "a stored secret cannot be decrypted with this key file; run setup and activate again"
+    )]
     Decrypt,
     #[error("the system's random number generator failed")]
     Random,
@@ -29,7 +34,9 @@ pub struct Vault {
 
 fn random<const N: usize>() -> Result<[u8; N], SecretError> {
     let mut b = [0u8; N];
-    OsRng.try_fill_bytes(&mut b).map_err(|_| SecretError::Random)?;
+    OsRng
+        .try_fill_bytes(&mut b)
+        .map_err(|_| SecretError::Random)?;
     Ok(b)
 }
 
@@ -37,7 +44,10 @@ impl Vault {
     /// Opens the key file in `dir`, creating it (0600) on first use.
     pub fn open(dir: &Path) -> Result<Vault, SecretError> {
         let path = dir.join(KEY_FILE);
-        let io = |source| SecretError::KeyFile { path: path.clone(), source };
+        let io = |source| SecretError::KeyFile {
+            path: path.clone(),
+            source,
+        };
         let key = match std::fs::read(&path) {
             Ok(k) if k.len() == 32 => k,
             Ok(_) => return Err(SecretError::BadKey(path)),
@@ -112,7 +122,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -8,9 +8,9 @@ use crate::client::Signed;
 use crate::error::{DeskError, Result};
 use crate::store::Staging;
 use crate::Desk;
+use rand::{rngs::OsRng, TryRngCore};
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
 use razcode_protocol::{PaymentRequest, StageAnswer};
-use rand::{rngs::OsRng, TryRngCore};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 
@@ -69,7 +69,10 @@ pub fn outcome_json(s: &Staging, err: Option<&DeskError>) -> Value {
 impl Desk {
     /// Stages an encounter. Returns the staging (staged, or failed with the
     /// gateway's answer) or an error; a transient error leaves it in the outbox.
-    pub async fn stage(&self, req: &StageRequest) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
+    pub async fn stage(
+        &self,
+        req: &StageRequest,
+    ) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
         let prepared = self.prepare(req).map_err(|e| (None, e))?;
         match prepared {
             Prepared::Done(s) => Ok(s),
@@ -78,13 +81,16 @@ impl Desk {
     }
 
     fn prepare(&self, req: &StageRequest) -> Result<Prepared> {
-        let enc = self
-            .store
-            .encounter(req.encounter_id)?
-            .ok_or_else(|| DeskError::Input(format!("there is no encounter {}; see `razdesk encounters`", req.encounter_id)))?;
+        let enc = self.store.encounter(req.encounter_id)?.ok_or_else(|| {
+            DeskError::Input(format!(
+                "there is no encounter {}; see `razdesk encounters`",
+                req.encounter_id
+            ))
+        })?;
         let her = record_to_send(&enc.her, &enc.kind, &req.leave_out)?;
         if let Some(p) = &req.payment {
-            p.validate().map_err(|e| DeskError::Input(format!("The payment request is not valid: {e}.")))?;
+            p.validate()
+                .map_err(|e| DeskError::Input(format!("The payment request is not valid: {e}.")))?;
         }
         let mrn = req.mrn.as_deref().map(str::trim).filter(|m| !m.is_empty());
         if let Some(m) = mrn {
@@ -96,41 +102,69 @@ impl Desk {
             }
         }
         let install = self.store.setting("install_id")?.unwrap_or_default();
-        let key = crate::import::sha256_hex(format!("{install}:{}:{}", enc.id, crate::import::sha256_hex(her.as_bytes())).as_bytes());
+        let key = crate::import::sha256_hex(
+            format!(
+                "{install}:{}:{}",
+                enc.id,
+                crate::import::sha256_hex(her.as_bytes())
+            )
+            .as_bytes(),
+        );
         let variant = if req.qr { "url" } else { "image" };
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
         let now = self.now();
         let staging = match self.store.staging_by_key(&key)? {
             Some(s) if s.status == "staged" => return Ok(Prepared::Done(s)),
             Some(s) => {
-                self.store.requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
+                self.store
+                    .requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
                 self.store.staging(s.id)?.unwrap_or(s)
             }
-            None => self.store.add_pending(enc.id, &key, variant, mrn, pmt.as_deref(), &leave_out_text(&req.leave_out), now)?,
+            None => self.store.add_pending(
+                enc.id,
+                &key,
+                variant,
+                mrn,
+                pmt.as_deref(),
+                &leave_out_text(&req.leave_out),
+                now,
+            )?,
         };
         Ok(Prepared::Send(Box::new((staging, her))))
     }
 
-    async fn send(&self, boxed: Box<(Staging, String)>) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
+    async fn send(
+        &self,
+        boxed: Box<(Staging, String)>,
+    ) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
         let (staging, her) = *boxed;
         let fail = |s: &Staging, e: DeskError| (Some(s.clone()), e);
         let result = self.send_once(&staging, &her).await;
         let now = self.now();
         match result {
             Ok(()) => {
-                let s = self.store.staging(staging.id).map_err(|e| fail(&staging, e.into()))?.unwrap_or(staging);
+                let s = self
+                    .store
+                    .staging(staging.id)
+                    .map_err(|e| fail(&staging, e.into()))?
+                    .unwrap_or(staging);
                 self.audit("stage", &format!("staging {} staged", s.id));
                 Ok(s)
             }
             Err(e) if e.is_transient() => {
                 let _ = self.store.note_waiting(staging.id, &e.to_string(), now);
-                self.audit("stage", &format!("staging {} waits in the outbox", staging.id));
+                self.audit(
+                    "stage",
+                    &format!("staging {} waits in the outbox", staging.id),
+                );
                 let s = self.store.staging(staging.id).ok().flatten();
                 Err((s, e))
             }
             Err(e) => {
                 if let Some(code) = e.errorcode() {
-                    let _ = self.store.mark_failed(staging.id, code, e.detail().unwrap_or(""), now);
+                    let _ = self
+                        .store
+                        .mark_failed(staging.id, code, e.detail().unwrap_or(""), now);
                 } else {
                     let _ = self.store.mark_failed(staging.id, "", &e.to_string(), now);
                 }
@@ -144,7 +178,10 @@ impl Desk {
     async fn send_once(&self, s: &Staging, her: &str) -> Result<()> {
         let (token, secret) = self.practice_token()?;
         let url = self.stage_url(s.variant == "url")?;
-        let mut params: Vec<(&str, String)> = vec![("her", her.to_string()), (IDEMPOTENCY_PARAM, s.idem_key.clone())];
+        let mut params: Vec<(&str, String)> = vec![
+            ("her", her.to_string()),
+            (IDEMPOTENCY_PARAM, s.idem_key.clone()),
+        ];
         if let Some(m) = &s.user_mrn {
             let user = self
                 .store
@@ -159,20 +196,43 @@ impl Desk {
         let mut client = self.client()?;
         self.store.attempt(s.id, self.now())?;
         let answer = client
-            .stage(&Signed { url: &url, params, token: Some((&token, &secret)), callback: None, verifier: None })
+            .stage(&Signed {
+                url: &url,
+                params,
+                token: Some((&token, &secret)),
+                callback: None,
+                verifier: None,
+            })
             .await;
         self.remember_offset(&client)?;
-        let StageAnswer::Success { raz_id, raz_image, raz_uri, pmt_valid } = answer? else {
-            return Err(DeskError::NotAnAnswer { status: 200, reason: "not a success".into() });
+        let StageAnswer::Success {
+            raz_id,
+            raz_image,
+            raz_uri,
+            pmt_valid,
+        } = answer?
+        else {
+            return Err(DeskError::NotAnAnswer {
+                status: 200,
+                reason: "not a success".into(),
+            });
         };
         // Durable first: the code is in history before anything else can fail.
-        self.store.mark_staged(s.id, &raz_id.grouped(), raz_image.as_deref(), raz_uri.as_deref(), pmt_valid, self.now())?;
+        self.store.mark_staged(
+            s.id,
+            &raz_id.grouped(),
+            raz_image.as_deref(),
+            raz_uri.as_deref(),
+            pmt_valid,
+            self.now(),
+        )?;
         let settings = self.settings()?;
         let redeem = raz_uri
             .clone()
             .unwrap_or_else(|| format!("{}/r/{}", settings.healthjibe_base, raz_id.compact()));
         let dir = self.dir.join("barcodes");
-        std::fs::create_dir_all(&dir).map_err(DeskError::io("cannot create the barcodes folder"))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(DeskError::io("cannot create the barcodes folder"))?;
         let (bytes, ext) = match &raz_image {
             Some(url) => match client.fetch_jpeg(url).await {
                 Ok(b) => (b, "jpg"),
@@ -184,16 +244,21 @@ impl Desk {
             None => (barcode::qr_png(&redeem)?, "png"),
         };
         let path: PathBuf = dir.join(format!("{}.{ext}", raz_id.compact()));
-        std::fs::write(&path, bytes).map_err(DeskError::io(format!("cannot save {}", path.display())))?;
+        std::fs::write(&path, bytes)
+            .map_err(DeskError::io(format!("cannot save {}", path.display())))?;
         self.store.set_image(s.id, &path.display().to_string())?;
         Ok(())
     }
 
     /// Sends every staging waiting in the outbox again (same idempotency key).
-    pub async fn retry_outbox(&self) -> Result<Vec<std::result::Result<Staging, (Option<Staging>, DeskError)>>> {
+    pub async fn retry_outbox(
+        &self,
+    ) -> Result<Vec<std::result::Result<Staging, (Option<Staging>, DeskError)>>> {
         let mut out = Vec::new();
         for s in self.store.outbox()? {
-            let Some(enc) = self.store.encounter(s.encounter_id)? else { continue };
+            let Some(enc) = self.store.encounter(s.encounter_id)? else {
+                continue;
+            };
             let her = record_to_send(&enc.her, &enc.kind, &parse_leave_out(&s.leave_out))?;
             out.push(self.send(Box::new((s, her))).await);
         }

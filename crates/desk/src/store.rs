@@ -120,7 +120,10 @@ fn encounter_row(r: &rusqlite::Row) -> rusqlite::Result<Encounter> {
 
 /// A LIKE pattern for a search, with its wildcards escaped.
 fn like(q: &str) -> String {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -158,7 +161,11 @@ impl Store {
     pub fn setting(&self, name: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE name = ?1", params![name], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM settings WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -173,7 +180,11 @@ impl Store {
     pub fn sealed(&self, name: &str) -> Result<Option<Vec<u8>>> {
         Ok(self
             .conn
-            .query_row("SELECT sealed FROM secrets WHERE name = ?1", params![name], |r| r.get(0))
+            .query_row(
+                "SELECT sealed FROM secrets WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
@@ -194,7 +205,9 @@ impl Store {
     }
 
     pub fn audit_log(&self, limit: i64) -> Result<Vec<(i64, String, String)>> {
-        let mut st = self.conn.prepare("SELECT at, action, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT at, action, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
         let rows = st.query_map(params![limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -210,20 +223,32 @@ impl Store {
             params![e.source, e.kind, e.her, e.her_sha256, e.patient_name, e.patient_mrn, e.visit_date, e.summary, now],
         )?;
         let id = self.conn.last_insert_rowid();
-        Ok((self.encounter(id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?, true))
+        Ok((
+            self.encounter(id)?
+                .ok_or(rusqlite::Error::QueryReturnedNoRows)?,
+            true,
+        ))
     }
 
     pub fn encounter(&self, id: i64) -> Result<Option<Encounter>> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.id = ?1"), params![id], encounter_row)
+            .query_row(
+                &format!("SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.id = ?1"),
+                params![id],
+                encounter_row,
+            )
             .optional()?)
     }
 
     pub fn encounter_by_hash(&self, sha: &str) -> Result<Option<Encounter>> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.her_sha256 = ?1"), params![sha], encounter_row)
+            .query_row(
+                &format!("SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.her_sha256 = ?1"),
+                params![sha],
+                encounter_row,
+            )
             .optional()?)
     }
 
@@ -300,18 +325,36 @@ impl Store {
     }
 
     /// Records a staging before it is sent (the outbox entry).
-    pub fn add_pending(&self, encounter_id: i64, key: &str, variant: &str, user_mrn: Option<&str>, pmt: Option<&str>, leave_out: &str, now: i64) -> Result<Staging> {
+    pub fn add_pending(
+        &self,
+        encounter_id: i64,
+        key: &str,
+        variant: &str,
+        user_mrn: Option<&str>,
+        pmt: Option<&str>,
+        leave_out: &str,
+        now: i64,
+    ) -> Result<Staging> {
         self.conn.execute(
             "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
             params![encounter_id, key, variant, user_mrn, pmt, leave_out, now],
         )?;
         let id = self.conn.last_insert_rowid();
-        Ok(self.staging(id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?)
+        Ok(self
+            .staging(id)?
+            .ok_or(rusqlite::Error::QueryReturnedNoRows)?)
     }
 
     /// Back to pending for another attempt, with what is to be sent this time.
-    pub fn requeue(&self, id: i64, variant: &str, user_mrn: Option<&str>, pmt: Option<&str>, now: i64) -> Result<()> {
+    pub fn requeue(
+        &self,
+        id: i64,
+        variant: &str,
+        user_mrn: Option<&str>,
+        pmt: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE stagings SET status = 'pending', variant = ?2, user_mrn = ?3, pmt = ?4, errorcode = NULL, errormsg = NULL, updated = ?5 WHERE id = ?1 AND status != 'staged'",
             params![id, variant, user_mrn, pmt, now],
@@ -327,7 +370,15 @@ impl Store {
         Ok(())
     }
 
-    pub fn mark_staged(&self, id: i64, raz_id: &str, raz_image: Option<&str>, raz_uri: Option<&str>, pmt_valid: bool, now: i64) -> Result<()> {
+    pub fn mark_staged(
+        &self,
+        id: i64,
+        raz_id: &str,
+        raz_image: Option<&str>,
+        raz_uri: Option<&str>,
+        pmt_valid: bool,
+        now: i64,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE stagings SET status = 'staged', raz_id = ?2, raz_image = ?3, raz_uri = ?4, pmt_valid = ?5, errorcode = NULL, errormsg = NULL, updated = ?6 WHERE id = ?1",
             params![id, raz_id, raz_image, raz_uri, pmt_valid, now],
@@ -336,7 +387,10 @@ impl Store {
     }
 
     pub fn set_image(&self, id: i64, path: &str) -> Result<()> {
-        self.conn.execute("UPDATE stagings SET image_path = ?2 WHERE id = ?1", params![id, path])?;
+        self.conn.execute(
+            "UPDATE stagings SET image_path = ?2 WHERE id = ?1",
+            params![id, path],
+        )?;
         Ok(())
     }
 

@@ -820,12 +820,30 @@ async fn idempotency_key_returns_the_first_code() {
     let env = Env::start().await;
     let t = activate(&env).await;
     let key = "enc-42:5f1d";
-    let (s1, a1) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("razcode_idempotency_key", key)]).await;
-    let (s2, a2) = stage(&env, &t, "/gateway/stage/url", &[("her", OMHE), ("razcode_idempotency_key", key)]).await;
+    let (s1, a1) = stage(
+        &env,
+        &t,
+        "/gateway/stage",
+        &[("her", OMHE), ("razcode_idempotency_key", key)],
+    )
+    .await;
+    let (s2, a2) = stage(
+        &env,
+        &t,
+        "/gateway/stage/url",
+        &[("her", OMHE), ("razcode_idempotency_key", key)],
+    )
+    .await;
     assert_eq!((s1, s2), (200, 200));
     assert_eq!(get(&a1, "raz_id"), get(&a2, "raz_id"));
     assert!(get(&a2, "raz_uri").is_some());
-    let (_, a3) = stage(&env, &t, "/gateway/stage", &[("her", OMHE), ("razcode_idempotency_key", "another")]).await;
+    let (_, a3) = stage(
+        &env,
+        &t,
+        "/gateway/stage",
+        &[("her", OMHE), ("razcode_idempotency_key", "another")],
+    )
+    .await;
     assert_ne!(get(&a1, "raz_id"), get(&a3, "raz_id"));
     let (_, a4) = stage(&env, &t, "/gateway/stage", &[("her", OMHE)]).await;
     let (_, a5) = stage(&env, &t, "/gateway/stage", &[("her", OMHE)]).await;

@@ -383,7 +383,9 @@ fn fuzz_findings_stay_fixed() {
     let _ = razcode_her::ccr::read_bytes(b"encoding=\xff");
     let _ = razcode_her::ccd::import_bytes(b"encoding=\xff");
     for dir in ["ccr_reader", "ccd_import", "omhe_parse", "answer_codec"] {
-        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions").join(dir);
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fuzz/regressions")
+            .join(dir);
         for entry in std::fs::read_dir(&path).into_iter().flatten().flatten() {
             let data = std::fs::read(entry.path()).unwrap();
             let _ = razcode_her::ccr::read_bytes(&data);

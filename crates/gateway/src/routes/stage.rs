@@ -198,14 +198,22 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
                 let Ok(raz_id) = RazId::parse(&raz_id) else {
                     return internal(format, &"a stored RAZCODE ID does not read");
                 };
-                tracing::info!(consumer = consumer.id, "repeated stage answered with its first code");
+                tracing::info!(
+                    consumer = consumer.id,
+                    "repeated stage answered with its first code"
+                );
                 let (raz_image, raz_uri) = match variant {
                     Variant::Image => (Some(state.image_url(raz_id)), None),
                     Variant::Url => (None, Some(state.redeem_url(raz_id))),
                 };
                 return answer(
                     format,
-                    &StageAnswer::Success { raz_id, raz_image, raz_uri, pmt_valid },
+                    &StageAnswer::Success {
+                        raz_id,
+                        raz_image,
+                        raz_uri,
+                        pmt_valid,
+                    },
                     StatusCode::OK,
                 );
             }

@@ -29,7 +29,10 @@ pub struct NewStage {
 pub enum Written {
     New,
     /// The same idempotency key was staged before: its code and payment validity.
-    Existing { raz_id: String, pmt_valid: bool },
+    Existing {
+        raz_id: String,
+        pmt_valid: bool,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,7 +107,9 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
             for (s, _) in &group {
                 if let Some(key) = &s.idem_key {
                     let found = existing
-                        .query_row(params![s.consumer_id, key], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?)))
+                        .query_row(params![s.consumer_id, key], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+                        })
                         .optional()?;
                     if let Some((raz_id, pmt_valid)) = found {
                         results.push(Ok(Written::Existing { raz_id, pmt_valid }));

@@ -1,0 +1,299 @@
+//! A real checkout end to end: the razdesk binary against the real gateway on loopback.
+
+mod common;
+use common::*;
+use razcode_protocol::RazId;
+use serde_json::Value;
+
+fn staged_id(v: &Value) -> RazId {
+    assert_eq!(v["ack"], "Success", "{v}");
+    RazId::parse(v["raz_id"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn activation_link_import_and_every_kind_of_stage() {
+    let w = World::start().await;
+    // Not set up yet: a clear error.
+    let (ok, v) = w.desk(&["activate", "--no-browser"]);
+    assert!(!ok);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("razdesk setup"),
+        "{v}"
+    );
+    // http to a non-loopback host is refused.
+    let (ok, v) = w.desk(&[
+        "setup",
+        "--api-base",
+        "http://gateway.example",
+        "--consumer-key",
+        "k",
+        "--consumer-secret",
+        "s",
+    ]);
+    assert!(!ok);
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("HTTPS"),
+        "{v}"
+    );
+    w.ready().await;
+    let (_, s) = w.desk(&[
+        "setup",
+        "--api-base",
+        &w.base,
+        "--consumer-key",
+        &w.consumer.0,
+        "--consumer-secret",
+        &w.consumer.1,
+    ]);
+    assert_eq!(
+        s["settings"]["activated"], true,
+        "setting the same gateway again keeps the activation"
+    );
+    assert!(s["settings"]["secrets"]
+        .as_str()
+        .unwrap()
+        .contains("key file"));
+    // The secrets are not in the database in plain text.
+    let db = std::fs::read(w.desk_dir.path().join("desk.db")).unwrap();
+    let wal = std::fs::read(w.desk_dir.path().join("desk.db-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(!bytes
+            .windows(w.consumer.1.len())
+            .any(|win| win == w.consumer.1.as_bytes()));
+    }
+
+    // Patient link.
+    let v = w
+        .approve_flow(
+            &["link-patient", "--mrn", "000123", "--no-browser"],
+            "/jibe/authorize",
+            PATIENT_EMAIL,
+            PATIENT_PASSWORD,
+        )
+        .await;
+    assert_eq!(v["linked"], true);
+
+    // Import a CCR sample, a CCD and an OMHE file.
+    let ccr = fixture("ccr/examples/minimal_clinic_encounter.xml");
+    let ccd = fixture("ccd/samples/hl7_ccda_examples_ccd1.xml");
+    let omhe = w.desk_dir.path().join("vitals.txt");
+    std::fs::write(&omhe, "bp=120/80p60\nwt=70.5k\n").unwrap();
+    let (ok, v) = w.desk(&[
+        "import",
+        ccr.to_str().unwrap(),
+        ccd.to_str().unwrap(),
+        omhe.to_str().unwrap(),
+    ]);
+    assert!(ok, "{v}");
+    let ids: Vec<i64> = v["imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["encounter"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        v["imported"][0]["encounter"]["patient_name"],
+        "Alex Example"
+    );
+    assert_eq!(
+        v["imported"][1]["encounter"]["patient_name"],
+        "Eve Betterhalf"
+    );
+    let (_, again) = w.desk(&["import", ccr.to_str().unwrap()]);
+    assert_eq!(
+        again["imported"][0]["new"], false,
+        "the same record is not imported twice"
+    );
+    let (_, list) = w.desk(&["encounters", "--search", "Betterhalf"]);
+    assert_eq!(list["encounters"].as_array().unwrap().len(), 1);
+
+    // Stage the CCR: the tag image is fetched and decodes to the code.
+    let (ok, v) = w.desk(&["stage", &ids[0].to_string()]);
+    assert!(ok, "{v}");
+    let id = staged_id(&v);
+    let jpeg = std::fs::read(v["image"].as_str().unwrap()).unwrap();
+    let img = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+    assert_eq!(razcode_gateway::tag::decode(&img).unwrap(), id);
+    assert_eq!(v["pmt"], "invalid");
+    // Staging it again gives the same code without a second stage.
+    let (_, again) = w.desk(&["stage", &ids[0].to_string()]);
+    assert_eq!(again["raz_id"], v["raz_id"]);
+
+    // The CCD with a payment, the QR variant.
+    let (ok, v) = w.desk(&[
+        "stage",
+        &ids[1].to_string(),
+        "--qr",
+        "--amount",
+        "40.00",
+        "--currency",
+        "USD",
+        "--description",
+        "Visit",
+        "--due-date",
+        "2026-12-31",
+    ]);
+    assert!(ok, "{v}");
+    let id2 = staged_id(&v);
+    assert_eq!(v["pmt"], "valid");
+    assert_eq!(
+        v["raz_uri"].as_str().unwrap(),
+        format!("{}/r/{}", w.base, id2.compact())
+    );
+    assert!(v["image"].as_str().unwrap().ends_with(".png"));
+
+    // OMHE bound to the linked patient, with minimum necessary ignored for OMHE.
+    let (ok, v) = w.desk(&["stage", &ids[2].to_string(), "--mrn", "000123"]);
+    assert!(ok, "{v}");
+    staged_id(&v);
+    // An unlinked MRN is refused before anything is sent.
+    let (ok, v) = w.desk(&["stage", &ids[2].to_string(), "--mrn", "999"]);
+    assert!(!ok);
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("link"),
+        "{v}"
+    );
+
+    // A file staged directly, leaving sections out.
+    let (ok, v) = w.desk(&[
+        "stage",
+        fixture("ccr/samples/nist_ccr_sample1.xml")
+            .to_str()
+            .unwrap(),
+        "--leave-out",
+        "problems,medications",
+    ]);
+    assert!(ok, "{v}");
+    staged_id(&v);
+    let (ok, v) = w.desk(&["stage", "1", "--leave-out", "nonsense"]);
+    assert!(
+        !ok && v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a section")
+    );
+    let (ok, v) = w.desk(&["stage", "1", "--amount", "1"]);
+    assert!(
+        !ok && v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--currency")
+    );
+    let (ok, v) = w.desk(&["stage", "1", "--amount", "-1", "--currency", "USD"]);
+    assert!(
+        !ok && v["error"]["message"].as_str().unwrap().contains("payment"),
+        "{v}"
+    );
+
+    // History has every code; the gateway issued exactly these.
+    let (_, h) = w.desk(&["history"]);
+    let mut mine: Vec<String> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["raz_id"].as_str())
+        .map(|s| RazId::parse(s).unwrap().compact())
+        .collect();
+    mine.sort();
+    assert_eq!(mine, gateway_ids(&w.gateway_db()));
+    let (_, h) = w.desk(&["history", "--search", "Alex"]);
+    assert_eq!(h["history"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn her_check_prints_what_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, v) = desk_in(
+        dir.path(),
+        &[
+            "her",
+            "check",
+            fixture("ccr/samples/nist_ccr_sample2.xml")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(ok);
+    assert_eq!(
+        (v["ok"].clone(), v["kind"].clone()),
+        (Value::Bool(true), Value::from("ccr"))
+    );
+    assert_eq!(v["patient"]["name"], "Alice Sharpe");
+    assert_eq!(v["patient"]["gender"], "Female");
+    assert_eq!(v["patient"]["date_of_birth"], "1959-09-19T16:15:00-10:00");
+    let results = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "results")
+        .unwrap();
+    assert_eq!(results["count"], 6);
+    let (ok, v) = desk_in(
+        dir.path(),
+        &[
+            "her",
+            "check",
+            fixture("ccr/samples/cypress_hds_sample_ccr.xml")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert_eq!(v["error"]["line"], 81);
+    let omhe = dir.path().join("x.txt");
+    std::fs::write(&omhe, "bp=120/80\n\nbpm=72\n").unwrap();
+    let (ok, v) = desk_in(dir.path(), &["her", "check", omhe.to_str().unwrap()]);
+    assert!(!ok);
+    assert_eq!(
+        v,
+        serde_json::json!({"ok": false, "error": {"line": 3, "message": "the OMHE text is not valid: line 3: unknown command 'bpm'"}})
+    );
+    std::fs::write(&omhe, "bp=120/80p60#dt20120501:083059z#tz-5").unwrap();
+    let (ok, v) = desk_in(dir.path(), &["her", "check", omhe.to_str().unwrap()]);
+    assert!(ok);
+    assert_eq!(v["kind"], "omhe");
+    assert_eq!(v["messages"][0]["tz"], "-05:00");
+    assert_eq!(v["messages"][0]["event_time"], "2012-05-01T08:30:59Z");
+    let (ok, v) = desk_in(
+        dir.path(),
+        &[
+            "her",
+            "check",
+            fixture("ccd/samples/nist_hitsp_c32_sample1.xml")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(ok, "{v}");
+    assert_eq!(v["patient"]["name"], "James D. Stuart");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watched_folder_imports_new_files() {
+    let w = World::start().await;
+    let inbox = w.desk_dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::copy(
+        fixture("ccr/samples/nist_ccr_sample1.xml"),
+        inbox.join("a.xml"),
+    )
+    .unwrap();
+    std::fs::write(inbox.join("b.txt"), "bpm=1").unwrap();
+    std::fs::write(inbox.join("c.xml.part"), "<half").unwrap();
+    let (ok, v) = w.desk(&["watch", inbox.to_str().unwrap(), "--once"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["files"], 2);
+    assert!(inbox.join("imported/a.xml").exists());
+    assert!(inbox.join("failed/b.txt").exists());
+    let why = std::fs::read_to_string(inbox.join("failed/b.txt.error.txt")).unwrap();
+    assert!(why.contains("unknown command 'bpm'"), "{why}");
+    assert!(
+        inbox.join("c.xml.part").exists(),
+        "a file still being written waits"
+    );
+    let (_, list) = w.desk(&["encounters"]);
+    assert_eq!(list["encounters"].as_array().unwrap().len(), 1);
+}

@@ -1,0 +1,222 @@
+//! The real gateway on loopback, the real `razdesk` binary, and a browser-like
+//! client that fills in approval pages.
+#![allow(dead_code)]
+
+use razcode_gateway::store::{AccountKind, Store};
+use razcode_gateway::{Config, Gateway};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_razdesk");
+pub const ORG_EMAIL: &str = "desk@clinic.test";
+pub const ORG_PASSWORD: &str = "clinic-password-1";
+pub const PATIENT_EMAIL: &str = "ana@patients.test";
+pub const PATIENT_PASSWORD: &str = "patient-password-1";
+
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(rel)
+}
+
+pub struct World {
+    pub gw: Option<Gateway>,
+    pub addr: SocketAddr,
+    pub base: String,
+    pub gw_dir: tempfile::TempDir,
+    pub desk_dir: tempfile::TempDir,
+    pub consumer: (String, String),
+}
+
+impl World {
+    pub async fn start() -> World {
+        let gw_dir = tempfile::tempdir().unwrap();
+        let db = gw_dir.path().join("gateway.db");
+        let store = Store::open(&db).unwrap();
+        let c = store.add_consumer("Test desk", 0).unwrap();
+        for (kind, email, pw, name) in [
+            (
+                AccountKind::Org,
+                ORG_EMAIL,
+                ORG_PASSWORD,
+                "Harbor Street Clinic",
+            ),
+            (
+                AccountKind::Patient,
+                PATIENT_EMAIL,
+                PATIENT_PASSWORD,
+                "Ana Ávila",
+            ),
+        ] {
+            let hash = razcode_gateway::crypto::hash_password(pw).unwrap();
+            store.add_account(kind, email, name, &hash, 0).unwrap();
+        }
+        let gw = Gateway::start(Config::new(&db, "127.0.0.1:0".parse().unwrap()))
+            .await
+            .unwrap();
+        let base = gw.base_url.clone();
+        let addr: SocketAddr = base.trim_start_matches("http://").parse().unwrap();
+        World {
+            gw: Some(gw),
+            addr,
+            base,
+            gw_dir,
+            desk_dir: tempfile::tempdir().unwrap(),
+            consumer: (c.key, c.secret),
+        }
+    }
+
+    pub fn gateway_db(&self) -> PathBuf {
+        self.gw_dir.path().join("gateway.db")
+    }
+
+    pub async fn stop_gateway(&mut self) {
+        if let Some(gw) = self.gw.take() {
+            gw.stop().await;
+        }
+    }
+
+    /// Starts the gateway again on the same address and database.
+    pub async fn restart_gateway(&mut self) {
+        self.stop_gateway().await;
+        let gw = Gateway::start(Config::new(self.gateway_db(), self.addr))
+            .await
+            .unwrap();
+        self.gw = Some(gw);
+    }
+
+    pub fn desk(&self, args: &[&str]) -> (bool, Value) {
+        desk_in(self.desk_dir.path(), args)
+    }
+
+    /// setup + activate (approving as the organization would in a browser).
+    pub async fn ready(&self) {
+        let (ok, v) = self.desk(&[
+            "setup",
+            "--api-base",
+            &self.base,
+            "--consumer-key",
+            &self.consumer.0,
+            "--consumer-secret",
+            &self.consumer.1,
+        ]);
+        assert!(ok, "{v}");
+        let v = self
+            .approve_flow(
+                &["activate", "--no-browser"],
+                "/platform/activate",
+                ORG_EMAIL,
+                ORG_PASSWORD,
+            )
+            .await;
+        assert_eq!(v["organization"], "Harbor Street Clinic", "{v}");
+    }
+
+    /// Runs a razdesk command that prints `APPROVE <url>`, approves in a
+    /// browser-like client and returns the command's final JSON.
+    pub async fn approve_flow(
+        &self,
+        args: &[&str],
+        path: &str,
+        email: &str,
+        password: &str,
+    ) -> Value {
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(self.desk_dir.path())
+            .arg("--json")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("APPROVE ")
+            .unwrap_or_else(|| panic!("no APPROVE line: {line:?}"))
+            .to_string();
+        assert!(
+            url.starts_with(&format!("{}{path}?oauth_token=", self.base)),
+            "{url}"
+        );
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let html = browser
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let field = |name: &str| {
+            let needle = format!("name=\"{name}\" value=\"");
+            let start = html.find(&needle).unwrap() + needle.len();
+            html[start..].split('"').next().unwrap().to_string()
+        };
+        let (token, csrf) = (field("oauth_token"), field("csrf"));
+        let r = browser
+            .post(format!("{}{path}", self.base))
+            .form(&[
+                ("oauth_token", token.as_str()),
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", password),
+                ("action", "approve"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let callback = r.headers()["location"].to_str().unwrap().to_string();
+        assert!(callback.starts_with("http://127.0.0.1:"), "{callback}");
+        let done = browser.get(&callback).send().await.unwrap();
+        assert_eq!(done.status(), 200);
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+        assert!(child.wait().unwrap().success(), "{rest}");
+        serde_json::from_str(rest.trim()).unwrap_or_else(|e| panic!("{e}: {rest}"))
+    }
+}
+
+pub fn desk_in(dir: &Path, args: &[&str]) -> (bool, Value) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or("");
+    let v = serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("{e}: {stdout} / {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.success(), v)
+}
+
+/// Counts the stages the gateway holds.
+pub fn gateway_stage_count(db: &Path) -> i64 {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row("SELECT COUNT(*) FROM stages", [], |r| r.get(0))
+        .unwrap()
+}
+
+pub fn gateway_ids(db: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut st = c
+        .prepare("SELECT raz_id FROM stages ORDER BY raz_id")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
