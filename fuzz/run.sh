@@ -11,5 +11,5 @@ for target in ccr_reader ccd_import omhe_parse answer_codec; do
   mkdir -p "$scratch/$target"
   echo "== $target: $runs runs"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "$scratch/$target" "corpus/$target" -- \
-    -runs="$runs" -max_len=16384 -print_final_stats=1 2>&1 | grep -E "stat::number_of_executed_units|stat::peak_rss|Done|ERROR|panicked" || true
+    -runs="$runs" -max_len=16384 -print_final_stats=1 2>&1 | grep -aE "stat::number_of_executed_units|stat::peak_rss|Done|ERROR|panicked" || true
 done

@@ -9,7 +9,7 @@ use std::fmt::Display;
 use std::num::NonZeroU64;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How long one request may take.
+/// How long one request may take (`RAZDESK_TIMEOUT_SECS` overrides).
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Refuses plain `http` except to this computer.
@@ -74,8 +74,14 @@ pub struct Signed<'a> {
 
 impl Client {
     pub fn new(consumer: Credentials, clock_offset: i64) -> Result<Client> {
+        // Operators on slow links can allow more time.
+        let timeout = std::env::var("RAZDESK_TIMEOUT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map(Duration::from_secs)
+            .unwrap_or(TIMEOUT);
         let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
+            .timeout(timeout)
             .connect_timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
             .build()

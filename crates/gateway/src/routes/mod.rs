@@ -12,7 +12,7 @@ use crate::oauth::{signature, OAuthError, OAuthParams};
 use crate::store::{AccessToken, Consumer, Store, StoreError};
 use crate::tag;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -210,7 +210,19 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}/record", get(redeem::record_page))
         .route("/r/{id}/download", get(redeem::download))
         .route("/", get(redeem::home))
+        .layer(axum::middleware::map_response_with_state(state.clone(), date_header))
         .with_state(state)
+}
+
+/// The `Date` header from the gateway's own clock: clients correct their
+/// timestamps from it after `timestamp_refused`, so it must be the clock the
+/// timestamp check uses.
+async fn date_header(State(state): State<AppState>, mut r: Response) -> Response {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(state.clock.now().max(0) as u64);
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(t)) {
+        r.headers_mut().insert(header::DATE, v);
+    }
+    r
 }
 
 /// Forgets nonces that can no longer pass the timestamp check.
