@@ -75,7 +75,7 @@ impl Desk {
     ) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
         let prepared = self.prepare(req).map_err(|e| (None, e))?;
         match prepared {
-            Prepared::Done(s) => Ok(s),
+            Prepared::Done(s) => Ok(*s),
             Prepared::Send(s) => self.send(s).await,
         }
     }
@@ -114,19 +114,21 @@ impl Desk {
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
         let now = self.now();
         let staging = match self.store.staging_by_key(&key)? {
-            Some(s) if s.status == "staged" => return Ok(Prepared::Done(s)),
+            Some(s) if s.status == "staged" => return Ok(Prepared::Done(Box::new(s))),
             Some(s) => {
                 self.store
                     .requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
                 self.store.staging(s.id)?.unwrap_or(s)
             }
             None => self.store.add_pending(
-                enc.id,
-                &key,
-                variant,
-                mrn,
-                pmt.as_deref(),
-                &leave_out_text(&req.leave_out),
+                &crate::store::Pending {
+                    encounter_id: enc.id,
+                    key: &key,
+                    variant,
+                    user_mrn: mrn,
+                    pmt: pmt.as_deref(),
+                    leave_out: &leave_out_text(&req.leave_out),
+                },
                 now,
             )?,
         };
@@ -287,6 +289,6 @@ fn record_to_send(her: &str, kind: &str, leave_out: &[SectionKind]) -> Result<St
 }
 
 enum Prepared {
-    Done(Staging),
+    Done(Box<Staging>),
     Send(Box<(Staging, String)>),
 }

@@ -127,6 +127,16 @@ fn like(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// A staging about to be sent.
+pub struct Pending<'a> {
+    pub encounter_id: i64,
+    pub key: &'a str,
+    pub variant: &'a str,
+    pub user_mrn: Option<&'a str>,
+    pub pmt: Option<&'a str>,
+    pub leave_out: &'a str,
+}
+
 pub struct NewEncounter<'a> {
     pub source: &'a str,
     pub kind: &'a str,
@@ -325,20 +335,11 @@ impl Store {
     }
 
     /// Records a staging before it is sent (the outbox entry).
-    pub fn add_pending(
-        &self,
-        encounter_id: i64,
-        key: &str,
-        variant: &str,
-        user_mrn: Option<&str>,
-        pmt: Option<&str>,
-        leave_out: &str,
-        now: i64,
-    ) -> Result<Staging> {
+    pub fn add_pending(&self, p: &Pending, now: i64) -> Result<Staging> {
         self.conn.execute(
             "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
-            params![encounter_id, key, variant, user_mrn, pmt, leave_out, now],
+            params![p.encounter_id, p.key, p.variant, p.user_mrn, p.pmt, p.leave_out, now],
         )?;
         let id = self.conn.last_insert_rowid();
         Ok(self

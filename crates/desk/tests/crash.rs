@@ -19,7 +19,12 @@ async fn killed_fifty_times_nothing_is_staged_twice_or_lost() {
         std::fs::write(&f, format!("st={}\npn={}", 1000 + i, i % 10)).unwrap();
         let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
         assert!(ok, "{v}");
-        ids.push(v["imported"][0]["encounter"]["id"].as_i64().unwrap().to_string());
+        ids.push(
+            v["imported"][0]["encounter"]["id"]
+                .as_i64()
+                .unwrap()
+                .to_string(),
+        );
     }
     let mut rng = rand::rng();
     let mut delays = Vec::new();
@@ -49,13 +54,24 @@ async fn killed_fifty_times_nothing_is_staged_twice_or_lost() {
     let history = h["history"].as_array().unwrap();
     let staged: Vec<_> = history.iter().filter(|s| s["status"] == "staged").collect();
     assert_eq!(staged.len(), 50, "one staging per encounter: {h}");
-    let encounters: HashSet<i64> = staged.iter().map(|s| s["encounter_id"].as_i64().unwrap()).collect();
+    let encounters: HashSet<i64> = staged
+        .iter()
+        .map(|s| s["encounter_id"].as_i64().unwrap())
+        .collect();
     assert_eq!(encounters.len(), 50);
     let mine: HashSet<String> = staged
         .iter()
-        .map(|s| razcode_protocol::RazId::parse(s["raz_id"].as_str().unwrap()).unwrap().compact())
+        .map(|s| {
+            razcode_protocol::RazId::parse(s["raz_id"].as_str().unwrap())
+                .unwrap()
+                .compact()
+        })
         .collect();
     let issued: HashSet<String> = gateway_ids(&w.gateway_db()).into_iter().collect();
-    assert_eq!(issued.len(), 50, "the gateway staged each encounter once (kill delays {delays:?})");
+    assert_eq!(
+        issued.len(),
+        50,
+        "the gateway staged each encounter once (kill delays {delays:?})"
+    );
     assert_eq!(mine, issued, "every code the gateway issued is in history");
 }

@@ -9,7 +9,11 @@ use std::sync::Arc;
 
 fn set_api_base(w: &World, base: &str) {
     let c = rusqlite::Connection::open(w.desk_dir.path().join("desk.db")).unwrap();
-    c.execute("UPDATE settings SET value = ?1 WHERE name = 'api_base'", [base]).unwrap();
+    c.execute(
+        "UPDATE settings SET value = ?1 WHERE name = 'api_base'",
+        [base],
+    )
+    .unwrap();
 }
 
 fn import_omhe(w: &World, text: &str) -> String {
@@ -17,7 +21,10 @@ fn import_omhe(w: &World, text: &str) -> String {
     std::fs::write(&f, text).unwrap();
     let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
     assert!(ok, "{v}");
-    v["imported"][0]["encounter"]["id"].as_i64().unwrap().to_string()
+    v["imported"][0]["encounter"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -30,7 +37,13 @@ async fn gateway_stopped_then_the_outbox_sends_once() {
     assert!(!ok);
     assert_eq!(v["status"], "pending");
     assert!(v["raz_id"].is_null() && v["ack"].is_null(), "{v}");
-    assert!(v["errormsg"].as_str().unwrap().contains("cannot be reached"), "{v}");
+    assert!(
+        v["errormsg"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be reached"),
+        "{v}"
+    );
     let (_, o) = w.desk(&["outbox"]);
     assert_eq!(o["outbox"].as_array().unwrap().len(), 1);
     let (ok, _) = w.desk(&["outbox", "--retry"]);
@@ -57,12 +70,28 @@ async fn html_garbage_and_slow_answers_show_no_code() {
         let m = m.clone();
         async move {
             match m.load(Ordering::SeqCst) {
-                0 => (axum::http::StatusCode::INTERNAL_SERVER_ERROR, [("content-type", "text/html")], "<html><body><h1>500 Internal Server Error</h1></body></html>".to_string()),
-                1 => (axum::http::StatusCode::OK, [("content-type", "text/plain")], "hello, this is not an answer".to_string()),
-                2 => (axum::http::StatusCode::OK, [("content-type", "application/x-www-form-urlencoded")], "ACK=Success&raz_id=NOT-AN-ID&raz_image=x&pmt=valid".to_string()),
+                0 => (
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    [("content-type", "text/html")],
+                    "<html><body><h1>500 Internal Server Error</h1></body></html>".to_string(),
+                ),
+                1 => (
+                    axum::http::StatusCode::OK,
+                    [("content-type", "text/plain")],
+                    "hello, this is not an answer".to_string(),
+                ),
+                2 => (
+                    axum::http::StatusCode::OK,
+                    [("content-type", "application/x-www-form-urlencoded")],
+                    "ACK=Success&raz_id=NOT-AN-ID&raz_image=x&pmt=valid".to_string(),
+                ),
                 _ => {
                     tokio::time::sleep(std::time::Duration::from_secs(8)).await;
-                    (axum::http::StatusCode::OK, [("content-type", "text/plain")], "too late".to_string())
+                    (
+                        axum::http::StatusCode::OK,
+                        [("content-type", "text/plain")],
+                        "too late".to_string(),
+                    )
                 }
             }
         }
@@ -71,7 +100,11 @@ async fn html_garbage_and_slow_answers_show_no_code() {
     let fault = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     set_api_base(&w, &fault);
-    for (m, words) in [(0u8, "HTML"), (1, "neither name/value"), (2, "not a RAZCODE ID")] {
+    for (m, words) in [
+        (0u8, "HTML"),
+        (1, "neither name/value"),
+        (2, "not a RAZCODE ID"),
+    ] {
         mode.store(m, Ordering::SeqCst);
         let (ok, v) = w.desk(&["stage", &id]);
         assert!(!ok);
@@ -89,7 +122,13 @@ async fn html_garbage_and_slow_answers_show_no_code() {
         .unwrap();
     assert!(!out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v["errormsg"].as_str().unwrap().contains("did not answer in time"), "{v}");
+    assert!(
+        v["errormsg"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer in time"),
+        "{v}"
+    );
     assert!(v["raz_id"].is_null());
     // Back to the real gateway: the outbox sends it, once.
     set_api_base(&w, &w.base);
@@ -103,16 +142,47 @@ async fn a_refused_signature_is_explained() {
     let w = World::start().await;
     w.ready().await;
     let id = import_omhe(&w, "bg=98");
-    let (ok, _) = w.desk(&["setup", "--api-base", &w.base, "--consumer-key", &w.consumer.0, "--consumer-secret", "wrong-secret"]);
+    let (ok, _) = w.desk(&[
+        "setup",
+        "--api-base",
+        &w.base,
+        "--consumer-key",
+        &w.consumer.0,
+        "--consumer-secret",
+        "wrong-secret",
+    ]);
     assert!(ok);
     let (ok, v) = w.desk(&["stage", &id]);
     assert!(!ok);
-    assert_eq!((v["ack"].as_str(), v["errorcode"].as_str(), v["status"].as_str()), (Some("Failure"), Some("signature_invalid"), Some("failed")), "{v}");
-    assert!(v["errormsg"].as_str().unwrap().contains("consumer secret"), "{v}");
+    assert_eq!(
+        (
+            v["ack"].as_str(),
+            v["errorcode"].as_str(),
+            v["status"].as_str()
+        ),
+        (Some("Failure"), Some("signature_invalid"), Some("failed")),
+        "{v}"
+    );
+    assert!(
+        v["errormsg"].as_str().unwrap().contains("consumer secret"),
+        "{v}"
+    );
     assert!(v["raz_id"].is_null());
     let (_, o) = w.desk(&["outbox"]);
-    assert_eq!(o["outbox"].as_array().unwrap().len(), 0, "a refusal is not retried blindly");
-    w.desk(&["setup", "--api-base", &w.base, "--consumer-key", &w.consumer.0, "--consumer-secret", &w.consumer.1]);
+    assert_eq!(
+        o["outbox"].as_array().unwrap().len(),
+        0,
+        "a refusal is not retried blindly"
+    );
+    w.desk(&[
+        "setup",
+        "--api-base",
+        &w.base,
+        "--consumer-key",
+        &w.consumer.0,
+        "--consumer-secret",
+        &w.consumer.1,
+    ]);
     let (ok, v) = w.desk(&["stage", &id]);
     assert!(ok, "{v}");
     assert_eq!(gateway_stage_count(&w.gateway_db()), 1);
@@ -127,7 +197,15 @@ async fn a_clock_ten_minutes_off_is_corrected_once() {
     let (ok, v) = w.desk(&["stage", &id]);
     assert!(ok, "{v}");
     let c = rusqlite::Connection::open(w.desk_dir.path().join("desk.db")).unwrap();
-    let offset: i64 = c.query_row("SELECT value FROM settings WHERE name = 'clock_offset'", [], |r| r.get::<_, String>(0)).unwrap().parse().unwrap();
+    let offset: i64 = c
+        .query_row(
+            "SELECT value FROM settings WHERE name = 'clock_offset'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((595..=605).contains(&offset), "{offset}");
     // The next stage needs no correction.
     let id2 = import_omhe(&w, "pn=4");

@@ -7,7 +7,16 @@ use razcode_her::ccd::{import_bytes, to_ccr, CcdError};
 use razcode_her::ccr::{read, SectionKind};
 
 /// file, given, family, birth date, visit, [problems, allergies, medications, immunizations, vitals, results, procedures, plan, other encounters]
-const SAMPLES: &[(&str, &str, &str, &str, &str, [usize; 9])] = &[
+type Sample = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    [usize; 9],
+);
+
+const SAMPLES: &[Sample] = &[
     (
         "hl7_ccda_examples_ccd1.xml",
         "Eve",

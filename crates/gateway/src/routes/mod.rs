@@ -210,7 +210,10 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}/record", get(redeem::record_page))
         .route("/r/{id}/download", get(redeem::download))
         .route("/", get(redeem::home))
-        .layer(axum::middleware::map_response_with_state(state.clone(), date_header))
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            date_header,
+        ))
         .with_state(state)
 }
 

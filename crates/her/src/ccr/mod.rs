@@ -456,7 +456,7 @@ fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
         }
         _ => desc
             .or_else(|| e.text_at(&["Type", "Text"]))
-            .or_else(|| product())
+            .or_else(product)
             .unwrap_or_default(),
     };
     if it.text.is_empty() {
