@@ -49,6 +49,15 @@ mod futures_job {
     pub type Job = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 }
 
+/// One signed stage request: the Authorization header and the form body.
+fn sign(env: &Env, t: &Tokens, url: &str, her: &str) -> (String, String) {
+    use oauth1_request as oauth;
+    let request = oauth::ParameterList::new([("her", &her as &dyn std::fmt::Display)]);
+    let mut builder = oauth::Builder::new(env.client(), oauth::HmacSha1::new());
+    builder.token(oauth::Credentials::new(t.token.as_str(), t.secret.as_str()));
+    (builder.post(url, &request), oauth::to_form(&request))
+}
+
 fn main() {
     let total: usize = std::env::args()
         .filter_map(|a| a.parse().ok())
@@ -70,7 +79,11 @@ fn main() {
         );
         println!("| clients | stages/s | baseline GET /r per s | stages / baseline |");
         println!("|---:|---:|---:|---:|");
-        for concurrency in [1usize, 8, 64] {
+        let rows: Vec<usize> = std::env::var("STAGE_BENCH_CLIENTS")
+            .ok()
+            .map(|v| v.split(',').filter_map(|c| c.parse().ok()).collect())
+            .unwrap_or_else(|| vec![1, 8, 64]);
+        for concurrency in rows {
             let (e, h) = (env.clone(), env.http.clone());
             let page = env.url("/r");
             let baseline = run(

@@ -54,6 +54,47 @@ pub fn check(her: &str) -> Result<Her, HerError> {
     }
 }
 
+/// The kind of a `her` that passed [`validate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Ccr,
+    Omhe,
+}
+
+/// What a gateway checks for every stage: the protocol's XML-or-OMHE rule, a
+/// well-formed CCR root in its namespace (without building the model), or OMHE
+/// exactly as `shared/omhe.md` says.
+pub fn validate(her: &str) -> Result<Kind, HerError> {
+    let body = her.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if body.is_empty() {
+        return Err(HerError::Missing);
+    }
+    if body.starts_with('<') {
+        let (local, ns) = xml::check_wellformed(her.trim_start_matches('\u{feff}'))?;
+        let problem = if local != ccr::ROOT {
+            Some(format!("the root element is {local}, not {}", ccr::ROOT))
+        } else if ns.as_deref() != Some(ccr::NAMESPACE) {
+            Some(format!(
+                "the root element is not in the namespace {}",
+                ccr::NAMESPACE
+            ))
+        } else {
+            None
+        };
+        match problem {
+            Some(message) => Err(HerError::Ccr(xml::XmlError {
+                line: Some(1),
+                column: None,
+                message,
+            })),
+            None => Ok(Kind::Ccr),
+        }
+    } else {
+        omhe::parse(her)?;
+        Ok(Kind::Omhe)
+    }
+}
+
 /// The JSON form `razdesk her check` prints: `{"ok": true, "kind": "ccr"|"omhe", ...}`
 /// or `{"ok": false, "error": {"message": ..., "line": N|null}}`.
 pub fn check_json(her: &str) -> serde_json::Value {

@@ -394,3 +394,37 @@ fn fuzz_findings_stay_fixed() {
         }
     }
 }
+
+#[test]
+fn the_fast_check_agrees_with_the_reader() {
+    let dir = path("samples");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let p = entry.unwrap().path();
+        let text = razcode_her::xml::decode(&std::fs::read(&p).unwrap()).unwrap();
+        let full = razcode_her::ccr::read(&text).is_ok();
+        let fast = razcode_her::validate(&text).is_ok();
+        assert_eq!(full, fast, "{}", p.display());
+    }
+    for bad in [
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">\n<Body>\n</Bod>\n</ContinuityOfCareRecord>",
+        "<ContinuityOfCareRecord><Body/></ContinuityOfCareRecord>",
+        "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>",
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><Body>",
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">&ext;</ContinuityOfCareRecord>",
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"/><second/>",
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"/>trailing",
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><x:y/></ContinuityOfCareRecord>",
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">&#0;</ContinuityOfCareRecord>",
+    ] {
+        assert!(razcode_her::validate(bad).is_err(), "{bad}");
+        assert!(razcode_her::ccr::read(bad).is_err(), "{bad}");
+    }
+    let e = razcode_her::validate("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">\n<Body>\n</Bod>\n</ContinuityOfCareRecord>").unwrap_err();
+    assert_eq!(e.line(), Some(3));
+    let deep = format!(
+        "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">{}{}</ContinuityOfCareRecord>",
+        "<a>".repeat(1000),
+        "</a>".repeat(1000)
+    );
+    assert!(razcode_her::validate(&deep).is_err());
+}

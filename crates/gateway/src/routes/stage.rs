@@ -10,7 +10,7 @@ use crate::store::AccountKind;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use razcode_her::{check, Her, HerError};
+use razcode_her::{validate, HerError, Kind};
 
 use razcode_protocol::{
     ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS, MAX_STAGE_BODY,
@@ -110,9 +110,9 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
 
     // The record.
     let her = signed.param("her").unwrap_or("");
-    let kind = match check(her) {
-        Ok(Her::Ccr(_)) => "ccr",
-        Ok(Her::Omhe(_)) => "omhe",
+    let kind = match validate(her) {
+        Ok(Kind::Ccr) => "ccr",
+        Ok(Kind::Omhe) => "omhe",
         Err(HerError::Missing) => {
             return failure(
                 format,
