@@ -558,10 +558,10 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                 }
             }
             (_, Event::End(_)) => depth = depth.saturating_sub(1),
-            (_, Event::Text(t)) => {
-                if depth == 0 && !t.as_ref().iter().all(u8::is_ascii_whitespace) {
-                    return Err(at(start, "text outside the root element".into()));
-                }
+            (_, Event::Text(t))
+                if depth == 0 && !t.as_ref().iter().all(u8::is_ascii_whitespace) =>
+            {
+                return Err(at(start, "text outside the root element".into()));
             }
             (_, Event::GeneralRef(r)) => {
                 let known = matches!(r.as_ref(), b"amp" | b"lt" | b"gt" | b"apos" | b"quot");
