@@ -849,3 +849,24 @@ async fn idempotency_key_returns_the_first_code() {
     let (_, a5) = stage(&env, &t, "/gateway/stage", &[("her", OMHE)]).await;
     assert_ne!(get(&a4, "raz_id"), get(&a5, "raz_id"));
 }
+
+#[tokio::test]
+async fn a_broken_database_is_internal_and_shows_no_code() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    // Break the real database under the running gateway.
+    let c = rusqlite::Connection::open(env.dir.path().join("gateway.db")).unwrap();
+    c.execute_batch("ALTER TABLE stages RENAME TO stages_gone")
+        .unwrap();
+    let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE)]).await;
+    assert_eq!(
+        (status, get(&a, "ACK"), get(&a, "errorcode")),
+        (500, Some("Failure"), Some("internal")),
+        "{a:?}"
+    );
+    assert!(get(&a, "raz_id").is_none());
+    assert!(
+        !get(&a, "errormsg").unwrap().contains("stages"),
+        "no internals leak: {a:?}"
+    );
+}
