@@ -8,6 +8,8 @@ pub mod barcode;
 pub mod client;
 pub mod error;
 pub mod import;
+pub mod receipt;
+pub mod receipt_desk;
 pub mod sandbox;
 pub mod secret;
 pub mod staging;

@@ -113,6 +113,33 @@ enum Command {
     },
     /// Run the embedded gateway on loopback with a demo practice, and keep serving.
     Sandbox,
+    /// Clinic details printed on receipts, and the receipt format.
+    Clinic {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// A PNG or JPEG logo.
+        #[arg(long)]
+        logo: Option<String>,
+        /// letter, a4 or 80mm.
+        #[arg(long)]
+        receipt_format: Option<String>,
+    },
+    /// Write a staged code's discharge receipt as PDF.
+    Receipt {
+        staging_id: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// letter, a4 or 80mm (default: the clinic's setting, else letter).
+        #[arg(long)]
+        format: Option<String>,
+        /// Mark it COPY (a reprint always is).
+        #[arg(long)]
+        copy: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -418,6 +445,24 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             }
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         },
+        Command::Clinic { name, address, phone, logo, receipt_format } => {
+            if let Some(f) = &receipt_format {
+                let f = razcode_desk::receipt::Format::parse(f).ok_or_else(|| DeskError::Input(format!("{f:?} is not a receipt format; use letter, a4 or 80mm")))?;
+                desk.store.set_setting("receipt_format", f.name())?;
+            }
+            let c = desk.set_clinic(&razcode_desk::receipt_desk::Clinic { name, address, phone, logo })?;
+            let format = desk.receipt_format()?;
+            Ok(ok(json!({"ok": true, "clinic": c, "receipt_format": format.name()}), format!("{}\nreceipts: {}", c.name.clone().unwrap_or_default(), format.name())))
+        }
+        Command::Receipt { staging_id, out, format, copy } => {
+            let format = match format {
+                Some(f) => razcode_desk::receipt::Format::parse(&f).ok_or_else(|| DeskError::Input(format!("{f:?} is not a receipt format; use letter, a4 or 80mm")))?,
+                None => desk.receipt_format()?,
+            };
+            let pdf = desk.receipt_pdf(staging_id, format, copy)?;
+            std::fs::write(&out, &pdf).map_err(DeskError::io(format!("cannot write {}", out.display())))?;
+            Ok(ok(json!({"ok": true, "file": out, "format": format.name(), "bytes": pdf.len()}), format!("receipt written to {}", out.display())))
+        }
         Command::Sandbox => {
             let gw = desk.start_sandbox().await?;
             let s = desk.settings()?;

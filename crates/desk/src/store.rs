@@ -15,7 +15,7 @@ pub enum StoreError {
     TooNew(i64),
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema2.sql")];
 
 pub struct Store {
     conn: Connection,
@@ -61,6 +61,18 @@ pub struct Staging {
     pub patient_name: Option<String>,
     /// Sections left out, comma-separated keys.
     pub leave_out: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub staging_id: i64,
+    pub channel: String,
+    pub target: String,
+    pub format: String,
+    pub status: String,
+    pub error: Option<String>,
+    pub created: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -418,6 +430,53 @@ impl Store {
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.status = 'pending' ORDER BY s.id"
         ))?;
         let rows = st.query_map([], staging_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts a receipt made for a staging; returns how many were made before.
+    pub fn receipt_made(&self, id: i64) -> Result<i64> {
+        let before: i64 = self.conn.query_row("SELECT receipts FROM stagings WHERE id = ?1", params![id], |r| r.get(0))?;
+        self.conn.execute("UPDATE stagings SET receipts = receipts + 1 WHERE id = ?1", params![id])?;
+        Ok(before)
+    }
+
+    pub fn receipts_made(&self, id: i64) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT receipts FROM stagings WHERE id = ?1", params![id], |r| r.get(0))?)
+    }
+
+    pub fn add_delivery(&self, staging_id: i64, channel: &str, target: &str, format: &str, status: &str, error: Option<&str>, now: i64) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO deliveries(staging_id, channel, target, format, status, error, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![staging_id, channel, target, format, status, error, now],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    pub fn set_delivery(&self, id: i64, status: &str, error: Option<&str>, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE deliveries SET status = ?2, error = ?3, updated = ?4 WHERE id = ?1",
+            params![id, status, error, now],
+        )?;
+        Ok(())
+    }
+
+    /// `(id, staging_id, channel, target, format, status, error)` of deliveries.
+    pub fn deliveries(&self, status: Option<&str>) -> Result<Vec<Delivery>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, staging_id, channel, target, format, status, error, created FROM deliveries WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
+        )?;
+        let rows = st.query_map(params![status], |r| {
+            Ok(Delivery {
+                id: r.get(0)?,
+                staging_id: r.get(1)?,
+                channel: r.get(2)?,
+                target: r.get(3)?,
+                format: r.get(4)?,
+                status: r.get(5)?,
+                error: r.get(6)?,
+                created: r.get(7)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -1,0 +1,283 @@
+//! Discharge receipts: one description, three layouts (Letter, A4, 80 mm
+//! thermal), drawn with printpdf and every font embedded.
+
+mod fonts;
+pub mod email;
+pub mod print;
+
+use crate::error::{DeskError, Result};
+use fonts::{Fonts, Style};
+use printpdf::{
+    Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem,
+    XObjectTransform,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Format {
+    Letter,
+    A4,
+    Thermal80,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "letter" => Some(Format::Letter),
+            "a4" => Some(Format::A4),
+            "80mm" | "thermal" => Some(Format::Thermal80),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Letter => "letter",
+            Format::A4 => "a4",
+            Format::Thermal80 => "80mm",
+        }
+    }
+
+    /// Page width, margin, and the barcode's printed size, in millimetres.
+    fn geometry(self) -> (f32, f32, f32) {
+        match self {
+            Format::Letter => (215.9, 20.0, 45.0),
+            Format::A4 => (210.0, 20.0, 45.0),
+            Format::Thermal80 => (80.0, 4.0, 40.0),
+        }
+    }
+}
+
+/// The barcode to print.
+#[derive(Debug, Clone)]
+pub enum Barcode {
+    /// The gateway's tag image.
+    Jpeg(Vec<u8>),
+    /// A QR code drawn by the desk (PNG with its quiet zone).
+    QrPng(Vec<u8>),
+}
+
+/// Everything a receipt shows; the layouts only place it.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub clinic_name: String,
+    pub clinic_address: Option<String>,
+    pub clinic_phone: Option<String>,
+    pub logo: Option<Vec<u8>>,
+    pub patient_name: String,
+    pub visit_date: Option<String>,
+    /// Grouped, `7KQ2-M9XD-4HRB`.
+    pub raz_id: String,
+    pub barcode: Barcode,
+    /// Where the patient types the code.
+    pub redeem_url: String,
+    /// `YYYY-MM-DD`.
+    pub expires: String,
+    /// `(amount with currency, description, reference, due date)` of a valid payment request.
+    pub amount_due: Option<(String, Option<String>, Option<String>, Option<String>)>,
+    pub copy: bool,
+    pub issued: String,
+}
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+fn pt(mm: f32) -> Pt {
+    Pt(mm * PT_PER_MM)
+}
+
+struct Canvas<'a> {
+    fonts: &'a Fonts,
+    ops: Vec<Op>,
+    /// Distance from the top of the page, in mm.
+    y: f32,
+    left: f32,
+    width: f32,
+    page_h: f32,
+}
+
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Center,
+}
+
+impl Canvas<'_> {
+    /// Writes one line (no wrapping) at the cursor.
+    fn line(&mut self, text: &str, style: Style, size: f32, align: Align) {
+        let line_h = size * 1.35 / PT_PER_MM;
+        self.y += line_h;
+        let w = self.fonts.width(text, style, size) / PT_PER_MM;
+        let x = match align {
+            Align::Left => self.left,
+            Align::Center => self.left + (self.width - w).max(0.0) / 2.0,
+        };
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetTextCursor { pos: Point { x: pt(x), y: pt(self.page_h - self.y + line_h * 0.25) } });
+        for (face, run) in self.fonts.runs(text, style) {
+            self.ops.push(Op::SetFont { font: PdfFontHandle::External(face.id.clone()), size: Pt(size) });
+            self.ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+        }
+        self.ops.push(Op::EndTextSection);
+    }
+
+    /// Writes text wrapped to the width, at word boundaries (or anywhere, for
+    /// scripts without spaces).
+    fn para(&mut self, text: &str, style: Style, size: f32, align: Align) {
+        let max = self.width * PT_PER_MM;
+        let mut current = String::new();
+        for word in text.split_inclusive(' ') {
+            let candidate = format!("{current}{word}");
+            if self.fonts.width(candidate.trim_end(), style, size) <= max || current.is_empty() {
+                current = candidate;
+            } else {
+                self.line(current.trim_end(), style, size, align);
+                current = word.to_string();
+            }
+            // A single word wider than the line is cut by characters.
+            while self.fonts.width(current.trim_end(), style, size) > max {
+                let mut cut = String::new();
+                for c in current.chars() {
+                    if self.fonts.width(&format!("{cut}{c}"), style, size) > max {
+                        break;
+                    }
+                    cut.push(c);
+                }
+                if cut.is_empty() {
+                    break;
+                }
+                self.line(&cut, style, size, align);
+                current = current[cut.len()..].to_string();
+            }
+        }
+        if !current.trim().is_empty() {
+            self.line(current.trim_end(), style, size, align);
+        }
+    }
+
+    fn gap(&mut self, mm: f32) {
+        self.y += mm;
+    }
+
+    fn rule(&mut self) {
+        self.gap(2.0);
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.6, g: 0.6, b: 0.6, icc_profile: None }) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect { x: pt(self.left), y: pt(self.page_h - self.y), width: pt(self.width), height: Pt(0.6), mode: Some(PaintMode::Fill), winding_order: None },
+        });
+        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+        self.gap(3.0);
+    }
+
+    /// Places an image `w_mm` wide, centred or at the left.
+    fn image(&mut self, doc: &mut PdfDocument, bytes: &[u8], w_mm: f32, align: Align) -> Result<()> {
+        let img = RawImage::decode_from_bytes(bytes, &mut Vec::new())
+            .map_err(|e| DeskError::Input(format!("an image for the receipt cannot be read: {e}")))?;
+        let (px_w, px_h) = (img.width as f32, img.height as f32);
+        let h_mm = w_mm * px_h / px_w.max(1.0);
+        let id = doc.add_image(&img);
+        let x = match align {
+            Align::Left => self.left,
+            Align::Center => self.left + (self.width - w_mm) / 2.0,
+        };
+        self.y += h_mm;
+        self.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(pt(x)),
+                translate_y: Some(pt(self.page_h - self.y)),
+                dpi: Some(px_w * 25.4 / w_mm),
+                ..Default::default()
+            },
+        });
+        Ok(())
+    }
+}
+
+/// Draws the receipt; returns the PDF.
+pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
+    let (page_w, margin, code_mm) = format.geometry();
+    let thermal = format == Format::Thermal80;
+    let title = if thermal { 11.0 } else { 16.0 };
+    let body = if thermal { 8.5 } else { 11.0 };
+    let id_size = if thermal { 20.0 } else { 30.0 };
+    let mut doc = PdfDocument::new(&format!("RAZCODE {}", r.raz_id));
+    let fonts = Fonts::load(&mut doc).ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
+    // A thermal roll is as long as its content: lay out once to measure.
+    let page_h = match format {
+        Format::Letter => 279.4,
+        Format::A4 => 297.0,
+        Format::Thermal80 => {
+            let mut probe = PdfDocument::new("measure");
+            let probe_fonts = Fonts::load(&mut probe).ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
+            let mut c = Canvas { fonts: &probe_fonts, ops: Vec::new(), y: margin, left: margin, width: page_w - 2.0 * margin, page_h: 1000.0 };
+            layout(&mut c, &mut probe, r, thermal, title, body, id_size, code_mm)?;
+            c.y + margin + 4.0
+        }
+    };
+    let mut c = Canvas { fonts: &fonts, ops: Vec::new(), y: margin, left: margin, width: page_w - 2.0 * margin, page_h };
+    layout(&mut c, &mut doc, r, thermal, title, body, id_size, code_mm)?;
+    let ops = std::mem::take(&mut c.ops);
+    let page = PdfPage::new(Mm(page_w), Mm(page_h), ops);
+    let opts = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
+    Ok(doc.with_pages(vec![page]).save(&opts, &mut Vec::new()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn layout(c: &mut Canvas, doc: &mut PdfDocument, r: &Receipt, thermal: bool, title: f32, body: f32, id_size: f32, code_mm: f32) -> Result<()> {
+    let center = if thermal { Align::Center } else { Align::Left };
+    if let Some(logo) = &r.logo {
+        c.image(doc, logo, if thermal { 30.0 } else { 35.0 }, center)?;
+        c.gap(2.0);
+    }
+    c.para(&r.clinic_name, Style::Bold, title, center);
+    if let Some(a) = &r.clinic_address {
+        c.para(a, Style::Regular, body, center);
+    }
+    if let Some(p) = &r.clinic_phone {
+        c.para(&format!("Phone {p}"), Style::Regular, body, center);
+    }
+    c.rule();
+    if r.copy {
+        c.line("COPY", Style::Bold, title * 1.3, Align::Center);
+        c.gap(1.0);
+    }
+    c.para("Your visit record code", Style::Bold, title, center);
+    c.para(&format!("Patient: {}", r.patient_name), Style::Regular, body, center);
+    if let Some(d) = &r.visit_date {
+        c.para(&format!("Visit: {d}"), Style::Regular, body, center);
+    }
+    c.gap(3.0);
+    c.line(&r.raz_id, Style::Mono, id_size, Align::Center);
+    c.gap(3.0);
+    let bytes = match &r.barcode {
+        Barcode::Jpeg(b) | Barcode::QrPng(b) => b,
+    };
+    c.image(doc, bytes, code_mm, Align::Center)?;
+    c.gap(4.0);
+    c.para(
+        &format!(
+            "To add this visit to your HealthJibe account, scan the code or open {} and type the code above, then sign in. The code works once, until {}.",
+            r.redeem_url, r.expires
+        ),
+        Style::Regular,
+        body,
+        center,
+    );
+    if let Some((amount, description, reference, due)) = &r.amount_due {
+        c.rule();
+        c.para(&format!("Amount due: {amount}"), Style::Bold, title * 0.9, center);
+        for line in [
+            description.clone(),
+            reference.as_ref().map(|x| format!("Reference: {x}")),
+            due.as_ref().map(|x| format!("Due by {x}")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            c.para(&line, Style::Regular, body, center);
+        }
+        c.para("You can pay from your phone after you redeem the code.", Style::Regular, body, center);
+    }
+    c.rule();
+    c.para(&format!("Issued {}", r.issued), Style::Regular, body * 0.85, center);
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Receipts for a staging: what the desk knows, put in a [`Receipt`].
+
+use crate::error::{DeskError, Result};
+use crate::receipt::{self, Barcode, Format, Receipt};
+use crate::store::Staging;
+use crate::Desk;
+use razcode_protocol::{PaymentRequest, CODE_TTL_DAYS};
+
+/// A date (`YYYY-MM-DD`) from Unix seconds.
+pub fn date(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|d| d.format(&time::macros::format_description!("[year]-[month]-[day]")).ok())
+        .unwrap_or_default()
+}
+
+fn date_time(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|d| d.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .unwrap_or_default()
+}
+
+/// Clinic details printed on receipts.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Clinic {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub logo: Option<String>,
+}
+
+impl Desk {
+    pub fn set_clinic(&self, c: &Clinic) -> Result<Clinic> {
+        for (k, v) in [("clinic_name", &c.name), ("clinic_address", &c.address), ("clinic_phone", &c.phone)] {
+            if let Some(v) = v {
+                self.store.set_setting(k, v.trim())?;
+            }
+        }
+        if let Some(logo) = &c.logo {
+            let bytes = std::fs::read(logo).map_err(DeskError::io(format!("cannot read the logo {logo}")))?;
+            image::load_from_memory(&bytes).map_err(|e| DeskError::Input(format!("the logo is not a PNG or JPEG image: {e}")))?;
+            let dest = self.dir.join("logo");
+            std::fs::write(&dest, bytes).map_err(DeskError::io("cannot save the logo"))?;
+            self.store.set_setting("clinic_logo", &dest.display().to_string())?;
+        }
+        self.clinic()
+    }
+
+    pub fn clinic(&self) -> Result<Clinic> {
+        let get = |k: &str| -> Result<Option<String>> { Ok(self.store.setting(k)?.filter(|v| !v.is_empty())) };
+        Ok(Clinic { name: get("clinic_name")?, address: get("clinic_address")?, phone: get("clinic_phone")?, logo: get("clinic_logo")? })
+    }
+
+    /// A staged code's staging, or a clear error.
+    pub fn staged(&self, staging_id: i64) -> Result<Staging> {
+        let s = self
+            .store
+            .staging(staging_id)?
+            .ok_or_else(|| DeskError::Input(format!("there is no staging {staging_id}; see `razdesk history`")))?;
+        if s.status != "staged" {
+            return Err(DeskError::Input(format!("staging {staging_id} has no code (it is {}); only a staged code has a receipt", s.status)));
+        }
+        Ok(s)
+    }
+
+    /// The receipt's content for a staging. `copy` forces COPY; a reprint says it anyway.
+    pub fn receipt_for(&self, s: &Staging, copy: bool) -> Result<Receipt> {
+        let settings = self.settings()?;
+        let clinic = self.clinic()?;
+        let enc = self.store.encounter(s.encounter_id)?;
+        let image_path = s.image_path.clone().ok_or_else(|| DeskError::Input("the staging's barcode image is missing".into()))?;
+        let bytes = std::fs::read(&image_path).map_err(DeskError::io(format!("cannot read the barcode {image_path}")))?;
+        let barcode = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) { Barcode::Jpeg(bytes) } else { Barcode::QrPng(bytes) };
+        let logo = match &clinic.logo {
+            Some(p) => Some(std::fs::read(p).map_err(DeskError::io(format!("cannot read the logo {p}")))?),
+            None => None,
+        };
+        let amount_due = if s.pmt_valid == Some(true) {
+            s.pmt.as_deref().and_then(|p| PaymentRequest::parse(p).ok()).map(|p| (format!("{} {}", p.currency, p.amount), p.description, p.reference, p.due_date))
+        } else {
+            None
+        };
+        Ok(Receipt {
+            clinic_name: clinic.name.or(settings.organization).unwrap_or_else(|| "Your clinic".into()),
+            clinic_address: clinic.address,
+            clinic_phone: clinic.phone,
+            logo,
+            patient_name: enc.as_ref().and_then(|e| e.patient_name.clone()).unwrap_or_else(|| "(name not in the record)".into()),
+            visit_date: enc.as_ref().and_then(|e| e.visit_date.clone()).map(|d| d.chars().take(10).collect()),
+            raz_id: s.raz_id.clone().unwrap_or_default(),
+            barcode,
+            redeem_url: format!("{}/r", settings.healthjibe_base),
+            expires: date(s.updated + CODE_TTL_DAYS * 86_400),
+            amount_due,
+            copy: copy || self.store.receipts_made(s.id)? > 0,
+            issued: date_time(self.now()),
+        })
+    }
+
+    /// Makes the receipt PDF and counts it (so that the next one says COPY).
+    pub fn receipt_pdf(&self, staging_id: i64, format: Format, copy: bool) -> Result<Vec<u8>> {
+        let s = self.staged(staging_id)?;
+        let r = self.receipt_for(&s, copy)?;
+        let pdf = receipt::render(&r, format)?;
+        self.store.receipt_made(s.id)?;
+        self.audit("receipt", &format!("staging {} receipt ({})", s.id, format.name()));
+        Ok(pdf)
+    }
+
+    /// The format set in the settings (Letter when none).
+    pub fn receipt_format(&self) -> Result<Format> {
+        Ok(self.store.setting("receipt_format")?.and_then(|f| Format::parse(&f)).unwrap_or(Format::Letter))
+    }
+}
