@@ -183,6 +183,14 @@ impl Desk {
         )
     }
 
+    pub(crate) fn seal(&self, plain: &str) -> Result<Vec<u8>> {
+        Ok(self.vault.seal(plain)?)
+    }
+
+    pub(crate) fn unseal(&self, sealed: &[u8]) -> Result<String> {
+        Ok(self.vault.open_sealed(sealed)?)
+    }
+
     fn remember_offset(&self, client: &Client) -> Result<()> {
         self.store
             .set_setting("clock_offset", &client.clock_offset.to_string())?;

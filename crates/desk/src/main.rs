@@ -127,6 +127,43 @@ enum Command {
         /// letter, a4 or 80mm.
         #[arg(long)]
         receipt_format: Option<String>,
+        /// The printer receipts go to (see `razdesk printers`).
+        #[arg(long)]
+        printer: Option<String>,
+    },
+    /// Print a staged code's receipt through the system's print queue.
+    Print {
+        staging_id: i64,
+        #[arg(long)]
+        printer: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The printers the system knows.
+    Printers,
+    /// Email a staged code's receipt (code and instructions, the PDF attached).
+    Email {
+        staging_id: i64,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The SMTP server emails go through.
+    Smtp {
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = 587)]
+        port: u16,
+        /// starttls, tls, or none (only to this computer).
+        #[arg(long, default_value = "starttls")]
+        security: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        from: String,
     },
     /// Write a staged code's discharge receipt as PDF.
     Receipt {
@@ -401,19 +438,32 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                         }
                     })
                     .collect();
+                let emails = desk.retry_emails().await?;
+                let email_items: Vec<Value> = emails
+                    .iter()
+                    .map(|(id, r)| match r {
+                        Ok(()) => json!({"delivery": id, "ok": true}),
+                        Err(e) => {
+                            all_ok = false;
+                            json!({"delivery": id, "ok": false, "error": e})
+                        }
+                    })
+                    .collect();
                 let text = items
                     .iter()
                     .map(staging_text)
                     .collect::<Vec<_>>()
                     .join("\n");
+                let waiting =
+                    desk.store.outbox()?.len() + desk.store.deliveries(Some("pending"))?.len();
                 Ok(Out {
-                    json: json!({"ok": all_ok, "results": items, "waiting": desk.store.outbox()?.len()}),
+                    json: json!({"ok": all_ok, "results": items, "emails": email_items, "waiting": waiting}),
                     text,
                     ok: all_ok,
                 })
             } else {
                 let list = desk.store.outbox()?;
-                let text = list
+                let mut text = list
                     .iter()
                     .map(|s| {
                         format!(
@@ -425,7 +475,19 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                     })
                     .collect::<Vec<_>>()
                     .join("\n");
-                Ok(ok(json!({"ok": true, "outbox": list}), text))
+                let emails = desk.store.deliveries(Some("pending"))?;
+                for d in &emails {
+                    text.push_str(&format!(
+                        "\nemail to {} for staging {}: {}",
+                        d.target,
+                        d.staging_id,
+                        d.error.clone().unwrap_or_default()
+                    ));
+                }
+                Ok(ok(
+                    json!({"ok": true, "outbox": list, "emails": emails}),
+                    text.trim().to_string(),
+                ))
             }
         }
         Command::Watch { dir: folder, once } => loop {
@@ -445,23 +507,105 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             }
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         },
-        Command::Clinic { name, address, phone, logo, receipt_format } => {
+        Command::Clinic {
+            name,
+            address,
+            phone,
+            logo,
+            receipt_format,
+            printer,
+        } => {
+            if let Some(p) = &printer {
+                desk.store.set_setting("printer", p.trim())?;
+            }
             if let Some(f) = &receipt_format {
-                let f = razcode_desk::receipt::Format::parse(f).ok_or_else(|| DeskError::Input(format!("{f:?} is not a receipt format; use letter, a4 or 80mm")))?;
+                let f = razcode_desk::receipt::Format::parse(f).ok_or_else(|| {
+                    DeskError::Input(format!(
+                        "{f:?} is not a receipt format; use letter, a4 or 80mm"
+                    ))
+                })?;
                 desk.store.set_setting("receipt_format", f.name())?;
             }
-            let c = desk.set_clinic(&razcode_desk::receipt_desk::Clinic { name, address, phone, logo })?;
+            let c = desk.set_clinic(&razcode_desk::receipt_desk::Clinic {
+                name,
+                address,
+                phone,
+                logo,
+            })?;
             let format = desk.receipt_format()?;
-            Ok(ok(json!({"ok": true, "clinic": c, "receipt_format": format.name()}), format!("{}\nreceipts: {}", c.name.clone().unwrap_or_default(), format.name())))
+            Ok(ok(
+                json!({"ok": true, "clinic": c, "receipt_format": format.name()}),
+                format!(
+                    "{}\nreceipts: {}",
+                    c.name.clone().unwrap_or_default(),
+                    format.name()
+                ),
+            ))
         }
-        Command::Receipt { staging_id, out, format, copy } => {
-            let format = match format {
-                Some(f) => razcode_desk::receipt::Format::parse(&f).ok_or_else(|| DeskError::Input(format!("{f:?} is not a receipt format; use letter, a4 or 80mm")))?,
-                None => desk.receipt_format()?,
-            };
+        Command::Receipt {
+            staging_id,
+            out,
+            format,
+            copy,
+        } => {
+            let format = receipt_format(&desk, format)?;
             let pdf = desk.receipt_pdf(staging_id, format, copy)?;
-            std::fs::write(&out, &pdf).map_err(DeskError::io(format!("cannot write {}", out.display())))?;
-            Ok(ok(json!({"ok": true, "file": out, "format": format.name(), "bytes": pdf.len()}), format!("receipt written to {}", out.display())))
+            std::fs::write(&out, &pdf)
+                .map_err(DeskError::io(format!("cannot write {}", out.display())))?;
+            Ok(ok(
+                json!({"ok": true, "file": out, "format": format.name(), "bytes": pdf.len()}),
+                format!("receipt written to {}", out.display()),
+            ))
+        }
+        Command::Print {
+            staging_id,
+            printer,
+            format,
+        } => {
+            let format = receipt_format(&desk, format)?;
+            let job = desk.print_receipt(staging_id, printer.as_deref(), format)?;
+            Ok(ok(
+                json!({"ok": true, "job": job}),
+                format!("printing: {job}"),
+            ))
+        }
+        Command::Printers => {
+            let list = razcode_desk::receipt::print::printers()?;
+            Ok(ok(json!({"ok": true, "printers": list}), list.join("\n")))
+        }
+        Command::Email {
+            staging_id,
+            to,
+            format,
+        } => {
+            let format = receipt_format(&desk, format)?;
+            desk.email_receipt(staging_id, &to, format).await?;
+            Ok(ok(
+                json!({"ok": true, "to": to}),
+                format!("emailed to {to}"),
+            ))
+        }
+        Command::Smtp {
+            host,
+            port,
+            security,
+            user,
+            password,
+            from,
+        } => {
+            let smtp = razcode_desk::receipt::email::Smtp {
+                host,
+                port,
+                security,
+                user,
+                password,
+                from,
+            };
+            desk.set_smtp(&smtp)?;
+            Ok(ok(
+                json!({"ok": true, "smtp": smtp}),
+                format!("SMTP {}:{}", smtp.host, smtp.port),
+            ))
         }
         Command::Sandbox => {
             let gw = desk.start_sandbox().await?;
@@ -484,6 +628,20 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             gw.stop().await;
             Ok(ok(json!({"ok": true, "stopped": true}), "sandbox stopped"))
         }
+    }
+}
+
+fn receipt_format(
+    desk: &Desk,
+    format: Option<String>,
+) -> Result<razcode_desk::receipt::Format, DeskError> {
+    match format {
+        Some(f) => razcode_desk::receipt::Format::parse(&f).ok_or_else(|| {
+            DeskError::Input(format!(
+                "{f:?} is not a receipt format; use letter, a4 or 80mm"
+            ))
+        }),
+        None => desk.receipt_format(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::error::{DeskError, Result};
 use crate::receipt::{self, Barcode, Format, Receipt};
-use crate::store::Staging;
+use crate::store::{NewDelivery, Staging};
 use crate::Desk;
 use razcode_protocol::{PaymentRequest, CODE_TTL_DAYS};
 
@@ -10,14 +10,22 @@ use razcode_protocol::{PaymentRequest, CODE_TTL_DAYS};
 pub fn date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|d| d.format(&time::macros::format_description!("[year]-[month]-[day]")).ok())
+        .and_then(|d| {
+            d.format(&time::macros::format_description!("[year]-[month]-[day]"))
+                .ok()
+        })
         .unwrap_or_default()
 }
 
 fn date_time(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|d| d.format(&time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).ok())
+        .and_then(|d| {
+            d.format(&time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -32,34 +40,53 @@ pub struct Clinic {
 
 impl Desk {
     pub fn set_clinic(&self, c: &Clinic) -> Result<Clinic> {
-        for (k, v) in [("clinic_name", &c.name), ("clinic_address", &c.address), ("clinic_phone", &c.phone)] {
+        for (k, v) in [
+            ("clinic_name", &c.name),
+            ("clinic_address", &c.address),
+            ("clinic_phone", &c.phone),
+        ] {
             if let Some(v) = v {
                 self.store.set_setting(k, v.trim())?;
             }
         }
         if let Some(logo) = &c.logo {
-            let bytes = std::fs::read(logo).map_err(DeskError::io(format!("cannot read the logo {logo}")))?;
-            image::load_from_memory(&bytes).map_err(|e| DeskError::Input(format!("the logo is not a PNG or JPEG image: {e}")))?;
+            let bytes = std::fs::read(logo)
+                .map_err(DeskError::io(format!("cannot read the logo {logo}")))?;
+            image::load_from_memory(&bytes).map_err(|e| {
+                DeskError::Input(format!("the logo is not a PNG or JPEG image: {e}"))
+            })?;
             let dest = self.dir.join("logo");
             std::fs::write(&dest, bytes).map_err(DeskError::io("cannot save the logo"))?;
-            self.store.set_setting("clinic_logo", &dest.display().to_string())?;
+            self.store
+                .set_setting("clinic_logo", &dest.display().to_string())?;
         }
         self.clinic()
     }
 
     pub fn clinic(&self) -> Result<Clinic> {
-        let get = |k: &str| -> Result<Option<String>> { Ok(self.store.setting(k)?.filter(|v| !v.is_empty())) };
-        Ok(Clinic { name: get("clinic_name")?, address: get("clinic_address")?, phone: get("clinic_phone")?, logo: get("clinic_logo")? })
+        let get = |k: &str| -> Result<Option<String>> {
+            Ok(self.store.setting(k)?.filter(|v| !v.is_empty()))
+        };
+        Ok(Clinic {
+            name: get("clinic_name")?,
+            address: get("clinic_address")?,
+            phone: get("clinic_phone")?,
+            logo: get("clinic_logo")?,
+        })
     }
 
     /// A staged code's staging, or a clear error.
     pub fn staged(&self, staging_id: i64) -> Result<Staging> {
-        let s = self
-            .store
-            .staging(staging_id)?
-            .ok_or_else(|| DeskError::Input(format!("there is no staging {staging_id}; see `razdesk history`")))?;
+        let s = self.store.staging(staging_id)?.ok_or_else(|| {
+            DeskError::Input(format!(
+                "there is no staging {staging_id}; see `razdesk history`"
+            ))
+        })?;
         if s.status != "staged" {
-            return Err(DeskError::Input(format!("staging {staging_id} has no code (it is {}); only a staged code has a receipt", s.status)));
+            return Err(DeskError::Input(format!(
+                "staging {staging_id} has no code (it is {}); only a staged code has a receipt",
+                s.status
+            )));
         }
         Ok(s)
     }
@@ -69,25 +96,55 @@ impl Desk {
         let settings = self.settings()?;
         let clinic = self.clinic()?;
         let enc = self.store.encounter(s.encounter_id)?;
-        let image_path = s.image_path.clone().ok_or_else(|| DeskError::Input("the staging's barcode image is missing".into()))?;
-        let bytes = std::fs::read(&image_path).map_err(DeskError::io(format!("cannot read the barcode {image_path}")))?;
-        let barcode = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) { Barcode::Jpeg(bytes) } else { Barcode::QrPng(bytes) };
+        let image_path = s
+            .image_path
+            .clone()
+            .ok_or_else(|| DeskError::Input("the staging's barcode image is missing".into()))?;
+        let bytes = std::fs::read(&image_path).map_err(DeskError::io(format!(
+            "cannot read the barcode {image_path}"
+        )))?;
+        let barcode = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Barcode::Jpeg(bytes)
+        } else {
+            Barcode::QrPng(bytes)
+        };
         let logo = match &clinic.logo {
-            Some(p) => Some(std::fs::read(p).map_err(DeskError::io(format!("cannot read the logo {p}")))?),
+            Some(p) => {
+                Some(std::fs::read(p).map_err(DeskError::io(format!("cannot read the logo {p}")))?)
+            }
             None => None,
         };
         let amount_due = if s.pmt_valid == Some(true) {
-            s.pmt.as_deref().and_then(|p| PaymentRequest::parse(p).ok()).map(|p| (format!("{} {}", p.currency, p.amount), p.description, p.reference, p.due_date))
+            s.pmt
+                .as_deref()
+                .and_then(|p| PaymentRequest::parse(p).ok())
+                .map(|p| {
+                    (
+                        format!("{} {}", p.currency, p.amount),
+                        p.description,
+                        p.reference,
+                        p.due_date,
+                    )
+                })
         } else {
             None
         };
         Ok(Receipt {
-            clinic_name: clinic.name.or(settings.organization).unwrap_or_else(|| "Your clinic".into()),
+            clinic_name: clinic
+                .name
+                .or(settings.organization)
+                .unwrap_or_else(|| "Your clinic".into()),
             clinic_address: clinic.address,
             clinic_phone: clinic.phone,
             logo,
-            patient_name: enc.as_ref().and_then(|e| e.patient_name.clone()).unwrap_or_else(|| "(name not in the record)".into()),
-            visit_date: enc.as_ref().and_then(|e| e.visit_date.clone()).map(|d| d.chars().take(10).collect()),
+            patient_name: enc
+                .as_ref()
+                .and_then(|e| e.patient_name.clone())
+                .unwrap_or_else(|| "(name not in the record)".into()),
+            visit_date: enc
+                .as_ref()
+                .and_then(|e| e.visit_date.clone())
+                .map(|d| d.chars().take(10).collect()),
             raz_id: s.raz_id.clone().unwrap_or_default(),
             barcode,
             redeem_url: format!("{}/r", settings.healthjibe_base),
@@ -104,12 +161,196 @@ impl Desk {
         let r = self.receipt_for(&s, copy)?;
         let pdf = receipt::render(&r, format)?;
         self.store.receipt_made(s.id)?;
-        self.audit("receipt", &format!("staging {} receipt ({})", s.id, format.name()));
+        self.audit(
+            "receipt",
+            &format!("staging {} receipt ({})", s.id, format.name()),
+        );
         Ok(pdf)
     }
 
     /// The format set in the settings (Letter when none).
     pub fn receipt_format(&self) -> Result<Format> {
-        Ok(self.store.setting("receipt_format")?.and_then(|f| Format::parse(&f)).unwrap_or(Format::Letter))
+        Ok(self
+            .store
+            .setting("receipt_format")?
+            .and_then(|f| Format::parse(&f))
+            .unwrap_or(Format::Letter))
+    }
+}
+
+impl Desk {
+    pub fn set_smtp(&self, s: &crate::receipt::email::Smtp) -> Result<()> {
+        crate::receipt::email::parse_address(&s.from)?;
+        self.store.set_setting("smtp_host", &s.host)?;
+        self.store.set_setting("smtp_port", &s.port.to_string())?;
+        self.store.set_setting("smtp_security", &s.security)?;
+        self.store
+            .set_setting("smtp_user", s.user.as_deref().unwrap_or(""))?;
+        self.store.set_setting("smtp_from", &s.from)?;
+        if let Some(p) = &s.password {
+            self.store.set_sealed("smtp_password", &self.seal(p)?)?;
+        }
+        Ok(())
+    }
+
+    pub fn smtp(&self) -> Result<crate::receipt::email::Smtp> {
+        let get = |k: &str| -> Result<Option<String>> {
+            Ok(self.store.setting(k)?.filter(|v| !v.is_empty()))
+        };
+        let host = get("smtp_host")?.ok_or_else(|| {
+            DeskError::NotSetUp("no SMTP server is set; run `razdesk smtp`".into())
+        })?;
+        let password = match self.store.sealed("smtp_password")? {
+            Some(s) => Some(self.unseal(&s)?),
+            None => None,
+        };
+        Ok(crate::receipt::email::Smtp {
+            host,
+            port: get("smtp_port")?
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(587),
+            security: get("smtp_security")?.unwrap_or_else(|| "starttls".into()),
+            user: get("smtp_user")?,
+            password,
+            from: get("smtp_from")?.unwrap_or_default(),
+        })
+    }
+
+    fn save_receipt(&self, staging_id: i64, pdf: &[u8]) -> Result<std::path::PathBuf> {
+        let dir = self.dir.join("receipts");
+        std::fs::create_dir_all(&dir)
+            .map_err(DeskError::io("cannot create the receipts folder"))?;
+        let path = dir.join(format!("{staging_id}-{}.pdf", self.now()));
+        std::fs::write(&path, pdf)
+            .map_err(DeskError::io(format!("cannot save {}", path.display())))?;
+        Ok(path)
+    }
+
+    /// Prints the receipt; the delivery is recorded either way.
+    pub fn print_receipt(
+        &self,
+        staging_id: i64,
+        printer: Option<&str>,
+        format: Format,
+    ) -> Result<String> {
+        let printer = match printer {
+            Some(p) => Some(p.to_string()),
+            None => self.store.setting("printer")?.filter(|p| !p.is_empty()),
+        };
+        let pdf = self.receipt_pdf(staging_id, format, false)?;
+        let file = self.save_receipt(staging_id, &pdf)?;
+        let target = printer
+            .clone()
+            .unwrap_or_else(|| "(default printer)".into());
+        match receipt::print::print_file(&file, printer.as_deref(), "RAZCODE receipt") {
+            Ok(job) => {
+                let f = file.display().to_string();
+                self.store.add_delivery(
+                    &NewDelivery {
+                        staging_id,
+                        channel: "print",
+                        target: &target,
+                        format: format.name(),
+                        file: Some(&f),
+                        status: "sent",
+                        error: None,
+                    },
+                    self.now(),
+                )?;
+                Ok(job)
+            }
+            Err(e) => {
+                let (f, why) = (file.display().to_string(), e.to_string());
+                self.store.add_delivery(
+                    &NewDelivery {
+                        staging_id,
+                        channel: "print",
+                        target: &target,
+                        format: format.name(),
+                        file: Some(&f),
+                        status: "failed",
+                        error: Some(&why),
+                    },
+                    self.now(),
+                )?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Emails the receipt. A send that fails for now waits in the outbox.
+    pub async fn email_receipt(&self, staging_id: i64, to: &str, format: Format) -> Result<()> {
+        crate::receipt::email::parse_address(to)?;
+        let smtp = self.smtp()?;
+        let pdf = self.receipt_pdf(staging_id, format, false)?;
+        let file = self.save_receipt(staging_id, &pdf)?;
+        let f = file.display().to_string();
+        let id = self.store.add_delivery(
+            &NewDelivery {
+                staging_id,
+                channel: "email",
+                target: to,
+                format: format.name(),
+                file: Some(&f),
+                status: "pending",
+                error: None,
+            },
+            self.now(),
+        )?;
+        self.send_delivery(id, staging_id, to, &smtp, pdf).await
+    }
+
+    async fn send_delivery(
+        &self,
+        id: i64,
+        staging_id: i64,
+        to: &str,
+        smtp: &crate::receipt::email::Smtp,
+        pdf: Vec<u8>,
+    ) -> Result<()> {
+        let s = self.staged(staging_id)?;
+        let r = self.receipt_for(&s, false)?;
+        let mail = crate::receipt::email::Mail {
+            to: to.to_string(),
+            clinic: r.clinic_name,
+            raz_id: r.raz_id,
+            redeem_url: r.redeem_url,
+            expires: r.expires,
+            pdf,
+        };
+        let message = crate::receipt::email::build(smtp, &mail)?;
+        match crate::receipt::email::send(smtp, message).await {
+            Ok(()) => {
+                self.store.set_delivery(id, "sent", None, self.now())?;
+                self.audit("email", &format!("staging {staging_id} receipt emailed"));
+                Ok(())
+            }
+            Err((transient, e)) => {
+                let status = if transient { "pending" } else { "failed" };
+                self.store
+                    .set_delivery(id, status, Some(&e.to_string()), self.now())?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends the emails waiting in the outbox again.
+    pub async fn retry_emails(&self) -> Result<Vec<(i64, std::result::Result<(), String>)>> {
+        let mut out = Vec::new();
+        let pending = self.store.deliveries(Some("pending"))?;
+        if pending.is_empty() {
+            return Ok(out);
+        }
+        let smtp = self.smtp()?;
+        for d in pending.into_iter().filter(|d| d.channel == "email") {
+            let file = d.file.clone().unwrap_or_default();
+            let pdf = std::fs::read(&file).map_err(DeskError::io(format!("cannot read {file}")))?;
+            let r = self
+                .send_delivery(d.id, d.staging_id, &d.target, &smtp, pdf)
+                .await
+                .map_err(|e| e.to_string());
+            out.push((d.id, r));
+        }
+        Ok(out)
     }
 }

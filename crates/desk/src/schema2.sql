@@ -7,6 +7,8 @@ CREATE TABLE deliveries (
     channel    TEXT NOT NULL CHECK (channel IN ('print', 'email')),
     target     TEXT NOT NULL,
     format     TEXT NOT NULL,
+    -- The receipt as sent (kept so that a retry sends the same one).
+    file       TEXT,
     status     TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
     error      TEXT,
     created    INTEGER NOT NULL,

@@ -1,1 +1,137 @@
-//! Email (next).
+//! Email with lettre over SMTP: STARTTLS, implicit TLS, or plain only to this
+//! computer; authentication when a user is set. The message carries the code and
+//! instructions only, never clinical data; the receipt PDF is attached.
+
+use crate::error::{DeskError, Result};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::time::Duration;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    /// `starttls`, `tls` or `none` (loopback only).
+    pub security: String,
+    pub user: Option<String>,
+    #[serde(skip)]
+    pub password: Option<String>,
+    pub from: String,
+}
+
+/// What the patient reads.
+pub struct Mail {
+    pub to: String,
+    pub clinic: String,
+    pub raz_id: String,
+    pub redeem_url: String,
+    pub expires: String,
+    pub pdf: Vec<u8>,
+}
+
+pub fn parse_address(a: &str) -> Result<Mailbox> {
+    a.trim()
+        .parse::<Mailbox>()
+        .map_err(|e| DeskError::Input(format!("{a:?} is not a valid email address ({e})")))
+}
+
+pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
+    let body = format!(
+        "Hello,\n\nThis is your visit record code from {clinic}:\n\n    {id}\n\n\
+         To add the visit to your HealthJibe account, open {url} and type the code, \
+         then sign in. The code works once, until {expires}.\n\n\
+         The attached PDF is your discharge receipt with the same code.\n\n{clinic}\n",
+        clinic = m.clinic,
+        id = m.raz_id,
+        url = m.redeem_url,
+        expires = m.expires
+    );
+    Message::builder()
+        .from(parse_address(&smtp.from)?)
+        .to(parse_address(&m.to)?)
+        .subject(format!("Your visit record code from {}", m.clinic))
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(
+                    Attachment::new(format!("receipt-{}.pdf", m.raz_id.replace('-', ""))).body(
+                        m.pdf.clone(),
+                        ContentType::parse("application/pdf")
+                            .map_err(|e| DeskError::Input(e.to_string()))?,
+                    ),
+                ),
+        )
+        .map_err(|e| DeskError::Input(format!("the message cannot be built: {e}")))
+}
+
+fn loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+/// Sends the message; errors say what to fix. `transient` in the result says
+/// whether sending later may work (the delivery then waits in the outbox).
+pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (bool, DeskError)> {
+    let builder = match smtp.security.as_str() {
+        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
+        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
+        "none" if loopback(&smtp.host) => Ok(
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        ),
+        "none" => {
+            return Err((
+                false,
+                DeskError::Insecure(format!("smtp://{} without TLS", smtp.host)),
+            ));
+        }
+        other => {
+            return Err((
+                false,
+                DeskError::Input(format!(
+                    "{other:?} is not an SMTP security; use starttls, tls or none"
+                )),
+            ))
+        }
+    }
+    .map_err(|e| {
+        (
+            false,
+            DeskError::Input(format!("the SMTP settings are not usable: {e}")),
+        )
+    })?;
+    let mut builder = builder
+        .port(smtp.port)
+        .timeout(Some(Duration::from_secs(20)));
+    if let Some(user) = &smtp.user {
+        builder = builder.credentials(Credentials::new(
+            user.clone(),
+            smtp.password.clone().unwrap_or_default(),
+        ));
+    }
+    let transport = builder.build();
+    match transport.send(message).await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let text = e.to_string();
+            let (transient, why) = if e.is_permanent() {
+                if text.contains("535") || text.to_ascii_lowercase().contains("auth") {
+                    (false, format!("the SMTP server refused the login ({text}); check the SMTP user and password"))
+                } else {
+                    (
+                        false,
+                        format!("the SMTP server refused the message ({text}); check the address"),
+                    )
+                }
+            } else if e.is_transient() {
+                (true, format!("the SMTP server asked to try later ({text}); the email waits in the outbox"))
+            } else {
+                (true, format!("the SMTP server at {}:{} cannot be reached ({text}); the email waits in the outbox", smtp.host, smtp.port))
+            };
+            Err((transient, DeskError::Input(why)))
+        }
+    }
+}

@@ -22,7 +22,9 @@ impl Face {
     }
 
     pub fn has(&self, c: char) -> bool {
-        self.parsed.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
+        self.parsed
+            .lookup_glyph_index(c as u32)
+            .is_some_and(|g| g != 0)
     }
 
     /// The advance of `c` in points at `size`.

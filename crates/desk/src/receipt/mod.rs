@@ -1,15 +1,15 @@
 //! Discharge receipts: one description, three layouts (Letter, A4, 80 mm
 //! thermal), drawn with printpdf and every font embedded.
 
-mod fonts;
 pub mod email;
+mod fonts;
 pub mod print;
 
 use crate::error::{DeskError, Result};
 use fonts::{Fonts, Style};
 use printpdf::{
-    Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem,
-    XObjectTransform,
+    Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    RawImage, Rect, Rgb, TextItem, XObjectTransform,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -111,10 +111,20 @@ impl Canvas<'_> {
             Align::Center => self.left + (self.width - w).max(0.0) / 2.0,
         };
         self.ops.push(Op::StartTextSection);
-        self.ops.push(Op::SetTextCursor { pos: Point { x: pt(x), y: pt(self.page_h - self.y + line_h * 0.25) } });
+        self.ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: pt(x),
+                y: pt(self.page_h - self.y + line_h * 0.25),
+            },
+        });
         for (face, run) in self.fonts.runs(text, style) {
-            self.ops.push(Op::SetFont { font: PdfFontHandle::External(face.id.clone()), size: Pt(size) });
-            self.ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(face.id.clone()),
+                size: Pt(size),
+            });
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::Text(run)],
+            });
         }
         self.ops.push(Op::EndTextSection);
     }
@@ -159,18 +169,46 @@ impl Canvas<'_> {
 
     fn rule(&mut self) {
         self.gap(2.0);
-        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.6, g: 0.6, b: 0.6, icc_profile: None }) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect { x: pt(self.left), y: pt(self.page_h - self.y), width: pt(self.width), height: Pt(0.6), mode: Some(PaintMode::Fill), winding_order: None },
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r: 0.6,
+                g: 0.6,
+                b: 0.6,
+                icc_profile: None,
+            }),
         });
-        self.ops.push(Op::SetFillColor { col: Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None }) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: pt(self.left),
+                y: pt(self.page_h - self.y),
+                width: pt(self.width),
+                height: Pt(0.6),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                icc_profile: None,
+            }),
+        });
         self.gap(3.0);
     }
 
     /// Places an image `w_mm` wide, centred or at the left.
-    fn image(&mut self, doc: &mut PdfDocument, bytes: &[u8], w_mm: f32, align: Align) -> Result<()> {
-        let img = RawImage::decode_from_bytes(bytes, &mut Vec::new())
-            .map_err(|e| DeskError::Input(format!("an image for the receipt cannot be read: {e}")))?;
+    fn image(
+        &mut self,
+        doc: &mut PdfDocument,
+        bytes: &[u8],
+        w_mm: f32,
+        align: Align,
+    ) -> Result<()> {
+        let img = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|e| {
+            DeskError::Input(format!("an image for the receipt cannot be read: {e}"))
+        })?;
         let (px_w, px_h) = (img.width as f32, img.height as f32);
         let h_mm = w_mm * px_h / px_w.max(1.0);
         let id = doc.add_image(&img);
@@ -200,29 +238,59 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     let body = if thermal { 8.5 } else { 11.0 };
     let id_size = if thermal { 20.0 } else { 30.0 };
     let mut doc = PdfDocument::new(&format!("RAZCODE {}", r.raz_id));
-    let fonts = Fonts::load(&mut doc).ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
+    let fonts = Fonts::load(&mut doc)
+        .ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
     // A thermal roll is as long as its content: lay out once to measure.
     let page_h = match format {
         Format::Letter => 279.4,
         Format::A4 => 297.0,
         Format::Thermal80 => {
             let mut probe = PdfDocument::new("measure");
-            let probe_fonts = Fonts::load(&mut probe).ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
-            let mut c = Canvas { fonts: &probe_fonts, ops: Vec::new(), y: margin, left: margin, width: page_w - 2.0 * margin, page_h: 1000.0 };
-            layout(&mut c, &mut probe, r, thermal, title, body, id_size, code_mm)?;
+            let probe_fonts = Fonts::load(&mut probe)
+                .ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
+            let mut c = Canvas {
+                fonts: &probe_fonts,
+                ops: Vec::new(),
+                y: margin,
+                left: margin,
+                width: page_w - 2.0 * margin,
+                page_h: 1000.0,
+            };
+            layout(
+                &mut c, &mut probe, r, thermal, title, body, id_size, code_mm,
+            )?;
             c.y + margin + 4.0
         }
     };
-    let mut c = Canvas { fonts: &fonts, ops: Vec::new(), y: margin, left: margin, width: page_w - 2.0 * margin, page_h };
+    let mut c = Canvas {
+        fonts: &fonts,
+        ops: Vec::new(),
+        y: margin,
+        left: margin,
+        width: page_w - 2.0 * margin,
+        page_h,
+    };
     layout(&mut c, &mut doc, r, thermal, title, body, id_size, code_mm)?;
     let ops = std::mem::take(&mut c.ops);
     let page = PdfPage::new(Mm(page_w), Mm(page_h), ops);
-    let opts = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
     Ok(doc.with_pages(vec![page]).save(&opts, &mut Vec::new()))
 }
 
 #[allow(clippy::too_many_arguments)]
-fn layout(c: &mut Canvas, doc: &mut PdfDocument, r: &Receipt, thermal: bool, title: f32, body: f32, id_size: f32, code_mm: f32) -> Result<()> {
+fn layout(
+    c: &mut Canvas,
+    doc: &mut PdfDocument,
+    r: &Receipt,
+    thermal: bool,
+    title: f32,
+    body: f32,
+    id_size: f32,
+    code_mm: f32,
+) -> Result<()> {
     let center = if thermal { Align::Center } else { Align::Left };
     if let Some(logo) = &r.logo {
         c.image(doc, logo, if thermal { 30.0 } else { 35.0 }, center)?;
@@ -241,7 +309,12 @@ fn layout(c: &mut Canvas, doc: &mut PdfDocument, r: &Receipt, thermal: bool, tit
         c.gap(1.0);
     }
     c.para("Your visit record code", Style::Bold, title, center);
-    c.para(&format!("Patient: {}", r.patient_name), Style::Regular, body, center);
+    c.para(
+        &format!("Patient: {}", r.patient_name),
+        Style::Regular,
+        body,
+        center,
+    );
     if let Some(d) = &r.visit_date {
         c.para(&format!("Visit: {d}"), Style::Regular, body, center);
     }
@@ -264,7 +337,12 @@ fn layout(c: &mut Canvas, doc: &mut PdfDocument, r: &Receipt, thermal: bool, tit
     );
     if let Some((amount, description, reference, due)) = &r.amount_due {
         c.rule();
-        c.para(&format!("Amount due: {amount}"), Style::Bold, title * 0.9, center);
+        c.para(
+            &format!("Amount due: {amount}"),
+            Style::Bold,
+            title * 0.9,
+            center,
+        );
         for line in [
             description.clone(),
             reference.as_ref().map(|x| format!("Reference: {x}")),
@@ -275,9 +353,19 @@ fn layout(c: &mut Canvas, doc: &mut PdfDocument, r: &Receipt, thermal: bool, tit
         {
             c.para(&line, Style::Regular, body, center);
         }
-        c.para("You can pay from your phone after you redeem the code.", Style::Regular, body, center);
+        c.para(
+            "You can pay from your phone after you redeem the code.",
+            Style::Regular,
+            body,
+            center,
+        );
     }
     c.rule();
-    c.para(&format!("Issued {}", r.issued), Style::Regular, body * 0.85, center);
+    c.para(
+        &format!("Issued {}", r.issued),
+        Style::Regular,
+        body * 0.85,
+        center,
+    );
     Ok(())
 }
