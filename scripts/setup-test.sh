@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine, then runs every check.
-# Safe to run again: it installs only what is missing.
+# Safe to run again: it installs and starts only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
+command -v cupsd >/dev/null 2>&1 || need_apt+=(cups)
+[ -e /usr/lib/cups/backend/cups-pdf ] || need_apt+=(printer-driver-cups-pdf)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# A real SMTP server for the email tests.
+python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd 2>/dev/null \
+  || python3 -m pip install -q --break-system-packages aiosmtpd
+# A real print queue that prints to PDF files (~/PDF) for the printing tests.
+if ! lpstat -r >/dev/null 2>&1; then
+  echo "== starting cupsd"
+  $SUDO cupsd
+  for _ in $(seq 1 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+if ! lpstat -e 2>/dev/null | grep -qx RAZPDF; then
+  echo "== adding the RAZPDF print queue"
+  $SUDO lpadmin -p RAZPDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy

@@ -7,7 +7,7 @@ pub enum DeskError {
     #[error("The desk is not set up: {0}")]
     NotSetUp(String),
     #[error(
-        "{0} is not allowed: patient data goes over HTTPS (plain http only to this computer)."
+        "{0} is not allowed: patient data travels only encrypted (HTTPS or TLS); plain connections only to this computer."
     )]
     Insecure(String),
     #[error("The gateway at {url} cannot be reached ({reason}). Check the network; the encounter waits in the outbox.")]

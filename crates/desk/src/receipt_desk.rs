@@ -118,13 +118,11 @@ impl Desk {
             s.pmt
                 .as_deref()
                 .and_then(|p| PaymentRequest::parse(p).ok())
-                .map(|p| {
-                    (
-                        format!("{} {}", p.currency, p.amount),
-                        p.description,
-                        p.reference,
-                        p.due_date,
-                    )
+                .map(|p| receipt::AmountDue {
+                    amount: format!("{} {}", p.currency, p.amount),
+                    description: p.description,
+                    reference: p.reference,
+                    due_date: p.due_date,
                 })
         } else {
             None

@@ -35,7 +35,10 @@ async fn activation_link_import_and_every_kind_of_stage() {
     ]);
     assert!(!ok);
     assert!(
-        v["error"]["message"].as_str().unwrap().contains("HTTPS"),
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("encrypted"),
         "{v}"
     );
     w.ready().await;

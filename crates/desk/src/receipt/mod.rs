@@ -56,6 +56,15 @@ pub enum Barcode {
     QrPng(Vec<u8>),
 }
 
+#[derive(Debug, Clone)]
+pub struct AmountDue {
+    /// With its currency, `USD 25.00`.
+    pub amount: String,
+    pub description: Option<String>,
+    pub reference: Option<String>,
+    pub due_date: Option<String>,
+}
+
 /// Everything a receipt shows; the layouts only place it.
 #[derive(Debug, Clone)]
 pub struct Receipt {
@@ -72,8 +81,8 @@ pub struct Receipt {
     pub redeem_url: String,
     /// `YYYY-MM-DD`.
     pub expires: String,
-    /// `(amount with currency, description, reference, due date)` of a valid payment request.
-    pub amount_due: Option<(String, Option<String>, Option<String>, Option<String>)>,
+    /// The valid payment request staged with the code.
+    pub amount_due: Option<AmountDue>,
     pub copy: bool,
     pub issued: String,
 }
@@ -335,18 +344,18 @@ fn layout(
         body,
         center,
     );
-    if let Some((amount, description, reference, due)) = &r.amount_due {
+    if let Some(due) = &r.amount_due {
         c.rule();
         c.para(
-            &format!("Amount due: {amount}"),
+            &format!("Amount due: {}", due.amount),
             Style::Bold,
             title * 0.9,
             center,
         );
         for line in [
-            description.clone(),
-            reference.as_ref().map(|x| format!("Reference: {x}")),
-            due.as_ref().map(|x| format!("Due by {x}")),
+            due.description.clone(),
+            due.reference.as_ref().map(|x| format!("Reference: {x}")),
+            due.due_date.as_ref().map(|x| format!("Due by {x}")),
         ]
         .into_iter()
         .flatten()

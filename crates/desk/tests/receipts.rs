@@ -1,0 +1,508 @@
+//! Receipts: the three layouts checked with pdftotext, the barcode decoded from
+//! the rendered page (pdftoppm + zbarimg), names in Greek and Chinese; email
+//! through a real SMTP server (aiosmtpd); printing through a real CUPS queue.
+
+mod common;
+use common::*;
+use razcode_her::ccr::writer::{write, Coded, NewEncounter, NewPatient};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e} (run scripts/setup-test.sh)"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+/// Renders page 1 and reads every QR code on it.
+fn qr_on_page(pdf: &Path, dir: &Path) -> String {
+    let prefix = dir.join(format!(
+        "page-{}",
+        pdf.file_stem().unwrap().to_string_lossy()
+    ));
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "200",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = format!("{}.png", prefix.display());
+    tool("zbarimg", &["-q", "--raw", &png]).trim().to_string()
+}
+
+fn encounter(given: &str, family: &str, mrn: &str) -> String {
+    write(&NewEncounter {
+        document_id: format!("doc-{mrn}"),
+        created: "2026-11-26T10:00:00Z".into(),
+        patient: NewPatient {
+            given: given.into(),
+            family: family.into(),
+            date_of_birth: Some("1990-01-01".into()),
+            gender: None,
+            mrn: Some(mrn.into()),
+        },
+        clinic: "Harbor Street Clinic".into(),
+        visit_date: "2026-11-26T09:30:00Z".into(),
+        visit_kind: "Office Visit".into(),
+        problems: vec![Coded::text("Acute pharyngitis")],
+        ..NewEncounter::default()
+    })
+}
+
+struct Staged {
+    staging_id: String,
+    raz_id: String,
+    raz_uri: Option<String>,
+}
+
+fn stage_file(w: &World, name: &str, ccr: &str, extra: &[&str]) -> Staged {
+    let f = w.desk_dir.path().join(name);
+    std::fs::write(&f, ccr).unwrap();
+    let mut args = vec!["stage", f.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let (ok, v) = w.desk(&args);
+    assert!(ok, "{v}");
+    Staged {
+        staging_id: v["staging_id"].to_string(),
+        raz_id: v["raz_id"].as_str().unwrap().to_string(),
+        raz_uri: v["raz_uri"].as_str().map(str::to_string),
+    }
+}
+
+fn docs_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_layouts_with_every_name_and_a_readable_barcode() {
+    let w = World::start().await;
+    w.ready().await;
+    let (ok, _) = w.desk(&[
+        "clinic",
+        "--name",
+        "Harbor Street Clinic",
+        "--address",
+        "12 Harbor St, Springfield",
+        "--phone",
+        "555-0100",
+    ]);
+    assert!(ok);
+    let greek = stage_file(
+        &w,
+        "greek.xml",
+        &encounter("Σοφία", "Παπαδοπούλου", "G-1"),
+        &[
+            "--qr",
+            "--amount",
+            "25.00",
+            "--currency",
+            "USD",
+            "--reference",
+            "INV-77",
+            "--due-date",
+            "2026-12-31",
+        ],
+    );
+    let chinese = stage_file(&w, "chinese.xml", &encounter("伟", "张", "C-1"), &["--qr"]);
+    let out = tempfile::tempdir().unwrap();
+    for (s, name) in [(&greek, "Σοφία Παπαδοπούλου"), (&chinese, "伟 张")] {
+        for (format, size) in [
+            ("letter", "612 x 792"),
+            ("a4", "595.276 x 841.89"),
+            ("80mm", "226.772 x"),
+        ] {
+            let pdf = out.path().join(format!("{}-{format}.pdf", s.staging_id));
+            let (ok, v) = w.desk(&[
+                "receipt",
+                &s.staging_id,
+                "--out",
+                pdf.to_str().unwrap(),
+                "--format",
+                format,
+            ]);
+            assert!(ok, "{v}");
+            let text = pdf_text(&pdf);
+            let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for want in [
+                "Harbor Street Clinic",
+                name,
+                s.raz_id.as_str(),
+                &format!("{}/r", w.base),
+                "Your visit record code",
+            ] {
+                assert!(flat.contains(want), "{format}: {want:?} not in {flat}");
+            }
+            assert_eq!(
+                flat.contains("USD 25.00"),
+                s.raz_id == greek.raz_id,
+                "{format}: amount due only with a valid payment"
+            );
+            assert!(
+                !flat.contains("pharyngitis"),
+                "no clinical data on the receipt"
+            );
+            let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+            assert!(info.contains(size), "{format}: {info}");
+            let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+            assert!(
+                fonts.lines().skip(2).all(|l| l.contains(" yes ")),
+                "every font embedded: {fonts}"
+            );
+            assert_eq!(
+                qr_on_page(&pdf, out.path()),
+                s.raz_uri.clone().unwrap(),
+                "{format}"
+            );
+            if s.raz_id == greek.raz_id && std::env::var_os("RAZDESK_WRITE_DOCS").is_some() {
+                tool(
+                    "pdftoppm",
+                    &[
+                        "-png",
+                        "-r",
+                        "60",
+                        "-singlefile",
+                        pdf.to_str().unwrap(),
+                        docs_dir()
+                            .join(format!("receipt-{format}"))
+                            .to_str()
+                            .unwrap(),
+                    ],
+                );
+            }
+        }
+    }
+    // A reprint says COPY; the first did not.
+    let first = pdf_text(&out.path().join(format!("{}-letter.pdf", greek.staging_id)));
+    assert!(!first.contains("COPY"));
+    let again = out.path().join("again.pdf");
+    w.desk(&[
+        "receipt",
+        &greek.staging_id,
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(pdf_text(&again).contains("COPY"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tag_image_is_embedded_as_the_gateway_sent_it() {
+    let w = World::start().await;
+    w.ready().await;
+    let s = stage_file(&w, "tag.xml", &encounter("Ana", "Ávila", "T-1"), &[]);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("tag.pdf");
+    let (ok, v) = w.desk(&[
+        "receipt",
+        &s.staging_id,
+        "--out",
+        pdf.to_str().unwrap(),
+        "--format",
+        "a4",
+    ]);
+    assert!(ok, "{v}");
+    let prefix = out.path().join("img");
+    tool(
+        "pdfimages",
+        &["-j", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
+    );
+    let jpeg = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .expect("a JPEG in the receipt");
+    let img = image::load_from_memory(&std::fs::read(jpeg).unwrap())
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(
+        razcode_gateway::tag::decode(&img).unwrap().grouped(),
+        s.raz_id
+    );
+    // A staging without a code has no receipt.
+    let (ok, v) = w.desk(&["receipt", "999", "--out", pdf.to_str().unwrap()]);
+    assert!(
+        !ok && v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no staging 999")
+    );
+}
+
+/// An SMTP server that keeps what it receives (aiosmtpd's Maildir handler).
+struct Smtp {
+    child: std::process::Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl Smtp {
+    fn start(port: u16) -> Smtp {
+        let maildir = tempfile::tempdir().unwrap();
+        for d in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(maildir.path().join(d)).unwrap();
+        }
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Smtp {
+            child,
+            port,
+            maildir,
+        }
+    }
+
+    /// Every message received, parsed by Python's email package.
+    fn messages(&self) -> Vec<Value> {
+        let script = r#"
+import email, json, os, sys, base64
+out = []
+d = os.path.join(sys.argv[1], 'new')
+for name in sorted(os.listdir(d)):
+    m = email.message_from_binary_file(open(os.path.join(d, name), 'rb'))
+    body, atts = '', []
+    for part in m.walk():
+        if part.get_content_maintype() == 'multipart':
+            continue
+        if part.get_filename():
+            atts.append({'name': part.get_filename(), 'type': part.get_content_type(), 'data': base64.b64encode(part.get_payload(decode=True)).decode()})
+        else:
+            body += part.get_payload(decode=True).decode()
+    out.append({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'body': body, 'attachments': atts})
+print(json.dumps(out))
+"#;
+        let out = tool(
+            "python3",
+            &["-c", script, self.maildir.path().to_str().unwrap()],
+        );
+        serde_json::from_str(&out).unwrap()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn email_carries_the_code_and_the_receipt_only() {
+    use base64::Engine;
+    let w = World::start().await;
+    w.ready().await;
+    let s = stage_file(&w, "mail.xml", &encounter("Zoë", "Ω", "M-1"), &["--qr"]);
+    let port = free_port();
+    let (ok, v) = w.desk(&[
+        "smtp",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--security",
+        "none",
+        "--from",
+        "Harbor Street Clinic <desk@clinic.test>",
+    ]);
+    assert!(ok, "{v}");
+    // Refused: the server is not there yet; the email waits in the outbox.
+    let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "zoe@example.org"]);
+    assert!(!ok);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be reached"),
+        "{v}"
+    );
+    let (_, o) = w.desk(&["outbox"]);
+    assert_eq!(o["emails"].as_array().unwrap().len(), 1);
+    // A bad address is refused before anything is sent.
+    let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "zoe at example"]);
+    assert!(
+        !ok && v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid email address"),
+        "{v}"
+    );
+    // Plain SMTP to another computer is refused.
+    let (ok, v) = w.desk(&[
+        "smtp",
+        "--host",
+        "smtp.example.org",
+        "--port",
+        "25",
+        "--security",
+        "none",
+        "--from",
+        "desk@clinic.test",
+    ]);
+    assert!(ok, "{v}");
+    let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "zoe@example.org"]);
+    assert!(
+        !ok && v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("encrypted"),
+        "{v}"
+    );
+    w.desk(&[
+        "smtp",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--security",
+        "none",
+        "--from",
+        "Harbor Street Clinic <desk@clinic.test>",
+    ]);
+
+    let server = Smtp::start(port);
+    assert_eq!(server.port, port);
+    let (ok, v) = w.desk(&["outbox", "--retry"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["waiting"], 0);
+    let (ok, v) = w.desk(&[
+        "email",
+        &s.staging_id,
+        "--to",
+        "second@example.org",
+        "--format",
+        "80mm",
+    ]);
+    assert!(ok, "{v}");
+    let msgs = server.messages();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    for (m, to) in msgs.iter().zip(["zoe@example.org", "second@example.org"]) {
+        assert_eq!(m["to"], to);
+        let body = m["body"].as_str().unwrap();
+        assert!(
+            body.contains(&s.raz_id) && body.contains(&format!("{}/r", w.base)),
+            "{body}"
+        );
+        for private in ["Zoë", "pharyngitis", "1990"] {
+            assert!(
+                !body.contains(private),
+                "no patient or clinical data in the body: {private}"
+            );
+        }
+        let att = &m["attachments"][0];
+        assert_eq!(att["type"], "application/pdf");
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(att["data"].as_str().unwrap())
+            .unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        let file = w.desk_dir.path().join("attached.pdf");
+        std::fs::write(&file, pdf).unwrap();
+        assert!(pdf_text(&file).contains(&s.raz_id));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn printing_through_a_real_cups_queue() {
+    let printer = std::env::var("RAZDESK_TEST_PRINTER").unwrap_or_else(|_| "RAZPDF".into());
+    let w = World::start().await;
+    w.ready().await;
+    let s = stage_file(
+        &w,
+        "print.xml",
+        &encounter("Ana", "Ávila", "P-1"),
+        &["--qr"],
+    );
+    let (ok, v) = w.desk(&["printers"]);
+    assert!(
+        ok && v["printers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == printer.as_str()),
+        "the CUPS-PDF queue {printer} exists (scripts/setup-test.sh adds it): {v}"
+    );
+    let out_dir =
+        PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join("PDF");
+    let before: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    let (ok, v) = w.desk(&[
+        "print",
+        &s.staging_id,
+        "--printer",
+        &printer,
+        "--format",
+        "80mm",
+    ]);
+    assert!(ok, "{v}");
+    assert!(v["job"].as_str().unwrap().contains(&printer));
+    let mut printed = None;
+    for _ in 0..150 {
+        if let Ok(d) = std::fs::read_dir(&out_dir) {
+            printed = d
+                .map(|e| e.unwrap().path())
+                .find(|p| !before.contains(p) && p.extension().is_some_and(|e| e == "pdf"));
+        }
+        if printed.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let printed = printed.expect("CUPS-PDF wrote the job");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // CUPS converts the job through PostScript; the page still carries the code.
+    let pages = tool("pdfinfo", &[printed.to_str().unwrap()]);
+    assert!(pages.contains("Pages:           1"), "{pages}");
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(qr_on_page(&printed, dir.path()), s.raz_uri.unwrap());
+    // An unknown printer is a clear error, recorded as a failed delivery.
+    let (ok, v) = w.desk(&["print", &s.staging_id, "--printer", "NO-SUCH-PRINTER"]);
+    assert!(
+        !ok && v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("lpstat -e"),
+        "{v}"
+    );
+}
