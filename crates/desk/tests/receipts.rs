@@ -171,22 +171,50 @@ async fn three_layouts_with_every_name_and_a_readable_barcode() {
                 s.raz_uri.clone().unwrap(),
                 "{format}"
             );
-            if s.raz_id == greek.raz_id && std::env::var_os("RAZDESK_WRITE_DOCS").is_some() {
-                tool(
-                    "pdftoppm",
-                    &[
-                        "-png",
-                        "-r",
-                        "60",
-                        "-singlefile",
-                        pdf.to_str().unwrap(),
-                        docs_dir()
-                            .join(format!("receipt-{format}"))
-                            .to_str()
-                            .unwrap(),
-                    ],
-                );
-            }
+        }
+    }
+    // The pictures in docs/: a first print of each layout.
+    if std::env::var_os("RAZDESK_WRITE_DOCS").is_some() {
+        for (i, format) in ["letter", "a4", "80mm"].into_iter().enumerate() {
+            let d = stage_file(
+                &w,
+                &format!("doc{i}.xml"),
+                &encounter("Σοφία", "Παπαδοπούλου", &format!("D-{i}")),
+                &[
+                    "--qr",
+                    "--amount",
+                    "25.00",
+                    "--currency",
+                    "USD",
+                    "--reference",
+                    "INV-77",
+                    "--due-date",
+                    "2026-12-31",
+                ],
+            );
+            let pdf = out.path().join(format!("doc-{format}.pdf"));
+            w.desk(&[
+                "receipt",
+                &d.staging_id,
+                "--out",
+                pdf.to_str().unwrap(),
+                "--format",
+                format,
+            ]);
+            tool(
+                "pdftoppm",
+                &[
+                    "-png",
+                    "-r",
+                    "60",
+                    "-singlefile",
+                    pdf.to_str().unwrap(),
+                    docs_dir()
+                        .join(format!("receipt-{format}"))
+                        .to_str()
+                        .unwrap(),
+                ],
+            );
         }
     }
     // A reprint says COPY; the first did not.
