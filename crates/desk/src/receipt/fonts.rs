@@ -1,41 +1,99 @@
-//! The receipt's fonts, embedded in the binary and in every PDF: Noto Sans for
-//! Latin, Greek and Cyrillic, Droid Sans Fallback for Chinese, Japanese and
-//! Korean, Inconsolata (slashed zero) for the RAZCODE ID. See assets/fonts/.
+//! The receipt's fonts: Noto Sans for Latin, Greek and Cyrillic, Droid Sans
+//! Fallback for Chinese, Japanese and Korean, Inconsolata (slashed zero) for the
+//! RAZCODE ID. They ship in the binary (assets/fonts/); each PDF embeds only the
+//! glyphs it uses, so a receipt stays small.
 
 use printpdf::{FontId, ParsedFont, PdfDocument};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 const SANS: &[u8] = include_bytes!("../../../../assets/fonts/NotoSans-Regular.ttf");
 const SANS_BOLD: &[u8] = include_bytes!("../../../../assets/fonts/NotoSans-Bold.ttf");
 const CJK: &[u8] = include_bytes!("../../../../assets/fonts/DroidSansFallbackFull.ttf");
 const MONO: &[u8] = include_bytes!("../../../../assets/fonts/Inconsolata.otf");
 
+/// Each font is parsed once per process.
+fn parsed(
+    slot: &'static OnceLock<Option<ParsedFont>>,
+    bytes: &'static [u8],
+) -> Option<&'static ParsedFont> {
+    slot.get_or_init(|| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()))
+        .as_ref()
+}
+
 pub struct Face {
-    pub parsed: ParsedFont,
+    full: &'static ParsedFont,
+    bytes: &'static [u8],
+    /// The id the page's operations use; the subset is added under it at the end.
     pub id: FontId,
+    used: RefCell<BTreeSet<char>>,
 }
 
 impl Face {
-    fn load(doc: &mut PdfDocument, bytes: &[u8]) -> Option<Face> {
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())?;
-        let id = doc.add_font(&parsed);
-        Some(Face { parsed, id })
+    fn new(full: &'static ParsedFont, bytes: &'static [u8]) -> Face {
+        Face {
+            full,
+            bytes,
+            id: FontId::new(),
+            used: RefCell::new(BTreeSet::new()),
+        }
     }
 
     pub fn has(&self, c: char) -> bool {
-        self.parsed
+        self.full
             .lookup_glyph_index(c as u32)
             .is_some_and(|g| g != 0)
     }
 
     /// The advance of `c` in points at `size`.
     pub fn advance(&self, c: char, size: f32) -> f32 {
-        let upem = f32::from(self.parsed.units_per_em.max(1));
+        let upem = f32::from(self.full.units_per_em.max(1));
         let w = self
-            .parsed
+            .full
             .lookup_glyph_index(c as u32)
-            .and_then(|g| self.parsed.get_glyph_width(g))
-            .unwrap_or(self.parsed.units_per_em / 2);
+            .and_then(|g| self.full.get_glyph_width(g))
+            .unwrap_or(self.full.units_per_em / 2);
         f32::from(w) / upem * size
+    }
+
+    pub fn mark_used(&self, text: &str) {
+        self.used.borrow_mut().extend(text.chars());
+    }
+
+    /// Adds the subset of the glyphs used to the document, under [`Face::id`].
+    fn embed(&self, doc: &mut PdfDocument) -> Result<(), String> {
+        let used = self.used.borrow();
+        if used.is_empty() {
+            return Ok(());
+        }
+        let mut ids: Vec<u16> = vec![0];
+        ids.extend(
+            used.iter()
+                .filter_map(|c| self.full.lookup_glyph_index(*c as u32))
+                .filter(|g| *g != 0),
+        );
+        ids[1..].sort_unstable();
+        ids.dedup();
+        let scope = allsorts::binary::read::ReadScope::new(self.bytes);
+        let data = scope
+            .read::<allsorts::font_data::FontData<'_>>()
+            .map_err(|e| e.to_string())?;
+        let provider = data.table_provider(0).map_err(|e| e.to_string())?;
+        let subset = allsorts::subset::subset(
+            &provider,
+            &ids,
+            &allsorts::subset::SubsetProfile::Pdf,
+            allsorts::subset::CmapTarget::Unicode,
+        )
+        .map_err(|e| e.to_string())?;
+        let font = ParsedFont::from_bytes(&subset, 0, &mut Vec::new())
+            .ok_or("the font subset cannot be read")?;
+        doc.resources
+            .fonts
+            .map
+            .insert(self.id.clone(), printpdf::font::PdfFont::new(font));
+        Ok(())
     }
 }
 
@@ -53,14 +111,27 @@ pub enum Style {
     Mono,
 }
 
+static SANS_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
+static BOLD_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
+static CJK_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
+static MONO_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
+
 impl Fonts {
-    pub fn load(doc: &mut PdfDocument) -> Option<Fonts> {
+    pub fn load() -> Option<Fonts> {
         Some(Fonts {
-            sans: Face::load(doc, SANS)?,
-            bold: Face::load(doc, SANS_BOLD)?,
-            cjk: Face::load(doc, CJK)?,
-            mono: Face::load(doc, MONO)?,
+            sans: Face::new(parsed(&SANS_P, SANS)?, SANS),
+            bold: Face::new(parsed(&BOLD_P, SANS_BOLD)?, SANS_BOLD),
+            cjk: Face::new(parsed(&CJK_P, CJK)?, CJK),
+            mono: Face::new(parsed(&MONO_P, MONO)?, MONO),
         })
+    }
+
+    /// Adds every face that was used, subset, to the document.
+    pub fn embed(&self, doc: &mut PdfDocument) -> Result<(), String> {
+        for f in [&self.sans, &self.bold, &self.cjk, &self.mono] {
+            f.embed(doc)?;
+        }
+        Ok(())
     }
 
     /// Splits text into runs, each in a face that has its characters.

@@ -127,6 +127,7 @@ impl Canvas<'_> {
             },
         });
         for (face, run) in self.fonts.runs(text, style) {
+            face.mark_used(&run);
             self.ops.push(Op::SetFont {
                 font: PdfFontHandle::External(face.id.clone()),
                 size: Pt(size),
@@ -247,7 +248,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     let body = if thermal { 8.5 } else { 11.0 };
     let id_size = if thermal { 20.0 } else { 30.0 };
     let mut doc = PdfDocument::new(&format!("RAZCODE {}", r.raz_id));
-    let fonts = Fonts::load(&mut doc)
+    let fonts = Fonts::load()
         .ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
     // A thermal roll is as long as its content: lay out once to measure.
     let page_h = match format {
@@ -255,7 +256,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
         Format::A4 => 297.0,
         Format::Thermal80 => {
             let mut probe = PdfDocument::new("measure");
-            let probe_fonts = Fonts::load(&mut probe)
+            let probe_fonts = Fonts::load()
                 .ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
             let mut c = Canvas {
                 fonts: &probe_fonts,
@@ -281,6 +282,9 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     };
     layout(&mut c, &mut doc, r, thermal, title, body, id_size, code_mm)?;
     let ops = std::mem::take(&mut c.ops);
+    fonts
+        .embed(&mut doc)
+        .map_err(|e| DeskError::Input(format!("a receipt font cannot be embedded: {e}")))?;
     let page = PdfPage::new(Mm(page_w), Mm(page_h), ops);
     let opts = PdfSaveOptions {
         subset_fonts: true,
