@@ -141,6 +141,11 @@ enum Command {
     },
     /// The printers the system knows.
     Printers,
+    /// Print a test page to check a printer.
+    PrintTest {
+        #[arg(long)]
+        printer: Option<String>,
+    },
     /// Email a staged code's receipt (code and instructions, the PDF attached).
     Email {
         staging_id: i64,
@@ -418,7 +423,11 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                 })
                 .collect::<Vec<_>>()
                 .join("\n");
-            Ok(ok(json!({"ok": true, "history": list}), text))
+            let deliveries = desk.store.deliveries(None)?;
+            Ok(ok(
+                json!({"ok": true, "history": list, "deliveries": deliveries}),
+                text,
+            ))
         }
         Command::Outbox { retry } => {
             if retry {
@@ -564,6 +573,13 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
         } => {
             let format = receipt_format(&desk, format)?;
             let job = desk.print_receipt(staging_id, printer.as_deref(), format)?;
+            Ok(ok(
+                json!({"ok": true, "job": job}),
+                format!("printing: {job}"),
+            ))
+        }
+        Command::PrintTest { printer } => {
+            let job = desk.print_test(printer.as_deref())?;
             Ok(ok(
                 json!({"ok": true, "job": job}),
                 format!("printing: {job}"),

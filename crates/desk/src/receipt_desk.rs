@@ -276,6 +276,41 @@ impl Desk {
         }
     }
 
+    /// A test page: the clinic's header and a sample code, marked TEST.
+    pub fn print_test(&self, printer: Option<&str>) -> Result<String> {
+        let printer = match printer {
+            Some(p) => Some(p.to_string()),
+            None => self.store.setting("printer")?.filter(|p| !p.is_empty()),
+        };
+        let clinic = self.clinic()?;
+        let sample = crate::barcode::qr_png("https://healthjibe.example/r/TEST")?;
+        let r = Receipt {
+            clinic_name: clinic.name.unwrap_or_else(|| "RAZCODE Desk".into()),
+            clinic_address: clinic.address,
+            clinic_phone: clinic.phone,
+            logo: match &clinic.logo {
+                Some(p) => std::fs::read(p).ok(),
+                None => None,
+            },
+            patient_name: "TEST PAGE (no patient)".into(),
+            visit_date: None,
+            raz_id: "TEST-0000-0000".into(),
+            barcode: Barcode::QrPng(sample),
+            redeem_url: "https://healthjibe.example/r".into(),
+            expires: date(self.now()),
+            amount_due: None,
+            copy: false,
+            issued: date_time(self.now()),
+        };
+        let pdf = receipt::render(&r, self.receipt_format()?)?;
+        let dir = self.dir.join("receipts");
+        std::fs::create_dir_all(&dir)
+            .map_err(DeskError::io("cannot create the receipts folder"))?;
+        let file = dir.join("test-page.pdf");
+        std::fs::write(&file, pdf).map_err(DeskError::io("cannot save the test page"))?;
+        receipt::print::print_file(&file, printer.as_deref(), "RAZCODE Desk test page")
+    }
+
     /// Emails the receipt. A send that fails for now waits in the outbox.
     pub async fn email_receipt(&self, staging_id: i64, to: &str, format: Format) -> Result<()> {
         crate::receipt::email::parse_address(to)?;

@@ -524,6 +524,17 @@ async fn printing_through_a_real_cups_queue() {
     assert!(pages.contains("Pages:           1"), "{pages}");
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(qr_on_page(&printed, dir.path()), s.raz_uri.unwrap());
+    let (ok, v) = w.desk(&["print-test", "--printer", &printer]);
+    assert!(ok && v["job"].as_str().unwrap().contains(&printer), "{v}");
+    let (_, h) = w.desk(&["history"]);
+    assert!(
+        h["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["channel"] == "print" && d["status"] == "sent"),
+        "{h}"
+    );
     // An unknown printer is a clear error, recorded as a failed delivery.
     let (ok, v) = w.desk(&["print", &s.staging_id, "--printer", "NO-SUCH-PRINTER"]);
     assert!(
