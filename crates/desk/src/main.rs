@@ -169,6 +169,9 @@ enum Command {
         password: Option<String>,
         #[arg(long)]
         from: String,
+        /// A PEM certificate authority to trust for this server.
+        #[arg(long)]
+        ca_file: Option<String>,
     },
     /// Write a staged code's discharge receipt as PDF.
     Receipt {
@@ -608,6 +611,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             user,
             password,
             from,
+            ca_file,
         } => {
             let smtp = razcode_desk::receipt::email::Smtp {
                 host,
@@ -616,6 +620,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                 user,
                 password,
                 from,
+                ca_file,
             };
             desk.set_smtp(&smtp)?;
             Ok(ok(

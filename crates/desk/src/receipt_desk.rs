@@ -185,6 +185,8 @@ impl Desk {
         self.store
             .set_setting("smtp_user", s.user.as_deref().unwrap_or(""))?;
         self.store.set_setting("smtp_from", &s.from)?;
+        self.store
+            .set_setting("smtp_ca_file", s.ca_file.as_deref().unwrap_or(""))?;
         if let Some(p) = &s.password {
             self.store.set_sealed("smtp_password", &self.seal(p)?)?;
         }
@@ -211,6 +213,7 @@ impl Desk {
             user: get("smtp_user")?,
             password,
             from: get("smtp_from")?.unwrap_or_default(),
+            ca_file: get("smtp_ca_file")?,
         })
     }
 

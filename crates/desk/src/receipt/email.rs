@@ -4,7 +4,8 @@
 
 use crate::error::{DeskError, Result};
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
@@ -18,6 +19,10 @@ pub struct Smtp {
     #[serde(skip)]
     pub password: Option<String>,
     pub from: String,
+    /// A PEM file with the certificate authority to trust for this server
+    /// (a clinic's own mail server); the system's roots otherwise.
+    #[serde(default)]
+    pub ca_file: Option<String>,
 }
 
 /// What the patient reads.
@@ -76,19 +81,53 @@ fn loopback(host: &str) -> bool {
 /// Sends the message; errors say what to fix. `transient` in the result says
 /// whether sending later may work (the delivery then waits in the outbox).
 pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (bool, DeskError)> {
-    let builder = match smtp.security.as_str() {
-        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
-        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
-        "none" if loopback(&smtp.host) => Ok(
+    let tls = match &smtp.ca_file {
+        Some(file) if smtp.security != "none" => {
+            let pem = std::fs::read(file).map_err(|e| {
+                (
+                    false,
+                    DeskError::Input(format!("cannot read the CA file {file}: {e}")),
+                )
+            })?;
+            let cert = Certificate::from_pem(&pem).map_err(|e| {
+                (
+                    false,
+                    DeskError::Input(format!("the CA file {file} is not a PEM certificate: {e}")),
+                )
+            })?;
+            let params = TlsParameters::builder(smtp.host.clone())
+                .add_root_certificate(cert)
+                .build()
+                .map_err(|e| {
+                    (
+                        false,
+                        DeskError::Input(format!("the TLS settings are not usable: {e}")),
+                    )
+                })?;
+            Some(if smtp.security == "tls" {
+                Tls::Wrapper(params)
+            } else {
+                Tls::Required(params)
+            })
+        }
+        _ => None,
+    };
+    let builder = match (smtp.security.as_str(), tls) {
+        (_, Some(tls)) => {
+            Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(tls))
+        }
+        ("starttls", None) => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
+        ("tls", None) => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
+        ("none", None) if loopback(&smtp.host) => Ok(
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
         ),
-        "none" => {
+        ("none", None) => {
             return Err((
                 false,
                 DeskError::Insecure(format!("smtp://{} without TLS", smtp.host)),
             ));
         }
-        other => {
+        (other, None) => {
             return Err((
                 false,
                 DeskError::Input(format!(
@@ -107,10 +146,13 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
         .port(smtp.port)
         .timeout(Some(Duration::from_secs(20)));
     if let Some(user) = &smtp.user {
-        builder = builder.credentials(Credentials::new(
-            user.clone(),
-            smtp.password.clone().unwrap_or_default(),
-        ));
+        // PLAIN only (always inside TLS here): a refused login is answered at once.
+        builder = builder
+            .credentials(Credentials::new(
+                user.clone(),
+                smtp.password.clone().unwrap_or_default(),
+            ))
+            .authentication(vec![Mechanism::Plain]);
     }
     let transport = builder.build();
     match transport.send(message).await {
