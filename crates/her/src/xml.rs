@@ -298,33 +298,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
             }
             (_, Event::GeneralRef(r)) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                let text = match name.as_str() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "apos" => "'".to_string(),
-                    "quot" => "\"".to_string(),
-                    n if n.starts_with('#') => {
-                        let code = if let Some(h) =
-                            n.strip_prefix("#x").or_else(|| n.strip_prefix("#X"))
-                        {
-                            u32::from_str_radix(h, 16).ok()
-                        } else {
-                            n[1..].parse().ok()
-                        };
-                        code.and_then(xml_char)
-                            .map(String::from)
-                            .ok_or_else(|| at(start, format!("&{n}; is not a character")))?
-                    }
-                    _ => {
-                        return Err(at(
-                            start,
-                            format!(
-                                "the entity &{name}; is not allowed (entities are not expanded)"
-                            ),
-                        ))
-                    }
-                };
+                let text = reference_text(&name).map_err(|m| at(start, m))?;
                 if let Some(parent) = stack.last_mut() {
                     parent.children.push(Node::Text(text));
                 }
@@ -418,6 +392,34 @@ fn open(
         children: Vec::new(),
         line,
     })
+}
+
+/// The text of a reference: the five predefined entities and character
+/// references; any other entity is refused (entities are never expanded).
+fn reference_text(name: &str) -> Result<String, String> {
+    let text = match name {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "apos" => "'",
+        "quot" => "\"",
+        n if n.starts_with('#') => {
+            let code = match n.strip_prefix("#x").or_else(|| n.strip_prefix("#X")) {
+                Some(h) => u32::from_str_radix(h, 16).ok(),
+                None => n[1..].parse().ok(),
+            };
+            return code
+                .and_then(xml_char)
+                .map(String::from)
+                .ok_or_else(|| format!("&{n}; is not a character"));
+        }
+        _ => {
+            return Err(format!(
+                "the entity &{name}; is not allowed (entities are not expanded)"
+            ))
+        }
+    };
+    Ok(text.to_string())
 }
 
 /// A character XML 1.0 allows (`Char` production), from a character reference.
@@ -564,26 +566,8 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                 return Err(at(start, "text outside the root element".into()));
             }
             (_, Event::GeneralRef(r)) => {
-                let known = matches!(r.as_ref(), b"amp" | b"lt" | b"gt" | b"apos" | b"quot");
-                let char_ref = r.as_ref().first() == Some(&b'#');
-                if char_ref {
-                    let n = String::from_utf8_lossy(r.as_ref()).into_owned();
-                    let code =
-                        if let Some(h) = n.strip_prefix("#x").or_else(|| n.strip_prefix("#X")) {
-                            u32::from_str_radix(h, 16).ok()
-                        } else {
-                            n[1..].parse().ok()
-                        };
-                    if code.and_then(xml_char).is_none() {
-                        return Err(at(start, format!("&{n}; is not a character")));
-                    }
-                } else if !known {
-                    let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                    return Err(at(
-                        start,
-                        format!("the entity &{name}; is not allowed (entities are not expanded)"),
-                    ));
-                }
+                let name = String::from_utf8_lossy(r.as_ref()).into_owned();
+                reference_text(&name).map_err(|m| at(start, m))?;
             }
             (_, Event::DocType(d)) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
                 return Err(at(

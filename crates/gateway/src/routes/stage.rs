@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use razcode_her::{validate, HerError, Kind};
 
+use razcode_protocol::answer::Format;
 use razcode_protocol::{
     ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS, MAX_STAGE_BODY,
 };
@@ -202,20 +203,7 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
                     consumer = consumer.id,
                     "repeated stage answered with its first code"
                 );
-                let (raz_image, raz_uri) = match variant {
-                    Variant::Image => (Some(state.image_url(raz_id)), None),
-                    Variant::Url => (None, Some(state.redeem_url(raz_id))),
-                };
-                return answer(
-                    format,
-                    &StageAnswer::Success {
-                        raz_id,
-                        raz_image,
-                        raz_uri,
-                        pmt_valid,
-                    },
-                    StatusCode::OK,
-                );
+                return success(&state, format, variant, raz_id, pmt_valid);
             }
             Ok(Written::New) => {
                 tracing::info!(
@@ -226,24 +214,35 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
                     pmt = pmt_valid,
                     "staged"
                 );
-                let (raz_image, raz_uri) = match variant {
-                    Variant::Image => (Some(state.image_url(raz_id)), None),
-                    Variant::Url => (None, Some(state.redeem_url(raz_id))),
-                };
-                return answer(
-                    format,
-                    &StageAnswer::Success {
-                        raz_id,
-                        raz_image,
-                        raz_uri,
-                        pmt_valid,
-                    },
-                    StatusCode::OK,
-                );
+                return success(&state, format, variant, raz_id, pmt_valid);
             }
             Err(WriteError::DuplicateId) => continue,
             Err(e) => return internal(format, &e),
         }
     }
     internal(format, &"no free RAZCODE ID after 4 tries")
+}
+
+/// `ACK=Success` with `raz_image` or `raz_uri`, as the path asked.
+fn success(
+    state: &AppState,
+    format: Format,
+    variant: Variant,
+    raz_id: RazId,
+    pmt_valid: bool,
+) -> Response {
+    let (raz_image, raz_uri) = match variant {
+        Variant::Image => (Some(state.image_url(raz_id)), None),
+        Variant::Url => (None, Some(state.redeem_url(raz_id))),
+    };
+    answer(
+        format,
+        &StageAnswer::Success {
+            raz_id,
+            raz_image,
+            raz_uri,
+            pmt_valid,
+        },
+        StatusCode::OK,
+    )
 }
