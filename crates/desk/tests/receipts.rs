@@ -655,6 +655,26 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
             ]);
             assert!(ok, "{v}");
         };
+        // A wrong password: refused at once, said plainly, and not left to retry.
+        smtp("wrong-password");
+        let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "ana@example.org"]);
+        assert!(!ok);
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("refused the login"),
+            "{mode}: {v}"
+        );
+        let (_, o) = w.desk(&["outbox"]);
+        assert!(
+            o["emails"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["target"] != "ana@example.org"),
+            "{mode}: {o}"
+        );
         smtp("right-password");
         let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "ana@example.org"]);
         assert!(ok, "{mode}: {v}");

@@ -20,7 +20,8 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         and auth_data.login == user.encode()
         and auth_data.password == password.encode()
     )
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd itself answers 535 when the login is wrong.
+    return AuthResult(success=ok, handled=False)
 
 
 common = dict(hostname="127.0.0.1", port=int(port), authenticator=authenticator, auth_required=True)
