@@ -704,6 +704,13 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
             !ok,
             "{mode}: an untrusted certificate must not be accepted: {v}"
         );
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not trusted"),
+            "{mode}: {v}"
+        );
         let _ = server.kill();
         let _ = server.wait();
     }
