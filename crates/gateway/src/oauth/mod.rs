@@ -186,9 +186,11 @@ impl OAuthParams {
         token_secret: &str,
         now: i64,
     ) -> Result<(), OAuthError> {
-        let mut params = other.to_vec();
-        params.extend(self.signed.iter().cloned());
-        let base = signature::base_string(http_method, base_uri, &params);
+        let params = other
+            .iter()
+            .chain(self.signed.iter())
+            .map(|(k, v)| (k.as_str(), v.as_str()));
+        let base = signature::base_string(http_method, base_uri, params);
         if !signature::signature_matches(
             self.method,
             &base,

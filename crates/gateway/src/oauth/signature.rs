@@ -75,10 +75,16 @@ pub fn base_uri(scheme: &str, authority: &str, path: &str) -> String {
 
 /// The signature base string (§3.4.1): `params` are every decoded parameter
 /// (query, form body, `oauth_*` from the header) except `oauth_signature` and `realm`.
-pub fn base_string(http_method: &str, base_uri: &str, params: &[(String, String)]) -> String {
+pub fn base_string<'a>(
+    http_method: &str,
+    base_uri: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
     // Sorted by encoded name, then encoded value (§3.4.1.3.2).
-    let mut encoded: Vec<(String, String)> =
-        params.iter().map(|(k, v)| (encode(k), encode(v))).collect();
+    let mut encoded: Vec<(String, String)> = params
+        .into_iter()
+        .map(|(k, v)| (encode(k), encode(v)))
+        .collect();
     encoded.sort();
     let size: usize = encoded
         .iter()
@@ -138,6 +144,10 @@ pub fn signature_matches(
 mod tests {
     use super::*;
 
+    fn refs(v: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+        v.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
             .iter()
@@ -164,7 +174,7 @@ mod tests {
         let base = base_string(
             "post",
             &base_uri("HTTP", "EXAMPLE.COM:80", "/request"),
-            &params,
+            refs(&params),
         );
         assert_eq!(
             base,
@@ -189,7 +199,7 @@ mod tests {
         let base = base_string(
             "POST",
             &base_uri("https", "photos.example.net", "/initiate"),
-            &initiate,
+            refs(&initiate),
         );
         assert_eq!(
             sign(Method::HmacSha1, &base, "kd94hf93k423kf44", ""),
@@ -207,7 +217,7 @@ mod tests {
         let base = base_string(
             "POST",
             &base_uri("https", "photos.example.net", "/token"),
-            &token,
+            refs(&token),
         );
         assert_eq!(
             sign(
@@ -231,7 +241,7 @@ mod tests {
         let base = base_string(
             "GET",
             &base_uri("http", "photos.example.net", "/photos"),
-            &photos,
+            refs(&photos),
         );
         assert_eq!(
             sign(
@@ -260,7 +270,7 @@ mod tests {
         let base = base_string(
             "GET",
             &base_uri("http", "photos.example.net", "/photos"),
-            &params,
+            refs(&params),
         );
         assert_eq!(
             base,
