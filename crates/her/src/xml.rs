@@ -180,6 +180,26 @@ fn utf8(bytes: &[u8]) -> Result<String, XmlError> {
     })
 }
 
+/// An error at a byte position of the document.
+fn error_at(xml: &str, pos: usize, message: String) -> XmlError {
+    let (line, column) = line_col(xml.as_bytes(), pos);
+    XmlError {
+        line: Some(line),
+        column: Some(column),
+        message,
+    }
+}
+
+fn check_size(len: usize) -> Result<(), XmlError> {
+    if len > MAX_SIZE {
+        return Err(XmlError::plain(format!(
+            "the document is larger than {} MiB",
+            MAX_SIZE >> 20
+        )));
+    }
+    Ok(())
+}
+
 fn line_col(bytes: &[u8], pos: usize) -> (usize, usize) {
     let pos = pos.min(bytes.len());
     let before = &bytes[..pos];
@@ -195,20 +215,8 @@ fn line_col(bytes: &[u8], pos: usize) -> (usize, usize) {
 
 /// Parses a whole document into its root element.
 pub fn parse(xml: &str) -> Result<Element, XmlError> {
-    let at = |pos: usize, message: String| {
-        let (line, column) = line_col(xml.as_bytes(), pos);
-        XmlError {
-            line: Some(line),
-            column: Some(column),
-            message,
-        }
-    };
-    if xml.len() > MAX_SIZE {
-        return Err(XmlError::plain(format!(
-            "the document is larger than {} MiB",
-            MAX_SIZE >> 20
-        )));
-    }
+    let at = |pos: usize, message: String| error_at(xml, pos, message);
+    check_size(xml.len())?;
     let mut reader = NsReader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
@@ -480,20 +488,8 @@ pub fn write(e: &Element, out: &mut String) {
 /// and returns its root's local name and namespace, without building a tree
 /// (what a gateway needs for every stage, at a fraction of [`parse`]'s cost).
 pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError> {
-    let at = |pos: usize, message: String| {
-        let (line, column) = line_col(xml.as_bytes(), pos);
-        XmlError {
-            line: Some(line),
-            column: Some(column),
-            message,
-        }
-    };
-    if xml.len() > MAX_SIZE {
-        return Err(XmlError::plain(format!(
-            "the document is larger than {} MiB",
-            MAX_SIZE >> 20
-        )));
-    }
+    let at = |pos: usize, message: String| error_at(xml, pos, message);
+    check_size(xml.len())?;
     let mut reader = NsReader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut depth = 0usize;

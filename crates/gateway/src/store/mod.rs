@@ -209,19 +209,21 @@ impl Store {
     }
 
     pub fn consumer_by_key(&self, key: &str) -> Result<Option<Consumer>> {
+        self.consumer_where("key = ?1", params![key])
+    }
+
+    fn consumer_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Consumer>> {
+        let sql =
+            format!("SELECT id, key, secret, name FROM consumers WHERE {cond} ORDER BY id LIMIT 1");
         self.with(|c| {
-            Ok(c.query_row(
-                "SELECT id, key, secret, name FROM consumers WHERE key = ?1",
-                params![key],
-                |r| {
-                    Ok(Consumer {
-                        id: r.get(0)?,
-                        key: r.get(1)?,
-                        secret: r.get(2)?,
-                        name: r.get(3)?,
-                    })
-                },
-            )
+            Ok(c.query_row(&sql, p, |r| {
+                Ok(Consumer {
+                    id: r.get(0)?,
+                    key: r.get(1)?,
+                    secret: r.get(2)?,
+                    name: r.get(3)?,
+                })
+            })
             .optional()?)
         })
     }
@@ -238,21 +240,7 @@ impl Store {
     }
 
     pub fn consumer_by_name(&self, name: &str) -> Result<Option<Consumer>> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT id, key, secret, name FROM consumers WHERE name = ?1 ORDER BY id LIMIT 1",
-                params![name],
-                |r| {
-                    Ok(Consumer {
-                        id: r.get(0)?,
-                        key: r.get(1)?,
-                        secret: r.get(2)?,
-                        name: r.get(3)?,
-                    })
-                },
-            )
-            .optional()?)
-        })
+        self.consumer_where("name = ?1", params![name])
     }
 
     pub fn add_account(
