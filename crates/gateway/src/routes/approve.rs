@@ -102,6 +102,19 @@ pub enum LoginError {
     Locked,
 }
 
+impl LoginError {
+    /// What the sign-in form says, and its status (403 wrong, 429 locked).
+    pub fn shown(&self) -> (&'static str, StatusCode) {
+        match self {
+            LoginError::Wrong => ("The email or password is wrong.", StatusCode::FORBIDDEN),
+            LoginError::Locked => (
+                "Too many wrong passwords. This account is locked for 15 minutes.",
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+        }
+    }
+}
+
 /// Checks an email and password, counting wrong passwords toward the lock.
 pub async fn login(
     state: &AppState,
@@ -353,29 +366,9 @@ async fn submit(
             let password = form.get("password").cloned().unwrap_or_default();
             match login(&state, realm.kind, &email, &password).await {
                 Ok(a) => a,
-                Err(LoginError::Wrong) => {
-                    return form_page(
-                        &state,
-                        realm,
-                        &temp,
-                        &cookie,
-                        &email,
-                        "The email or password is wrong.",
-                        StatusCode::FORBIDDEN,
-                    )
-                    .await
-                }
-                Err(LoginError::Locked) => {
-                    return form_page(
-                        &state,
-                        realm,
-                        &temp,
-                        &cookie,
-                        &email,
-                        "Too many wrong passwords. This account is locked for 15 minutes.",
-                        StatusCode::TOO_MANY_REQUESTS,
-                    )
-                    .await
+                Err(e) => {
+                    let (message, status) = e.shown();
+                    return form_page(&state, realm, &temp, &cookie, &email, message, status).await;
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use super::approve::{
     self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, login, signin_fields, signup, signup_form,
-    with_cookie, LoginError,
+    with_cookie,
 };
 use super::AppState;
 use crate::html::{error_box, escape, page};
@@ -273,27 +273,9 @@ pub async fn code_submit(
         let password = form.get("password").cloned().unwrap_or_default();
         match login(&state, AccountKind::Patient, &email, &password).await {
             Ok(a) => a,
-            Err(LoginError::Wrong) => {
-                return claim_page(
-                    &state,
-                    id,
-                    &stage,
-                    &cookie,
-                    &email,
-                    "The email or password is wrong.",
-                    StatusCode::FORBIDDEN,
-                )
-            }
-            Err(LoginError::Locked) => {
-                return claim_page(
-                    &state,
-                    id,
-                    &stage,
-                    &cookie,
-                    &email,
-                    "Too many wrong passwords. This account is locked for 15 minutes.",
-                    StatusCode::TOO_MANY_REQUESTS,
-                )
+            Err(e) => {
+                let (message, status) = e.shown();
+                return claim_page(&state, id, &stage, &cookie, &email, message, status);
             }
         }
     };

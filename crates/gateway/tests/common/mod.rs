@@ -221,23 +221,36 @@ pub struct Tokens {
     pub org: Option<String>,
 }
 
-pub async fn activate(env: &Env) -> Tokens {
-    let temp = request_token(env, "http://127.0.0.1:9/callback").await;
-    let r = approve(
-        env,
-        "/platform/activate",
-        &temp.token,
-        &[
-            ("email", ORG_EMAIL),
-            ("password", ORG_PASSWORD),
-            ("action", "approve"),
-        ],
-    )
-    .await;
+/// The three OAuth steps, approving on `path` as a browser would; the token answer.
+async fn authorize(
+    env: &Env,
+    path: &str,
+    callback: &str,
+    email: &str,
+    password: &str,
+) -> Vec<(String, String)> {
+    let temp = request_token(env, callback).await;
+    let fields = [
+        ("email", email),
+        ("password", password),
+        ("action", "approve"),
+    ];
+    let r = approve(env, path, &temp.token, &fields).await;
     let v = verifier_from(&r);
     let r = exchange(env, &temp, &v).await;
     assert_eq!(r.status(), 200);
-    let p = pairs(&r.text().await.unwrap());
+    pairs(&r.text().await.unwrap())
+}
+
+pub async fn activate(env: &Env) -> Tokens {
+    let p = authorize(
+        env,
+        "/platform/activate",
+        "http://127.0.0.1:9/callback",
+        ORG_EMAIL,
+        ORG_PASSWORD,
+    )
+    .await;
     Tokens {
         token: get(&p, "oauth_token").unwrap().into(),
         secret: get(&p, "oauth_token_secret").unwrap().into(),
@@ -246,22 +259,14 @@ pub async fn activate(env: &Env) -> Tokens {
 }
 
 pub async fn link_patient(env: &Env, email: &str, password: &str) -> String {
-    let temp = request_token(env, "http://localhost:9/linked").await;
-    let r = approve(
+    let p = authorize(
         env,
         "/jibe/authorize",
-        &temp.token,
-        &[
-            ("email", email),
-            ("password", password),
-            ("action", "approve"),
-        ],
+        "http://localhost:9/linked",
+        email,
+        password,
     )
     .await;
-    let v = verifier_from(&r);
-    let r = exchange(env, &temp, &v).await;
-    assert_eq!(r.status(), 200);
-    let p = pairs(&r.text().await.unwrap());
     assert_eq!(get(&p, "razcode_org"), None);
     get(&p, "oauth_token").unwrap().into()
 }
