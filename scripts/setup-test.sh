@@ -22,14 +22,19 @@ fi
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd 2>/dev/null \
   || python3 -m pip install -q --break-system-packages aiosmtpd
 # A real print queue that prints to PDF files (~/PDF) for the printing tests.
-if ! lpstat -r >/dev/null 2>&1; then
+# `lpstat -r` exits 0 either way; only its words tell whether cupsd runs.
+cups_up() { lpstat -r 2>/dev/null | grep -q 'is running'; }
+if ! cups_up; then
   echo "== starting cupsd"
   $SUDO cupsd
-  for _ in $(seq 1 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.2; done
+  for _ in $(seq 1 50); do cups_up && break; sleep 0.2; done
+  cups_up || { echo "cupsd did not start; see /var/log/cups/error_log" >&2; exit 1; }
 fi
 if ! lpstat -e 2>/dev/null | grep -qx RAZPDF; then
   echo "== adding the RAZPDF print queue"
-  $SUDO lpadmin -p RAZPDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>/dev/null
+  $SUDO lpadmin -p RAZPDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>&1 \
+    | grep -v 'drivers are deprecated' >&2 || true
+  lpstat -e | grep -qx RAZPDF || { echo "could not add the RAZPDF queue" >&2; exit 1; }
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
