@@ -113,9 +113,13 @@ impl Desk {
     pub fn import_file(&self, path: &Path) -> Result<Imported> {
         let bytes = std::fs::read(path)
             .map_err(DeskError::io(format!("cannot read {}", path.display())))?;
-        let text = xml::decode(&bytes)
-            .map_err(|e| DeskError::Record(format!("{}: {e}", path.display())))?;
-        self.import_text(&path.display().to_string(), &text)
+        self.import_bytes(&path.display().to_string(), &bytes)
+    }
+
+    /// Imports a file's bytes (the app's file picker hands over contents, not paths).
+    pub fn import_bytes(&self, source: &str, bytes: &[u8]) -> Result<Imported> {
+        let text = xml::decode(bytes).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+        self.import_text(source, &text)
     }
 
     /// Imports every file in `dir` once: a file that imports moves to

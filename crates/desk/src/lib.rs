@@ -5,6 +5,7 @@
 
 pub mod activation;
 pub mod barcode;
+pub mod checkout;
 pub mod client;
 pub mod error;
 pub mod import;
@@ -51,6 +52,8 @@ pub struct Settings {
     pub secrets: String,
     pub activated: bool,
     pub organization: Option<String>,
+    /// Set up on the embedded sandbox gateway (it starts with the app).
+    pub sandbox: bool,
 }
 
 const SECRET_CONSUMER: &str = "consumer_secret";
@@ -133,6 +136,7 @@ impl Desk {
             self.store
                 .set_setting("install_id", &crate::staging::random_hex(16)?)?;
         }
+        self.store.set_setting("mode", "gateway")?;
         self.audit("setup", &format!("gateway {api}"));
         self.settings()
     }
@@ -161,6 +165,7 @@ impl Desk {
                 .store
                 .setting("organization")?
                 .filter(|o| !o.is_empty()),
+            sandbox: self.store.setting("mode")?.as_deref() == Some("sandbox"),
         })
     }
 

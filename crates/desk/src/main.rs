@@ -3,10 +3,9 @@
 
 use clap::{Parser, Subcommand};
 use razcode_desk::activation::{open_browser, Verifier};
-use razcode_desk::staging::{outcome_json, StageRequest};
+use razcode_desk::checkout::StageForm;
+use razcode_desk::staging::outcome_json;
 use razcode_desk::{Desk, DeskError, Setup};
-use razcode_her::ccr::SectionKind;
-use razcode_protocol::PaymentRequest;
 use serde_json::{json, Value};
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -365,36 +364,18 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                 Ok(id) => id,
                 Err(_) => desk.import_file(Path::new(&target))?.encounter.id,
             };
-            let payment = match (amount, currency) {
-                (Some(amount), Some(currency)) => Some(PaymentRequest {
-                    amount,
-                    currency,
-                    description,
-                    reference,
-                    due_date,
-                }),
-                (None, None)
-                    if description.is_none() && reference.is_none() && due_date.is_none() =>
-                {
-                    None
-                }
-                _ => {
-                    return Err(DeskError::Input(
-                        "a payment needs both --amount and --currency".into(),
-                    ))
-                }
-            };
-            let leave_out = leave_out
-                .iter()
-                .map(|s| SectionKind::parse(s).ok_or_else(|| DeskError::Input(format!("{s:?} is not a section; use problems, alerts, medications, immunizations, vital_signs, results, procedures, encounters, plan_of_care or payers"))))
-                .collect::<Result<Vec<_>, _>>()?;
-            let req = StageRequest {
+            let req = StageForm {
                 encounter_id,
                 mrn,
-                payment,
+                amount,
+                currency,
+                description,
+                reference,
+                due_date,
                 qr,
                 leave_out,
-            };
+            }
+            .request()?;
             match desk.stage(&req).await {
                 Ok(s) => {
                     let v = outcome_json(&s, None);
@@ -527,17 +508,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             receipt_format,
             printer,
         } => {
-            if let Some(p) = &printer {
-                desk.store.set_setting("printer", p.trim())?;
-            }
-            if let Some(f) = &receipt_format {
-                let f = razcode_desk::receipt::Format::parse(f).ok_or_else(|| {
-                    DeskError::Input(format!(
-                        "{f:?} is not a receipt format; use letter, a4 or 80mm"
-                    ))
-                })?;
-                desk.store.set_setting("receipt_format", f.name())?;
-            }
+            desk.set_receipt_prefs(printer.as_deref(), receipt_format.as_deref())?;
             let c = desk.set_clinic(&razcode_desk::receipt_desk::Clinic {
                 name,
                 address,

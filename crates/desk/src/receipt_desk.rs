@@ -166,6 +166,48 @@ impl Desk {
         Ok(pdf)
     }
 
+    /// Makes the receipt and keeps it in the data folder's `receipts/`; the file
+    /// is recorded in the history like a print or an email.
+    pub fn save_receipt_file(
+        &self,
+        staging_id: i64,
+        format: Format,
+        copy: bool,
+    ) -> Result<std::path::PathBuf> {
+        let pdf = self.receipt_pdf(staging_id, format, copy)?;
+        let file = self.save_receipt(staging_id, &pdf)?;
+        let f = file.display().to_string();
+        self.store.add_delivery(
+            &NewDelivery {
+                staging_id,
+                channel: "file",
+                target: &f,
+                format: format.name(),
+                file: Some(&f),
+                status: "sent",
+                error: None,
+            },
+            self.now(),
+        )?;
+        Ok(file)
+    }
+
+    /// The receipt settings: the printer (empty for the system default) and the format.
+    pub fn set_receipt_prefs(&self, printer: Option<&str>, format: Option<&str>) -> Result<()> {
+        if let Some(f) = format {
+            let f = Format::parse(f).ok_or_else(|| {
+                DeskError::Input(format!(
+                    "{f:?} is not a receipt format; use letter, a4 or 80mm"
+                ))
+            })?;
+            self.store.set_setting("receipt_format", f.name())?;
+        }
+        if let Some(p) = printer {
+            self.store.set_setting("printer", p.trim())?;
+        }
+        Ok(())
+    }
+
     /// The format set in the settings (Letter when none).
     pub fn receipt_format(&self) -> Result<Format> {
         Ok(self

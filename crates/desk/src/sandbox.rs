@@ -5,7 +5,9 @@
 use crate::activation::Verifier;
 use crate::error::{DeskError, Result};
 use crate::{Desk, Setup};
-use razcode_gateway::{sandbox as demo, Config, Gateway};
+use razcode_gateway::{sandbox as demo, Config};
+/// The running sandbox gateway; stop it with `stop().await`.
+pub use razcode_gateway::Gateway;
 use razcode_her::ccr::writer::{write, Charge, Coded, Medication, NewEncounter, NewPatient, Vital};
 use std::net::SocketAddr;
 
@@ -39,6 +41,7 @@ impl Desk {
             consumer_key: creds.consumer_key.clone(),
             consumer_secret: creds.consumer_secret.clone(),
         })?;
+        self.store.set_setting("mode", "sandbox")?;
         if !settings.activated {
             // The desk approves for the demo practice itself: it knows the demo password.
             let (email, password) = (creds.org_email.clone(), creds.org_password.clone());

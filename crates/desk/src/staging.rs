@@ -280,7 +280,7 @@ fn parse_leave_out(text: &str) -> Vec<SectionKind> {
 }
 
 /// The record as it is sent: the encounter's, less the sections left out.
-fn record_to_send(her: &str, kind: &str, leave_out: &[SectionKind]) -> Result<String> {
+pub(crate) fn record_to_send(her: &str, kind: &str, leave_out: &[SectionKind]) -> Result<String> {
     if leave_out.is_empty() || kind != "ccr" {
         Ok(her.to_string())
     } else {

@@ -1,0 +1,410 @@
+//! The checkout as forms: what the desktop app's screens (and the CLI) hand the
+//! core, in serde shapes, and what they get back to show. The app's shell only
+//! moves these across; every rule lives here.
+
+use crate::error::{DeskError, Result};
+use crate::staging::{record_to_send, StageRequest};
+use crate::Desk;
+use razcode_her::ccr::writer::{self, Charge, Coded, NewEncounter, NewPatient, Vital};
+use razcode_her::ccr::SectionKind;
+use razcode_her::omhe::{self, Line, Reading};
+use razcode_protocol::{PaymentRequest, RazId, CODE_TTL_DAYS};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The encounter screen's stage form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StageForm {
+    pub encounter_id: i64,
+    /// Bind the code to this patient's linked account.
+    pub mrn: Option<String>,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub description: Option<String>,
+    pub reference: Option<String>,
+    pub due_date: Option<String>,
+    pub qr: bool,
+    /// Section keys to leave out (`problems`, `medications`, ...).
+    pub leave_out: Vec<String>,
+}
+
+fn filled(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Section keys, as typed or ticked, to section kinds.
+pub fn parse_leave_out(names: &[String]) -> Result<Vec<SectionKind>> {
+    names
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            SectionKind::parse(s).ok_or_else(|| {
+                DeskError::Input(format!(
+                    "{s:?} is not a section; use problems, alerts, medications, immunizations, vital_signs, results, procedures, encounters, plan_of_care or payers"
+                ))
+            })
+        })
+        .collect()
+}
+
+impl StageForm {
+    /// The payment (both amount and currency, or nothing) and the sections.
+    pub fn request(&self) -> Result<StageRequest> {
+        let payment = match (filled(&self.amount), filled(&self.currency)) {
+            (Some(amount), Some(currency)) => Some(PaymentRequest {
+                amount,
+                currency: currency.to_uppercase(),
+                description: filled(&self.description),
+                reference: filled(&self.reference),
+                due_date: filled(&self.due_date),
+            }),
+            (None, None)
+                if filled(&self.description).is_none()
+                    && filled(&self.reference).is_none()
+                    && filled(&self.due_date).is_none() =>
+            {
+                None
+            }
+            _ => {
+                return Err(DeskError::Input(
+                    "A payment needs both an amount and a currency (--amount and --currency), or neither.".into(),
+                ))
+            }
+        };
+        Ok(StageRequest {
+            encounter_id: self.encounter_id,
+            mrn: filled(&self.mrn),
+            payment,
+            qr: self.qr,
+            leave_out: parse_leave_out(&self.leave_out)?,
+        })
+    }
+}
+
+/// The quick-entry form: a visit typed at the desk.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct QuickEntry {
+    /// `ccr` (a full record) or `omhe` (vitals only, no patient identity).
+    pub format: String,
+    pub given: String,
+    pub family: String,
+    pub date_of_birth: Option<String>,
+    pub gender: Option<String>,
+    pub mrn: Option<String>,
+    pub reason: Option<String>,
+    pub systolic: Option<String>,
+    pub diastolic: Option<String>,
+    pub pulse: Option<String>,
+    pub temperature_c: Option<String>,
+    pub weight_kg: Option<String>,
+    pub notes: Option<String>,
+    pub charges: Vec<ChargeLine>,
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ChargeLine {
+    pub description: String,
+    pub amount: String,
+}
+
+fn number<T: std::str::FromStr>(label: &str, v: &Option<String>) -> Result<Option<T>> {
+    match filled(v) {
+        None => Ok(None),
+        Some(t) => t.parse::<T>().map(Some).map_err(|_| {
+            DeskError::Input(format!("{label}: {t:?} is not a number; type digits only."))
+        }),
+    }
+}
+
+fn decimal(label: &str, v: &Option<String>) -> Result<Option<String>> {
+    match filled(v) {
+        None => Ok(None),
+        Some(t) => {
+            let ok = t.parse::<f64>().map(|f| f.is_finite() && f > 0.0) == Ok(true)
+                && t.chars().all(|c| c.is_ascii_digit() || c == '.');
+            if ok {
+                Ok(Some(t))
+            } else {
+                Err(DeskError::Input(format!(
+                    "{label}: {t:?} is not a positive number like 70.5."
+                )))
+            }
+        }
+    }
+}
+
+fn now_iso() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl QuickEntry {
+    /// The record the form describes: CCR text, or OMHE lines.
+    pub fn record(&self, clinic: &str) -> Result<String> {
+        let systolic = number::<u32>("Systolic", &self.systolic)?;
+        let diastolic = number::<u32>("Diastolic", &self.diastolic)?;
+        let pulse = number::<u32>("Pulse", &self.pulse)?;
+        let temperature = decimal("Temperature", &self.temperature_c)?;
+        let weight = decimal("Weight", &self.weight_kg)?;
+        if systolic.is_some() != diastolic.is_some() {
+            return Err(DeskError::Input(
+                "Blood pressure needs both the systolic and the diastolic value.".into(),
+            ));
+        }
+        if self.format == "omhe" {
+            let mut lines = Vec::new();
+            if let (Some(s), Some(d)) = (systolic, diastolic) {
+                lines.push(Line::new(Reading::BloodPressure {
+                    systolic: s,
+                    diastolic: d,
+                    pulse,
+                }));
+            }
+            if let Some(w) = weight {
+                lines.push(Line::new(Reading::Weight {
+                    value: w,
+                    kilograms: true,
+                }));
+            }
+            if lines.is_empty() {
+                return Err(DeskError::Input(
+                    "An OMHE record carries readings: type a blood pressure or a weight.".into(),
+                ));
+            }
+            return omhe::write(&lines)
+                .map_err(|e| DeskError::Input(format!("The readings are out of range: {e}")));
+        }
+        if self.given.trim().is_empty() || self.family.trim().is_empty() {
+            return Err(DeskError::Input(
+                "Type the patient's given and family name.".into(),
+            ));
+        }
+        let mut vitals = Vec::new();
+        let mut vital = |name: &str, loinc: &str, value: String, unit: &str| {
+            vitals.push(Vital {
+                name: name.into(),
+                loinc: Some(loinc.into()),
+                value,
+                unit: unit.into(),
+            })
+        };
+        if let (Some(s), Some(d)) = (systolic, diastolic) {
+            vital("Systolic blood pressure", "8480-6", s.to_string(), "mm[Hg]");
+            vital("Diastolic blood pressure", "8462-4", d.to_string(), "mm[Hg]");
+        }
+        if let Some(p) = pulse {
+            vital("Heart rate", "8867-4", p.to_string(), "/min");
+        }
+        if let Some(t) = temperature {
+            vital("Body temperature", "8310-5", t, "Cel");
+        }
+        if let Some(w) = weight {
+            vital("Body weight", "29463-7", w, "kg");
+        }
+        let currency = filled(&self.currency).unwrap_or_else(|| "USD".into());
+        let mut charges = Vec::new();
+        for c in self
+            .charges
+            .iter()
+            .filter(|c| !c.description.trim().is_empty() || !c.amount.trim().is_empty())
+        {
+            let amount = decimal(
+                &format!("Charge {:?}", c.description.trim()),
+                &Some(c.amount.clone()),
+            )?
+            .ok_or_else(|| {
+                DeskError::Input(format!(
+                    "Charge {:?} has no amount.",
+                    c.description.trim()
+                ))
+            })?;
+            charges.push(Charge {
+                description: c.description.trim().to_string(),
+                code: None,
+                amount,
+                currency: currency.to_uppercase(),
+            });
+        }
+        let now = now_iso();
+        let e = NewEncounter {
+            document_id: format!("desk-{}", crate::staging::random_hex(8)?),
+            created: now.clone(),
+            patient: NewPatient {
+                given: self.given.trim().into(),
+                family: self.family.trim().into(),
+                date_of_birth: filled(&self.date_of_birth),
+                gender: filled(&self.gender),
+                mrn: filled(&self.mrn),
+            },
+            clinic: clinic.into(),
+            provider: None,
+            visit_date: now,
+            visit_kind: "Office Visit".into(),
+            reason: filled(&self.reason).map(Coded::text),
+            vitals,
+            plan: filled(&self.notes).into_iter().collect(),
+            charges,
+            ..NewEncounter::default()
+        };
+        Ok(writer::write(&e))
+    }
+}
+
+impl Desk {
+    /// Imports a visit typed in the quick-entry form.
+    pub fn quick_entry(&self, q: &QuickEntry) -> Result<crate::import::Imported> {
+        let clinic = self
+            .clinic()?
+            .name
+            .or(self.settings().ok().and_then(|s| s.organization))
+            .unwrap_or_else(|| "Clinic".into());
+        let record = q.record(&clinic)?;
+        self.import_text("quick entry", &record)
+    }
+
+    /// Exactly what a stage of this encounter would send, read back as the
+    /// gateway would read it; and every section of the record, for the
+    /// leave-out choices.
+    pub fn preview(&self, encounter_id: i64, leave_out: &[String]) -> Result<Value> {
+        let enc = self.store.encounter(encounter_id)?.ok_or_else(|| {
+            DeskError::Input(format!("There is no encounter {encounter_id}."))
+        })?;
+        let sent = record_to_send(&enc.her, &enc.kind, &parse_leave_out(leave_out)?)?;
+        let all = razcode_her::check_json(&enc.her);
+        let patient = match enc.patient_mrn.as_deref() {
+            Some(m) => self.store.patient(m)?,
+            None => None,
+        };
+        Ok(json!({
+            "encounter": enc,
+            "sections": all["sections"],
+            "sent": razcode_her::check_json(&sent),
+            "bytes": sent.len(),
+            "patient": {
+                "mrn": enc.patient_mrn,
+                "linked": patient.map(|p| p.linked).unwrap_or(false),
+            },
+        }))
+    }
+
+    /// What the code screen shows for a staging: only a staged one has a code.
+    pub fn code_screen(&self, staging_id: i64) -> Result<Value> {
+        let s = self.staged(staging_id)?;
+        let raz = s.raz_id.as_deref().unwrap_or_default();
+        let grouped = RazId::parse(raz)
+            .map(|r| r.grouped())
+            .unwrap_or_else(|_| raz.to_string());
+        let barcode = match &s.image_path {
+            Some(p) => {
+                let bytes = std::fs::read(p)
+                    .map_err(DeskError::io(format!("cannot read the barcode {p}")))?;
+                let mime = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+                    "image/png"
+                } else {
+                    "image/jpeg"
+                };
+                Some(format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(&bytes)))
+            }
+            None => None,
+        };
+        let amount = s
+            .pmt
+            .as_deref()
+            .filter(|_| s.pmt_valid == Some(true))
+            .and_then(|p| PaymentRequest::parse(p).ok())
+            .map(|p| format!("{} {}", p.amount, p.currency));
+        Ok(json!({
+            "staging": s,
+            "raz_id": raz,
+            "grouped": grouped,
+            "barcode": barcode,
+            "barcode_kind": if s.variant == "url" { "QR code" } else { "Tag" },
+            "uri": s.raz_uri,
+            "expires": crate::receipt_desk::date(s.updated + CODE_TTL_DAYS * 86_400),
+            "amount": amount,
+            "receipts": self.store.receipts_made(s.id)?,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payment_needs_amount_and_currency() {
+        let f = StageForm {
+            encounter_id: 1,
+            amount: Some("25.00".into()),
+            ..StageForm::default()
+        };
+        assert!(f.request().is_err());
+        let f = StageForm {
+            encounter_id: 1,
+            amount: Some("25.00".into()),
+            currency: Some("usd".into()),
+            leave_out: vec!["problems".into(), " ".into()],
+            ..StageForm::default()
+        };
+        let r = f.request().expect("valid form");
+        assert_eq!(r.payment.map(|p| p.currency), Some("USD".into()));
+        assert_eq!(r.leave_out, vec![SectionKind::Problems]);
+    }
+
+    #[test]
+    fn quick_entry_writes_a_ccr_the_reader_takes_back() {
+        let q = QuickEntry {
+            format: "ccr".into(),
+            given: "Zoë".into(),
+            family: "Ng".into(),
+            mrn: Some("Q-1".into()),
+            systolic: Some("120".into()),
+            diastolic: Some("80".into()),
+            temperature_c: Some("37.2".into()),
+            notes: Some("Rest".into()),
+            charges: vec![ChargeLine {
+                description: "Visit".into(),
+                amount: "40.00".into(),
+            }],
+            ..QuickEntry::default()
+        };
+        let text = q.record("Harbor Clinic").expect("record");
+        let v = razcode_her::check_json(&text);
+        assert_eq!(v["ok"], true);
+        assert_eq!(v["patient"]["name"], "Zoë Ng");
+        let bad = QuickEntry {
+            systolic: Some("12O".into()),
+            diastolic: Some("80".into()),
+            ..q.clone()
+        };
+        let e = bad.record("x").expect_err("a letter O is not a digit");
+        assert!(e.to_string().contains("Systolic"), "{e}");
+    }
+
+    #[test]
+    fn quick_entry_omhe_needs_readings() {
+        let q = QuickEntry {
+            format: "omhe".into(),
+            ..QuickEntry::default()
+        };
+        assert!(q.record("x").is_err());
+        let q = QuickEntry {
+            format: "omhe".into(),
+            systolic: Some("118".into()),
+            diastolic: Some("76".into()),
+            pulse: Some("64".into()),
+            ..QuickEntry::default()
+        };
+        assert_eq!(q.record("x").expect("omhe").trim(), "bp=118/76p64");
+    }
+}

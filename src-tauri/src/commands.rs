@@ -1,0 +1,454 @@
+//! One Tauri command per thing the UI asks; each is a call into the desk core.
+
+use crate::shell::{Shell, UiError};
+use base64::Engine;
+use razcode_desk::activation::{open_browser, Verifier, APPROVAL_WAIT};
+use razcode_desk::checkout::{QuickEntry, StageForm};
+use razcode_desk::receipt::{email::Smtp, print, Format};
+use razcode_desk::receipt_desk::Clinic;
+use razcode_desk::staging::outcome_json;
+use razcode_desk::{Desk, DeskError, Setup};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use tauri::{AppHandle, Emitter, State};
+
+type Answer = Result<Value, UiError>;
+
+fn format_or_default(desk: &Desk, format: Option<&str>) -> Result<Format, DeskError> {
+    match format.filter(|f| !f.is_empty()) {
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            DeskError::Input(format!(
+                "{f:?} is not a receipt format; use letter, a4 or 80mm"
+            ))
+        }),
+        None => desk.receipt_format(),
+    }
+}
+
+/// Where the app stands: set up or not, on the sandbox or a gateway, activated.
+#[tauri::command]
+pub async fn app_state(shell: State<'_, Shell>) -> Answer {
+    let running = shell.sandbox.lock().await.is_some();
+    let dir = shell.dir.display().to_string();
+    shell
+        .desk(move |desk| async move {
+            let settings = match desk.settings() {
+                Ok(s) => Some(s),
+                Err(DeskError::NotSetUp(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+            Ok(json!({
+                "configured": settings.is_some(),
+                "settings": settings,
+                "sandbox_running": running,
+                "clinic": desk.clinic()?,
+                "data_dir": dir,
+                "outbox": desk.store.outbox()?.len(),
+                "version": env!("CARGO_PKG_VERSION"),
+            }))
+        })
+        .await
+}
+
+/// Starts the embedded gateway with the demo practice (first run, or each
+/// start of a desk set up on the sandbox).
+#[tauri::command]
+pub async fn use_sandbox(shell: State<'_, Shell>) -> Answer {
+    let mut running = shell.sandbox.lock().await;
+    if let Some(old) = running.take() {
+        old.stop().await;
+    }
+    let (gateway, settings) = shell
+        .desk(|desk| async move {
+            let gw = desk.start_sandbox().await?;
+            let settings = desk.settings()?;
+            Ok((gw, settings))
+        })
+        .await?;
+    *running = Some(gateway);
+    Ok(json!({"settings": settings}))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GatewayForm {
+    pub api_base: String,
+    pub platform_base: Option<String>,
+    pub healthjibe_base: Option<String>,
+    pub consumer_key: String,
+    pub consumer_secret: String,
+}
+
+fn blank_none(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.trim().is_empty())
+}
+
+/// A real gateway: three base URLs and the consumer credentials.
+#[tauri::command]
+pub async fn setup_gateway(shell: State<'_, Shell>, form: GatewayForm) -> Answer {
+    if let Some(old) = shell.sandbox.lock().await.take() {
+        old.stop().await;
+    }
+    shell
+        .desk(move |desk| async move {
+            let s = desk.setup(&Setup {
+                api_base: form.api_base,
+                platform_base: blank_none(form.platform_base),
+                healthjibe_base: blank_none(form.healthjibe_base),
+                consumer_key: form.consumer_key,
+                consumer_secret: form.consumer_secret,
+            })?;
+            Ok(json!({"settings": s}))
+        })
+        .await
+}
+
+/// The approval page goes to the UI (an `approval` event) and, unless
+/// `RAZDESK_NO_BROWSER` is set, to the system browser.
+fn show_approval(app: AppHandle) -> impl Fn(&str) + Sync + Send + 'static {
+    move |url: &str| {
+        let _ = app.emit("approval", url);
+        if std::env::var_os("RAZDESK_NO_BROWSER").is_none() {
+            open_browser(url);
+        }
+    }
+}
+
+/// With `oob` the gateway shows a verifier that staff type into the app.
+fn verifier(shell: &Shell, oob: bool) -> Verifier {
+    if !oob {
+        return Verifier::Loopback;
+    }
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    if let Ok(mut slot) = shell.verifier.lock() {
+        *slot = Some(tx);
+    }
+    Verifier::Typed(Box::new(move || {
+        rx.recv_timeout(APPROVAL_WAIT).map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "no verifier was typed within 10 minutes; start again",
+            )
+        })
+    }))
+}
+
+#[tauri::command]
+pub async fn activate(app: AppHandle, shell: State<'_, Shell>, oob: bool) -> Answer {
+    let v = verifier(&shell, oob);
+    let show = show_approval(app);
+    shell
+        .desk(move |desk| async move {
+            let a = desk.activate(v, &show).await?;
+            Ok(json!({"organization": a.organization}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn link_patient(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    mrn: String,
+    oob: bool,
+) -> Answer {
+    let v = verifier(&shell, oob);
+    let show = show_approval(app);
+    shell
+        .desk(move |desk| async move {
+            desk.link_patient(&mrn, v, &show).await?;
+            Ok(json!({"mrn": mrn, "linked": true}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub fn submit_verifier(shell: State<'_, Shell>, verifier: String) -> Result<(), UiError> {
+    let tx = shell.verifier.lock().ok().and_then(|mut s| s.take());
+    match tx {
+        Some(tx) if tx.send(verifier).is_ok() => Ok(()),
+        _ => Err(UiError::plain(
+            "No approval is waiting for a verifier; start the activation again.",
+        )),
+    }
+}
+
+#[tauri::command]
+pub async fn encounters(shell: State<'_, Shell>, search: Option<String>) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            Ok(json!(desk.store.encounters(q)?))
+        })
+        .await
+}
+
+fn import_result(name: &str, r: Result<razcode_desk::import::Imported, DeskError>) -> Value {
+    match r {
+        Ok(i) => json!({"file": name, "ok": true, "new": i.new, "encounter": i.encounter}),
+        Err(e) => json!({"file": name, "ok": false, "error": e.to_string()}),
+    }
+}
+
+/// Files dropped on the window: each imports or says why not.
+#[tauri::command]
+pub async fn import_files(shell: State<'_, Shell>, paths: Vec<String>) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            Ok(json!(paths
+                .iter()
+                .map(|p| import_result(p, desk.import_file(&PathBuf::from(p))))
+                .collect::<Vec<_>>()))
+        })
+        .await
+}
+
+/// A file from the file picker: its name and its bytes in base64.
+#[tauri::command]
+pub async fn import_upload(shell: State<'_, Shell>, name: String, data: String) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data.as_bytes())
+                .map_err(|e| UiError::plain(format!("{name} could not be read: {e}")))?;
+            Ok(import_result(&name, desk.import_bytes(&name, &bytes)))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn quick_entry(shell: State<'_, Shell>, form: QuickEntry) -> Answer {
+    shell
+        .desk(move |desk| async move { Ok(json!(desk.quick_entry(&form)?)) })
+        .await
+}
+
+#[tauri::command]
+pub async fn preview(shell: State<'_, Shell>, id: i64, leave_out: Vec<String>) -> Answer {
+    shell
+        .desk(move |desk| async move { Ok(desk.preview(id, &leave_out)?) })
+        .await
+}
+
+/// Stages; the code screen's content only when the gateway answered Success.
+#[tauri::command]
+pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let req = form.request()?;
+            match desk.stage(&req).await {
+                Ok(s) => Ok(desk.code_screen(s.id)?),
+                Err((s, e)) => {
+                    let mut ui = UiError::from(e);
+                    if let Some(s) = s {
+                        ui.status = Some(s.status.clone());
+                        ui.staging_id = Some(s.id);
+                    }
+                    Err(ui)
+                }
+            }
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn code(shell: State<'_, Shell>, id: i64) -> Answer {
+    shell
+        .desk(move |desk| async move { Ok(desk.code_screen(id)?) })
+        .await
+}
+
+#[tauri::command]
+pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            let deliveries = desk.store.deliveries(None)?;
+            let rows: Vec<Value> = desk
+                .store
+                .history(q)?
+                .into_iter()
+                .map(|s| {
+                    let d: Vec<&razcode_desk::store::Delivery> =
+                        deliveries.iter().filter(|d| d.staging_id == s.id).collect();
+                    json!({"staging": s, "deliveries": d})
+                })
+                .collect();
+            Ok(json!(rows))
+        })
+        .await
+}
+
+/// What waits: stagings that could not reach the gateway, emails not sent.
+#[tauri::command]
+pub async fn outbox(shell: State<'_, Shell>) -> Answer {
+    shell
+        .desk(|desk| async move {
+            let mut emails = desk.store.deliveries(Some("waiting"))?;
+            emails.extend(desk.store.deliveries(Some("failed"))?);
+            emails.retain(|d| d.channel == "email");
+            Ok(json!({"stagings": desk.store.outbox()?, "emails": emails}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn retry_outbox(shell: State<'_, Shell>) -> Answer {
+    shell
+        .desk(|desk| async move {
+            let stagings: Vec<Value> = desk
+                .retry_outbox()
+                .await?
+                .into_iter()
+                .map(|r| match r {
+                    Ok(s) => outcome_json(&s, None),
+                    Err((Some(s), e)) => outcome_json(&s, Some(&e)),
+                    Err((None, e)) => json!({"errormsg": e.to_string()}),
+                })
+                .collect();
+            let emails: Vec<Value> = desk
+                .retry_emails()
+                .await?
+                .into_iter()
+                .map(|(id, r)| json!({"delivery": id, "ok": r.is_ok(), "error": r.err()}))
+                .collect();
+            Ok(json!({"stagings": stagings, "emails": emails}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn save_receipt(
+    shell: State<'_, Shell>,
+    id: i64,
+    format: Option<String>,
+    copy: bool,
+) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let f = format_or_default(&desk, format.as_deref())?;
+            let file = desk.save_receipt_file(id, f, copy)?;
+            Ok(json!({"file": file, "format": f.name()}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn print_receipt(shell: State<'_, Shell>, id: i64) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let f = desk.receipt_format()?;
+            let job = desk.print_receipt(id, None, f)?;
+            Ok(json!({"job": job}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn email_receipt(shell: State<'_, Shell>, id: i64, to: String) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let f = desk.receipt_format()?;
+            desk.email_receipt(id, &to, f).await?;
+            Ok(json!({"to": to}))
+        })
+        .await
+}
+
+/// Everything the settings screen shows; secrets never leave the core.
+#[tauri::command]
+pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
+    shell
+        .desk(|desk| async move {
+            let smtp = desk.smtp().ok();
+            Ok(json!({
+                "settings": desk.settings().ok(),
+                "clinic": desk.clinic()?,
+                "smtp": smtp,
+                "smtp_password_set": desk.store.sealed("smtp_password")?.is_some(),
+                "printer": desk.store.setting("printer")?.unwrap_or_default(),
+                "receipt_format": desk.receipt_format()?.name(),
+                "printers": print::printers().unwrap_or_default(),
+            }))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub clinic_name: Option<String>,
+    pub clinic_address: Option<String>,
+    pub clinic_phone: Option<String>,
+    /// A logo picked in the UI: its bytes in base64.
+    pub logo_data: Option<String>,
+    pub printer: Option<String>,
+    pub receipt_format: Option<String>,
+    pub smtp_host: Option<String>,
+    pub smtp_port: Option<u16>,
+    pub smtp_security: Option<String>,
+    pub smtp_user: Option<String>,
+    /// Empty keeps the password already stored.
+    pub smtp_password: Option<String>,
+    pub smtp_from: Option<String>,
+}
+
+#[tauri::command]
+pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let logo = match form.logo_data.as_deref().filter(|d| !d.is_empty()) {
+                Some(data) => {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(data.as_bytes())
+                        .map_err(|e| UiError::plain(format!("the logo could not be read: {e}")))?;
+                    let tmp = desk.dir.join("logo.upload");
+                    std::fs::write(&tmp, bytes)
+                        .map_err(DeskError::io("cannot save the logo"))?;
+                    Some(tmp.display().to_string())
+                }
+                None => None,
+            };
+            desk.set_clinic(&Clinic {
+                name: form.clinic_name,
+                address: form.clinic_address,
+                phone: form.clinic_phone,
+                logo: logo.clone(),
+            })?;
+            if let Some(tmp) = logo {
+                let _ = std::fs::remove_file(tmp);
+            }
+            desk.set_receipt_prefs(form.printer.as_deref(), form.receipt_format.as_deref())?;
+            if let Some(host) = blank_none(form.smtp_host) {
+                desk.set_smtp(&Smtp {
+                    host: host.trim().to_string(),
+                    port: form.smtp_port.unwrap_or(587),
+                    security: form.smtp_security.unwrap_or_else(|| "starttls".into()),
+                    user: blank_none(form.smtp_user),
+                    password: blank_none(form.smtp_password),
+                    from: form.smtp_from.unwrap_or_default(),
+                    ca_file: desk.smtp().ok().and_then(|s| s.ca_file),
+                })?;
+            }
+            Ok(json!({"saved": true}))
+        })
+        .await
+}
+
+#[tauri::command]
+pub async fn print_test(shell: State<'_, Shell>) -> Answer {
+    shell
+        .desk(|desk| async move { Ok(json!({"job": desk.print_test(None)?})) })
+        .await
+}
+
+/// The UI calls this once its first screen is painted: the start-up time goes
+/// to stderr, and with `--exit-after-paint` the app quits (the benchmark).
+#[tauri::command]
+pub fn first_paint(app: AppHandle, shell: State<'_, Shell>) {
+    let ms = shell.started.elapsed().as_secs_f64() * 1000.0;
+    eprintln!("first paint after {ms:.0} ms");
+    if shell.exit_after_paint {
+        app.exit(0);
+    }
+}

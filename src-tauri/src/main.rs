@@ -1,0 +1,61 @@
+//! The desktop shell: Tauri commands that hand the web UI's forms to
+//! `razcode-desk` and its answers back. No rule of the checkout lives here.
+
+#![cfg_attr(
+    all(not(debug_assertions), target_os = "windows"),
+    windows_subsystem = "windows"
+)]
+
+mod commands;
+mod shell;
+
+use shell::Shell;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RAZDESK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let shell = match Shell::from_args(std::env::args().skip(1)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("razcode-desk: {e}");
+            std::process::exit(2);
+        }
+    };
+    let result = tauri::Builder::default()
+        .manage(shell)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::use_sandbox,
+            commands::setup_gateway,
+            commands::activate,
+            commands::link_patient,
+            commands::submit_verifier,
+            commands::encounters,
+            commands::import_files,
+            commands::import_upload,
+            commands::quick_entry,
+            commands::preview,
+            commands::stage,
+            commands::code,
+            commands::history,
+            commands::outbox,
+            commands::retry_outbox,
+            commands::save_receipt,
+            commands::print_receipt,
+            commands::email_receipt,
+            commands::get_settings,
+            commands::save_settings,
+            commands::print_test,
+            commands::first_paint,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("razcode-desk: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,126 @@
+//! The shell's state: the data folder, the sandbox gateway while it runs, and
+//! the channel a typed verifier travels on. Each command opens the desk for
+//! itself (SQLite in WAL mode takes that well), so no lock is held while the
+//! network is waited on.
+
+use razcode_desk::sandbox::Gateway;
+use razcode_desk::{Desk, DeskError};
+use serde::Serialize;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub struct Shell {
+    pub dir: PathBuf,
+    pub started: Instant,
+    /// Print the time to first paint and quit (the start-up benchmark).
+    pub exit_after_paint: bool,
+    pub sandbox: tokio::sync::Mutex<Option<Gateway>>,
+    pub verifier: Mutex<Option<Sender<String>>>,
+}
+
+/// An error as the UI shows it: words to act on, and what the gateway said.
+#[derive(Debug, Serialize)]
+pub struct UiError {
+    pub message: String,
+    pub errorcode: Option<String>,
+    /// A staging's state after a failed stage: `pending` (in the outbox) or `failed`.
+    pub status: Option<String>,
+    pub staging_id: Option<i64>,
+}
+
+impl From<DeskError> for UiError {
+    fn from(e: DeskError) -> UiError {
+        UiError {
+            message: e.to_string(),
+            errorcode: e.errorcode().map(str::to_string),
+            status: None,
+            staging_id: None,
+        }
+    }
+}
+
+impl From<razcode_desk::store::StoreError> for UiError {
+    fn from(e: razcode_desk::store::StoreError) -> UiError {
+        DeskError::from(e).into()
+    }
+}
+
+impl UiError {
+    pub fn plain(message: impl Into<String>) -> UiError {
+        UiError {
+            message: message.into(),
+            errorcode: None,
+            status: None,
+            staging_id: None,
+        }
+    }
+}
+
+fn default_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("RAZDESK_DATA_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(d).join("razcode-desk");
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        return PathBuf::from(h).join(".local/share/razcode-desk");
+    }
+    if let Some(a) = std::env::var_os("APPDATA") {
+        return PathBuf::from(a).join("RAZCODE Desk");
+    }
+    PathBuf::from("razcode-desk-data")
+}
+
+impl Shell {
+    /// `--data-dir DIR` (the same folder `razdesk --data-dir` uses) and
+    /// `--exit-after-paint`.
+    pub fn from_args(args: impl Iterator<Item = String>) -> Result<Shell, String> {
+        let mut dir = None;
+        let mut exit_after_paint = false;
+        let mut args = args.peekable();
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--data-dir" => {
+                    dir = Some(PathBuf::from(
+                        args.next().ok_or("--data-dir needs a folder")?,
+                    ))
+                }
+                "--exit-after-paint" => exit_after_paint = true,
+                other => {
+                    return Err(format!(
+                        "unknown argument {other:?}; use --data-dir DIR or --exit-after-paint"
+                    ))
+                }
+            }
+        }
+        Ok(Shell {
+            dir: dir.unwrap_or_else(default_dir),
+            started: Instant::now(),
+            exit_after_paint,
+            sandbox: tokio::sync::Mutex::new(None),
+            verifier: Mutex::new(None),
+        })
+    }
+
+    /// Runs `f` with the desk on a blocking thread. The desk's futures borrow
+    /// its SQLite connection, which is not `Sync`, so they are driven there by
+    /// the app's runtime; what they spawn (the sandbox) lives on that runtime.
+    pub async fn desk<T, F, Fut>(&self, f: F) -> Result<T, UiError>
+    where
+        F: FnOnce(Desk) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, UiError>>,
+        T: Send + 'static,
+    {
+        let dir = self.dir.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let desk = Desk::open(&dir)?;
+            tauri::async_runtime::block_on(f(desk))
+        })
+        .await
+        .map_err(|e| UiError::plain(format!("the task stopped: {e}")))?
+    }
+}

@@ -1,0 +1,226 @@
+//! The real app in its real webview: an Xvfb display of its own, `tauri-driver`
+//! (with Debian's WebKitWebDriver behind it) on free ports, and a thirtyfour
+//! session that launches the app binary Cargo built for this test.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+/// How long any one screen may take to show what is expected.
+pub const WAIT: Duration = Duration::from_secs(40);
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Xvfb on a display it picks itself, and tauri-driver; both end on drop.
+pub struct Harness {
+    xvfb: Child,
+    driver: Child,
+    pub port: u16,
+}
+
+fn need(program: &str, package: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {program}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "{program} is missing: install {package} (scripts/setup-test.sh does)"
+    );
+}
+
+impl Harness {
+    pub fn start() -> Harness {
+        need("Xvfb", "the Debian package xvfb");
+        need("WebKitWebDriver", "the Debian package webkit2gtk-driver");
+        let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| {
+            let home = std::env::var("HOME").unwrap_or_default();
+            let installed = format!("{home}/.cargo/bin/tauri-driver");
+            if Path::new(&installed).exists() {
+                installed
+            } else {
+                "tauri-driver".into()
+            }
+        });
+        // -displayfd: Xvfb picks a free display and writes its number.
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts");
+        let mut line = String::new();
+        BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout"))
+            .read_line(&mut line)
+            .expect("Xvfb says its display");
+        let display = format!(":{}", line.trim());
+        let port = free_port();
+        let native = free_port();
+        let driver = Command::new(&tauri_driver)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("DISPLAY", &display)
+            .env("RAZDESK_NO_BROWSER", "1")
+            .env("GDK_BACKEND", "x11")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("{tauri_driver} does not start ({e}): cargo install tauri-driver --locked --version 2.1.0")
+            });
+        let h = Harness { xvfb, driver, port };
+        let deadline = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        h
+    }
+
+    /// A session: tauri-driver launches the app with these arguments.
+    pub async fn app(&self, args: &[&str]) -> WebDriver {
+        let app = PathBuf::from(env!("CARGO_BIN_EXE_razcode-desk"));
+        let mut caps = Capabilities::new();
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({"application": app, "args": args}),
+        );
+        WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps)
+            .await
+            .expect("a WebDriver session with the app")
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.driver.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.driver.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = self.xvfb.kill();
+        let _ = self.xvfb.wait();
+    }
+}
+
+/// Polls until `check` gives a value, or fails with what it last saw and the
+/// error the app shows, if any.
+pub async fn until<T, F, Fut>(d: &WebDriver, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, String>>,
+{
+    let deadline = Instant::now() + WAIT;
+    let mut last = String::new();
+    loop {
+        match check().await {
+            Ok(Some(v)) => return v,
+            Ok(None) => {}
+            Err(e) => last = e,
+        }
+        if Instant::now() >= deadline {
+            let shown = match d.find(By::Id("error-text")).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("waited {WAIT:?} for {what}; last: {last}; the app shows: {shown:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// The element with this ID once it is displayed.
+pub async fn shown(d: &WebDriver, id: &str) -> WebElement {
+    let id = id.to_string();
+    until(d, &format!("#{id} to show"), || {
+        let id = id.clone();
+        async move {
+            let e = d.find(By::Id(&id)).await.map_err(|e| e.to_string())?;
+            Ok(e.is_displayed()
+                .await
+                .map_err(|e| e.to_string())?
+                .then_some(e))
+        }
+    })
+    .await
+}
+
+/// The element's text once `pred` holds for it.
+pub async fn text_where(d: &WebDriver, id: &str, pred: impl Fn(&str) -> bool) -> String {
+    let id = id.to_string();
+    let pred = &pred;
+    until(d, &format!("#{id}'s text"), || {
+        let id = id.clone();
+        async move {
+            let e = d.find(By::Id(&id)).await.map_err(|e| e.to_string())?;
+            let t = e.text().await.map_err(|e| e.to_string())?;
+            if pred(&t) {
+                Ok(Some(t))
+            } else {
+                Err(format!("{t:?}"))
+            }
+        }
+    })
+    .await
+}
+
+pub async fn click(d: &WebDriver, id: &str) {
+    shown(d, id)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+}
+
+pub async fn type_into(d: &WebDriver, id: &str, text: &str) {
+    let e = shown(d, id).await;
+    e.clear().await.ok();
+    e.send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+}
+
+/// Hands files to the worklist's file picker, as a person choosing them would.
+pub async fn pick_files(d: &WebDriver, paths: &[&Path]) {
+    let input = d.find(By::Id("import-file")).await.expect("the file input");
+    let list = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    input.send_keys(list).await.expect("files chosen");
+}
+
+/// A screenshot for docs/ (the README shows them).
+pub async fn screenshot(d: &WebDriver, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    std::fs::create_dir_all(&dir).expect("docs/");
+    let png = d.screenshot_as_png().await.expect("a screenshot");
+    assert!(png.len() > 1000, "the screenshot {name} is empty");
+    std::fs::write(dir.join(format!("app-{name}.png")), png).expect("screenshot saved");
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures")
+        .join(rel);
+    assert!(p.exists(), "fixture {} is missing", p.display());
+    p
+}

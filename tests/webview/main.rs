@@ -1,0 +1,328 @@
+//! The desktop app driven through its real webview (WebDriver): first run on
+//! the sandbox, activation against a gateway, import, stage, the code and its
+//! barcode, a receipt, the history; and a gateway that stops mid-day.
+//! Each test takes the screenshots in docs/ of the screens it passes through.
+
+mod driver;
+
+use driver::*;
+use razcode_desk::Desk;
+use razcode_gateway::{Config, Gateway};
+use std::net::SocketAddr;
+use std::path::Path;
+use thirtyfour::prelude::*;
+
+fn staged_codes(dir: &Path) -> Vec<(String, Option<String>)> {
+    let desk = Desk::open(dir).expect("the app's data folder opens");
+    desk.store
+        .history(None)
+        .expect("history")
+        .into_iter()
+        .filter(|s| s.status == "staged")
+        .map(|s| (s.raz_id.unwrap_or_default(), s.image_path))
+        .collect()
+}
+
+/// The grouped ID on screen, as the compact ID the desk stored.
+fn compact(shown: &str) -> String {
+    shown.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+fn pdf_text(file: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn open_encounter_of(d: &WebDriver, patient: &str) {
+    let p = patient.to_string();
+    let button = until(d, &format!("{patient} in the worklist"), || {
+        let p = p.clone();
+        async move {
+            for b in d
+                .find_all(By::Css("#worklist button[data-encounter]"))
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                if b.text().await.map_err(|e| e.to_string())? == p {
+                    return Ok(Some(b));
+                }
+            }
+            Err("not listed".into())
+        }
+    })
+    .await;
+    button.click().await.expect("open the encounter");
+    text_where(d, "prev-patient", |t| t == patient).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_first_run_to_receipt_and_history() {
+    let h = Harness::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = data.path().join("desk");
+    let dir_arg = dir.display().to_string();
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let run = async {
+        // First run: nothing set up, two choices.
+        shown(&d, "screen-firstrun").await;
+        screenshot(&d, "first-run").await;
+        click(&d, "choose-sandbox").await;
+
+        // The sandbox: the demo practice is activated and sample visits wait.
+        shown(&d, "screen-worklist").await;
+        text_where(&d, "org", |t| t.contains("Sandbox Family Practice")).await;
+        until(&d, "the sample encounters", || async {
+            let rows = d
+                .find_all(By::Css("#worklist tbody tr"))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok((rows.len() >= 4).then_some(()))
+        })
+        .await;
+
+        // Import a CCR fixture through the file picker.
+        pick_files(&d, &[&fixture("ccr/samples/nist_ccr_sample1.xml")]).await;
+        text_where(&d, "import-results", |t| {
+            t.contains("nist_ccr_sample1.xml: imported")
+        })
+        .await;
+        screenshot(&d, "worklist").await;
+
+        // The encounter: a preview of exactly what is sent; leave problems out.
+        open_encounter_of(&d, "John Stuart").await;
+        let problems = d
+            .find(By::Css("input[data-section=problems]"))
+            .await
+            .expect("the problems section can be left out");
+        problems.click().await.expect("untick problems");
+        until(&d, "problems to be left out", || async {
+            let fs = d
+                .find(By::Css("fieldset.section.left-out input[data-section=problems]"))
+                .await;
+            Ok(fs.ok().map(|_| ()))
+        })
+        .await;
+        type_into(&d, "pay-amount", "25.00").await;
+        type_into(&d, "pay-currency", "USD").await;
+        screenshot(&d, "encounter").await;
+        // Enter stages.
+        d.find(By::Id("pay-currency"))
+            .await
+            .expect("currency")
+            .send_keys(Key::Enter)
+            .await
+            .expect("Enter");
+
+        // The code screen shows what the gateway answered, and its Tag.
+        shown(&d, "screen-code").await;
+        let grouped = text_where(&d, "code-id", |t| compact(t).len() >= 8).await;
+        let info = text_where(&d, "code-info", |t| t.contains("Valid until")).await;
+        assert!(info.contains("25.00 USD"), "amount due on screen: {info}");
+        let loaded: bool = d
+            .execute(
+                "const i = document.getElementById('code-barcode'); return i.complete && i.naturalWidth > 100;",
+                vec![],
+            )
+            .await
+            .expect("script")
+            .convert()
+            .expect("a boolean");
+        assert!(loaded, "the barcode image is on screen");
+        screenshot(&d, "code").await;
+        let codes = staged_codes(&dir);
+        let (raz_id, image) = codes.last().cloned().expect("one staged code in the desk");
+        assert_eq!(compact(&grouped), compact(&raz_id), "the screen shows the stored code");
+        // The Tag on screen is the gateway's image for this very code.
+        let img = image::open(image.expect("a barcode file")).expect("the Tag image");
+        let decoded = razcode_gateway::tag::decode(&img.to_rgb8()).expect("the Tag decodes");
+        assert_eq!(decoded.compact(), compact(&raz_id));
+
+        // A receipt, saved as a PDF, carries the code.
+        click(&d, "code-save").await;
+        let saved = text_where(&d, "code-delivery", |t| t.starts_with("Receipt saved: ")).await;
+        let file = saved.trim_start_matches("Receipt saved: ").trim().to_string();
+        let bytes = std::fs::read(&file).expect("the receipt file");
+        assert!(bytes.starts_with(b"%PDF"), "a PDF");
+        let text = pdf_text(Path::new(&file));
+        assert!(text.contains("John Stuart"), "patient on the receipt: {text}");
+        assert!(
+            compact(&text).contains(&compact(&raz_id)),
+            "code on the receipt: {text}"
+        );
+
+        // Esc goes back; the history lists the code and its receipt.
+        d.find(By::Tag("body"))
+            .await
+            .expect("body")
+            .send_keys(Key::Escape)
+            .await
+            .expect("Esc");
+        shown(&d, "screen-worklist").await;
+        click(&d, "nav-history").await;
+        let row = text_where(&d, "history", |t| t.contains(&raz_id)).await;
+        assert!(row.contains("Code issued") && row.contains("file"), "{row}");
+        screenshot(&d, "history").await;
+
+        click(&d, "nav-settings").await;
+        text_where(&d, "set-gateway", |t| t.contains("Sandbox gateway")).await;
+        screenshot(&d, "settings").await;
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
+    let _ = d.quit().await;
+    drop(h);
+    outcome.expect("the sandbox run finished within 5 minutes");
+}
+
+/// Acts as the browser on the approval page: signs in and approves.
+async fn approve(url: &str, email: &str, password: &str) {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let html = http
+        .get(url)
+        .send()
+        .await
+        .expect("approval page")
+        .text()
+        .await
+        .expect("page text");
+    let field = |name: &str| -> String {
+        let needle = format!("name=\"{name}\" value=\"");
+        let start = html.find(&needle).expect(name) + needle.len();
+        html[start..].split('"').next().unwrap_or_default().to_string()
+    };
+    let action = url.split('?').next().unwrap_or(url);
+    // Following the redirect delivers the verifier to the app's loopback listener.
+    let done = http
+        .post(action)
+        .form(&[
+            ("oauth_token", field("oauth_token").as_str()),
+            ("csrf", field("csrf").as_str()),
+            ("email", email),
+            ("password", password),
+            ("action", "approve"),
+        ])
+        .send()
+        .await
+        .expect("approval sent");
+    assert!(done.status().is_success(), "approval answered {}", done.status());
+}
+
+async fn start_gateway(db: &Path, port: u16) -> Gateway {
+    let mut c = Config::new(db, SocketAddr::from(([127, 0, 0, 1], port)));
+    // The demo consumer and practice: this test plays the gateway's operator.
+    c.sandbox = true;
+    Gateway::start(c).await.expect("the gateway starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_activation_stage_and_a_stopped_gateway() {
+    let h = Harness::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let db = data.path().join("gateway.db");
+    let gw = start_gateway(&db, 0).await;
+    let port: u16 = gw
+        .base_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("the gateway's port");
+    let creds = gw.sandbox.clone().expect("demo credentials");
+    let dir = data.path().join("desk");
+    let dir_arg = dir.display().to_string();
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let run = async {
+        // First run: a real gateway, typed in.
+        shown(&d, "screen-firstrun").await;
+        type_into(&d, "gw-api", &gw.base_url).await;
+        type_into(&d, "gw-key", &creds.consumer_key).await;
+        type_into(&d, "gw-secret", &creds.consumer_secret).await;
+        click(&d, "gw-save").await;
+
+        // Activation: the approval page's address shows; approving it finishes.
+        shown(&d, "screen-activate").await;
+        click(&d, "activate-start").await;
+        let url = text_where(&d, "approval-url", |t| t.contains("/platform/activate?")).await;
+        screenshot(&d, "activate").await;
+        approve(&url, &creds.org_email, &creds.org_password).await;
+        text_where(&d, "activate-done", |t| {
+            t.contains("Activated for Sandbox Family Practice")
+        })
+        .await;
+        click(&d, "activate-continue").await;
+
+        // Import two records; stage one while the gateway runs.
+        shown(&d, "screen-worklist").await;
+        pick_files(
+            &d,
+            &[
+                &fixture("ccr/examples/minimal_clinic_encounter.xml"),
+                &fixture("ccr/samples/nist_ccr_sample2.xml"),
+            ],
+        )
+        .await;
+        text_where(&d, "import-results", |t| {
+            t.matches(": imported").count() == 2
+        })
+        .await;
+        open_encounter_of(&d, "Alex Example").await;
+        click(&d, "bc-qr").await;
+        click(&d, "stage-button").await;
+        shown(&d, "screen-code").await;
+        let info = text_where(&d, "code-info", |t| t.contains("Link: ")).await;
+        assert!(info.contains(&gw.base_url), "the QR's link is the gateway's: {info}");
+        assert_eq!(staged_codes(&dir).len(), 1);
+        click(&d, "code-done").await;
+
+        // The gateway stops: the error says what happened; nothing is shown as a code.
+        gw.stop().await;
+        shown(&d, "screen-worklist").await;
+        let name = {
+            let desk = Desk::open(&dir).expect("desk");
+            desk.store
+                .encounters(None)
+                .expect("encounters")
+                .into_iter()
+                .find_map(|e| e.patient_name.filter(|n| n != "Alex Example"))
+                .expect("the second record's patient")
+        };
+        open_encounter_of(&d, &name).await;
+        click(&d, "stage-button").await;
+        let err = text_where(&d, "error-text", |t| t.contains("cannot be reached")).await;
+        assert!(err.contains("outbox"), "{err}");
+        text_where(&d, "notice", |t| t.contains("waits in the outbox")).await;
+        assert!(
+            d.find(By::Id("screen-code"))
+                .await
+                .expect("code screen")
+                .is_displayed()
+                .await
+                .ok()
+                == Some(false),
+            "no code is shown without ACK=Success"
+        );
+        assert_eq!(staged_codes(&dir).len(), 1);
+        screenshot(&d, "fault").await;
+
+        // The outbox holds it; with the gateway back, it is staged once.
+        click(&d, "nav-outbox").await;
+        text_where(&d, "outbox", |t| t.contains(&name)).await;
+        text_where(&d, "outbox-count", |t| t.trim() == "1").await;
+        screenshot(&d, "outbox").await;
+        let gw2 = start_gateway(&db, port).await;
+        click(&d, "outbox-retry").await;
+        text_where(&d, "notice", |t| t.contains("1 of 1 staged")).await;
+        shown(&d, "outbox-empty").await;
+        assert_eq!(staged_codes(&dir).len(), 2);
+        gw2.stop().await;
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
+    let _ = d.quit().await;
+    drop(h);
+    outcome.expect("the gateway run finished within 5 minutes");
+}

@@ -1,0 +1,156 @@
+// One encounter: a readable preview of exactly what is sent, the sections
+// that can be left out, the patient's link, payment, and Stage.
+
+import { $, call, el, notice } from "./api.js";
+import { go } from "./app.js";
+import { linkPatient } from "./setup.js";
+
+let current = null; // { id, leaveOut: Set, preview }
+
+export function init() {
+  $("enc-back").addEventListener("click", () => go("worklist"));
+  $("stage-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    stage();
+  });
+  // Enter stages from anywhere on the screen but a button or a text area.
+  $("screen-encounter").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !["BUTTON", "TEXTAREA", "A"].includes(e.target.tagName)) {
+      e.preventDefault();
+      stage();
+    }
+  });
+  $("enc-link").addEventListener("click", async () => {
+    const mrn = current?.preview?.patient?.mrn;
+    if (!mrn) return;
+    try {
+      await linkPatient(mrn, false);
+    } catch {
+      return;
+    }
+    notice(`The patient's HealthJibe account is linked (MRN ${mrn}).`);
+    await render();
+  });
+}
+
+function item(i) {
+  const parts = [i.text];
+  if (i.date) parts.push(` (${i.date})`);
+  if (i.code) parts.push(` [${i.code.system} ${i.code.value}]`);
+  return el("li", {}, parts.join(""));
+}
+
+function previewCcr(p) {
+  const sent = p.sent;
+  const wrap = [];
+  const pt = sent.patient || {};
+  wrap.push(
+    el(
+      "dl",
+      { className: "facts" },
+      el("dt", {}, "Patient"),
+      el("dd", { id: "prev-patient" }, pt.name || "—"),
+      el("dt", {}, "Born"),
+      el("dd", {}, pt.date_of_birth || "—"),
+      el("dt", {}, "Visit"),
+      el("dd", {}, sent.visit_date || "—"),
+      el("dt", {}, "From"),
+      el("dd", {}, (sent.from || []).join(", ") || "—"),
+    ),
+  );
+  const sentKeys = new Set((sent.sections || []).map((s) => s.name));
+  for (const s of p.sections || []) {
+    const box = el("input", { type: "checkbox", checked: !current.leaveOut.has(s.name) });
+    box.dataset.section = s.name;
+    box.addEventListener("change", () => {
+      if (box.checked) current.leaveOut.delete(s.name);
+      else current.leaveOut.add(s.name);
+      render();
+    });
+    const shown = (sent.sections || []).find((x) => x.name === s.name);
+    const fieldset = el(
+      "fieldset",
+      { className: sentKeys.has(s.name) ? "section" : "section left-out" },
+      el("legend", {}, el("label", {}, box, ` ${s.title} (${s.count})`)),
+      shown ? el("ul", {}, ...shown.items.map(item)) : el("p", { className: "muted" }, "Left out: not sent."),
+    );
+    wrap.push(fieldset);
+  }
+  return wrap;
+}
+
+function previewOmhe(p) {
+  return [
+    el(
+      "ul",
+      { className: "readings" },
+      ...(p.sent.messages || []).map((m) =>
+        el("li", {}, `${m.name || m.omhe}: ${Object.entries(m.values || m.fields || {}).map(([k, v]) => `${k} ${v}`).join(", ") || m.raw || ""}`),
+      ),
+    ),
+  ];
+}
+
+async function render() {
+  let p;
+  try {
+    p = await call("preview", { id: current.id, leaveOut: [...current.leaveOut] }, "Reading the record…");
+  } catch {
+    return;
+  }
+  current.preview = p;
+  const e = p.encounter;
+  $("enc-title").textContent = e.patient_name || "Readings (OMHE)";
+  $("enc-meta").textContent = `${e.kind.toUpperCase()} from ${e.source}; ${p.bytes.toLocaleString()} bytes will be sent.`;
+  $("enc-preview").replaceChildren(...(p.sent.kind === "omhe" ? previewOmhe(p) : previewCcr(p)));
+  const mrn = p.patient.mrn;
+  $("enc-link-status").textContent = !mrn
+    ? "The record carries no MRN: the code is for anyone who holds it."
+    : p.patient.linked
+      ? `Linked (MRN ${mrn}).`
+      : `Not linked (MRN ${mrn}).`;
+  $("enc-link").hidden = !mrn || p.patient.linked;
+  $("stage-bind").disabled = !p.patient.linked;
+  if (!p.patient.linked) $("stage-bind").checked = false;
+}
+
+let staging = false;
+
+async function stage() {
+  if (staging || !current) return;
+  staging = true;
+  $("stage-button").disabled = true;
+  const form = {
+    encounter_id: current.id,
+    mrn: $("stage-bind").checked ? current.preview?.patient?.mrn : null,
+    amount: $("pay-amount").value,
+    currency: $("pay-currency").value,
+    description: $("pay-description").value,
+    reference: $("pay-reference").value,
+    due_date: $("pay-due").value,
+    qr: $("bc-qr").checked,
+    leave_out: [...current.leaveOut],
+  };
+  try {
+    const code = await call("stage", { form }, "Staging with the gateway…");
+    await go("code", code, { remember: false });
+  } catch (e) {
+    if (e && e.status === "pending") {
+      notice("The encounter waits in the outbox and will be sent again with the same key.");
+    }
+  } finally {
+    staging = false;
+    $("stage-button").disabled = false;
+  }
+}
+
+export async function show(id) {
+  if (id !== undefined) {
+    current = { id, leaveOut: new Set(), preview: null };
+    for (const f of ["pay-amount", "pay-currency", "pay-description", "pay-reference", "pay-due"]) $(f).value = "";
+    $("bc-tag").checked = true;
+    $("stage-bind").checked = false;
+  }
+  await render();
+  $("stage-button").focus();
+}

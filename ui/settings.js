@@ -1,0 +1,62 @@
+// Settings: gateway, clinic and logo, printer, receipt format, SMTP.
+
+import { $, call, el, fileBase64, notice } from "./api.js";
+import { go } from "./app.js";
+
+export function init() {
+  $("set-change-gateway").addEventListener("click", () => go("firstrun"));
+  $("set-activate").addEventListener("click", () => go("activate"));
+  $("set-print-test").addEventListener("click", async () => {
+    try {
+      const r = await call("print_test", {}, "Printing a test page…");
+      notice(`Test page sent (${r.job}).`);
+    } catch {
+      /* shown */
+    }
+  });
+  $("settings-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const form = Object.fromEntries(new FormData(e.target).entries());
+    form.smtp_port = form.smtp_port ? Number(form.smtp_port) : null;
+    const logo = $("set-logo").files[0];
+    if (logo) form.logo_data = await fileBase64(logo);
+    try {
+      await call("save_settings", { form }, "Saving the settings…");
+    } catch {
+      return;
+    }
+    $("set-smtp-password").value = "";
+    $("set-logo").value = "";
+    notice("Settings saved.");
+  });
+}
+
+export async function show() {
+  let s;
+  try {
+    s = await call("get_settings", {}, "Reading the settings…");
+  } catch {
+    return;
+  }
+  const g = s.settings;
+  $("set-gateway").textContent = g
+    ? `${g.sandbox ? "Sandbox gateway on this computer" : g.api_base}; ${g.activated ? `activated for ${g.organization || "the practice"}` : "not activated"}. Secrets are ${g.secrets}.`
+    : "No gateway is set.";
+  $("set-clinic-name").value = s.clinic.name || "";
+  $("set-clinic-address").value = s.clinic.address || "";
+  $("set-clinic-phone").value = s.clinic.phone || "";
+  const printers = ["", ...s.printers];
+  if (s.printer && !printers.includes(s.printer)) printers.push(s.printer);
+  $("set-printer").replaceChildren(
+    ...printers.map((p) => el("option", { value: p, textContent: p || "System default", selected: p === s.printer })),
+  );
+  $("set-format").value = s.receipt_format;
+  const m = s.smtp || {};
+  $("set-smtp-host").value = m.host || "";
+  $("set-smtp-port").value = m.port || "";
+  $("set-smtp-security").value = m.security || "starttls";
+  $("set-smtp-user").value = m.user || "";
+  $("set-smtp-from").value = m.from || "";
+  $("set-smtp-password").placeholder = s.smtp_password_set ? "stored (type to change)" : "";
+  $("set-clinic-name").focus();
+}
