@@ -284,7 +284,7 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
 pub async fn outbox(shell: State<'_, Shell>) -> Answer {
     shell
         .desk(|desk| async move {
-            let mut emails = desk.store.deliveries(Some("waiting"))?;
+            let mut emails = desk.store.deliveries(Some("pending"))?;
             emails.extend(desk.store.deliveries(Some("failed"))?);
             emails.retain(|d| d.channel == "email");
             Ok(json!({"stagings": desk.store.outbox()?, "emails": emails}))

@@ -154,6 +154,28 @@ async fn sandbox_first_run_to_receipt_and_history() {
             "code on the receipt: {text}"
         );
 
+        // Quick entry: a visit typed at the desk becomes a record to stage.
+        d.find(By::Tag("body"))
+            .await
+            .expect("body")
+            .send_keys(Key::Escape)
+            .await
+            .expect("Esc");
+        shown(&d, "screen-worklist").await;
+        click(&d, "quick-open").await;
+        type_into(&d, "q-given", "Zoë").await;
+        type_into(&d, "q-family", "Ng").await;
+        type_into(&d, "q-sys", "12O").await;
+        type_into(&d, "q-dia", "80").await;
+        click(&d, "quick-save").await;
+        // A typo is named, and nothing is added.
+        text_where(&d, "error-text", |t| t.contains("Systolic")).await;
+        type_into(&d, "q-sys", "120").await;
+        click(&d, "quick-save").await;
+        text_where(&d, "prev-patient", |t| t == "Zoë Ng").await;
+        let vitals = text_where(&d, "enc-preview", |t| t.contains("Systolic")).await;
+        assert!(vitals.contains("120"), "{vitals}");
+
         // Esc goes back; the history lists the code and its receipt.
         d.find(By::Tag("body"))
             .await

@@ -15,7 +15,11 @@ pub enum StoreError {
     TooNew(i64),
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema2.sql"),
+    include_str!("schema3.sql"),
+];
 
 pub struct Store {
     conn: Connection,
