@@ -13,6 +13,10 @@ command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 command -v cupsd >/dev/null 2>&1 || need_apt+=(cups)
 [ -e /usr/lib/cups/backend/cups-pdf ] || need_apt+=(printer-driver-cups-pdf)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+# The desktop app (Tauri 2 on WebKitGTK) and its WebDriver tests under Xvfb.
+pkg-config --exists webkit2gtk-4.1 2>/dev/null || need_apt+=(libwebkit2gtk-4.1-dev)
+command -v Xvfb >/dev/null 2>&1 || need_apt+=(xvfb)
+command -v WebKitWebDriver >/dev/null 2>&1 || need_apt+=(webkit2gtk-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   $SUDO apt-get update -qq
@@ -35,6 +39,11 @@ if ! lpstat -e 2>/dev/null | grep -qx RAZPDF; then
   $SUDO lpadmin -p RAZPDF -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd 2>&1 \
     | grep -v 'drivers are deprecated' >&2 || true
   lpstat -e | grep -qx RAZPDF || { echo "could not add the RAZPDF queue" >&2; exit 1; }
+fi
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! tauri-driver --help >/dev/null 2>&1; then
+  echo "== installing tauri-driver"
+  cargo install tauri-driver --locked --version 2.1.0
 fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy

@@ -82,6 +82,14 @@ async function start() {
   } catch {
     return;
   }
+  if (!st.configured && st.start_on_sandbox) {
+    try {
+      await call("use_sandbox", {}, "Starting the sandbox: gateway, demo practice, sample visits…");
+      st = await refreshHeader();
+    } catch {
+      /* the error is shown on the first-run screen */
+    }
+  }
   if (!st.configured) {
     await go("firstrun");
   } else {

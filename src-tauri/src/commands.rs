@@ -30,6 +30,7 @@ fn format_or_default(desk: &Desk, format: Option<&str>) -> Result<Format, DeskEr
 #[tauri::command]
 pub async fn app_state(shell: State<'_, Shell>) -> Answer {
     let running = shell.sandbox.lock().await.is_some();
+    let start_on_sandbox = shell.start_on_sandbox;
     let dir = shell.dir.display().to_string();
     shell
         .desk(move |desk| async move {
@@ -42,6 +43,7 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
                 "configured": settings.is_some(),
                 "settings": settings,
                 "sandbox_running": running,
+                "start_on_sandbox": start_on_sandbox,
                 "clinic": desk.clinic()?,
                 "data_dir": dir,
                 "outbox": desk.store.outbox()?.len(),
@@ -403,8 +405,7 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
                         .decode(data.as_bytes())
                         .map_err(|e| UiError::plain(format!("the logo could not be read: {e}")))?;
                     let tmp = desk.dir.join("logo.upload");
-                    std::fs::write(&tmp, bytes)
-                        .map_err(DeskError::io("cannot save the logo"))?;
+                    std::fs::write(&tmp, bytes).map_err(DeskError::io("cannot save the logo"))?;
                     Some(tmp.display().to_string())
                 }
                 None => None,

@@ -17,6 +17,8 @@ pub struct Shell {
     pub started: Instant,
     /// Print the time to first paint and quit (the start-up benchmark).
     pub exit_after_paint: bool,
+    /// `--sandbox`: a desk that is not set up starts on the sandbox at once.
+    pub start_on_sandbox: bool,
     pub sandbox: tokio::sync::Mutex<Option<Gateway>>,
     pub verifier: Mutex<Option<Sender<String>>>,
 }
@@ -76,11 +78,12 @@ fn default_dir() -> PathBuf {
 }
 
 impl Shell {
-    /// `--data-dir DIR` (the same folder `razdesk --data-dir` uses) and
-    /// `--exit-after-paint`.
+    /// `--data-dir DIR` (the same folder `razdesk --data-dir` uses),
+    /// `--sandbox` and `--exit-after-paint`.
     pub fn from_args(args: impl Iterator<Item = String>) -> Result<Shell, String> {
         let mut dir = None;
         let mut exit_after_paint = false;
+        let mut start_on_sandbox = false;
         let mut args = args.peekable();
         while let Some(a) = args.next() {
             match a.as_str() {
@@ -90,9 +93,10 @@ impl Shell {
                     ))
                 }
                 "--exit-after-paint" => exit_after_paint = true,
+                "--sandbox" => start_on_sandbox = true,
                 other => {
                     return Err(format!(
-                        "unknown argument {other:?}; use --data-dir DIR or --exit-after-paint"
+                        "unknown argument {other:?}; use --data-dir DIR, --sandbox or --exit-after-paint"
                     ))
                 }
             }
@@ -101,6 +105,7 @@ impl Shell {
             dir: dir.unwrap_or_else(default_dir),
             started: Instant::now(),
             exit_after_paint,
+            start_on_sandbox,
             sandbox: tokio::sync::Mutex::new(None),
             verifier: Mutex::new(None),
         })

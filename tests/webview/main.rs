@@ -25,7 +25,10 @@ fn staged_codes(dir: &Path) -> Vec<(String, Option<String>)> {
 
 /// The grouped ID on screen, as the compact ID the desk stored.
 fn compact(shown: &str) -> String {
-    shown.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+    shown
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
 }
 
 fn pdf_text(file: &Path) -> String {
@@ -101,7 +104,9 @@ async fn sandbox_first_run_to_receipt_and_history() {
         problems.click().await.expect("untick problems");
         until(&d, "problems to be left out", || async {
             let fs = d
-                .find(By::Css("fieldset.section.left-out input[data-section=problems]"))
+                .find(By::Css(
+                    "fieldset.section.left-out input[data-section=problems]",
+                ))
                 .await;
             Ok(fs.ok().map(|_| ()))
         })
@@ -135,7 +140,11 @@ async fn sandbox_first_run_to_receipt_and_history() {
         screenshot(&d, "code").await;
         let codes = staged_codes(&dir);
         let (raz_id, image) = codes.last().cloned().expect("one staged code in the desk");
-        assert_eq!(compact(&grouped), compact(&raz_id), "the screen shows the stored code");
+        assert_eq!(
+            compact(&grouped),
+            compact(&raz_id),
+            "the screen shows the stored code"
+        );
         // The Tag on screen is the gateway's image for this very code.
         let img = image::open(image.expect("a barcode file")).expect("the Tag image");
         let decoded = razcode_gateway::tag::decode(&img.to_rgb8()).expect("the Tag decodes");
@@ -144,11 +153,17 @@ async fn sandbox_first_run_to_receipt_and_history() {
         // A receipt, saved as a PDF, carries the code.
         click(&d, "code-save").await;
         let saved = text_where(&d, "code-delivery", |t| t.starts_with("Receipt saved: ")).await;
-        let file = saved.trim_start_matches("Receipt saved: ").trim().to_string();
+        let file = saved
+            .trim_start_matches("Receipt saved: ")
+            .trim()
+            .to_string();
         let bytes = std::fs::read(&file).expect("the receipt file");
         assert!(bytes.starts_with(b"%PDF"), "a PDF");
         let text = pdf_text(Path::new(&file));
-        assert!(text.contains("John Stuart"), "patient on the receipt: {text}");
+        assert!(
+            text.contains("John Stuart"),
+            "patient on the receipt: {text}"
+        );
         assert!(
             compact(&text).contains(&compact(&raz_id)),
             "code on the receipt: {text}"
@@ -216,7 +231,11 @@ async fn approve(url: &str, email: &str, password: &str) {
     let field = |name: &str| -> String {
         let needle = format!("name=\"{name}\" value=\"");
         let start = html.find(&needle).expect(name) + needle.len();
-        html[start..].split('"').next().unwrap_or_default().to_string()
+        html[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     };
     let action = url.split('?').next().unwrap_or(url);
     // Following the redirect delivers the verifier to the app's loopback listener.
@@ -232,7 +251,11 @@ async fn approve(url: &str, email: &str, password: &str) {
         .send()
         .await
         .expect("approval sent");
-    assert!(done.status().is_success(), "approval answered {}", done.status());
+    assert!(
+        done.status().is_success(),
+        "approval answered {}",
+        done.status()
+    );
 }
 
 async fn start_gateway(db: &Path, port: u16) -> Gateway {
@@ -297,7 +320,10 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
         click(&d, "stage-button").await;
         shown(&d, "screen-code").await;
         let info = text_where(&d, "code-info", |t| t.contains("Link: ")).await;
-        assert!(info.contains(&gw.base_url), "the QR's link is the gateway's: {info}");
+        assert!(
+            info.contains(&gw.base_url),
+            "the QR's link is the gateway's: {info}"
+        );
         assert_eq!(staged_codes(&dir).len(), 1);
         click(&d, "code-done").await;
 

@@ -5,11 +5,11 @@
 use crate::error::{DeskError, Result};
 use crate::staging::{record_to_send, StageRequest};
 use crate::Desk;
+use base64::Engine;
 use razcode_her::ccr::writer::{self, Charge, Coded, NewEncounter, NewPatient, Vital};
 use razcode_her::ccr::SectionKind;
 use razcode_her::omhe::{self, Line, Reading};
 use razcode_protocol::{PaymentRequest, RazId, CODE_TTL_DAYS};
-use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -200,7 +200,12 @@ impl QuickEntry {
         };
         if let (Some(s), Some(d)) = (systolic, diastolic) {
             vital("Systolic blood pressure", "8480-6", s.to_string(), "mm[Hg]");
-            vital("Diastolic blood pressure", "8462-4", d.to_string(), "mm[Hg]");
+            vital(
+                "Diastolic blood pressure",
+                "8462-4",
+                d.to_string(),
+                "mm[Hg]",
+            );
         }
         if let Some(p) = pulse {
             vital("Heart rate", "8867-4", p.to_string(), "/min");
@@ -223,10 +228,7 @@ impl QuickEntry {
                 &Some(c.amount.clone()),
             )?
             .ok_or_else(|| {
-                DeskError::Input(format!(
-                    "Charge {:?} has no amount.",
-                    c.description.trim()
-                ))
+                DeskError::Input(format!("Charge {:?} has no amount.", c.description.trim()))
             })?;
             charges.push(Charge {
                 description: c.description.trim().to_string(),
@@ -276,9 +278,10 @@ impl Desk {
     /// gateway would read it; and every section of the record, for the
     /// leave-out choices.
     pub fn preview(&self, encounter_id: i64, leave_out: &[String]) -> Result<Value> {
-        let enc = self.store.encounter(encounter_id)?.ok_or_else(|| {
-            DeskError::Input(format!("There is no encounter {encounter_id}."))
-        })?;
+        let enc = self
+            .store
+            .encounter(encounter_id)?
+            .ok_or_else(|| DeskError::Input(format!("There is no encounter {encounter_id}.")))?;
         let sent = record_to_send(&enc.her, &enc.kind, &parse_leave_out(leave_out)?)?;
         let all = razcode_her::check_json(&enc.her);
         let patient = match enc.patient_mrn.as_deref() {
@@ -313,7 +316,10 @@ impl Desk {
                 } else {
                     "image/jpeg"
                 };
-                Some(format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(&bytes)))
+                Some(format!(
+                    "data:{mime};base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(&bytes)
+                ))
             }
             None => None,
         };

@@ -5,9 +5,9 @@
 use crate::activation::Verifier;
 use crate::error::{DeskError, Result};
 use crate::{Desk, Setup};
-use razcode_gateway::{sandbox as demo, Config};
 /// The running sandbox gateway; stop it with `stop().await`.
 pub use razcode_gateway::Gateway;
+use razcode_gateway::{sandbox as demo, Config};
 use razcode_her::ccr::writer::{write, Charge, Coded, Medication, NewEncounter, NewPatient, Vital};
 use std::net::SocketAddr;
 
