@@ -25,7 +25,7 @@ function actions(s) {
   if (s.status !== "staged") return el("span", { className: "muted" }, s.errormsg || "");
   const open = el("button", { type: "button", textContent: "Show code" });
   open.addEventListener("click", () => go("code", s.id));
-  const reprint = el("button", { type: "button", textContent: "Reprint" });
+  const reprint = el("button", { type: "button", textContent: "Reprint", className: "reprint" });
   reprint.addEventListener("click", async () => {
     try {
       const r = await call("print_receipt", { id: s.id }, "Sending the copy to the printer…");

@@ -51,6 +51,7 @@ export async function show() {
     ...printers.map((p) => el("option", { value: p, textContent: p || "System default", selected: p === s.printer })),
   );
   $("set-format").value = s.receipt_format;
+  $("set-watch").value = s.watch_folder || "";
   const m = s.smtp || {};
   $("set-smtp-host").value = m.host || "";
   $("set-smtp-port").value = m.port || "";

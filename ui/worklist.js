@@ -40,6 +40,11 @@ export function init() {
     await go("worklist", undefined, { remember: false });
   });
 
+  // The watched folder's imports arrive as events.
+  listen("imported", async (event) => {
+    showResults(event.payload || []);
+    if (!$("screen-worklist").hidden) await load();
+  });
   $("quick-open").addEventListener("click", () => {
     $("quick-form").hidden = false;
     $("q-given").focus();

@@ -11,7 +11,7 @@ use razcode_desk::{Desk, DeskError, Setup};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 type Answer = Result<Value, UiError>;
 
@@ -370,6 +370,7 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
                 "smtp_password_set": desk.store.sealed("smtp_password")?.is_some(),
                 "printer": desk.store.setting("printer")?.unwrap_or_default(),
                 "receipt_format": desk.receipt_format()?.name(),
+                "watch_folder": desk.watch_folder()?,
                 "printers": print::printers().unwrap_or_default(),
             }))
         })
@@ -386,6 +387,7 @@ pub struct SettingsForm {
     pub logo_data: Option<String>,
     pub printer: Option<String>,
     pub receipt_format: Option<String>,
+    pub watch_folder: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<u16>,
     pub smtp_security: Option<String>,
@@ -420,6 +422,9 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
                 let _ = std::fs::remove_file(tmp);
             }
             desk.set_receipt_prefs(form.printer.as_deref(), form.receipt_format.as_deref())?;
+            if let Some(w) = &form.watch_folder {
+                desk.set_watch_folder(w)?;
+            }
             if let Some(host) = blank_none(form.smtp_host) {
                 desk.set_smtp(&Smtp {
                     host: host.trim().to_string(),
@@ -451,5 +456,39 @@ pub fn first_paint(app: AppHandle, shell: State<'_, Shell>) {
     eprintln!("first paint after {ms:.0} ms");
     if shell.exit_after_paint {
         app.exit(0);
+    }
+}
+
+/// Every few seconds, imports what the EHR dropped in the watched folder and
+/// tells the UI (an `imported` event with each file's outcome).
+pub async fn watch_folder(app: AppHandle) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        let shell = app.state::<Shell>();
+        let done = shell
+            .desk(|desk| async move {
+                let Some(folder) = desk.watch_folder()? else {
+                    return Ok(Vec::new());
+                };
+                Ok(desk
+                    .import_folder(&folder)?
+                    .into_iter()
+                    .map(|(path, r)| {
+                        let name = path.display().to_string();
+                        match r {
+                            Ok(i) => json!({"file": name, "ok": true, "new": i.new, "encounter": i.encounter}),
+                            Err(e) => json!({"file": name, "ok": false, "error": e}),
+                        }
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .await;
+        match done {
+            Ok(files) if !files.is_empty() => {
+                let _ = app.emit("imported", files);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e.message, "the watched folder could not be read"),
+        }
     }
 }

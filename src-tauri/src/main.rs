@@ -10,6 +10,7 @@ mod commands;
 mod shell;
 
 use shell::Shell;
+use tauri::{WebviewUrl, WebviewWindowBuilder};
 
 fn main() {
     tracing_subscriber::fmt()
@@ -26,8 +27,22 @@ fn main() {
             std::process::exit(2);
         }
     };
+    let blank = shell.blank;
     let result = tauri::Builder::default()
         .manage(shell)
+        .setup(move |app| {
+            // The window is made here so that the start-up benchmark can open the
+            // same window on an empty page (its baseline, `--baseline`).
+            let page = if blank { "baseline.html" } else { "index.html" };
+            let url = WebviewUrl::App(page.into());
+            WebviewWindowBuilder::new(app, "main", url)
+                .title("RAZCODE Desk")
+                .inner_size(1180.0, 780.0)
+                .min_inner_size(900.0, 600.0)
+                .build()?;
+            tauri::async_runtime::spawn(commands::watch_folder(app.handle().clone()));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
             commands::use_sandbox,

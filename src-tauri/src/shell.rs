@@ -17,6 +17,8 @@ pub struct Shell {
     pub started: Instant,
     /// Print the time to first paint and quit (the start-up benchmark).
     pub exit_after_paint: bool,
+    /// `--baseline`: the window on an empty page (the start-up benchmark's baseline).
+    pub blank: bool,
     /// `--sandbox`: a desk that is not set up starts on the sandbox at once.
     pub start_on_sandbox: bool,
     pub sandbox: tokio::sync::Mutex<Option<Gateway>>,
@@ -79,11 +81,12 @@ fn default_dir() -> PathBuf {
 
 impl Shell {
     /// `--data-dir DIR` (the same folder `razdesk --data-dir` uses),
-    /// `--sandbox` and `--exit-after-paint`.
+    /// `--sandbox`, `--exit-after-paint` and `--baseline`.
     pub fn from_args(args: impl Iterator<Item = String>) -> Result<Shell, String> {
         let mut dir = None;
         let mut exit_after_paint = false;
         let mut start_on_sandbox = false;
+        let mut blank = false;
         let mut args = args.peekable();
         while let Some(a) = args.next() {
             match a.as_str() {
@@ -94,9 +97,10 @@ impl Shell {
                 }
                 "--exit-after-paint" => exit_after_paint = true,
                 "--sandbox" => start_on_sandbox = true,
+                "--baseline" => blank = true,
                 other => {
                     return Err(format!(
-                        "unknown argument {other:?}; use --data-dir DIR, --sandbox or --exit-after-paint"
+                        "unknown argument {other:?}; use --data-dir DIR, --sandbox, --exit-after-paint or --baseline"
                     ))
                 }
             }
@@ -106,6 +110,7 @@ impl Shell {
             started: Instant::now(),
             exit_after_paint,
             start_on_sandbox,
+            blank,
             sandbox: tokio::sync::Mutex::new(None),
             verifier: Mutex::new(None),
         })

@@ -204,9 +204,52 @@ async fn sandbox_first_run_to_receipt_and_history() {
         assert!(row.contains("Code issued") && row.contains("file"), "{row}");
         screenshot(&d, "history").await;
 
+        // Settings: the print queue and a watched folder.
+        let printer = std::env::var("RAZDESK_TEST_PRINTER").unwrap_or_else(|_| "RAZPDF".into());
+        let watched = data.path().join("ehr-export");
+        std::fs::create_dir_all(&watched).expect("watched folder");
         click(&d, "nav-settings").await;
         text_where(&d, "set-gateway", |t| t.contains("Sandbox gateway")).await;
+        d.find(By::Css(&format!("#set-printer option[value='{printer}']")))
+            .await
+            .unwrap_or_else(|_| {
+                panic!("the print queue {printer} is listed (scripts/setup-test.sh adds it)")
+            })
+            .click()
+            .await
+            .expect("printer chosen");
+        type_into(&d, "set-watch", &watched.display().to_string()).await;
+        type_into(&d, "set-clinic-name", "Harbor Street Clinic").await;
         screenshot(&d, "settings").await;
+        click(&d, "settings-save").await;
+        text_where(&d, "notice", |t| t.contains("Settings saved")).await;
+
+        // A record the EHR drops in the watched folder arrives in the worklist.
+        click(&d, "nav-worklist").await;
+        std::fs::copy(
+            fixture("ccr/samples/nist_ccr_sample2.xml"),
+            watched.join("visit.xml"),
+        )
+        .expect("record dropped");
+        text_where(&d, "import-results", |t| t.contains("visit.xml: imported")).await;
+        text_where(&d, "worklist", |t| t.contains("Alice Sharpe")).await;
+        assert!(
+            watched.join("imported/visit.xml").exists(),
+            "the file moved to imported/"
+        );
+
+        // History: a reprint goes to the real print queue.
+        click(&d, "nav-history").await;
+        text_where(&d, "history", |t| t.contains(&raz_id)).await;
+        d.find(By::Css("#history button.reprint"))
+            .await
+            .expect("a Reprint button")
+            .click()
+            .await
+            .expect("reprint");
+        text_where(&d, "notice", |t| t.contains(&format!("{printer}-"))).await;
+        let row = text_where(&d, "history", |t| t.contains("print ✓")).await;
+        assert!(row.contains(&raz_id), "{row}");
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
     let _ = d.quit().await;

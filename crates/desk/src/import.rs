@@ -122,6 +122,27 @@ impl Desk {
         self.import_text(source, &text)
     }
 
+    /// The folder the app watches for exported records (the EHR's drop folder).
+    pub fn watch_folder(&self) -> Result<Option<PathBuf>> {
+        Ok(self
+            .store
+            .setting("watch_folder")?
+            .filter(|f| !f.trim().is_empty())
+            .map(PathBuf::from))
+    }
+
+    /// Sets the watched folder (empty: none); it must exist.
+    pub fn set_watch_folder(&self, folder: &str) -> Result<()> {
+        let folder = folder.trim();
+        if !folder.is_empty() && !Path::new(folder).is_dir() {
+            return Err(DeskError::Input(format!(
+                "{folder} is not a folder on this computer; create it or choose another."
+            )));
+        }
+        self.store.set_setting("watch_folder", folder)?;
+        Ok(())
+    }
+
     /// Imports every file in `dir` once: a file that imports moves to
     /// `dir/imported/`, one that does not to `dir/failed/` beside a `.error.txt`
     /// that says why. Returns what happened to each.
