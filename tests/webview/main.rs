@@ -210,7 +210,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         std::fs::create_dir_all(&watched).expect("watched folder");
         click(&d, "nav-settings").await;
         text_where(&d, "set-gateway", |t| t.contains("Sandbox gateway")).await;
-        d.find(By::Css(&format!("#set-printer option[value='{printer}']")))
+        d.find(By::Css(format!("#set-printer option[value='{printer}']")))
             .await
             .unwrap_or_else(|_| {
                 panic!("the print queue {printer} is listed (scripts/setup-test.sh adds it)")
