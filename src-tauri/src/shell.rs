@@ -63,22 +63,6 @@ impl UiError {
     }
 }
 
-fn default_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("RAZDESK_DATA_DIR") {
-        return PathBuf::from(d);
-    }
-    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(d).join("razcode-desk");
-    }
-    if let Some(h) = std::env::var_os("HOME") {
-        return PathBuf::from(h).join(".local/share/razcode-desk");
-    }
-    if let Some(a) = std::env::var_os("APPDATA") {
-        return PathBuf::from(a).join("RAZCODE Desk");
-    }
-    PathBuf::from("razcode-desk-data")
-}
-
 impl Shell {
     /// `--data-dir DIR` (the same folder `razdesk --data-dir` uses),
     /// `--sandbox`, `--exit-after-paint` and `--baseline`.
@@ -106,7 +90,7 @@ impl Shell {
             }
         }
         Ok(Shell {
-            dir: dir.unwrap_or_else(default_dir),
+            dir: dir.unwrap_or_else(razcode_desk::default_data_dir),
             started: Instant::now(),
             exit_after_paint,
             start_on_sandbox,

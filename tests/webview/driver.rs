@@ -197,6 +197,16 @@ pub async fn click(d: &WebDriver, id: &str) {
         .unwrap_or_else(|e| panic!("click #{id}: {e}"));
 }
 
+/// A key pressed with focus in the element (Enter in a field, Esc anywhere).
+pub async fn press(d: &WebDriver, id: &str, key: Key) {
+    d.find(By::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .send_keys(key)
+        .await
+        .unwrap_or_else(|e| panic!("key in #{id}: {e}"));
+}
+
 pub async fn type_into(d: &WebDriver, id: &str, text: &str) {
     let e = shown(d, id).await;
     e.clear().await.ok();

@@ -115,12 +115,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         type_into(&d, "pay-currency", "USD").await;
         screenshot(&d, "encounter").await;
         // Enter stages.
-        d.find(By::Id("pay-currency"))
-            .await
-            .expect("currency")
-            .send_keys(Key::Enter)
-            .await
-            .expect("Enter");
+        press(&d, "pay-currency", Key::Enter).await;
 
         // The code screen shows what the gateway answered, and its Tag.
         shown(&d, "screen-code").await;
@@ -170,12 +165,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         );
 
         // Quick entry: a visit typed at the desk becomes a record to stage.
-        d.find(By::Tag("body"))
-            .await
-            .expect("body")
-            .send_keys(Key::Escape)
-            .await
-            .expect("Esc");
+        press(&d, "main", Key::Escape).await;
         shown(&d, "screen-worklist").await;
         click(&d, "quick-open").await;
         type_into(&d, "q-given", "Zoë").await;
@@ -192,12 +182,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         assert!(vitals.contains("120"), "{vitals}");
 
         // Esc goes back; the history lists the code and its receipt.
-        d.find(By::Tag("body"))
-            .await
-            .expect("body")
-            .send_keys(Key::Escape)
-            .await
-            .expect("Esc");
+        press(&d, "main", Key::Escape).await;
         shown(&d, "screen-worklist").await;
         click(&d, "nav-history").await;
         let row = text_where(&d, "history", |t| t.contains(&raz_id)).await;

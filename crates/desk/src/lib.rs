@@ -59,6 +59,24 @@ pub struct Settings {
 const SECRET_CONSUMER: &str = "consumer_secret";
 const SECRET_PRACTICE: &str = "practice_token_secret";
 
+/// The data folder when none is named: `RAZDESK_DATA_DIR`, else the platform's
+/// per-user data folder. The CLI and the app share it, so they see one desk.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("RAZDESK_DATA_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
+        return PathBuf::from(d).join("razcode-desk");
+    }
+    if let Some(h) = std::env::var_os("HOME") {
+        return PathBuf::from(h).join(".local/share/razcode-desk");
+    }
+    if let Some(a) = std::env::var_os("APPDATA") {
+        return PathBuf::from(a).join("RAZCODE Desk");
+    }
+    PathBuf::from("razcode-desk-data")
+}
+
 fn trim_base(url: &str) -> String {
     url.trim().trim_end_matches('/').to_string()
 }

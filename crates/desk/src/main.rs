@@ -192,19 +192,6 @@ enum HerAction {
     Check { file: String },
 }
 
-fn default_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(d).join("razcode-desk");
-    }
-    if let Some(h) = std::env::var_os("HOME") {
-        return PathBuf::from(h).join(".local/share/razcode-desk");
-    }
-    if let Some(a) = std::env::var_os("APPDATA") {
-        return PathBuf::from(a).join("RAZCODE Desk");
-    }
-    PathBuf::from("razcode-desk-data")
-}
-
 /// What a command printed: JSON, and the text form of it.
 struct Out {
     json: Value,
@@ -262,7 +249,10 @@ fn staging_text(v: &Value) -> String {
 }
 
 async fn run(cli: Cli) -> Result<Out, DeskError> {
-    let dir = cli.data_dir.clone().unwrap_or_else(default_dir);
+    let dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(razcode_desk::default_data_dir);
     if let Command::Her {
         action: HerAction::Check { file },
     } = &cli.command

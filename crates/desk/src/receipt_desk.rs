@@ -177,19 +177,33 @@ impl Desk {
         let pdf = self.receipt_pdf(staging_id, format, copy)?;
         let file = self.save_receipt(staging_id, &pdf)?;
         let f = file.display().to_string();
-        self.store.add_delivery(
+        self.record_delivery(staging_id, "file", &f, format, &file, Ok(()))?;
+        Ok(file)
+    }
+
+    /// A print, email or file in the history, with why it failed if it did.
+    fn record_delivery(
+        &self,
+        staging_id: i64,
+        channel: &str,
+        target: &str,
+        format: Format,
+        file: &std::path::Path,
+        outcome: std::result::Result<(), &str>,
+    ) -> Result<i64> {
+        let f = file.display().to_string();
+        Ok(self.store.add_delivery(
             &NewDelivery {
                 staging_id,
-                channel: "file",
-                target: &f,
+                channel,
+                target,
                 format: format.name(),
                 file: Some(&f),
-                status: "sent",
-                error: None,
+                status: if outcome.is_ok() { "sent" } else { "failed" },
+                error: outcome.err(),
             },
             self.now(),
-        )?;
-        Ok(file)
+        )?)
     }
 
     /// The receipt settings: the printer (empty for the system default) and the format.
@@ -287,35 +301,12 @@ impl Desk {
             .unwrap_or_else(|| "(default printer)".into());
         match receipt::print::print_file(&file, printer.as_deref(), "RAZCODE receipt") {
             Ok(job) => {
-                let f = file.display().to_string();
-                self.store.add_delivery(
-                    &NewDelivery {
-                        staging_id,
-                        channel: "print",
-                        target: &target,
-                        format: format.name(),
-                        file: Some(&f),
-                        status: "sent",
-                        error: None,
-                    },
-                    self.now(),
-                )?;
+                self.record_delivery(staging_id, "print", &target, format, &file, Ok(()))?;
                 Ok(job)
             }
             Err(e) => {
-                let (f, why) = (file.display().to_string(), e.to_string());
-                self.store.add_delivery(
-                    &NewDelivery {
-                        staging_id,
-                        channel: "print",
-                        target: &target,
-                        format: format.name(),
-                        file: Some(&f),
-                        status: "failed",
-                        error: Some(&why),
-                    },
-                    self.now(),
-                )?;
+                let why = e.to_string();
+                self.record_delivery(staging_id, "print", &target, format, &file, Err(&why))?;
                 Err(e)
             }
         }
