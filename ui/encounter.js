@@ -20,6 +20,9 @@ export function init() {
       stage();
     }
   });
+  document.addEventListener("approval", () => {
+    if (!$("screen-encounter").hidden) $("enc-approval").hidden = false;
+  });
   $("enc-link").addEventListener("click", async () => {
     const mrn = current?.preview?.patient?.mrn;
     if (!mrn) return;
@@ -27,6 +30,8 @@ export function init() {
       await linkPatient(mrn, false);
     } catch {
       return;
+    } finally {
+      $("enc-approval").hidden = true;
     }
     notice(`The patient's HealthJibe account is linked (MRN ${mrn}).`);
     await render();

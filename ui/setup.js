@@ -38,10 +38,19 @@ export function init() {
     await call("submit_verifier", { verifier: $("verifier").value.trim() }).catch(() => {});
   });
 
+  // The page opens in the system browser, never inside the app.
+  document.addEventListener("click", (e) => {
+    const a = e.target.closest && e.target.closest("a.approval-link");
+    if (!a) return;
+    e.preventDefault();
+    call("open_approval").catch(() => {});
+  });
+
   listen("approval", (event) => {
-    const a = $("approval-url");
-    a.href = event.payload;
-    a.textContent = event.payload;
+    for (const a of document.querySelectorAll("a.approval-link")) {
+      a.href = event.payload;
+      a.textContent = event.payload;
+    }
     if (approvalFor === "activate") $("approval").hidden = false;
     document.dispatchEvent(new CustomEvent("approval", { detail: event.payload }));
   });

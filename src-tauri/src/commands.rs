@@ -109,6 +109,9 @@ pub async fn setup_gateway(shell: State<'_, Shell>, form: GatewayForm) -> Answer
 /// `RAZDESK_NO_BROWSER` is set, to the system browser.
 fn show_approval(app: AppHandle) -> impl Fn(&str) + Sync + Send + 'static {
     move |url: &str| {
+        if let Ok(mut slot) = app.state::<Shell>().approval_url.lock() {
+            *slot = Some(url.to_string());
+        }
         let _ = app.emit("approval", url);
         if std::env::var_os("RAZDESK_NO_BROWSER").is_none() {
             open_browser(url);
@@ -162,6 +165,20 @@ pub async fn link_patient(
             Ok(json!({"mrn": mrn, "linked": true}))
         })
         .await
+}
+
+/// Opens the approval page being waited on in the system browser again (only
+/// that page: the UI cannot open arbitrary addresses).
+#[tauri::command]
+pub fn open_approval(shell: State<'_, Shell>) -> Result<(), UiError> {
+    let url = shell.approval_url.lock().ok().and_then(|u| u.clone());
+    match url {
+        Some(u) => {
+            open_browser(&u);
+            Ok(())
+        }
+        None => Err(UiError::plain("No approval is waiting; start it again.")),
+    }
 }
 
 #[tauri::command]

@@ -50,6 +50,7 @@ fn main() {
             commands::activate,
             commands::link_patient,
             commands::submit_verifier,
+            commands::open_approval,
             commands::encounters,
             commands::import_files,
             commands::import_upload,

@@ -23,6 +23,8 @@ pub struct Shell {
     pub start_on_sandbox: bool,
     pub sandbox: tokio::sync::Mutex<Option<Gateway>>,
     pub verifier: Mutex<Option<Sender<String>>>,
+    /// The approval page being waited on (the UI can open it again).
+    pub approval_url: Mutex<Option<String>>,
 }
 
 /// An error as the UI shows it: words to act on, and what the gateway said.
@@ -97,6 +99,7 @@ impl Shell {
             blank,
             sandbox: tokio::sync::Mutex::new(None),
             verifier: Mutex::new(None),
+            approval_url: Mutex::new(None),
         })
     }
 

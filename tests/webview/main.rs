@@ -344,6 +344,21 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
         })
         .await;
         open_encounter_of(&d, "Alex Example").await;
+        text_where(&d, "enc-link-status", |t| t == "Not linked (MRN 000123).").await;
+        // The patient links their HealthJibe account from the encounter screen.
+        click(&d, "enc-link").await;
+        let link = until(&d, "the patient's approval page", || async {
+            let a = d
+                .find(By::Css("#enc-approval a"))
+                .await
+                .map_err(|e| e.to_string())?;
+            let t = a.text().await.map_err(|e| e.to_string())?;
+            Ok(t.contains("/jibe/authorize?").then_some(t))
+        })
+        .await;
+        approve(&link, &creds.patient_email, &creds.patient_password).await;
+        text_where(&d, "enc-link-status", |t| t == "Linked (MRN 000123).").await;
+        click(&d, "stage-bind").await;
         click(&d, "bc-qr").await;
         click(&d, "stage-button").await;
         shown(&d, "screen-code").await;
@@ -353,6 +368,16 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
             "the QR's link is the gateway's: {info}"
         );
         assert_eq!(staged_codes(&dir).len(), 1);
+        let bound = Desk::open(&dir)
+            .expect("desk")
+            .store
+            .history(None)
+            .expect("history");
+        assert_eq!(
+            bound[0].user_mrn.as_deref(),
+            Some("000123"),
+            "the code is bound to the linked account"
+        );
         click(&d, "code-done").await;
 
         // The gateway stops: the error says what happened; nothing is shown as a code.
