@@ -40,6 +40,9 @@ if ! lpstat -e 2>/dev/null | grep -qx RAZPDF; then
     | grep -v 'drivers are deprecated' >&2 || true
   lpstat -e | grep -qx RAZPDF || { echo "could not add the RAZPDF queue" >&2; exit 1; }
 fi
+# cups-pdf takes PostScript; pdftocairo keeps the fonts' Unicode mapping on the way,
+# so the printed PDF's text can be read back (the default renderer loses it).
+$SUDO lpadmin -p RAZPDF -o pdftops-renderer-default=pdftocairo
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! tauri-driver --help >/dev/null 2>&1; then
   echo "== installing tauri-driver"

@@ -508,9 +508,14 @@ async fn printing_through_a_real_cups_queue() {
     }
     let printed = printed.expect("CUPS-PDF wrote the job");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    // CUPS converts the job through PostScript; the page still carries the code.
+    // CUPS converts the job through PostScript (pdftocairo, set on the queue by
+    // scripts/setup-test.sh); the printed page still carries the text and the code.
     let pages = tool("pdfinfo", &[printed.to_str().unwrap()]);
     assert!(pages.contains("Pages:           1"), "{pages}");
+    let text = pdf_text(&printed);
+    assert!(text.contains("Ana Ávila"), "the printed page's text: {text}");
+    assert!(text.contains(&s.raz_id), "the printed page's text: {text}");
+    assert!(text.contains("Your visit record code"), "{text}");
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(qr_on_page(&printed, dir.path()), s.raz_uri.unwrap());
     let (ok, v) = w.desk(&["print-test", "--printer", &printer]);
