@@ -513,7 +513,10 @@ async fn printing_through_a_real_cups_queue() {
     let pages = tool("pdfinfo", &[printed.to_str().unwrap()]);
     assert!(pages.contains("Pages:           1"), "{pages}");
     let text = pdf_text(&printed);
-    assert!(text.contains("Ana Ávila"), "the printed page's text: {text}");
+    assert!(
+        text.contains("Ana Ávila"),
+        "the printed page's text: {text}"
+    );
     assert!(text.contains(&s.raz_id), "the printed page's text: {text}");
     assert!(text.contains("Your visit record code"), "{text}");
     let dir = tempfile::tempdir().unwrap();

@@ -2,12 +2,16 @@
 //! clients. The baseline, measured in the same run at the same concurrency, is an
 //! unsigned GET of the static `/r` page: the HTTP floor of this machine.
 //!
+//! The load generator shares the machine's 2 cores with the gateway, so it is
+//! kept as light as `wrk`: requests are signed and serialized before the clock
+//! starts, and each client writes them on one keep-alive connection and reads
+//! the answer by its Content-Length.
+//!
 //! `cargo bench -p razcode-gateway --bench stage_throughput [-- REQUESTS]`
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 use common::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -22,20 +26,27 @@ fn ccr_8k() -> String {
     format!("{}<!--{}-->{}", &base[..end], "x".repeat(pad), &base[end..])
 }
 
-async fn run(
-    concurrency: usize,
-    total: usize,
-    job: Arc<dyn Fn() -> futures_job::Job + Send + Sync>,
-) -> f64 {
-    let next = Arc::new(AtomicUsize::new(0));
+async fn run(concurrency: usize, requests: Vec<Vec<u8>>, expect: &'static str) -> f64 {
+    let total = requests.len();
+    let queue = Arc::new(std::sync::Mutex::new(requests));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let next = next.clone();
-        let job = job.clone();
+        let queue = queue.clone();
+        let addr = ADDR.get().copied().expect("the gateway's address");
         tasks.push(tokio::spawn(async move {
-            while next.fetch_add(1, Ordering::Relaxed) < total {
-                job().await;
+            let mut conn = raw::Conn::open(addr).await;
+            loop {
+                let Some(req) = queue.lock().expect("the queue").pop() else {
+                    break;
+                };
+                let (status, body) = conn.send(&req).await;
+                assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+                assert!(
+                    body.windows(expect.len()).any(|w| w == expect.as_bytes()),
+                    "{}",
+                    String::from_utf8_lossy(&body)
+                );
             }
         }));
     }
@@ -45,8 +56,75 @@ async fn run(
     total as f64 / start.elapsed().as_secs_f64()
 }
 
-mod futures_job {
-    pub type Job = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+static ADDR: std::sync::OnceLock<std::net::SocketAddr> = std::sync::OnceLock::new();
+
+/// A minimal HTTP/1.1 keep-alive client: what the gateway is measured against
+/// should cost the shared cores as little as possible.
+mod raw {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    pub struct Conn {
+        stream: TcpStream,
+        buf: Vec<u8>,
+    }
+
+    impl Conn {
+        pub async fn open(addr: std::net::SocketAddr) -> Conn {
+            let stream = TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            Conn {
+                stream,
+                buf: Vec::with_capacity(16 * 1024),
+            }
+        }
+
+        /// Sends one serialized request; the status and body of the answer.
+        pub async fn send(&mut self, req: &[u8]) -> (u16, Vec<u8>) {
+            self.stream.write_all(req).await.expect("write");
+            self.buf.clear();
+            let mut chunk = [0u8; 8192];
+            let head_end = loop {
+                let n = self.stream.read(&mut chunk).await.expect("read");
+                assert!(n > 0, "the gateway closed the connection");
+                self.buf.extend_from_slice(&chunk[..n]);
+                if let Some(i) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+            };
+            let head = String::from_utf8_lossy(&self.buf[..head_end]).to_ascii_lowercase();
+            let status: u16 = head
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .expect("a status");
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .expect("a Content-Length");
+            while self.buf.len() < head_end + length {
+                let n = self.stream.read(&mut chunk).await.expect("read");
+                assert!(n > 0, "the gateway closed the connection");
+                self.buf.extend_from_slice(&chunk[..n]);
+            }
+            (status, self.buf[head_end..head_end + length].to_vec())
+        }
+    }
+}
+
+fn get_request(path: &str, host: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").into_bytes()
+}
+
+fn post_request(path: &str, host: &str, auth: &str, body: &str) -> Vec<u8> {
+    let mut r = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {auth}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(body.as_bytes());
+    r
 }
 
 /// One signed stage request: the Authorization header and the form body.
@@ -83,54 +161,23 @@ fn main() {
             .ok()
             .map(|v| v.split(',').filter_map(|c| c.parse().ok()).collect())
             .unwrap_or_else(|| vec![1, 8, 64]);
+        let base = env.url("");
+        let host = base.trim_start_matches("http://").to_string();
+        ADDR.set(host.parse().expect("a loopback address"))
+            .expect("set once");
         for concurrency in rows {
-            let h = env.http.clone();
-            let page = env.url("/r");
-            let baseline = run(
-                concurrency,
-                total,
-                Arc::new(move || {
-                    let (h, page) = (h.clone(), page.clone());
-                    Box::pin(async move {
-                        let r = h.get(&page).send().await.expect("GET /r");
-                        assert_eq!(r.status(), 200);
-                        let _ = r.bytes().await;
-                    })
-                }),
-            )
-            .await;
+            let gets = (0..total).map(|_| get_request("/r", &host)).collect();
+            let baseline = run(concurrency, gets, "<html").await;
             // Requests are signed before the clock starts, as a load generator
             // would: the figure is the gateway's, not the client's signing.
             let url = env.url("/gateway/stage");
-            let signed: Vec<(String, String)> = (0..total)
-                .map(|_| sign(&env, &tokens, &url, &her))
+            let stages_req = (0..total)
+                .map(|_| {
+                    let (auth, body) = sign(&env, &tokens, &url, &her);
+                    post_request("/gateway/stage", &host, &auth, &body)
+                })
                 .collect();
-            let queue = Arc::new(std::sync::Mutex::new(signed));
-            let h2 = env.http.clone();
-            let stages = run(
-                concurrency,
-                total,
-                Arc::new(move || {
-                    let (h, url, queue) = (h2.clone(), url.clone(), queue.clone());
-                    Box::pin(async move {
-                        let Some((auth, body)) = queue.lock().expect("the queue").pop() else {
-                            return;
-                        };
-                        let r = h
-                            .post(&url)
-                            .header("Authorization", auth)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .body(body)
-                            .send()
-                            .await
-                            .expect("a stage");
-                        let status = r.status();
-                        let text = r.text().await.unwrap_or_default();
-                        assert_eq!(status, 200, "{text}");
-                    })
-                }),
-            )
-            .await;
+            let stages = run(concurrency, stages_req, "ACK=Success").await;
             println!(
                 "| {concurrency} | {stages:.0} | {baseline:.0} | {:.2} |",
                 stages / baseline

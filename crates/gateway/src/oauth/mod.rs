@@ -190,10 +190,11 @@ impl OAuthParams {
             .iter()
             .chain(self.signed.iter())
             .map(|(k, v)| (k.as_str(), v.as_str()));
-        let base = signature::base_string(http_method, base_uri, params);
-        if !signature::signature_matches(
+        if !signature::request_signature_matches(
             self.method,
-            &base,
+            http_method,
+            base_uri,
+            params,
             consumer_secret,
             token_secret,
             &self.signature,

@@ -73,70 +73,128 @@ pub fn base_uri(scheme: &str, authority: &str, path: &str) -> String {
     format!("{scheme}://{authority}{path}")
 }
 
-/// The signature base string (§3.4.1): `params` are every decoded parameter
-/// (query, form body, `oauth_*` from the header) except `oauth_signature` and `realm`.
-pub fn base_string<'a>(
+/// Encodes `s` twice in one pass (what the base string does to every parameter
+/// value): a reserved byte `b` becomes `%25XY`, as `encode(encode(b))` would.
+fn encode_twice_into(out: &mut Vec<u8>, s: &[u8]) {
+    let mut run = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if UNRESERVED[usize::from(b)] {
+            continue;
+        }
+        out.extend_from_slice(&s[run..i]);
+        out.extend_from_slice(&[
+            b'%',
+            b'2',
+            b'5',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 15)],
+        ]);
+        run = i + 1;
+    }
+    out.extend_from_slice(&s[run..]);
+}
+
+/// Writes the signature base string (§3.4.1) to `sink` in pieces of at most
+/// `CHUNK` bytes, so a 4 MiB record is never copied whole. `params` are every
+/// decoded parameter (query, form body, `oauth_*` from the header) except
+/// `oauth_signature` and `realm`.
+fn write_base_string<'a>(
     http_method: &str,
     base_uri: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> String {
-    // Sorted by encoded name, then encoded value (§3.4.1.3.2).
-    let mut encoded: Vec<(String, String)> = params
-        .into_iter()
-        .map(|(k, v)| (encode(k), encode(v)))
-        .collect();
-    encoded.sort();
-    let size: usize = encoded
-        .iter()
-        .map(|(k, v)| 3 * (k.len() + v.len()) + 6)
-        .sum();
-    let mut out = Vec::with_capacity(http_method.len() + base_uri.len() * 3 + size + 2);
+    sink: &mut dyn FnMut(&[u8]),
+) {
+    const CHUNK: usize = 16 * 1024;
+    // Sorted by encoded name, then encoded value (§3.4.1.3.2); values are
+    // encoded for the comparison only when two names are equal.
+    let mut sorted: Vec<(String, &str)> = params.into_iter().map(|(k, v)| (encode(k), v)).collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1))));
+    let mut out = Vec::with_capacity(CHUNK + 64);
     out.extend_from_slice(http_method.to_ascii_uppercase().as_bytes());
     out.push(b'&');
     encode_into(&mut out, base_uri.as_bytes());
     out.push(b'&');
-    for (i, (k, v)) in encoded.iter().enumerate() {
+    for (i, (k, v)) in sorted.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(b"%26");
         }
         // The normalized string is encoded once more: `%` becomes `%25`, `=` `%3D`.
         encode_into(&mut out, k.as_bytes());
         out.extend_from_slice(b"%3D");
-        encode_into(&mut out, v.as_bytes());
+        for piece in v.as_bytes().chunks(CHUNK / 5) {
+            encode_twice_into(&mut out, piece);
+            if out.len() >= CHUNK {
+                sink(&out);
+                out.clear();
+            }
+        }
     }
-    String::from_utf8(out).unwrap_or_default()
+    sink(&out);
 }
 
-/// The signature of a base string, base64 (HMAC) or the key itself (PLAINTEXT).
-pub fn sign(method: Method, base: &str, consumer_secret: &str, token_secret: &str) -> String {
-    let key = format!("{}&{}", encode(consumer_secret), encode(token_secret));
-    let b64 = base64::engine::general_purpose::STANDARD;
+/// The signature base string (§3.4.1) as text (tests, diagnostics).
+pub fn base_string<'a>(
+    http_method: &str,
+    base_uri: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut all = Vec::new();
+    write_base_string(http_method, base_uri, params, &mut |b| {
+        all.extend_from_slice(b)
+    });
+    String::from_utf8(all).unwrap_or_default()
+}
+
+fn key(consumer_secret: &str, token_secret: &str) -> String {
+    format!("{}&{}", encode(consumer_secret), encode(token_secret))
+}
+
+fn hmac_base64<M: Mac + hmac::digest::KeyInit>(
+    key: &str,
+    feed: impl FnOnce(&mut dyn FnMut(&[u8])),
+) -> String {
+    let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key.as_bytes())
+        .expect("HMAC takes a key of any length");
+    feed(&mut |b| mac.update(b));
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The signature of a base string fed by `feed`: base64 (HMAC) or the key itself (PLAINTEXT).
+fn sign_with(
+    method: Method,
+    consumer_secret: &str,
+    token_secret: &str,
+    feed: impl FnOnce(&mut dyn FnMut(&[u8])),
+) -> String {
+    let key = key(consumer_secret, token_secret);
     match method {
-        Method::HmacSha1 => {
-            let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key.as_bytes())
-                .expect("HMAC takes a key of any length");
-            mac.update(base.as_bytes());
-            b64.encode(mac.finalize().into_bytes())
-        }
-        Method::HmacSha256 => {
-            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
-                .expect("HMAC takes a key of any length");
-            mac.update(base.as_bytes());
-            b64.encode(mac.finalize().into_bytes())
-        }
+        Method::HmacSha1 => hmac_base64::<Hmac<sha1::Sha1>>(&key, feed),
+        Method::HmacSha256 => hmac_base64::<Hmac<sha2::Sha256>>(&key, feed),
         Method::Plaintext => key,
     }
 }
 
-/// Compares a received signature with the expected one in constant time.
-pub fn signature_matches(
+/// The signature of a base string, base64 (HMAC) or the key itself (PLAINTEXT).
+pub fn sign(method: Method, base: &str, consumer_secret: &str, token_secret: &str) -> String {
+    sign_with(method, consumer_secret, token_secret, |sink| {
+        sink(base.as_bytes())
+    })
+}
+
+/// Checks a received signature against the request's parameters, the base
+/// string streamed into the MAC, compared in constant time.
+pub fn request_signature_matches<'a>(
     method: Method,
-    base: &str,
+    http_method: &str,
+    base_uri: &str,
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
     consumer_secret: &str,
     token_secret: &str,
     received: &str,
 ) -> bool {
-    let expected = sign(method, base, consumer_secret, token_secret);
+    let expected = sign_with(method, consumer_secret, token_secret, |sink| {
+        write_base_string(http_method, base_uri, params, sink)
+    });
     expected.as_bytes().ct_eq(received.as_bytes()).into()
 }
 
@@ -183,6 +241,54 @@ mod tests {
              key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_m\
              ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
              9d7dh3k39sjv7"
+        );
+    }
+
+    /// The streamed base string is the one built whole, across chunk
+    /// boundaries and with repeated names sorted by value.
+    #[test]
+    fn streamed_signature_equals_the_whole_base_string() {
+        let big: String = (0..40_000)
+            .map(|i| ["<a b=\"x\">", "é", "~-._", "%", "\u{1F600}", "z"][i % 6])
+            .collect();
+        let params = p(&[
+            ("her", big.as_str()),
+            ("a", "2 q"),
+            ("a", "1"),
+            ("oauth_nonce", "n"),
+            ("oauth_timestamp", "137131201"),
+        ]);
+        let uri = base_uri("http", "127.0.0.1:8080", "/gateway/stage");
+        for method in [Method::HmacSha1, Method::HmacSha256, Method::Plaintext] {
+            let whole = sign(
+                method,
+                &base_string("POST", &uri, refs(&params)),
+                "cs",
+                "ts",
+            );
+            assert!(request_signature_matches(
+                method,
+                "POST",
+                &uri,
+                refs(&params),
+                "cs",
+                "ts",
+                &whole
+            ));
+            assert!(!request_signature_matches(
+                method,
+                "POST",
+                &uri,
+                refs(&params),
+                "cs",
+                "other",
+                &whole
+            ));
+        }
+        let base = base_string("POST", &uri, refs(&params));
+        assert!(
+            base.contains("a%3D1%26a%3D2%2520q"),
+            "repeated names sorted by value"
         );
     }
 
@@ -286,16 +392,21 @@ mod tests {
             "pfkkdhi9sl3r4s00",
         );
         assert_eq!(sig, "tR3+Ty81lMeYAr/Fid0kMTYa/WM=");
-        assert!(signature_matches(
+        let uri = base_uri("http", "photos.example.net", "/photos");
+        assert!(request_signature_matches(
             Method::HmacSha1,
-            &base,
+            "GET",
+            &uri,
+            refs(&params),
             "kd94hf93k423kf44",
             "pfkkdhi9sl3r4s00",
             "tR3+Ty81lMeYAr/Fid0kMTYa/WM="
         ));
-        assert!(!signature_matches(
+        assert!(!request_signature_matches(
             Method::HmacSha1,
-            &base,
+            "GET",
+            &uri,
+            refs(&params),
             "kd94hf93k423kf44",
             "pfkkdhi9sl3r4s00",
             "tR3+Ty81lMeYAr/Fid0kMTYa/WN="
