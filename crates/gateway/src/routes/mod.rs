@@ -299,7 +299,15 @@ pub enum ReadError {
 /// to its end (up to 16 times the limit) so that the client sees the 413 answer.
 pub async fn read_signed(req: Request, limit: usize) -> Result<Signed, ReadError> {
     let (parts, body) = req.into_parts();
-    let bytes = read_limited(body, limit).await?;
+    // Sized once from Content-Length (never beyond the limit) instead of growing.
+    let expected = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(limit);
+    let bytes = read_limited(body, limit, expected).await?;
     let mut params: Vec<(String, String)> = parts
         .uri
         .query()
@@ -328,8 +336,8 @@ pub async fn read_signed(req: Request, limit: usize) -> Result<Signed, ReadError
     })
 }
 
-async fn read_limited(mut body: Body, limit: usize) -> Result<Vec<u8>, ReadError> {
-    let mut buf = Vec::new();
+async fn read_limited(mut body: Body, limit: usize, expected: usize) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::with_capacity(expected);
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| ReadError::Broken(e.to_string()))?;
