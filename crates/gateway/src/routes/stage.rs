@@ -166,7 +166,7 @@ async fn stage(state: AppState, req: Request, variant: Variant) -> Response {
         .and_then(|p| PaymentRequest::parse(p).ok())
         .map(|p| p.to_json());
     let pmt_valid = pmt.is_some();
-    let her_bytes = her.as_bytes().to_vec();
+    let her_bytes: std::sync::Arc<[u8]> = std::sync::Arc::from(her.as_bytes());
     // An extension: the desk's key for "this encounter, this record", so that a
     // retry after a crash gets the code already issued. Unknown to the protocol,
     // so other gateways ignore it.

@@ -13,7 +13,8 @@ pub struct NewStage {
     pub consumer_id: i64,
     pub org_account_id: i64,
     pub user_account_id: Option<i64>,
-    pub her: Vec<u8>,
+    /// Shared: a retry after an ID collision sends the same bytes again.
+    pub her: std::sync::Arc<[u8]>,
     pub her_kind: &'static str,
     pub pmt: Option<String>,
     pub created: i64,
@@ -121,7 +122,7 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
                     s.consumer_id,
                     s.org_account_id,
                     s.user_account_id,
-                    s.her,
+                    &s.her[..],
                     s.her_kind,
                     s.pmt,
                     s.created,
