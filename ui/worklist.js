@@ -10,6 +10,7 @@ export function init() {
     clearTimeout(timer);
     timer = setTimeout(load, 200);
   });
+  $("worklist-all").addEventListener("change", load);
   $("import-file").addEventListener("change", async (e) => {
     const files = [...e.target.files];
     e.target.value = "";
@@ -86,7 +87,10 @@ function showResults(results) {
 async function load() {
   let list;
   try {
-    list = await call("encounters", { search: $("worklist-search").value });
+    const midnight = new Date();
+    midnight.setHours(0, 0, 0, 0);
+    const since = $("worklist-all").checked ? null : Math.floor(midnight.getTime() / 1000);
+    list = await call("encounters", { search: $("worklist-search").value, since });
   } catch {
     return;
   }

@@ -192,12 +192,17 @@ pub fn submit_verifier(shell: State<'_, Shell>, verifier: String) -> Result<(), 
     }
 }
 
+/// `since`: the desk's local midnight (Unix seconds) for today's worklist; none for all.
 #[tauri::command]
-pub async fn encounters(shell: State<'_, Shell>, search: Option<String>) -> Answer {
+pub async fn encounters(
+    shell: State<'_, Shell>,
+    search: Option<String>,
+    since: Option<i64>,
+) -> Answer {
     shell
         .desk(move |desk| async move {
             let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            Ok(json!(desk.store.encounters(q)?))
+            Ok(json!(desk.worklist(q, since)?))
         })
         .await
 }

@@ -263,6 +263,24 @@ impl QuickEntry {
 }
 
 impl Desk {
+    /// The worklist: encounters that came in since `since` (the desk's local
+    /// midnight, from the UI) and any older one that has no code yet, so that
+    /// nothing unfinished drops off the list overnight. `None`: every encounter.
+    pub fn worklist(
+        &self,
+        search: Option<&str>,
+        since: Option<i64>,
+    ) -> Result<Vec<crate::store::Encounter>> {
+        let all = self.store.encounters(search)?;
+        Ok(match since {
+            None => all,
+            Some(t) => all
+                .into_iter()
+                .filter(|e| e.created >= t || e.staging.as_deref() != Some("staged"))
+                .collect(),
+        })
+    }
+
     /// Imports a visit typed in the quick-entry form.
     pub fn quick_entry(&self, q: &QuickEntry) -> Result<crate::import::Imported> {
         let clinic = self
@@ -395,6 +413,55 @@ mod tests {
         };
         let e = bad.record("x").expect_err("a letter O is not a digit");
         assert!(e.to_string().contains("Systolic"), "{e}");
+    }
+
+    #[test]
+    fn the_worklist_keeps_what_has_no_code_yet() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let desk = Desk::open(dir.path()).expect("desk");
+        let entry = |given: &str| QuickEntry {
+            format: "ccr".into(),
+            given: given.into(),
+            family: "Ng".into(),
+            ..QuickEntry::default()
+        };
+        let done = desk
+            .import_text("t", &entry("Done").record("C").expect("ccr"))
+            .expect("import")
+            .encounter;
+        let open = desk
+            .import_text("t", &entry("Open").record("C").expect("ccr"))
+            .expect("import")
+            .encounter;
+        let s = desk
+            .store
+            .add_pending(
+                &crate::store::Pending {
+                    encounter_id: done.id,
+                    key: "k",
+                    variant: "url",
+                    user_mrn: None,
+                    pmt: None,
+                    leave_out: "",
+                },
+                desk.now(),
+            )
+            .expect("pending");
+        desk.store
+            .mark_staged(s.id, "ABCD1234EFGH", None, Some("u"), false, desk.now())
+            .expect("staged");
+        let ids = |since| -> Vec<i64> {
+            desk.worklist(None, since)
+                .expect("worklist")
+                .iter()
+                .map(|e| e.id)
+                .collect()
+        };
+        // Both came in today.
+        assert_eq!(ids(Some(desk.now() - 60)), vec![open.id, done.id]);
+        // From yesterday's list, only the one without a code stays.
+        assert_eq!(ids(Some(desk.now() + 86_400)), vec![open.id]);
+        assert_eq!(ids(None).len(), 2);
     }
 
     #[test]
