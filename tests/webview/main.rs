@@ -205,9 +205,26 @@ async fn sandbox_first_run_to_receipt_and_history() {
             .expect("printer chosen");
         type_into(&d, "set-watch", &watched.display().to_string()).await;
         type_into(&d, "set-clinic-name", "Harbor Street Clinic").await;
-        screenshot(&d, "settings").await;
         click(&d, "settings-save").await;
         text_where(&d, "notice", |t| t.contains("Settings saved")).await;
+        d.execute(
+            "document.activeElement.blur(); window.scrollTo(0, 0);",
+            vec![],
+        )
+        .await
+        .expect("scrolled to the top");
+        until(&d, "the page to be at the top", || async {
+            let y: f64 = d
+                .execute("return window.scrollY;", vec![])
+                .await
+                .map_err(|e| e.to_string())?
+                .convert()
+                .map_err(|e| e.to_string())?;
+            Ok((y == 0.0).then_some(()))
+        })
+        .await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        screenshot(&d, "settings").await;
 
         // A record the EHR drops in the watched folder arrives in the worklist.
         click(&d, "nav-worklist").await;
