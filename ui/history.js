@@ -35,7 +35,7 @@ function actions(s) {
       /* shown */
     }
   });
-  const resend = el("button", { type: "button", textContent: "Email again" });
+  const resend = el("button", { type: "button", textContent: "Email again", className: "resend" });
   resend.addEventListener("click", () => go("code", s.id));
   return el("span", { className: "row-actions" }, open, reprint, resend);
 }

@@ -4,6 +4,8 @@
 //! Each test takes the screenshots in docs/ of the screens it passes through.
 
 mod driver;
+#[path = "../../crates/desk/tests/support/smtp.rs"]
+mod smtp;
 
 use driver::*;
 use razcode_desk::Desk;
@@ -205,6 +207,22 @@ async fn sandbox_first_run_to_receipt_and_history() {
             .expect("printer chosen");
         type_into(&d, "set-watch", &watched.display().to_string()).await;
         type_into(&d, "set-clinic-name", "Harbor Street Clinic").await;
+        // A real SMTP server on loopback (plain SMTP is allowed to this computer only).
+        let mail = smtp::Smtp::start(free_port());
+        type_into(&d, "set-smtp-host", "127.0.0.1").await;
+        type_into(&d, "set-smtp-port", &mail.port.to_string()).await;
+        d.find(By::Css("#set-smtp-security option[value='none']"))
+            .await
+            .expect("the security choice")
+            .click()
+            .await
+            .expect("no TLS to loopback");
+        type_into(
+            &d,
+            "set-smtp-from",
+            "Harbor Street Clinic <desk@clinic.example>",
+        )
+        .await;
         click(&d, "settings-save").await;
         text_where(&d, "notice", |t| t.contains("Settings saved")).await;
         d.execute(
@@ -252,6 +270,36 @@ async fn sandbox_first_run_to_receipt_and_history() {
         text_where(&d, "notice", |t| t.contains(&format!("{printer}-"))).await;
         let row = text_where(&d, "history", |t| t.contains("print ✓")).await;
         assert!(row.contains(&raz_id), "{row}");
+
+        // Email again: the code screen, an address, Ctrl+E.
+        d.find(By::Css("#history button.resend"))
+            .await
+            .expect("an Email again button")
+            .click()
+            .await
+            .expect("email again");
+        shown(&d, "screen-code").await;
+        type_into(&d, "code-email", "john.stuart@example.org").await;
+        d.find(By::Id("code-email"))
+            .await
+            .expect("the address field")
+            .send_keys(Key::Control + "e")
+            .await
+            .expect("Ctrl+E");
+        text_where(&d, "code-delivery", |t| {
+            t.contains("Receipt emailed to john.stuart@example.org")
+        })
+        .await;
+        let msgs = mail.messages();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert_eq!(msgs[0]["to"], "john.stuart@example.org");
+        let body = msgs[0]["body"].as_str().expect("a text body");
+        assert!(compact(body).contains(&compact(&raz_id)), "{body}");
+        assert!(
+            !body.contains("Stuart"),
+            "no patient data in the body: {body}"
+        );
+        assert_eq!(msgs[0]["attachments"][0]["type"], "application/pdf");
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
     let _ = d.quit().await;

@@ -4,8 +4,10 @@
 
 mod common;
 use common::*;
+#[path = "support/smtp.rs"]
+mod smtp;
 use razcode_her::ccr::writer::{write, Coded, NewEncounter, NewPatient};
-use serde_json::Value;
+use smtp::Smtp;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -271,81 +273,6 @@ async fn the_tag_image_is_embedded_as_the_gateway_sent_it() {
             .unwrap()
             .contains("no staging 999")
     );
-}
-
-/// An SMTP server that keeps what it receives (aiosmtpd's Maildir handler).
-struct Smtp {
-    child: std::process::Child,
-    port: u16,
-    maildir: tempfile::TempDir,
-}
-
-impl Smtp {
-    fn start(port: u16) -> Smtp {
-        let maildir = tempfile::tempdir().unwrap();
-        for d in ["tmp", "new", "cur"] {
-            std::fs::create_dir_all(maildir.path().join(d)).unwrap();
-        }
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(maildir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Smtp {
-            child,
-            port,
-            maildir,
-        }
-    }
-
-    /// Every message received, parsed by Python's email package.
-    fn messages(&self) -> Vec<Value> {
-        let script = r#"
-import email, json, os, sys, base64
-out = []
-d = os.path.join(sys.argv[1], 'new')
-for name in sorted(os.listdir(d)):
-    m = email.message_from_binary_file(open(os.path.join(d, name), 'rb'))
-    body, atts = '', []
-    for part in m.walk():
-        if part.get_content_maintype() == 'multipart':
-            continue
-        if part.get_filename():
-            atts.append({'name': part.get_filename(), 'type': part.get_content_type(), 'data': base64.b64encode(part.get_payload(decode=True)).decode()})
-        else:
-            body += part.get_payload(decode=True).decode()
-    out.append({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'body': body, 'attachments': atts})
-print(json.dumps(out))
-"#;
-        let out = tool(
-            "python3",
-            &["-c", script, self.maildir.path().to_str().unwrap()],
-        );
-        serde_json::from_str(&out).unwrap()
-    }
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn free_port() -> u16 {
