@@ -4,27 +4,16 @@ use crate::shell::{Shell, UiError};
 use base64::Engine;
 use razcode_desk::activation::{open_browser, Verifier, APPROVAL_WAIT};
 use razcode_desk::checkout::{QuickEntry, StageForm};
-use razcode_desk::receipt::{email::Smtp, print, Format};
+use razcode_desk::receipt::{email::Smtp, print};
 use razcode_desk::receipt_desk::Clinic;
 use razcode_desk::staging::outcome_json;
-use razcode_desk::{Desk, DeskError, Setup};
+use razcode_desk::{DeskError, Setup};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use tauri::{AppHandle, Emitter, Manager, State};
 
 type Answer = Result<Value, UiError>;
-
-fn format_or_default(desk: &Desk, format: Option<&str>) -> Result<Format, DeskError> {
-    match format.filter(|f| !f.is_empty()) {
-        Some(f) => Format::parse(f).ok_or_else(|| {
-            DeskError::Input(format!(
-                "{f:?} is not a receipt format; use letter, a4 or 80mm"
-            ))
-        }),
-        None => desk.receipt_format(),
-    }
-}
 
 /// Where the app stands: set up or not, on the sandbox or a gateway, activated.
 #[tauri::command]
@@ -350,7 +339,7 @@ pub async fn save_receipt(
 ) -> Answer {
     shell
         .desk(move |desk| async move {
-            let f = format_or_default(&desk, format.as_deref())?;
+            let f = desk.receipt_format_or(format.as_deref())?;
             let file = desk.save_receipt_file(id, f, copy)?;
             Ok(json!({"file": file, "format": f.name()}))
         })

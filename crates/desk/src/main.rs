@@ -521,7 +521,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             format,
             copy,
         } => {
-            let format = receipt_format(&desk, format)?;
+            let format = desk.receipt_format_or(format.as_deref())?;
             let pdf = desk.receipt_pdf(staging_id, format, copy)?;
             std::fs::write(&out, &pdf)
                 .map_err(DeskError::io(format!("cannot write {}", out.display())))?;
@@ -535,7 +535,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             printer,
             format,
         } => {
-            let format = receipt_format(&desk, format)?;
+            let format = desk.receipt_format_or(format.as_deref())?;
             let job = desk.print_receipt(staging_id, printer.as_deref(), format)?;
             Ok(ok(
                 json!({"ok": true, "job": job}),
@@ -558,7 +558,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             to,
             format,
         } => {
-            let format = receipt_format(&desk, format)?;
+            let format = desk.receipt_format_or(format.as_deref())?;
             desk.email_receipt(staging_id, &to, format).await?;
             Ok(ok(
                 json!({"ok": true, "to": to}),
@@ -610,20 +610,6 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
             gw.stop().await;
             Ok(ok(json!({"ok": true, "stopped": true}), "sandbox stopped"))
         }
-    }
-}
-
-fn receipt_format(
-    desk: &Desk,
-    format: Option<String>,
-) -> Result<razcode_desk::receipt::Format, DeskError> {
-    match format {
-        Some(f) => razcode_desk::receipt::Format::parse(&f).ok_or_else(|| {
-            DeskError::Input(format!(
-                "{f:?} is not a receipt format; use letter, a4 or 80mm"
-            ))
-        }),
-        None => desk.receipt_format(),
     }
 }
 

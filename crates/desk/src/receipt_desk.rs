@@ -29,6 +29,15 @@ fn date_time(ts: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A receipt format by name, or an error that lists the names.
+fn named_format(f: &str) -> Result<Format> {
+    Format::parse(f).ok_or_else(|| {
+        DeskError::Input(format!(
+            "{f:?} is not a receipt format; use letter, a4 or 80mm"
+        ))
+    })
+}
+
 /// Clinic details printed on receipts.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Clinic {
@@ -209,17 +218,21 @@ impl Desk {
     /// The receipt settings: the printer (empty for the system default) and the format.
     pub fn set_receipt_prefs(&self, printer: Option<&str>, format: Option<&str>) -> Result<()> {
         if let Some(f) = format {
-            let f = Format::parse(f).ok_or_else(|| {
-                DeskError::Input(format!(
-                    "{f:?} is not a receipt format; use letter, a4 or 80mm"
-                ))
-            })?;
-            self.store.set_setting("receipt_format", f.name())?;
+            self.store
+                .set_setting("receipt_format", named_format(f)?.name())?;
         }
         if let Some(p) = printer {
             self.store.set_setting("printer", p.trim())?;
         }
         Ok(())
+    }
+
+    /// The format asked for by name, else the one in the settings.
+    pub fn receipt_format_or(&self, asked: Option<&str>) -> Result<Format> {
+        match asked {
+            Some(f) => named_format(f),
+            None => self.receipt_format(),
+        }
     }
 
     /// The format set in the settings (Letter when none).
