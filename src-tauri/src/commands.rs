@@ -15,6 +15,13 @@ use tauri::{AppHandle, Emitter, Manager, State};
 
 type Answer = Result<Value, UiError>;
 
+/// A file the UI read: its bytes arrive in base64.
+fn from_base64(what: &str, data: &str) -> Result<Vec<u8>, UiError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(data.as_bytes())
+        .map_err(|e| UiError::plain(format!("{what} could not be read: {e}")))
+}
+
 /// Where the app stands: set up or not, on the sandbox or a gateway, activated.
 #[tauri::command]
 pub async fn app_state(shell: State<'_, Shell>) -> Answer {
@@ -35,7 +42,7 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
                 "start_on_sandbox": start_on_sandbox,
                 "clinic": desk.clinic()?,
                 "data_dir": dir,
-                "outbox": desk.store.outbox()?.len(),
+                "outbox": desk.store.outbox()?.len() + desk.waiting_emails()?.len(),
                 "version": env!("CARGO_PKG_VERSION"),
             }))
         })
@@ -196,7 +203,11 @@ pub async fn encounters(
         .await
 }
 
-fn import_result(name: &str, r: Result<razcode_desk::import::Imported, DeskError>) -> Value {
+/// One file's import as the worklist shows it (picker, drop or watched folder).
+fn import_result(
+    name: &str,
+    r: Result<razcode_desk::import::Imported, impl std::fmt::Display>,
+) -> Value {
     match r {
         Ok(i) => json!({"file": name, "ok": true, "new": i.new, "encounter": i.encounter}),
         Err(e) => json!({"file": name, "ok": false, "error": e.to_string()}),
@@ -221,9 +232,7 @@ pub async fn import_files(shell: State<'_, Shell>, paths: Vec<String>) -> Answer
 pub async fn import_upload(shell: State<'_, Shell>, name: String, data: String) -> Answer {
     shell
         .desk(move |desk| async move {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(data.as_bytes())
-                .map_err(|e| UiError::plain(format!("{name} could not be read: {e}")))?;
+            let bytes = from_base64(&name, &data)?;
             Ok(import_result(&name, desk.import_bytes(&name, &bytes)))
         })
         .await
@@ -297,10 +306,7 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
 pub async fn outbox(shell: State<'_, Shell>) -> Answer {
     shell
         .desk(|desk| async move {
-            let mut emails = desk.store.deliveries(Some("pending"))?;
-            emails.extend(desk.store.deliveries(Some("failed"))?);
-            emails.retain(|d| d.channel == "email");
-            Ok(json!({"stagings": desk.store.outbox()?, "emails": emails}))
+            Ok(json!({"stagings": desk.store.outbox()?, "emails": desk.waiting_emails()?}))
         })
         .await
 }
@@ -413,24 +419,17 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
     shell
         .desk(move |desk| async move {
             let logo = match form.logo_data.as_deref().filter(|d| !d.is_empty()) {
-                Some(data) => {
-                    let bytes = base64::engine::general_purpose::STANDARD
-                        .decode(data.as_bytes())
-                        .map_err(|e| UiError::plain(format!("the logo could not be read: {e}")))?;
-                    let tmp = desk.dir.join("logo.upload");
-                    std::fs::write(&tmp, bytes).map_err(DeskError::io("cannot save the logo"))?;
-                    Some(tmp.display().to_string())
-                }
+                Some(data) => Some(from_base64("the logo", data)?),
                 None => None,
             };
             desk.set_clinic(&Clinic {
                 name: form.clinic_name,
                 address: form.clinic_address,
                 phone: form.clinic_phone,
-                logo: logo.clone(),
+                logo: None,
             })?;
-            if let Some(tmp) = logo {
-                let _ = std::fs::remove_file(tmp);
+            if let Some(bytes) = logo {
+                desk.set_logo(&bytes)?;
             }
             desk.set_receipt_prefs(form.printer.as_deref(), form.receipt_format.as_deref())?;
             if let Some(w) = &form.watch_folder {
@@ -484,13 +483,7 @@ pub async fn watch_folder(app: AppHandle) {
                 Ok(desk
                     .import_folder(&folder)?
                     .into_iter()
-                    .map(|(path, r)| {
-                        let name = path.display().to_string();
-                        match r {
-                            Ok(i) => json!({"file": name, "ok": true, "new": i.new, "encounter": i.encounter}),
-                            Err(e) => json!({"file": name, "ok": false, "error": e}),
-                        }
-                    })
+                    .map(|(path, r)| import_result(&path.display().to_string(), r))
                     .collect::<Vec<_>>())
             })
             .await;

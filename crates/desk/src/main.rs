@@ -437,8 +437,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                     .map(staging_text)
                     .collect::<Vec<_>>()
                     .join("\n");
-                let waiting =
-                    desk.store.outbox()?.len() + desk.store.deliveries(Some("pending"))?.len();
+                let waiting = desk.store.outbox()?.len() + desk.waiting_emails()?.len();
                 Ok(Out {
                     json: json!({"ok": all_ok, "results": items, "emails": email_items, "waiting": waiting}),
                     text,
@@ -458,7 +457,7 @@ async fn run(cli: Cli) -> Result<Out, DeskError> {
                     })
                     .collect::<Vec<_>>()
                     .join("\n");
-                let emails = desk.store.deliveries(Some("pending"))?;
+                let emails = desk.waiting_emails()?;
                 for d in &emails {
                     text.push_str(&format!(
                         "\nemail to {} for staging {}: {}",

@@ -61,15 +61,20 @@ impl Desk {
         if let Some(logo) = &c.logo {
             let bytes = std::fs::read(logo)
                 .map_err(DeskError::io(format!("cannot read the logo {logo}")))?;
-            image::load_from_memory(&bytes).map_err(|e| {
-                DeskError::Input(format!("the logo is not a PNG or JPEG image: {e}"))
-            })?;
-            let dest = self.dir.join("logo");
-            std::fs::write(&dest, bytes).map_err(DeskError::io("cannot save the logo"))?;
-            self.store
-                .set_setting("clinic_logo", &dest.display().to_string())?;
+            self.set_logo(&bytes)?;
         }
         self.clinic()
+    }
+
+    /// Keeps a PNG or JPEG logo in the data folder for the receipts.
+    pub fn set_logo(&self, bytes: &[u8]) -> Result<()> {
+        image::load_from_memory(bytes)
+            .map_err(|e| DeskError::Input(format!("the logo is not a PNG or JPEG image: {e}")))?;
+        let dest = self.dir.join("logo");
+        std::fs::write(&dest, bytes).map_err(DeskError::io("cannot save the logo"))?;
+        self.store
+            .set_setting("clinic_logo", &dest.display().to_string())?;
+        Ok(())
     }
 
     pub fn clinic(&self) -> Result<Clinic> {
@@ -417,14 +422,22 @@ impl Desk {
     }
 
     /// Sends the emails waiting in the outbox again.
+    /// Emails that could not be sent for now and wait to be sent again (a refused
+    /// login or address is `failed`, not waiting).
+    pub fn waiting_emails(&self) -> Result<Vec<crate::store::Delivery>> {
+        let mut pending = self.store.deliveries(Some("pending"))?;
+        pending.retain(|d| d.channel == "email");
+        Ok(pending)
+    }
+
     pub async fn retry_emails(&self) -> Result<Vec<(i64, std::result::Result<(), String>)>> {
         let mut out = Vec::new();
-        let pending = self.store.deliveries(Some("pending"))?;
+        let pending = self.waiting_emails()?;
         if pending.is_empty() {
             return Ok(out);
         }
         let smtp = self.smtp()?;
-        for d in pending.into_iter().filter(|d| d.channel == "email") {
+        for d in pending {
             let file = d.file.clone().unwrap_or_default();
             let pdf = std::fs::read(&file).map_err(DeskError::io(format!("cannot read {file}")))?;
             let r = self
