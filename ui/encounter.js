@@ -90,7 +90,7 @@ function previewOmhe(p) {
       "ul",
       { className: "readings" },
       ...(p.sent.messages || []).map((m) =>
-        el("li", {}, `${m.name || m.omhe}: ${Object.entries(m.values || m.fields || {}).map(([k, v]) => `${k} ${v}`).join(", ") || m.raw || ""}`),
+        el("li", {}, `${m.omhe}: ${Object.entries(m.fields).map(([k, v]) => `${k} ${v}`).join(", ")}`),
       ),
     ),
   ];

@@ -27,13 +27,17 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let blank = shell.blank;
+    let baseline = shell.baseline;
     let result = tauri::Builder::default()
         .manage(shell)
         .setup(move |app| {
             // The window is made here so that the start-up benchmark can open the
             // same window on an empty page (its baseline, `--baseline`).
-            let page = if blank { "baseline.html" } else { "index.html" };
+            let page = if baseline {
+                "baseline.html"
+            } else {
+                "index.html"
+            };
             let url = WebviewUrl::App(page.into());
             WebviewWindowBuilder::new(app, "main", url)
                 .title("RAZCODE Desk")

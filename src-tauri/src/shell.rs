@@ -18,7 +18,7 @@ pub struct Shell {
     /// Print the time to first paint and quit (the start-up benchmark).
     pub exit_after_paint: bool,
     /// `--baseline`: the window on an empty page (the start-up benchmark's baseline).
-    pub blank: bool,
+    pub baseline: bool,
     /// `--sandbox`: a desk that is not set up starts on the sandbox at once.
     pub start_on_sandbox: bool,
     pub sandbox: tokio::sync::Mutex<Option<Gateway>>,
@@ -72,7 +72,7 @@ impl Shell {
         let mut dir = None;
         let mut exit_after_paint = false;
         let mut start_on_sandbox = false;
-        let mut blank = false;
+        let mut baseline = false;
         let mut args = args.peekable();
         while let Some(a) = args.next() {
             match a.as_str() {
@@ -83,7 +83,7 @@ impl Shell {
                 }
                 "--exit-after-paint" => exit_after_paint = true,
                 "--sandbox" => start_on_sandbox = true,
-                "--baseline" => blank = true,
+                "--baseline" => baseline = true,
                 other => {
                     return Err(format!(
                         "unknown argument {other:?}; use --data-dir DIR, --sandbox, --exit-after-paint or --baseline"
@@ -96,7 +96,7 @@ impl Shell {
             started: Instant::now(),
             exit_after_paint,
             start_on_sandbox,
-            blank,
+            baseline,
             sandbox: tokio::sync::Mutex::new(None),
             verifier: Mutex::new(None),
             approval_url: Mutex::new(None),

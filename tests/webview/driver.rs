@@ -198,13 +198,23 @@ pub async fn click(d: &WebDriver, id: &str) {
 }
 
 /// A key pressed with focus in the element (Enter in a field, Esc anywhere).
-pub async fn press(d: &WebDriver, id: &str, key: Key) {
+pub async fn press(d: &WebDriver, id: &str, key: impl Into<TypingData>) {
     d.find(By::Id(id))
         .await
         .unwrap_or_else(|e| panic!("#{id}: {e}"))
         .send_keys(key)
         .await
         .unwrap_or_else(|e| panic!("key in #{id}: {e}"));
+}
+
+/// Clicks the element a CSS selector finds; `what` says what it is when it is missing.
+pub async fn click_css(d: &WebDriver, css: &str, what: &str) {
+    d.find(By::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what} ({css}): {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {what}: {e}"));
 }
 
 pub async fn type_into(d: &WebDriver, id: &str, text: &str) {

@@ -99,11 +99,12 @@ async fn sandbox_first_run_to_receipt_and_history() {
 
         // The encounter: a preview of exactly what is sent; leave problems out.
         open_encounter_of(&d, "John Stuart").await;
-        let problems = d
-            .find(By::Css("input[data-section=problems]"))
-            .await
-            .expect("the problems section can be left out");
-        problems.click().await.expect("untick problems");
+        click_css(
+            &d,
+            "input[data-section=problems]",
+            "the problems section's box",
+        )
+        .await;
         until(&d, "problems to be left out", || async {
             let fs = d
                 .find(By::Css(
@@ -197,26 +198,24 @@ async fn sandbox_first_run_to_receipt_and_history() {
         std::fs::create_dir_all(&watched).expect("watched folder");
         click(&d, "nav-settings").await;
         text_where(&d, "set-gateway", |t| t.contains("Sandbox gateway")).await;
-        d.find(By::Css(format!("#set-printer option[value='{printer}']")))
-            .await
-            .unwrap_or_else(|_| {
-                panic!("the print queue {printer} is listed (scripts/setup-test.sh adds it)")
-            })
-            .click()
-            .await
-            .expect("printer chosen");
+        click_css(
+            &d,
+            &format!("#set-printer option[value='{printer}']"),
+            "the print queue (scripts/setup-test.sh adds it)",
+        )
+        .await;
         type_into(&d, "set-watch", &watched.display().to_string()).await;
         type_into(&d, "set-clinic-name", "Harbor Street Clinic").await;
         // A real SMTP server on loopback (plain SMTP is allowed to this computer only).
         let mail = smtp::Smtp::start(free_port());
         type_into(&d, "set-smtp-host", "127.0.0.1").await;
         type_into(&d, "set-smtp-port", &mail.port.to_string()).await;
-        d.find(By::Css("#set-smtp-security option[value='none']"))
-            .await
-            .expect("the security choice")
-            .click()
-            .await
-            .expect("no TLS to loopback");
+        click_css(
+            &d,
+            "#set-smtp-security option[value='none']",
+            "no TLS (to loopback)",
+        )
+        .await;
         type_into(
             &d,
             "set-smtp-from",
@@ -261,31 +260,16 @@ async fn sandbox_first_run_to_receipt_and_history() {
         // History: a reprint goes to the real print queue.
         click(&d, "nav-history").await;
         text_where(&d, "history", |t| t.contains(&raz_id)).await;
-        d.find(By::Css("#history button.reprint"))
-            .await
-            .expect("a Reprint button")
-            .click()
-            .await
-            .expect("reprint");
+        click_css(&d, "#history button.reprint", "a Reprint button").await;
         text_where(&d, "notice", |t| t.contains(&format!("{printer}-"))).await;
         let row = text_where(&d, "history", |t| t.contains("print ✓")).await;
         assert!(row.contains(&raz_id), "{row}");
 
         // Email again: the code screen, an address, Ctrl+E.
-        d.find(By::Css("#history button.resend"))
-            .await
-            .expect("an Email again button")
-            .click()
-            .await
-            .expect("email again");
+        click_css(&d, "#history button.resend", "an Email again button").await;
         shown(&d, "screen-code").await;
         type_into(&d, "code-email", "john.stuart@example.org").await;
-        d.find(By::Id("code-email"))
-            .await
-            .expect("the address field")
-            .send_keys(Key::Control + "e")
-            .await
-            .expect("Ctrl+E");
+        press(&d, "code-email", Key::Control + "e").await;
         text_where(&d, "code-delivery", |t| {
             t.contains("Receipt emailed to john.stuart@example.org")
         })

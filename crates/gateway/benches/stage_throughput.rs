@@ -26,14 +26,18 @@ fn ccr_8k() -> String {
     format!("{}<!--{}-->{}", &base[..end], "x".repeat(pad), &base[end..])
 }
 
-async fn run(concurrency: usize, requests: Vec<Vec<u8>>, expect: &'static str) -> f64 {
+async fn run(
+    addr: std::net::SocketAddr,
+    concurrency: usize,
+    requests: Vec<Vec<u8>>,
+    expect: &'static str,
+) -> f64 {
     let total = requests.len();
     let queue = Arc::new(std::sync::Mutex::new(requests));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
         let queue = queue.clone();
-        let addr = ADDR.get().copied().expect("the gateway's address");
         tasks.push(tokio::spawn(async move {
             let mut conn = raw::Conn::open(addr).await;
             loop {
@@ -55,8 +59,6 @@ async fn run(concurrency: usize, requests: Vec<Vec<u8>>, expect: &'static str) -
     }
     total as f64 / start.elapsed().as_secs_f64()
 }
-
-static ADDR: std::sync::OnceLock<std::net::SocketAddr> = std::sync::OnceLock::new();
 
 /// A minimal HTTP/1.1 keep-alive client: what the gateway is measured against
 /// should cost the shared cores as little as possible.
@@ -163,11 +165,10 @@ fn main() {
             .unwrap_or_else(|| vec![1, 8, 64]);
         let base = env.url("");
         let host = base.trim_start_matches("http://").to_string();
-        ADDR.set(host.parse().expect("a loopback address"))
-            .expect("set once");
+        let addr: std::net::SocketAddr = host.parse().expect("a loopback address");
         for concurrency in rows {
             let gets = (0..total).map(|_| get_request("/r", &host)).collect();
-            let baseline = run(concurrency, gets, "<html").await;
+            let baseline = run(addr, concurrency, gets, "<html").await;
             // Requests are signed before the clock starts, as a load generator
             // would: the figure is the gateway's, not the client's signing.
             let url = env.url("/gateway/stage");
@@ -177,7 +178,7 @@ fn main() {
                     post_request("/gateway/stage", &host, &auth, &body)
                 })
                 .collect();
-            let stages = run(concurrency, stages_req, "ACK=Success").await;
+            let stages = run(addr, concurrency, stages_req, "ACK=Success").await;
             println!(
                 "| {concurrency} | {stages:.0} | {baseline:.0} | {:.2} |",
                 stages / baseline
