@@ -37,20 +37,26 @@ const UNRESERVED: [bool; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Appends `s` percent-encoded. The base string holds the whole form body (up
-/// to 4 MiB) encoded twice, so this is on the hot path of every stage: runs of
-/// unreserved bytes are copied whole.
-fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
+/// Appends `s` with each reserved byte as `escape` followed by its two hex
+/// digits. The base string holds the whole form body (up to 4 MiB), so this is
+/// on the hot path of every stage: runs of unreserved bytes are copied whole.
+fn escape_into(out: &mut Vec<u8>, s: &[u8], escape: &[u8]) {
     let mut run = 0;
     for (i, &b) in s.iter().enumerate() {
         if UNRESERVED[usize::from(b)] {
             continue;
         }
         out.extend_from_slice(&s[run..i]);
-        out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        out.extend_from_slice(escape);
+        out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         run = i + 1;
     }
     out.extend_from_slice(&s[run..]);
+}
+
+/// Appends `s` percent-encoded.
+fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
+    escape_into(out, s, b"%");
 }
 
 /// Percent-encoding of RFC 5849 §3.6: everything but `A-Z a-z 0-9 - . _ ~`.
@@ -76,22 +82,7 @@ pub fn base_uri(scheme: &str, authority: &str, path: &str) -> String {
 /// Encodes `s` twice in one pass (what the base string does to every parameter
 /// value): a reserved byte `b` becomes `%25XY`, as `encode(encode(b))` would.
 fn encode_twice_into(out: &mut Vec<u8>, s: &[u8]) {
-    let mut run = 0;
-    for (i, &b) in s.iter().enumerate() {
-        if UNRESERVED[usize::from(b)] {
-            continue;
-        }
-        out.extend_from_slice(&s[run..i]);
-        out.extend_from_slice(&[
-            b'%',
-            b'2',
-            b'5',
-            HEX[usize::from(b >> 4)],
-            HEX[usize::from(b & 15)],
-        ]);
-        run = i + 1;
-    }
-    out.extend_from_slice(&s[run..]);
+    escape_into(out, s, b"%25");
 }
 
 /// Writes the signature base string (§3.4.1) to `sink` in pieces of at most
