@@ -4,7 +4,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::{NsReader, Reader};
 use std::sync::Arc;
 
 /// Deepest element nesting accepted.
@@ -487,17 +487,24 @@ pub fn write(e: &Element, out: &mut String) {
 /// Checks that a document is well-formed, within the limits, without entities,
 /// and returns its root's local name and namespace, without building a tree
 /// (what a gateway needs for every stage, at a fraction of [`parse`]'s cost).
+///
+/// Namespaces are followed by hand rather than with quick-xml's `NsReader`,
+/// which resolves every name: here only declarations and prefixed element
+/// names need looking at, and this check runs for every stage.
 pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError> {
     let at = |pos: usize, message: String| error_at(xml, pos, message);
     check_size(xml.len())?;
-    let mut reader = NsReader::from_str(xml);
+    let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut depth = 0usize;
     let mut count = 0usize;
     let mut root: Option<(String, Option<String>)> = None;
+    // Namespace declarations in scope: (depth of the declaring element, prefix,
+    // namespace); the default namespace has an empty prefix.
+    let mut scope: Vec<(usize, Vec<u8>, String)> = Vec::new();
     loop {
         let start = reader.buffer_position() as usize;
-        let event = match reader.read_resolved_event() {
+        let event = match reader.read_event() {
             Ok(ev) => ev,
             Err(e) => {
                 let msg = format!("not well-formed XML: {e}");
@@ -505,8 +512,42 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
             }
         };
         match event {
-            (ns, Event::Start(ref e)) | (ns, Event::Empty(ref e)) => {
-                let empty = matches!(event.1, Event::Empty(_));
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                for a in e.attributes() {
+                    let a = a.map_err(|err| at(start, format!("a broken attribute: {err}")))?;
+                    let prefix = match a.key.as_ref() {
+                        b"xmlns" => Some(&b""[..]),
+                        k => k.strip_prefix(b"xmlns:"),
+                    };
+                    if let Some(prefix) = prefix {
+                        let raw = String::from_utf8_lossy(&a.value);
+                        let uri = quick_xml::escape::unescape(&raw)
+                            .map_err(|err| at(start, format!("a broken attribute: {err}")))?
+                            .into_owned();
+                        scope.push((depth, prefix.to_vec(), uri));
+                    }
+                }
+                let name = e.name();
+                let (prefix, local) = match name.as_ref().iter().position(|&b| b == b':') {
+                    Some(i) => (&name.as_ref()[..i], &name.as_ref()[i + 1..]),
+                    None => (&b""[..], name.as_ref()),
+                };
+                let namespace = scope
+                    .iter()
+                    .rev()
+                    .find(|(_, p, _)| p == prefix)
+                    .map(|(_, _, uri)| uri.as_str())
+                    .filter(|uri| !uri.is_empty());
+                if namespace.is_none() && !prefix.is_empty() && prefix != b"xml" {
+                    return Err(at(
+                        start,
+                        format!(
+                            "the prefix {} is not declared",
+                            String::from_utf8_lossy(prefix)
+                        ),
+                    ));
+                }
                 if depth == 0 {
                     if root.is_some() {
                         return Err(at(
@@ -514,38 +555,16 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                             "a second root element follows the document".into(),
                         ));
                     }
-                    let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                    let namespace = match ns {
-                        ResolveResult::Bound(n) => {
-                            Some(String::from_utf8_lossy(n.as_ref()).into_owned())
-                        }
-                        ResolveResult::Unknown(p) => {
-                            return Err(at(
-                                start,
-                                format!(
-                                    "the prefix {} is not declared",
-                                    String::from_utf8_lossy(&p)
-                                ),
-                            ))
-                        }
-                        ResolveResult::Unbound => None,
-                    };
-                    root = Some((local, namespace));
-                }
-                if let ResolveResult::Unknown(p) = ns {
-                    return Err(at(
-                        start,
-                        format!("the prefix {} is not declared", String::from_utf8_lossy(&p)),
-                    ));
-                }
-                for a in e.attributes() {
-                    a.map_err(|err| at(start, format!("a broken attribute: {err}")))?;
+                    let local = String::from_utf8_lossy(local).into_owned();
+                    root = Some((local, namespace.map(str::to_string)));
                 }
                 count += 1;
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
                 }
-                if !empty {
+                if empty {
+                    scope.retain(|(d, _, _)| *d < depth);
+                } else {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         return Err(at(
@@ -555,23 +574,26 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                     }
                 }
             }
-            (_, Event::End(_)) => depth = depth.saturating_sub(1),
-            (_, Event::Text(t))
-                if depth == 0 && !t.as_ref().iter().all(u8::is_ascii_whitespace) =>
-            {
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                while scope.last().is_some_and(|(d, _, _)| *d >= depth) {
+                    scope.pop();
+                }
+            }
+            Event::Text(t) if depth == 0 && !t.as_ref().iter().all(u8::is_ascii_whitespace) => {
                 return Err(at(start, "text outside the root element".into()));
             }
-            (_, Event::GeneralRef(r)) => {
+            Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 reference_text(&name).map_err(|m| at(start, m))?;
             }
-            (_, Event::DocType(d)) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
+            Event::DocType(d) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
                 return Err(at(
                     start,
                     "documents that declare entities are refused".into(),
                 ));
             }
-            (_, Event::Eof) => break,
+            Event::Eof => break,
             _ => {}
         }
     }

@@ -419,6 +419,20 @@ fn the_fast_check_agrees_with_the_reader() {
         assert!(razcode_her::validate(bad).is_err(), "{bad}");
         assert!(razcode_her::ccr::read(bad).is_err(), "{bad}");
     }
+    // Namespaces: declarations hold for the element and what it contains.
+    for (doc, ok) in [
+        ("<c:ContinuityOfCareRecord xmlns:c=\"urn:astm-org:CCR\"><c:Body/></c:ContinuityOfCareRecord>", true),
+        ("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><x:b xmlns:x=\"urn:u\"><x:c/></x:b></ContinuityOfCareRecord>", true),
+        ("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><a xmlns:x=\"urn:u\"/><x:b/></ContinuityOfCareRecord>", false),
+        ("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"><a xmlns:x=\"urn:u\"></a><x:b/></ContinuityOfCareRecord>", false),
+        ("<c:ContinuityOfCareRecord xmlns:c=\"urn:other\"/>", false),
+        ("<c:ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"/>", false),
+        ("<ContinuityOfCareRecord xmlns:c=\"urn:astm-org:CCR\"/>", false),
+        ("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\" xml:lang=\"en\"><xml:x/></ContinuityOfCareRecord>", true),
+    ] {
+        assert_eq!(razcode_her::validate(doc).is_ok(), ok, "{doc}");
+        assert_eq!(razcode_her::ccr::read(doc).is_ok(), ok, "{doc}");
+    }
     let e = razcode_her::validate("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">\n<Body>\n</Bod>\n</ContinuityOfCareRecord>").unwrap_err();
     assert_eq!(e.line(), Some(3));
     let deep = format!(
