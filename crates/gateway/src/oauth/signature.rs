@@ -37,26 +37,64 @@ const UNRESERVED: [bool; 256] = {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Appends `s` with each reserved byte as `escape` followed by its two hex
-/// digits. The base string holds the whole form body (up to 4 MiB), so this is
-/// on the hot path of every stage: runs of unreserved bytes are copied whole.
-fn escape_into(out: &mut Vec<u8>, s: &[u8], escape: &[u8]) {
-    let mut run = 0;
-    for (i, &b) in s.iter().enumerate() {
-        if UNRESERVED[usize::from(b)] {
-            continue;
+/// What each byte becomes in the base string (padded to 8 bytes) and how many
+/// of those bytes count: itself when unreserved, else the escape and two hex
+/// digits.
+struct EscapeTable {
+    bytes: [[u8; 8]; 256],
+    len: [u8; 256],
+}
+
+const fn escape_table(escape: &[u8]) -> EscapeTable {
+    let mut bytes = [[0u8; 8]; 256];
+    let mut len = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if UNRESERVED[i] {
+            bytes[i][0] = i as u8;
+            len[i] = 1;
+        } else {
+            let mut j = 0;
+            while j < escape.len() {
+                bytes[i][j] = escape[j];
+                j += 1;
+            }
+            bytes[i][j] = HEX[i >> 4];
+            bytes[i][j + 1] = HEX[i & 15];
+            len[i] = (j + 2) as u8;
         }
-        out.extend_from_slice(&s[run..i]);
-        out.extend_from_slice(escape);
-        out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-        run = i + 1;
+        i += 1;
     }
-    out.extend_from_slice(&s[run..]);
+    EscapeTable { bytes, len }
+}
+
+/// Percent-encoding once: `<` becomes `%3C`.
+static ONCE: EscapeTable = escape_table(b"%");
+/// Percent-encoding twice in one pass: `<` becomes `%253C`, as
+/// `encode(encode(b))` would.
+static TWICE: EscapeTable = escape_table(b"%25");
+/// The longest any byte becomes.
+const MAX_ESCAPED: usize = 5;
+
+/// Appends `s` escaped by `table`. The base string holds the whole form body
+/// (up to 4 MiB) and about a third of an XML record's bytes are reserved, so
+/// this runs without a branch per byte: each byte writes its 8-byte pattern
+/// and moves on by the pattern's length.
+fn escape_into(out: &mut Vec<u8>, s: &[u8], table: &EscapeTable) {
+    let start = out.len();
+    out.resize(start + s.len() * MAX_ESCAPED + 8, 0);
+    let room = &mut out[start..];
+    let mut n = 0;
+    for &b in s {
+        room[n..n + 8].copy_from_slice(&table.bytes[usize::from(b)]);
+        n += usize::from(table.len[usize::from(b)]);
+    }
+    out.truncate(start + n);
 }
 
 /// Appends `s` percent-encoded.
 fn encode_into(out: &mut Vec<u8>, s: &[u8]) {
-    escape_into(out, s, b"%");
+    escape_into(out, s, &ONCE);
 }
 
 /// Percent-encoding of RFC 5849 §3.6: everything but `A-Z a-z 0-9 - . _ ~`.
@@ -82,7 +120,7 @@ pub fn base_uri(scheme: &str, authority: &str, path: &str) -> String {
 /// Encodes `s` twice in one pass (what the base string does to every parameter
 /// value): a reserved byte `b` becomes `%25XY`, as `encode(encode(b))` would.
 fn encode_twice_into(out: &mut Vec<u8>, s: &[u8]) {
-    escape_into(out, s, b"%25");
+    escape_into(out, s, &TWICE);
 }
 
 /// Writes the signature base string (§3.4.1) to `sink` in pieces of at most
@@ -100,7 +138,7 @@ fn write_base_string<'a>(
     // encoded for the comparison only when two names are equal.
     let mut sorted: Vec<(String, &str)> = params.into_iter().map(|(k, v)| (encode(k), v)).collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1))));
-    let mut out = Vec::with_capacity(CHUNK + 64);
+    let mut out = Vec::with_capacity(2 * CHUNK + 64);
     out.extend_from_slice(http_method.to_ascii_uppercase().as_bytes());
     out.push(b'&');
     encode_into(&mut out, base_uri.as_bytes());
@@ -112,7 +150,7 @@ fn write_base_string<'a>(
         // The normalized string is encoded once more: `%` becomes `%25`, `=` `%3D`.
         encode_into(&mut out, k.as_bytes());
         out.extend_from_slice(b"%3D");
-        for piece in v.as_bytes().chunks(CHUNK / 5) {
+        for piece in v.as_bytes().chunks(CHUNK / MAX_ESCAPED) {
             encode_twice_into(&mut out, piece);
             if out.len() >= CHUNK {
                 sink(&out);
