@@ -5,6 +5,7 @@
 //! groups so that every `ACK=Success` follows a durable commit without one fsync
 //! per request.
 
+pub mod checkpoint;
 pub mod writer;
 
 use crate::crypto;

@@ -1,7 +1,8 @@
 //! Group commit for stages: one thread owns a connection, takes every stage that
 //! is waiting, writes them in one transaction and answers each after the commit.
+//! Checkpoints happen beside it ([`checkpoint`]), not in its commits.
 
-use super::{connect, Result, StoreError};
+use super::{checkpoint, connect, Result, StoreError};
 use rusqlite::{params, OptionalExtension};
 use std::path::Path;
 use std::sync::mpsc;
@@ -62,6 +63,7 @@ pub struct StageWriter {
 impl StageWriter {
     pub fn start(path: &Path) -> Result<StageWriter> {
         let mut conn = connect(path)?;
+        let checkpoints = checkpoint::start(path, &conn)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("stage-writer".into())
@@ -75,6 +77,7 @@ impl StageWriter {
                         }
                     }
                     write_group(&mut conn, group);
+                    checkpoints.commit_done();
                 }
             })
             .map_err(|e| StoreError::Conflict(format!("cannot start the stage writer: {e}")))?;
