@@ -9,6 +9,7 @@ pub mod checkpoint;
 pub mod writer;
 
 use crate::crypto;
+use razcode_protocol::TIMESTAMP_WINDOW_SECS;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -29,7 +30,11 @@ pub enum StoreError {
     Conflict(String),
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql"), include_str!("schema2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    include_str!("schema2.sql"),
+    include_str!("schema3.sql"),
+];
 
 /// Opens a connection with the settings every connection of the gateway uses.
 pub fn connect(path: &Path) -> Result<Connection> {
@@ -466,12 +471,22 @@ impl Store {
         })
     }
 
-    /// Nonces whose timestamp is at or after `since`, and drops the older ones.
+    /// Nonces whose timestamp is at or after `since` (other requests' and
+    /// stages'), and drops the older ones of other requests.
     pub fn recent_nonces(&self, since: i64) -> Result<Vec<(String, i64)>> {
         self.with(|c| {
             c.execute("DELETE FROM nonces WHERE timestamp < ?1", params![since])?;
-            let mut st = c.prepare("SELECT key, timestamp FROM nonces")?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            // A stage's nonce timestamp is at most the window away from the
+            // time it was staged.
+            let mut st = c.prepare(
+                "SELECT key, timestamp FROM nonces
+                 UNION ALL
+                 SELECT nonce, nonce_ts FROM stages
+                  WHERE nonce IS NOT NULL AND created >= ?1 - ?2 AND nonce_ts >= ?1",
+            )?;
+            let rows = st.query_map(params![since, TIMESTAMP_WINDOW_SECS], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }

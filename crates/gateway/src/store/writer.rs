@@ -100,14 +100,12 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
         let mut results = Vec::with_capacity(group.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?;
             let mut existing = tx.prepare_cached(
                 "SELECT raz_id, pmt IS NOT NULL FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
             )?;
-            let mut nonce =
-                tx.prepare_cached("INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)")?;
             for (s, _) in &group {
                 if let Some(key) = &s.idem_key {
                     let found = existing
@@ -130,7 +128,9 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
                     s.pmt,
                     s.created,
                     s.expires,
-                    s.idem_key
+                    s.idem_key,
+                    s.nonce.as_ref().map(|(key, _)| key),
+                    s.nonce.as_ref().map(|(_, ts)| ts),
                 ]);
                 results.push(match r {
                     Ok(_) => Ok(Written::New),
@@ -141,9 +141,6 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
                     }
                     Err(e) => return Err(e),
                 });
-                if let Some((key, ts)) = &s.nonce {
-                    nonce.execute(params![key, ts])?;
-                }
             }
         }
         tx.commit()?;
