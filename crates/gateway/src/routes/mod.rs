@@ -1,6 +1,7 @@
 //! HTTP: the router, shared state and the helpers every route uses.
 
 mod approve;
+mod form;
 mod image;
 mod redeem;
 mod stage;
@@ -17,6 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use form::parse_form;
 use http_body_util::BodyExt;
 use razcode_protocol::answer::Format;
 use razcode_protocol::{paths, ErrorCode, StageAnswer};
@@ -336,66 +338,6 @@ pub async fn read_signed(req: Request, limit: usize) -> Result<Signed, ReadError
     })
 }
 
-/// `application/x-www-form-urlencoded` as the WHATWG URL standard (and
-/// `form_urlencoded::parse`) reads it: `+` is a space, `%XY` a byte, a broken
-/// escape stays as written, invalid UTF-8 becomes U+FFFD. One pass and one
-/// allocation per name and value: the record is the whole body of every stage.
-pub fn parse_form(body: &[u8]) -> Vec<(String, String)> {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    fn decode(s: &[u8]) -> String {
-        let mut out = Vec::with_capacity(s.len());
-        let mut i = 0;
-        while i < s.len() {
-            // Runs without `+` or `%` are copied whole.
-            let run = s[i..]
-                .iter()
-                .position(|&b| b == b'+' || b == b'%')
-                .unwrap_or(s.len() - i);
-            out.extend_from_slice(&s[i..i + run]);
-            i += run;
-            if i == s.len() {
-                break;
-            }
-            match s[i] {
-                b'+' => out.push(b' '),
-                b'%' => match (
-                    s.get(i + 1).and_then(|&b| hex(b)),
-                    s.get(i + 2).and_then(|&b| hex(b)),
-                ) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                },
-                b => out.push(b),
-            }
-            i += 1;
-        }
-        match String::from_utf8(out) {
-            Ok(text) => text,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        }
-    }
-    body.split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                Some(i) => (&pair[..i], &pair[i + 1..]),
-                None => (pair, &pair[..0]),
-            };
-            (decode(name), decode(value))
-        })
-        .collect()
-}
-
 async fn read_limited(mut body: Body, limit: usize, expected: usize) -> Result<Vec<u8>, ReadError> {
     let mut buf = Vec::with_capacity(expected);
     let mut total = 0usize;
@@ -449,31 +391,3 @@ pub fn jpeg(bytes: Vec<u8>) -> Response {
 }
 
 pub use tag::render_jpeg;
-
-#[cfg(test)]
-mod form_tests {
-    use super::parse_form;
-
-    /// The same pairs as `form_urlencoded::parse` for awkward inputs.
-    #[test]
-    fn parse_form_reads_like_form_urlencoded() {
-        let cases: [&[u8]; 12] = [
-            b"",
-            b"a=1&b=2",
-            b"her=%3CContinuityOfCareRecord+xmlns%3D%22urn%3Aastm%22%3E",
-            b"a&&b=&=c&d==e",
-            b"x=%zz%4&y=%E2%82%AC&z=%e2%82%ac",
-            b"bad=%FF%FE&ok=%C3%A9",
-            b"plus=a+b%2Bc",
-            b"tail=%",
-            b"tail2=%4",
-            b"emoji=%F0%9F%98%80",
-            b"raw=\xc3\xa9\xff",
-            b"k%3Dk=v%26v",
-        ];
-        for c in cases {
-            let want: Vec<(String, String)> = form_urlencoded::parse(c).into_owned().collect();
-            assert_eq!(parse_form(c), want, "{}", String::from_utf8_lossy(c));
-        }
-    }
-}
