@@ -3,12 +3,12 @@
 //! SQLite's automatic checkpoint runs inside the commit that crosses its
 //! threshold, so one group of stages in every few waited for about 4 MiB to be
 //! copied into the database and synced. Here a thread of its own copies pages
-//! while the writer goes on committing (a passive checkpoint), and once the log
-//! is long, finishes with a restart checkpoint: that one waits for the writer
-//! between two groups, copies only what came since, and lets the next group
-//! write the log from its start again, so the log keeps overwriting the same
-//! blocks instead of growing (a sync that extends a file costs several times
-//! more than one that does not).
+//! while the writer goes on committing (a passive checkpoint), a few
+//! milliseconds apart. When one has caught up, the writer's next group writes
+//! the log from its start again, so the log keeps overwriting the same blocks
+//! instead of growing (a sync that extends a file costs several times more
+//! than one that does not). Should the log still pass 1000 pages, a restart
+//! checkpoint waits for the writer between two groups and makes it start over.
 
 use super::{connect, Result, StoreError};
 use rusqlite::Connection;
