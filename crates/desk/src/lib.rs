@@ -94,7 +94,7 @@ impl Desk {
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
         let store = Store::open(&dir.join("desk.db"))?;
-        let vault = Vault::open(dir)?;
+        let vault = secret::open(dir)?;
         Ok(Desk {
             dir: dir.to_path_buf(),
             store,

@@ -10,6 +10,7 @@ pub mod writer;
 
 use crate::crypto;
 use razcode_protocol::TIMESTAMP_WINDOW_SECS;
+use razcode_vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -28,6 +29,8 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Conflict(String),
+    #[error(transparent)]
+    Vault(#[from] razcode_vault::VaultError),
 }
 
 const MIGRATIONS: &[&str] = &[
@@ -61,6 +64,54 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The key file that seals a database's secrets: `<database>.key` beside it.
+pub fn key_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
+}
+
+/// Tables whose `secret` column holds an OAuth secret.
+const SECRET_TABLES: [&str; 3] = ["consumers", "temp_tokens", "access_tokens"];
+
+/// Seals the secrets that earlier gateways kept as text (sealed ones are
+/// blobs), in one transaction.
+fn seal_plain_secrets(conn: &mut Connection, vault: &Vault) -> Result<()> {
+    let tx = conn.transaction()?;
+    for table in SECRET_TABLES {
+        let plain: Vec<(i64, String)> = tx
+            .prepare(&format!(
+                "SELECT rowid, secret FROM {table} WHERE typeof(secret) = 'text'"
+            ))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut update = tx.prepare(&format!("UPDATE {table} SET secret = ?2 WHERE rowid = ?1"))?;
+        for (rowid, secret) in plain {
+            update.execute(params![rowid, vault.seal(&secret)?])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Refuses to start with a key file that does not open this database's
+/// secrets (a database restored without its key, say), rather than failing
+/// every signed request later.
+fn check_key(conn: &Connection, vault: &Vault) -> Result<()> {
+    for table in SECRET_TABLES {
+        let sealed: Option<Vec<u8>> = conn
+            .query_row(&format!("SELECT secret FROM {table} LIMIT 1"), [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(sealed) = sealed {
+            vault.open_sealed(&sealed)?;
+            return Ok(());
+        }
     }
     Ok(())
 }
@@ -154,16 +205,49 @@ pub struct Stage {
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// Seals the OAuth secrets (consumers', temporary and token credentials').
+    vault: Vault,
 }
 
 impl Store {
+    /// Opens (or creates) the database and its key file, `<path>.key`.
     pub fn open(path: &Path) -> Result<Store> {
+        let vault = Vault::open(&key_path(path))?;
         let mut conn = connect(path)?;
         migrate(&mut conn, path)?;
+        seal_plain_secrets(&mut conn, &vault)?;
+        check_key(&conn, &vault)?;
         Ok(Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
+            vault,
         })
+    }
+
+    fn seal(&self, secret: &str) -> Result<Vec<u8>> {
+        Ok(self.vault.seal(secret)?)
+    }
+
+    /// One row with a sealed `secret` in column `secret_col`: `map` reads the
+    /// rest, and the secret, opened once the connection is free again, is put
+    /// in by `with_secret`.
+    fn query_sealed<T>(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        secret_col: usize,
+        map: impl FnOnce(&rusqlite::Row) -> rusqlite::Result<T>,
+        with_secret: impl FnOnce(T, String) -> T,
+    ) -> Result<Option<T>> {
+        let found = self.with(|c| {
+            Ok(
+                c.query_row(sql, p, |r| Ok((map(r)?, r.get::<_, Vec<u8>>(secret_col)?)))
+                    .optional()?,
+            )
+        })?;
+        found
+            .map(|(row, sealed)| Ok(with_secret(row, self.vault.open_sealed(&sealed)?)))
+            .transpose()
     }
 
     pub fn path(&self) -> &Path {
@@ -200,10 +284,11 @@ impl Store {
     pub fn add_consumer(&self, name: &str, now: i64) -> Result<Consumer> {
         let key = crypto::random_token(24);
         let secret = crypto::random_token(40);
+        let sealed = self.seal(&secret)?;
         self.with(|c| {
             c.execute(
                 "INSERT INTO consumers(key, secret, name, created) VALUES (?1, ?2, ?3, ?4)",
-                params![key, secret, name, now],
+                params![key, sealed, name, now],
             )?;
             Ok(Consumer {
                 id: c.last_insert_rowid(),
@@ -221,17 +306,20 @@ impl Store {
     fn consumer_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Consumer>> {
         let sql =
             format!("SELECT id, key, secret, name FROM consumers WHERE {cond} ORDER BY id LIMIT 1");
-        self.with(|c| {
-            Ok(c.query_row(&sql, p, |r| {
+        self.query_sealed(
+            &sql,
+            p,
+            2,
+            |r| {
                 Ok(Consumer {
                     id: r.get(0)?,
                     key: r.get(1)?,
-                    secret: r.get(2)?,
+                    secret: String::new(),
                     name: r.get(3)?,
                 })
-            })
-            .optional()?)
-        })
+            },
+            |c, secret| Consumer { secret, ..c },
+        )
     }
 
     pub fn consumer_name(&self, id: i64) -> Result<Option<String>> {
@@ -344,10 +432,11 @@ impl Store {
             account_id: None,
             verifier: None,
         };
+        let sealed = self.seal(&t.secret)?;
         self.with(|c| {
             c.execute(
                 "INSERT INTO temp_tokens(token, secret, consumer_id, callback, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![t.token, t.secret, consumer_id, callback, now],
+                params![t.token, sealed, consumer_id, callback, now],
             )?;
             Ok(())
         })?;
@@ -355,33 +444,32 @@ impl Store {
     }
 
     pub fn temp_token(&self, token: &str) -> Result<Option<TempToken>> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT token, secret, consumer_id, callback, created, state, kind, account_id, verifier
-                 FROM temp_tokens WHERE token = ?1",
-                params![token],
-                |r| {
-                    let state: String = r.get(5)?;
-                    Ok(TempToken {
-                        token: r.get(0)?,
-                        secret: r.get(1)?,
-                        consumer_id: r.get(2)?,
-                        callback: r.get(3)?,
-                        created: r.get(4)?,
-                        state: match state.as_str() {
-                            "approved" => TempState::Approved,
-                            "denied" => TempState::Denied,
-                            "exchanged" => TempState::Exchanged,
-                            _ => TempState::Pending,
-                        },
-                        kind: r.get::<_, Option<String>>(6)?.map(|k| AccountKind::parse(&k)),
-                        account_id: r.get(7)?,
-                        verifier: r.get(8)?,
-                    })
-                },
-            )
-            .optional()?)
-        })
+        self.query_sealed(
+            "SELECT token, secret, consumer_id, callback, created, state, kind, account_id, verifier
+             FROM temp_tokens WHERE token = ?1",
+            params![token],
+            1,
+            |r| {
+                let state: String = r.get(5)?;
+                Ok(TempToken {
+                    token: r.get(0)?,
+                    secret: String::new(),
+                    consumer_id: r.get(2)?,
+                    callback: r.get(3)?,
+                    created: r.get(4)?,
+                    state: match state.as_str() {
+                        "approved" => TempState::Approved,
+                        "denied" => TempState::Denied,
+                        "exchanged" => TempState::Exchanged,
+                        _ => TempState::Pending,
+                    },
+                    kind: r.get::<_, Option<String>>(6)?.map(|k| AccountKind::parse(&k)),
+                    account_id: r.get(7)?,
+                    verifier: r.get(8)?,
+                })
+            },
+            |t, secret| TempToken { secret, ..t },
+        )
     }
 
     /// Approves a pending temporary token; returns the verifier.
@@ -423,6 +511,7 @@ impl Store {
             kind,
             account_id,
         };
+        let sealed = self.seal(&access.secret)?;
         self.with(|c| {
             let tx = c.transaction()?;
             let n = tx.execute(
@@ -434,7 +523,7 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO access_tokens(token, secret, consumer_id, kind, account_id, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![access.token, access.secret, access.consumer_id, kind.as_str(), account_id, now],
+                params![access.token, sealed, access.consumer_id, kind.as_str(), account_id, now],
             )?;
             tx.commit()?;
             Ok(())
@@ -443,22 +532,21 @@ impl Store {
     }
 
     pub fn access_token(&self, token: &str) -> Result<Option<AccessToken>> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT token, secret, consumer_id, kind, account_id FROM access_tokens WHERE token = ?1",
-                params![token],
-                |r| {
-                    Ok(AccessToken {
-                        token: r.get(0)?,
-                        secret: r.get(1)?,
-                        consumer_id: r.get(2)?,
-                        kind: AccountKind::parse(&r.get::<_, String>(3)?),
-                        account_id: r.get(4)?,
-                    })
-                },
-            )
-            .optional()?)
-        })
+        self.query_sealed(
+            "SELECT token, secret, consumer_id, kind, account_id FROM access_tokens WHERE token = ?1",
+            params![token],
+            1,
+            |r| {
+                Ok(AccessToken {
+                    token: r.get(0)?,
+                    secret: String::new(),
+                    consumer_id: r.get(2)?,
+                    kind: AccountKind::parse(&r.get::<_, String>(3)?),
+                    account_id: r.get(4)?,
+                })
+            },
+            |a, secret| AccessToken { secret, ..a },
+        )
     }
 
     pub fn persist_nonce(&self, key: &str, timestamp: i64) -> Result<()> {
@@ -581,4 +669,75 @@ impl Store {
 
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_holds(path: &Path, needle: &str) -> bool {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        [path.to_path_buf(), PathBuf::from(wal)].iter().any(|p| {
+            std::fs::read(p)
+                .map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .unwrap_or(false)
+        })
+    }
+
+    /// OAuth secrets are sealed with `<db>.key`; whoever has the database
+    /// alone has no secret, and a database from before sealing is sealed the
+    /// first time it is opened.
+    #[test]
+    fn oauth_secrets_are_sealed_at_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gateway.db");
+        let store = Store::open(&db).unwrap();
+        let consumer = store.add_consumer("Desk", 0).unwrap();
+        let temp = store.add_temp_token(consumer.id, "oob", 0).unwrap();
+        let secret_of = |store: &Store| {
+            store
+                .consumer_by_key(&consumer.key)
+                .unwrap()
+                .unwrap()
+                .secret
+        };
+        assert_eq!(secret_of(&store), consumer.secret);
+        assert_eq!(
+            store.temp_token(&temp.token).unwrap().unwrap().secret,
+            temp.secret
+        );
+        for secret in [&consumer.secret, &temp.secret] {
+            assert!(
+                !file_holds(&db, secret),
+                "a secret is in the database in clear"
+            );
+        }
+        assert!(key_path(&db).exists());
+
+        // As an earlier gateway kept it: text.
+        let old_secret = "plain-secret-from-an-earlier-gateway-000";
+        store
+            .with(|c| {
+                c.execute(
+                    "UPDATE consumers SET secret = ?1 WHERE id = ?2",
+                    params![old_secret, consumer.id],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let store = Store::open(&db).unwrap();
+        assert_eq!(secret_of(&store), old_secret);
+        let kind: String = store
+            .with(|c| Ok(c.query_row("SELECT typeof(secret) FROM consumers", [], |r| r.get(0))?))
+            .unwrap();
+        assert_eq!(kind, "blob");
+        drop(store);
+
+        // A database restored without its key file does not start.
+        std::fs::rename(key_path(&db), dir.path().join("elsewhere.key")).unwrap();
+        let e = Store::open(&db).err().unwrap().to_string();
+        assert!(e.contains("gateway.db.key") && e.contains("backup"), "{e}");
+    }
 }

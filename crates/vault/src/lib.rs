@@ -1,0 +1,187 @@
+//! Secrets at rest: ChaCha20-Poly1305 with a 32-byte key kept in a file only
+//! its owner can read (mode 0600 on Unix). The OS keyring is not used: desks
+//! and gateways run as services and in CI where no keyring daemon exists, so
+//! one predictable mechanism is kept. Whoever copies the database without the
+//! key file gets no usable secret; backups need both.
+
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use rand::{rngs::OsRng, TryRngCore};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("cannot read or create the key file {path}: {source}")]
+    KeyFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the key file {0} is damaged (it must hold 32 bytes); restore it from a backup")]
+    BadKey(PathBuf),
+    #[error("a stored secret cannot be decrypted with the key file {0}; restore the key file that belongs to this database from a backup, or set up again")]
+    Decrypt(PathBuf),
+    #[error("the system's random number generator failed")]
+    Random,
+}
+
+pub struct Vault {
+    cipher: ChaCha20Poly1305,
+    pub key_path: PathBuf,
+}
+
+fn random<const N: usize>() -> Result<[u8; N], VaultError> {
+    let mut b = [0u8; N];
+    OsRng
+        .try_fill_bytes(&mut b)
+        .map_err(|_| VaultError::Random)?;
+    Ok(b)
+}
+
+impl Vault {
+    /// Opens the key file at `path`, creating it (0600) on first use.
+    pub fn open(path: &Path) -> Result<Vault, VaultError> {
+        let io = |source| VaultError::KeyFile {
+            path: path.to_path_buf(),
+            source,
+        };
+        let key = match std::fs::read(path) {
+            Ok(k) => k,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(path)?,
+            Err(e) => return Err(io(e)),
+        };
+        if key.len() != 32 {
+            return Err(VaultError::BadKey(path.to_path_buf()));
+        }
+        Ok(Vault {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+            key_path: path.to_path_buf(),
+        })
+    }
+
+    /// `nonce || ciphertext`.
+    pub fn seal(&self, plain: &str) -> Result<Vec<u8>, VaultError> {
+        let nonce = random::<12>()?;
+        let mut out = nonce.to_vec();
+        out.extend(
+            self.cipher
+                .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
+                .map_err(|_| self.refused())?,
+        );
+        Ok(out)
+    }
+
+    pub fn open_sealed(&self, sealed: &[u8]) -> Result<String, VaultError> {
+        if sealed.len() < 12 {
+            return Err(self.refused());
+        }
+        let plain = self
+            .cipher
+            .decrypt(Nonce::from_slice(&sealed[..12]), &sealed[12..])
+            .map_err(|_| self.refused())?;
+        String::from_utf8(plain).map_err(|_| self.refused())
+    }
+
+    fn refused(&self) -> VaultError {
+        VaultError::Decrypt(self.key_path.clone())
+    }
+}
+
+/// Creates the key file whole or not at all: written under a temporary name,
+/// then linked into place, which fails if another process got there first (its
+/// key is then the one to use).
+fn create_key(path: &Path) -> Result<Vec<u8>, VaultError> {
+    let io = |source| VaultError::KeyFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    let key = random::<32>()?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{:016x}.tmp", u64::from_le_bytes(random::<8>()?)));
+    let tmp = PathBuf::from(tmp);
+    write_private(&tmp, &key).map_err(io)?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(key.to_vec()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(path).map_err(io),
+        Err(e) => Err(io(e)),
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seals_and_opens_and_refuses_tampering() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("x.key");
+        let v = Vault::open(&key).unwrap();
+        let sealed = v.seal("token secret").unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("token secret"));
+        assert_eq!(v.open_sealed(&sealed).unwrap(), "token secret");
+        let again = Vault::open(&key).unwrap();
+        assert_eq!(again.open_sealed(&sealed).unwrap(), "token secret");
+        let mut bad = sealed.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(v.open_sealed(&bad).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    /// Processes opening a new database at once agree on one key.
+    #[test]
+    fn concurrent_first_opens_share_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("shared.key");
+        let sealed: Vec<Vec<u8>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| s.spawn(|| Vault::open(&key).unwrap().seal("same").unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let v = Vault::open(&key).unwrap();
+        for s in sealed {
+            assert_eq!(v.open_sealed(&s).unwrap(), "same");
+        }
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "temporary files are gone");
+    }
+
+    #[test]
+    fn another_key_or_a_damaged_key_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let sealed = Vault::open(&dir.path().join("a.key"))
+            .unwrap()
+            .seal("s")
+            .unwrap();
+        let other = Vault::open(&dir.path().join("b.key")).unwrap();
+        let e = other.open_sealed(&sealed).unwrap_err().to_string();
+        assert!(e.contains("b.key") && e.contains("backup"), "{e}");
+        std::fs::write(dir.path().join("c.key"), b"short").unwrap();
+        let e = Vault::open(&dir.path().join("c.key"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("damaged"), "{e}");
+    }
+}
