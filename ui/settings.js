@@ -58,6 +58,7 @@ export async function show() {
   $("set-smtp-security").value = m.security || "starttls";
   $("set-smtp-user").value = m.user || "";
   $("set-smtp-from").value = m.from || "";
+  $("set-smtp-ca-file").value = m.ca_file || "";
   $("set-smtp-password").placeholder = s.smtp_password_set ? "stored (type to change)" : "";
   $("set-clinic-name").focus();
 }

@@ -412,6 +412,8 @@ pub struct SettingsForm {
     /// Empty keeps the password already stored.
     pub smtp_password: Option<String>,
     pub smtp_from: Option<String>,
+    /// The clinic's CA certificate (a PEM file); empty trusts the system's roots.
+    pub smtp_ca_file: Option<String>,
 }
 
 #[tauri::command]
@@ -443,7 +445,7 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
                     user: blank_none(form.smtp_user),
                     password: blank_none(form.smtp_password),
                     from: form.smtp_from.unwrap_or_default(),
-                    ca_file: desk.smtp().ok().and_then(|s| s.ca_file),
+                    ca_file: blank_none(form.smtp_ca_file).map(|f| f.trim().to_string()),
                 })?;
             }
             Ok(json!({"saved": true}))

@@ -11,11 +11,21 @@ use thirtyfour::prelude::*;
 /// How long any one screen may take to show what is expected.
 pub const WAIT: Duration = Duration::from_secs(40);
 
+/// A free loopback port for a server started later. It is taken below Linux's
+/// ephemeral range (32768 up): a port only found free is not held, and the
+/// app's sandbox gateway, listening on port 0, must not be given it meanwhile.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
+    use std::sync::atomic::{AtomicU16, Ordering};
+    // Each call of this process moves on, so two tests never get the same one.
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let offset = (std::process::id() % 1_000) as u16 * 12;
+    for _ in 0..2_000 {
+        let port = 20_000 + (offset + NEXT.fetch_add(1, Ordering::Relaxed)) % 12_000;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port between 20000 and 31999")
 }
 
 /// Xvfb on a display it picks itself, and tauri-driver; both end on drop.
@@ -220,9 +230,12 @@ pub async fn click_css(d: &WebDriver, css: &str, what: &str) {
 pub async fn type_into(d: &WebDriver, id: &str, text: &str) {
     let e = shown(d, id).await;
     e.clear().await.ok();
-    e.send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    // Empty text clears the field (WebDriver refuses to send no keys).
+    if !text.is_empty() {
+        e.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    }
 }
 
 /// Hands files to the worklist's file picker, as a person choosing them would.

@@ -222,6 +222,14 @@ async fn sandbox_first_run_to_receipt_and_history() {
             "Harbor Street Clinic <desk@clinic.example>",
         )
         .await;
+        // A CA file that is not there is named when saving, not at the first email.
+        let missing_ca = data.path().join("clinic-ca.pem");
+        type_into(&d, "set-smtp-ca-file", &missing_ca.display().to_string()).await;
+        click(&d, "settings-save").await;
+        let refused = text_where(&d, "error-text", |t| t.contains("CA file")).await;
+        assert!(refused.contains("clinic-ca.pem"), "{refused}");
+        click(&d, "error-close").await;
+        type_into(&d, "set-smtp-ca-file", "").await;
         click(&d, "settings-save").await;
         text_where(&d, "notice", |t| t.contains("Settings saved")).await;
         d.execute(

@@ -253,6 +253,10 @@ impl Desk {
 impl Desk {
     pub fn set_smtp(&self, s: &crate::receipt::email::Smtp) -> Result<()> {
         crate::receipt::email::parse_address(&s.from)?;
+        // A CA file that cannot be used is named now, not at the first email.
+        if let Some(file) = &s.ca_file {
+            crate::receipt::email::read_ca(file)?;
+        }
         self.store.set_setting("smtp_host", &s.host)?;
         self.store.set_setting("smtp_port", &s.port.to_string())?;
         self.store.set_setting("smtp_security", &s.security)?;

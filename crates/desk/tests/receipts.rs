@@ -638,6 +638,31 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
                 .contains("not trusted"),
             "{mode}: {v}"
         );
+        // A CA file that cannot be used is refused when it is set, by name.
+        let not_pem = maildir.path().join("not-a-certificate.txt");
+        std::fs::write(&not_pem, "not a certificate").unwrap();
+        for bad in [maildir.path().join("missing.pem"), not_pem] {
+            let bad = bad.to_str().unwrap();
+            let (ok, v) = w.desk(&[
+                "smtp",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port_text,
+                "--security",
+                mode,
+                "--from",
+                "desk@clinic.test",
+                "--ca-file",
+                bad,
+            ]);
+            assert!(!ok, "{mode}: {v}");
+            let message = v["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains("CA file") && message.contains(bad),
+                "{mode}: {v}"
+            );
+        }
         let _ = server.kill();
         let _ = server.wait();
     }

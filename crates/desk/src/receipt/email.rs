@@ -35,6 +35,20 @@ pub struct Mail {
     pub pdf: Vec<u8>,
 }
 
+/// The clinic's own certificate authority from a PEM file; errors name the file.
+pub fn read_ca(file: &str) -> Result<Certificate> {
+    let pem = std::fs::read(file)
+        .map_err(|e| DeskError::Input(format!("cannot read the CA file {file}: {e}")))?;
+    // The TLS library takes a file without any certificate in it silently.
+    if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+        return Err(DeskError::Input(format!(
+            "the CA file {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        )));
+    }
+    Certificate::from_pem(&pem)
+        .map_err(|e| DeskError::Input(format!("the CA file {file} is not a PEM certificate: {e}")))
+}
+
 pub fn parse_address(a: &str) -> Result<Mailbox> {
     a.trim()
         .parse::<Mailbox>()
@@ -83,18 +97,7 @@ fn loopback(host: &str) -> bool {
 pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (bool, DeskError)> {
     let tls = match &smtp.ca_file {
         Some(file) if smtp.security != "none" => {
-            let pem = std::fs::read(file).map_err(|e| {
-                (
-                    false,
-                    DeskError::Input(format!("cannot read the CA file {file}: {e}")),
-                )
-            })?;
-            let cert = Certificate::from_pem(&pem).map_err(|e| {
-                (
-                    false,
-                    DeskError::Input(format!("the CA file {file} is not a PEM certificate: {e}")),
-                )
-            })?;
+            let cert = read_ca(file).map_err(|e| (false, e))?;
             let params = TlsParameters::builder(smtp.host.clone())
                 .add_root_certificate(cert)
                 .build()
