@@ -205,7 +205,8 @@ pub struct Stage {
 pub struct Store {
     path: PathBuf,
     conn: Mutex<Connection>,
-    /// Seals the OAuth secrets (consumers', temporary and token credentials').
+    /// Seals the OAuth secrets (consumers', temporary and token credentials')
+    /// and the server key.
     vault: Vault,
 }
 
@@ -261,22 +262,36 @@ impl Store {
 
     /// The server's 32-byte secret (CSRF tokens), made on first use.
     pub fn server_key(&self) -> Result<Vec<u8>> {
+        let setting = |c: &Connection, name: &str| -> Result<Option<Vec<u8>>> {
+            Ok(c.query_row(
+                "SELECT value FROM settings WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?)
+        };
         self.with(|c| {
-            if let Some(k) = c
-                .query_row(
-                    "SELECT value FROM settings WHERE name='server_key'",
-                    [],
-                    |r| r.get::<_, Vec<u8>>(0),
-                )
-                .optional()?
-            {
-                return Ok(k);
+            if let Some(sealed) = setting(c, "server_key_sealed")? {
+                let hex = self.vault.open_sealed(&sealed)?;
+                return (0..hex.len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or(""), 16))
+                    .collect::<std::result::Result<Vec<u8>, _>>()
+                    .map_err(|_| StoreError::Conflict("the sealed server key is damaged".into()));
             }
-            let key = crypto::random_bytes(32);
-            c.execute(
-                "INSERT INTO settings(name, value) VALUES ('server_key', ?1)",
-                params![key],
+            // Kept in clear by earlier gateways: sealed from now on.
+            let key = match setting(c, "server_key")? {
+                Some(k) => k,
+                None => crypto::random_bytes(32),
+            };
+            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO settings(name, value) VALUES ('server_key_sealed', ?1)",
+                params![self.vault.seal(&hex)?],
             )?;
+            tx.execute("DELETE FROM settings WHERE name = 'server_key'", [])?;
+            tx.commit()?;
             Ok(key)
         })
     }
@@ -675,12 +690,12 @@ pub fn normalize_email(email: &str) -> String {
 mod tests {
     use super::*;
 
-    fn file_holds(path: &Path, needle: &str) -> bool {
+    fn file_holds(path: &Path, needle: &[u8]) -> bool {
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         [path.to_path_buf(), PathBuf::from(wal)].iter().any(|p| {
             std::fs::read(p)
-                .map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .map(|b| b.windows(needle.len()).any(|w| w == needle))
                 .unwrap_or(false)
         })
     }
@@ -709,11 +724,14 @@ mod tests {
         );
         for secret in [&consumer.secret, &temp.secret] {
             assert!(
-                !file_holds(&db, secret),
+                !file_holds(&db, secret.as_bytes()),
                 "a secret is in the database in clear"
             );
         }
         assert!(key_path(&db).exists());
+        let server_key = store.server_key().unwrap();
+        assert_eq!(store.server_key().unwrap(), server_key);
+        assert!(!file_holds(&db, &server_key), "the server key is in clear");
 
         // As an earlier gateway kept it: text.
         let old_secret = "plain-secret-from-an-earlier-gateway-000";
@@ -722,6 +740,11 @@ mod tests {
                 c.execute(
                     "UPDATE consumers SET secret = ?1 WHERE id = ?2",
                     params![old_secret, consumer.id],
+                )?;
+                c.execute("DELETE FROM settings WHERE name = 'server_key_sealed'", [])?;
+                c.execute(
+                    "INSERT INTO settings(name, value) VALUES ('server_key', ?1)",
+                    params![&[7u8; 32][..]],
                 )?;
                 Ok(())
             })
@@ -733,6 +756,17 @@ mod tests {
             .with(|c| Ok(c.query_row("SELECT typeof(secret) FROM consumers", [], |r| r.get(0))?))
             .unwrap();
         assert_eq!(kind, "blob");
+        assert_eq!(store.server_key().unwrap(), vec![7u8; 32]);
+        let clear: i64 = store
+            .with(|c| {
+                Ok(c.query_row(
+                    "SELECT count(*) FROM settings WHERE name = 'server_key'",
+                    [],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(clear, 0, "the key kept in clear is gone once sealed");
         drop(store);
 
         // A database restored without its key file does not start.
