@@ -594,11 +594,14 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
             if let Some(ca) = ca_file {
                 args.extend(["--ca-file", ca.to_str().unwrap()]);
             }
-            let (ok, v) = w.desk(&args);
+            w.desk(&args)
+        };
+        let set_smtp = |password: &str, ca_file: Option<&Path>| {
+            let (ok, v) = smtp(password, ca_file);
             assert!(ok, "{v}");
         };
         // A wrong password: refused at once, said plainly, and not left to retry.
-        smtp("wrong-password", Some(&ca));
+        set_smtp("wrong-password", Some(&ca));
         let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "ana@example.org"]);
         assert!(!ok);
         assert!(
@@ -617,7 +620,7 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
                 .all(|d| d["target"] != "ana@example.org"),
             "{mode}: {o}"
         );
-        smtp("right-password", Some(&ca));
+        set_smtp("right-password", Some(&ca));
         let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "ana@example.org"]);
         assert!(ok, "{mode}: {v}");
         let delivered = std::fs::read_dir(maildir.path().join("new"))
@@ -625,7 +628,7 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
             .count();
         assert_eq!(delivered, 1, "{mode}");
         // Without the clinic's CA the server's certificate is not trusted.
-        smtp("right-password", None);
+        set_smtp("right-password", None);
         let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "ana@example.org"]);
         assert!(
             !ok,
@@ -642,24 +645,11 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
         let not_pem = maildir.path().join("not-a-certificate.txt");
         std::fs::write(&not_pem, "not a certificate").unwrap();
         for bad in [maildir.path().join("missing.pem"), not_pem] {
-            let bad = bad.to_str().unwrap();
-            let (ok, v) = w.desk(&[
-                "smtp",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port_text,
-                "--security",
-                mode,
-                "--from",
-                "desk@clinic.test",
-                "--ca-file",
-                bad,
-            ]);
+            let (ok, v) = smtp("right-password", Some(&bad));
             assert!(!ok, "{mode}: {v}");
             let message = v["error"]["message"].as_str().unwrap();
             assert!(
-                message.contains("CA file") && message.contains(bad),
+                message.contains("CA file") && message.contains(bad.to_str().unwrap()),
                 "{mode}: {v}"
             );
         }
