@@ -9,6 +9,8 @@ pub mod checkpoint;
 pub mod writer;
 
 use crate::crypto;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use razcode_protocol::TIMESTAMP_WINDOW_SECS;
 use razcode_vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -272,11 +274,8 @@ impl Store {
         };
         self.with(|c| {
             if let Some(sealed) = setting(c, "server_key_sealed")? {
-                let hex = self.vault.open_sealed(&sealed)?;
-                return (0..hex.len())
-                    .step_by(2)
-                    .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or(""), 16))
-                    .collect::<std::result::Result<Vec<u8>, _>>()
+                return BASE64
+                    .decode(self.vault.open_sealed(&sealed)?)
                     .map_err(|_| StoreError::Conflict("the sealed server key is damaged".into()));
             }
             // Kept in clear by earlier gateways: sealed from now on.
@@ -284,11 +283,10 @@ impl Store {
                 Some(k) => k,
                 None => crypto::random_bytes(32),
             };
-            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
             let tx = c.transaction()?;
             tx.execute(
                 "INSERT INTO settings(name, value) VALUES ('server_key_sealed', ?1)",
-                params![self.vault.seal(&hex)?],
+                params![self.seal(&BASE64.encode(&key))?],
             )?;
             tx.execute("DELETE FROM settings WHERE name = 'server_key'", [])?;
             tx.commit()?;
