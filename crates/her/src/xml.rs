@@ -502,6 +502,12 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
     // Namespace declarations in scope: (depth of the declaring element, prefix,
     // namespace); the default namespace has an empty prefix.
     let mut scope: Vec<(usize, Vec<u8>, String)> = Vec::new();
+    // An element at `depth` ends: its declarations go out of scope.
+    let leave = |scope: &mut Vec<(usize, Vec<u8>, String)>, depth: usize| {
+        while scope.last().is_some_and(|(d, _, _)| *d >= depth) {
+            scope.pop();
+        }
+    };
     loop {
         let start = reader.buffer_position() as usize;
         let event = match reader.read_event() {
@@ -528,11 +534,8 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                         scope.push((depth, prefix.to_vec(), uri));
                     }
                 }
-                let name = e.name();
-                let (prefix, local) = match name.as_ref().iter().position(|&b| b == b':') {
-                    Some(i) => (&name.as_ref()[..i], &name.as_ref()[i + 1..]),
-                    None => (&b""[..], name.as_ref()),
-                };
+                let (local, prefix) = e.name().decompose();
+                let prefix = prefix.as_ref().map_or(&b""[..], |p| p.as_ref());
                 let namespace = scope
                     .iter()
                     .rev()
@@ -555,7 +558,7 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                             "a second root element follows the document".into(),
                         ));
                     }
-                    let local = String::from_utf8_lossy(local).into_owned();
+                    let local = String::from_utf8_lossy(local.as_ref()).into_owned();
                     root = Some((local, namespace.map(str::to_string)));
                 }
                 count += 1;
@@ -563,7 +566,7 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
                 }
                 if empty {
-                    scope.retain(|(d, _, _)| *d < depth);
+                    leave(&mut scope, depth);
                 } else {
                     depth += 1;
                     if depth > MAX_DEPTH {
@@ -576,9 +579,7 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
-                while scope.last().is_some_and(|(d, _, _)| *d >= depth) {
-                    scope.pop();
-                }
+                leave(&mut scope, depth);
             }
             Event::Text(t) if depth == 0 && !t.as_ref().iter().all(u8::is_ascii_whitespace) => {
                 return Err(at(start, "text outside the root element".into()));
