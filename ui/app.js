@@ -1,6 +1,9 @@
-// The app's screens and the keys that move between them.
+// Start-up: the screens registered with navigation, the keys that move
+// between them, and the first screen.
 
-import { $, call, clearError, notice } from "./api.js";
+import { $, call, clearError } from "./api.js";
+import { register, go, goBack, currentScreen, refreshHeader } from "./nav.js";
+import * as approval from "./approval.js";
 import * as setup from "./setup.js";
 import * as worklist from "./worklist.js";
 import * as encounter from "./encounter.js";
@@ -9,7 +12,7 @@ import * as history from "./history.js";
 import * as outbox from "./outbox.js";
 import * as settings from "./settings.js";
 
-const screens = {
+register({
   firstrun: setup.firstRun,
   activate: setup.activation,
   worklist: worklist.show,
@@ -18,43 +21,7 @@ const screens = {
   history: history.show,
   outbox: outbox.show,
   settings: settings.show,
-};
-
-let current = null;
-const back = [];
-
-/** Shows a screen; `arg` is what it is about (an encounter, a staging). */
-export async function go(name, arg, { remember = true } = {}) {
-  clearError();
-  notice("");
-  if (remember && current && current !== name) back.push(current);
-  for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== `screen-${name}`;
-  for (const b of document.querySelectorAll("#nav button")) {
-    if (b.dataset.go === name) b.setAttribute("aria-current", "page");
-    else b.removeAttribute("aria-current");
-  }
-  current = name;
-  $("main").focus();
-  await screens[name](arg);
-}
-
-export function goBack() {
-  const prev = back.pop() || "worklist";
-  return go(prev, undefined, { remember: false });
-}
-
-export async function refreshHeader() {
-  const st = await call("app_state");
-  const org = st.settings?.organization;
-  $("org").textContent = st.settings
-    ? `${org ? org : "Not activated"} · ${st.settings.sandbox ? "Sandbox" : st.settings.api_base}`
-    : "";
-  const badge = $("outbox-count");
-  badge.textContent = st.outbox;
-  badge.hidden = !st.outbox;
-  badge.setAttribute("aria-label", `${st.outbox} waiting`);
-  return st;
-}
+});
 
 async function start() {
   $("error-close").addEventListener("click", clearError);
@@ -62,12 +29,14 @@ async function start() {
     b.addEventListener("click", () => go(b.dataset.go));
   }
   document.addEventListener("keydown", (e) => {
+    const current = currentScreen();
     if (e.key === "Escape" && current && !["firstrun", "worklist"].includes(current)) {
       e.preventDefault();
       if (current === "code") code.done();
       else goBack();
     }
   });
+  approval.init();
   setup.init();
   worklist.init();
   encounter.init();

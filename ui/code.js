@@ -2,7 +2,7 @@
 // receipt by printer, email or file.
 
 import { $, call } from "./api.js";
-import { go, refreshHeader } from "./app.js";
+import { go, refreshHeader } from "./nav.js";
 
 let shown = null; // what `code` answered
 

@@ -2,8 +2,9 @@
 // that can be left out, the patient's link, payment, and Stage.
 
 import { $, call, el, notice } from "./api.js";
-import { go } from "./app.js";
-import { linkPatient } from "./setup.js";
+import { go } from "./nav.js";
+import { duringApproval } from "./approval.js";
+import { PENDING } from "./status.js";
 
 let current = null; // { id, leaveOut: Set, preview }
 
@@ -20,14 +21,15 @@ export function init() {
       stage();
     }
   });
-  document.addEventListener("approval", () => {
-    if (!$("screen-encounter").hidden) $("enc-approval").hidden = false;
-  });
   $("enc-link").addEventListener("click", async () => {
     const mrn = current?.preview?.patient?.mrn;
     if (!mrn) return;
     try {
-      await linkPatient(mrn, false);
+      // The patient approves on the HealthJibe page, in the browser.
+      await duringApproval(
+        () => call("link_patient", { mrn, oob: false }, "Waiting for the patient to approve in the browser…"),
+        () => ($("enc-approval").hidden = false),
+      );
     } catch {
       return;
     } finally {
@@ -140,7 +142,7 @@ async function stage() {
     const code = await call("stage", { form }, "Staging with the gateway…");
     await go("code", code, { remember: false });
   } catch (e) {
-    if (e && e.status === "pending") {
+    if (e && e.status === PENDING) {
       notice("The encounter waits in the outbox and will be sent again with the same key.");
     }
   } finally {

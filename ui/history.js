@@ -1,7 +1,8 @@
 // History: every staging, its code and status, and what was delivered.
 
 import { $, call, el, when, notice } from "./api.js";
-import { go } from "./app.js";
+import { go } from "./nav.js";
+import { STAGED, statusText } from "./status.js";
 
 let timer = null;
 
@@ -12,8 +13,6 @@ export function init() {
   });
 }
 
-const STATUS = { staged: "Code issued", pending: "In the outbox", failed: "Refused" };
-
 function deliveries(list) {
   if (!list.length) return "—";
   return list
@@ -22,7 +21,7 @@ function deliveries(list) {
 }
 
 function actions(s) {
-  if (s.status !== "staged") return el("span", { className: "muted" }, s.errormsg || "");
+  if (s.status !== STAGED) return el("span", { className: "muted" }, s.errormsg || "");
   const open = el("button", { type: "button", textContent: "Show code" });
   open.addEventListener("click", () => go("code", s.id));
   const reprint = el("button", { type: "button", textContent: "Reprint", className: "reprint" });
@@ -50,15 +49,16 @@ async function load() {
   $("history")
     .querySelector("tbody")
     .replaceChildren(
-      ...rows.map(({ staging: s, deliveries: d }) =>
+      // Each row is a staging with its deliveries.
+      ...rows.map((s) =>
         el(
           "tr",
           {},
           el("td", {}, when(s.updated)),
           el("td", {}, s.patient_name || "—"),
           el("td", { className: "mono" }, s.raz_id || "—"),
-          el("td", { className: `status ${s.status}` }, STATUS[s.status] || s.status),
-          el("td", {}, deliveries(d)),
+          el("td", { className: `status ${s.status}` }, statusText(s.status)),
+          el("td", {}, deliveries(s.deliveries)),
           el("td", {}, actions(s)),
         ),
       ),

@@ -1,7 +1,8 @@
 // The outbox: stagings that could not reach the gateway, emails not yet sent.
 
 import { $, call, el, notice } from "./api.js";
-import { refreshHeader } from "./app.js";
+import { refreshHeader } from "./nav.js";
+import { STAGED } from "./status.js";
 
 export function init() {
   $("outbox-retry").addEventListener("click", async () => {
@@ -11,9 +12,9 @@ export function init() {
     } catch {
       return;
     }
-    const staged = r.stagings.filter((s) => s.status === "staged").length;
+    const staged = r.results.filter((s) => s.status === STAGED).length;
     const sent = r.emails.filter((e) => e.ok).length;
-    notice(`${staged} of ${r.stagings.length} staged, ${sent} of ${r.emails.length} emails sent.`);
+    notice(`${staged} of ${r.results.length} staged, ${sent} of ${r.emails.length} emails sent.`);
     await load();
   });
 }
@@ -26,7 +27,7 @@ async function load() {
     return;
   }
   const rows = [
-    ...o.stagings.map((s) =>
+    ...o.outbox.map((s) =>
       el("tr", {}, el("td", {}, "Stage"), el("td", {}, s.patient_name || "—"), el("td", {}, s.attempts), el("td", {}, s.errormsg || "")),
     ),
     ...o.emails.map((d) => el("tr", {}, el("td", {}, "Email"), el("td", {}, d.target), el("td", {}, "—"), el("td", {}, d.error || ""))),

@@ -1,7 +1,7 @@
 // Settings: gateway, clinic and logo, printer, receipt format, SMTP.
 
 import { $, call, el, fileBase64, notice } from "./api.js";
-import { go } from "./app.js";
+import { go } from "./nav.js";
 
 export function init() {
   $("set-change-gateway").addEventListener("click", () => go("firstrun"));

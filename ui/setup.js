@@ -1,9 +1,8 @@
 // First run (sandbox or gateway) and activation of the practice.
 
-import { $, call, listen } from "./api.js";
-import { go, refreshHeader } from "./app.js";
-
-let approvalFor = null; // "activate" or a patient link's callback
+import { $, call } from "./api.js";
+import { go, refreshHeader } from "./nav.js";
+import { duringApproval } from "./approval.js";
 
 export function init() {
   $("choose-sandbox").addEventListener("click", async () => {
@@ -37,37 +36,23 @@ export function init() {
     e.preventDefault();
     await call("submit_verifier", { verifier: $("verifier").value.trim() }).catch(() => {});
   });
-
-  // The page opens in the system browser, never inside the app.
-  document.addEventListener("click", (e) => {
-    const a = e.target.closest && e.target.closest("a.approval-link");
-    if (!a) return;
-    e.preventDefault();
-    call("open_approval").catch(() => {});
-  });
-
-  listen("approval", (event) => {
-    for (const a of document.querySelectorAll("a.approval-link")) {
-      a.href = event.payload;
-      a.textContent = event.payload;
-    }
-    if (approvalFor === "activate") $("approval").hidden = false;
-    document.dispatchEvent(new CustomEvent("approval", { detail: event.payload }));
-  });
 }
 
 async function activate() {
   const oob = $("activate-oob").checked;
-  approvalFor = "activate";
   $("activate-done").hidden = true;
   $("activate-continue").hidden = true;
   $("verifier-form").hidden = !oob;
   $("activate-start").disabled = true;
   try {
-    const r = await call(
-      "activate",
-      { oob },
-      oob ? "Waiting for the verifier from the approval page…" : "Waiting for the approval in the browser…",
+    const r = await duringApproval(
+      () =>
+        call(
+          "activate",
+          { oob },
+          oob ? "Waiting for the verifier from the approval page…" : "Waiting for the approval in the browser…",
+        ),
+      () => ($("approval").hidden = false),
     );
     const done = $("activate-done");
     done.textContent = `Activated for ${r.organization || "the practice"}.`;
@@ -80,7 +65,6 @@ async function activate() {
     /* shown */
   } finally {
     $("activate-start").disabled = false;
-    approvalFor = null;
   }
 }
 
@@ -94,14 +78,4 @@ export async function activation() {
   $("activate-done").hidden = true;
   $("activate-continue").hidden = true;
   $("activate-start").focus();
-}
-
-/** Links a patient from the encounter screen: same approval flow, patient's page. */
-export async function linkPatient(mrn, oob) {
-  approvalFor = "link";
-  try {
-    return await call("link_patient", { mrn, oob }, "Waiting for the patient to approve in the browser…");
-  } finally {
-    approvalFor = null;
-  }
 }

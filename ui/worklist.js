@@ -1,7 +1,8 @@
 // The worklist: encounters from imports, drops, the watched folder and quick entry.
 
 import { $, call, el, fileBase64, listen } from "./api.js";
-import { go } from "./app.js";
+import { go } from "./nav.js";
+import { statusText } from "./status.js";
 
 let timer = null;
 
@@ -112,10 +113,6 @@ async function load() {
     }),
   );
   $("worklist-empty").hidden = list.length > 0;
-}
-
-export function statusText(s) {
-  return { staged: "Code issued", pending: "In the outbox", failed: "Refused" }[s] || "Not staged";
 }
 
 export async function show() {

@@ -4,9 +4,9 @@ use crate::shell::{Shell, UiError};
 use base64::Engine;
 use razcode_desk::activation::{open_browser, Verifier, APPROVAL_WAIT};
 use razcode_desk::checkout::{QuickEntry, StageForm};
+use razcode_desk::keys;
 use razcode_desk::receipt::{email::Smtp, print};
 use razcode_desk::receipt_desk::Clinic;
-use razcode_desk::staging::outcome_json;
 use razcode_desk::{DeskError, Setup};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -42,7 +42,7 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
                 "start_on_sandbox": start_on_sandbox,
                 "clinic": desk.clinic()?,
                 "data_dir": dir,
-                "outbox": desk.store.outbox()?.len() + desk.waiting_emails()?.len(),
+                "outbox": desk.waiting_count()?,
                 "version": env!("CARGO_PKG_VERSION"),
             }))
         })
@@ -248,7 +248,7 @@ pub async fn quick_entry(shell: State<'_, Shell>, form: QuickEntry) -> Answer {
 #[tauri::command]
 pub async fn preview(shell: State<'_, Shell>, id: i64, leave_out: Vec<String>) -> Answer {
     shell
-        .desk(move |desk| async move { Ok(desk.preview(id, &leave_out)?) })
+        .desk(move |desk| async move { Ok(json!(desk.preview(id, &leave_out)?)) })
         .await
 }
 
@@ -259,11 +259,11 @@ pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer {
         .desk(move |desk| async move {
             let req = form.request()?;
             match desk.stage(&req).await {
-                Ok(s) => Ok(desk.code_screen(s.id)?),
+                Ok(s) => Ok(json!(desk.code_screen(s.id)?)),
                 Err((s, e)) => {
                     let mut ui = UiError::from(e);
                     if let Some(s) = s {
-                        ui.status = Some(s.status.clone());
+                        ui.status = Some(s.status);
                         ui.staging_id = Some(s.id);
                     }
                     Err(ui)
@@ -276,7 +276,7 @@ pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer {
 #[tauri::command]
 pub async fn code(shell: State<'_, Shell>, id: i64) -> Answer {
     shell
-        .desk(move |desk| async move { Ok(desk.code_screen(id)?) })
+        .desk(move |desk| async move { Ok(json!(desk.code_screen(id)?)) })
         .await
 }
 
@@ -285,18 +285,7 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
     shell
         .desk(move |desk| async move {
             let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            let deliveries = desk.store.deliveries(None)?;
-            let rows: Vec<Value> = desk
-                .store
-                .history(q)?
-                .into_iter()
-                .map(|s| {
-                    let d: Vec<&razcode_desk::store::Delivery> =
-                        deliveries.iter().filter(|d| d.staging_id == s.id).collect();
-                    json!({"staging": s, "deliveries": d})
-                })
-                .collect();
-            Ok(json!(rows))
+            Ok(json!(desk.history(q)?))
         })
         .await
 }
@@ -305,34 +294,14 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
 #[tauri::command]
 pub async fn outbox(shell: State<'_, Shell>) -> Answer {
     shell
-        .desk(|desk| async move {
-            Ok(json!({"stagings": desk.store.outbox()?, "emails": desk.waiting_emails()?}))
-        })
+        .desk(|desk| async move { Ok(json!(desk.waiting()?)) })
         .await
 }
 
 #[tauri::command]
 pub async fn retry_outbox(shell: State<'_, Shell>) -> Answer {
     shell
-        .desk(|desk| async move {
-            let stagings: Vec<Value> = desk
-                .retry_outbox()
-                .await?
-                .into_iter()
-                .map(|r| match r {
-                    Ok(s) => outcome_json(&s, None),
-                    Err((Some(s), e)) => outcome_json(&s, Some(&e)),
-                    Err((None, e)) => json!({"errormsg": e.to_string()}),
-                })
-                .collect();
-            let emails: Vec<Value> = desk
-                .retry_emails()
-                .await?
-                .into_iter()
-                .map(|(id, r)| json!({"delivery": id, "ok": r.is_ok(), "error": r.err()}))
-                .collect();
-            Ok(json!({"stagings": stagings, "emails": emails}))
-        })
+        .desk(|desk| async move { Ok(json!(desk.retry_all().await?)) })
         .await
 }
 
@@ -384,8 +353,8 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
                 "settings": desk.settings().ok(),
                 "clinic": desk.clinic()?,
                 "smtp": smtp,
-                "smtp_password_set": desk.store.sealed("smtp_password")?.is_some(),
-                "printer": desk.store.setting("printer")?.unwrap_or_default(),
+                "smtp_password_set": desk.store.sealed(keys::SMTP_PASSWORD)?.is_some(),
+                "printer": desk.store.setting(keys::PRINTER)?.unwrap_or_default(),
                 "receipt_format": desk.receipt_format()?.name(),
                 "watch_folder": desk.watch_folder()?,
                 "printers": print::printers().unwrap_or_default(),
@@ -440,8 +409,10 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
             if let Some(host) = blank_none(form.smtp_host) {
                 desk.set_smtp(&Smtp {
                     host: host.trim().to_string(),
-                    port: form.smtp_port.unwrap_or(587),
-                    security: form.smtp_security.unwrap_or_else(|| "starttls".into()),
+                    port: form.smtp_port.unwrap_or(Smtp::DEFAULT_PORT),
+                    security: form
+                        .smtp_security
+                        .unwrap_or_else(|| Smtp::DEFAULT_SECURITY.into()),
                     user: blank_none(form.smtp_user),
                     password: blank_none(form.smtp_password),
                     from: form.smtp_from.unwrap_or_default(),

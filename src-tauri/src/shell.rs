@@ -4,6 +4,7 @@
 //! network is waited on.
 
 use razcode_desk::sandbox::Gateway;
+use razcode_desk::store::StagingStatus;
 use razcode_desk::{Desk, DeskError};
 use serde::Serialize;
 use std::future::Future;
@@ -33,7 +34,7 @@ pub struct UiError {
     pub message: String,
     pub errorcode: Option<String>,
     /// A staging's state after a failed stage: `pending` (in the outbox) or `failed`.
-    pub status: Option<String>,
+    pub status: Option<StagingStatus>,
     pub staging_id: Option<i64>,
 }
 

@@ -3,11 +3,14 @@
 //! barcode, a receipt, the history; and a gateway that stops mid-day.
 //! Each test takes the screenshots in docs/ of the screens it passes through.
 
+#[path = "../../crates/gateway/tests/support/approval_page.rs"]
+mod approval_page;
 mod driver;
 #[path = "../../crates/desk/tests/support/smtp.rs"]
 mod smtp;
 
 use driver::*;
+use razcode_desk::store::StagingStatus;
 use razcode_desk::Desk;
 use razcode_gateway::{Config, Gateway};
 use std::net::SocketAddr;
@@ -20,7 +23,7 @@ fn staged_codes(dir: &Path) -> Vec<(String, Option<String>)> {
         .history(None)
         .expect("history")
         .into_iter()
-        .filter(|s| s.status == "staged")
+        .filter(|s| s.status == StagingStatus::Staged)
         .map(|s| (s.raz_id.unwrap_or_default(), s.image_path))
         .collect()
 }
@@ -305,37 +308,17 @@ async fn approve(url: &str, email: &str, password: &str) {
         .cookie_store(true)
         .build()
         .expect("client");
-    let html = http
-        .get(url)
-        .send()
-        .await
-        .expect("approval page")
-        .text()
-        .await
-        .expect("page text");
-    let field = |name: &str| -> String {
-        let needle = format!("name=\"{name}\" value=\"");
-        let start = html.find(&needle).expect(name) + needle.len();
-        html[start..]
-            .split('"')
-            .next()
-            .unwrap_or_default()
-            .to_string()
-    };
-    let action = url.split('?').next().unwrap_or(url);
     // Following the redirect delivers the verifier to the app's loopback listener.
-    let done = http
-        .post(action)
-        .form(&[
-            ("oauth_token", field("oauth_token").as_str()),
-            ("csrf", field("csrf").as_str()),
+    let done = approval_page::submit(
+        &http,
+        url,
+        &[
             ("email", email),
             ("password", password),
             ("action", "approve"),
-        ])
-        .send()
-        .await
-        .expect("approval sent");
+        ],
+    )
+    .await;
     assert!(
         done.status().is_success(),
         "approval answered {}",

@@ -54,7 +54,7 @@ fn main() {
                 .await
                 .map_err(|(_, e)| e)
                 .expect("a stage");
-            assert_eq!(s.status, "staged");
+            assert_eq!(s.status, razcode_desk::store::StagingStatus::Staged);
             stage.push(t.elapsed());
         }
         base.sort();

@@ -4,6 +4,7 @@
 
 use crate::client::Signed;
 use crate::error::{DeskError, Result};
+use crate::keys;
 use crate::Desk;
 use razcode_protocol::paths;
 use std::time::Duration;
@@ -146,9 +147,11 @@ impl Desk {
             &self.vault_seal(&answer.oauth_token_secret)?,
         )?;
         self.store
-            .set_setting("practice_token", &answer.oauth_token)?;
-        self.store
-            .set_setting("organization", answer.razcode_org.as_deref().unwrap_or(""))?;
+            .set_setting(keys::PRACTICE_TOKEN, &answer.oauth_token)?;
+        self.store.set_setting(
+            keys::ORGANIZATION,
+            answer.razcode_org.as_deref().unwrap_or(""),
+        )?;
         self.audit("activate", "practice activated");
         Ok(Activated {
             organization: answer.razcode_org,

@@ -3,15 +3,12 @@
 //! moves these across; every rule lives here.
 
 use crate::error::{DeskError, Result};
-use crate::staging::{record_to_send, StageRequest};
+use crate::staging::{parse_leave_out, StageRequest};
 use crate::Desk;
-use base64::Engine;
 use razcode_her::ccr::writer::{self, Charge, Coded, NewEncounter, NewPatient, Vital};
-use razcode_her::ccr::SectionKind;
 use razcode_her::omhe::{self, Line, Reading};
-use razcode_protocol::{PaymentRequest, RazId, CODE_TTL_DAYS};
+use razcode_protocol::PaymentRequest;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 /// The encounter screen's stage form.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -37,22 +34,6 @@ fn filled(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Section keys, as typed or ticked, to section kinds.
-pub fn parse_leave_out(names: &[String]) -> Result<Vec<SectionKind>> {
-    names
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            SectionKind::parse(s).ok_or_else(|| {
-                DeskError::Input(format!(
-                    "{s:?} is not a section; use problems, alerts, medications, immunizations, vital_signs, results, procedures, encounters, plan_of_care or payers"
-                ))
-            })
-        })
-        .collect()
-}
-
 impl StageForm {
     /// The payment (both amount and currency, or nothing) and the sections.
     pub fn request(&self) -> Result<StageRequest> {
@@ -71,18 +52,14 @@ impl StageForm {
             {
                 None
             }
-            _ => {
-                return Err(DeskError::Input(
-                    "A payment needs both an amount and a currency (--amount and --currency), or neither.".into(),
-                ))
-            }
+            _ => return Err(DeskError::PaymentIncomplete),
         };
         Ok(StageRequest {
             encounter_id: self.encounter_id,
             mrn: filled(&self.mrn),
             payment,
             qr: self.qr,
-            leave_out: parse_leave_out(&self.leave_out)?,
+            leave_out: parse_leave_out(self.leave_out.iter().map(String::as_str))?,
         })
     }
 }
@@ -239,7 +216,7 @@ impl QuickEntry {
         }
         let now = now_iso();
         let e = NewEncounter {
-            document_id: format!("desk-{}", crate::staging::random_hex(8)?),
+            document_id: format!("desk-{}", crate::ids::random_hex(8)?),
             created: now.clone(),
             patient: NewPatient {
                 given: self.given.trim().into(),
@@ -263,24 +240,6 @@ impl QuickEntry {
 }
 
 impl Desk {
-    /// The worklist: encounters that came in since `since` (the desk's local
-    /// midnight, from the UI) and any older one that has no code yet, so that
-    /// nothing unfinished drops off the list overnight. `None`: every encounter.
-    pub fn worklist(
-        &self,
-        search: Option<&str>,
-        since: Option<i64>,
-    ) -> Result<Vec<crate::store::Encounter>> {
-        let all = self.store.encounters(search)?;
-        Ok(match since {
-            None => all,
-            Some(t) => all
-                .into_iter()
-                .filter(|e| e.created >= t || e.staging.as_deref() != Some("staged"))
-                .collect(),
-        })
-    }
-
     /// Imports a visit typed in the quick-entry form.
     pub fn quick_entry(&self, q: &QuickEntry) -> Result<crate::import::Imported> {
         let clinic = self
@@ -291,79 +250,12 @@ impl Desk {
         let record = q.record(&clinic)?;
         self.import_text("quick entry", &record)
     }
-
-    /// Exactly what a stage of this encounter would send, read back as the
-    /// gateway would read it; and every section of the record, for the
-    /// leave-out choices.
-    pub fn preview(&self, encounter_id: i64, leave_out: &[String]) -> Result<Value> {
-        let enc = self
-            .store
-            .encounter(encounter_id)?
-            .ok_or_else(|| DeskError::Input(format!("There is no encounter {encounter_id}.")))?;
-        let sent = record_to_send(&enc.her, &enc.kind, &parse_leave_out(leave_out)?)?;
-        let all = razcode_her::check_json(&enc.her);
-        let patient = match enc.patient_mrn.as_deref() {
-            Some(m) => self.store.patient(m)?,
-            None => None,
-        };
-        Ok(json!({
-            "encounter": enc,
-            "sections": all["sections"],
-            "sent": razcode_her::check_json(&sent),
-            "bytes": sent.len(),
-            "patient": {
-                "mrn": enc.patient_mrn,
-                "linked": patient.map(|p| p.linked).unwrap_or(false),
-            },
-        }))
-    }
-
-    /// What the code screen shows for a staging: only a staged one has a code.
-    pub fn code_screen(&self, staging_id: i64) -> Result<Value> {
-        let s = self.staged(staging_id)?;
-        let raz = s.raz_id.as_deref().unwrap_or_default();
-        let grouped = RazId::parse(raz)
-            .map(|r| r.grouped())
-            .unwrap_or_else(|_| raz.to_string());
-        let barcode = match &s.image_path {
-            Some(p) => {
-                let bytes = std::fs::read(p)
-                    .map_err(DeskError::io(format!("cannot read the barcode {p}")))?;
-                let mime = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
-                    "image/png"
-                } else {
-                    "image/jpeg"
-                };
-                Some(format!(
-                    "data:{mime};base64,{}",
-                    base64::engine::general_purpose::STANDARD.encode(&bytes)
-                ))
-            }
-            None => None,
-        };
-        let amount = s
-            .pmt
-            .as_deref()
-            .filter(|_| s.pmt_valid == Some(true))
-            .and_then(|p| PaymentRequest::parse(p).ok())
-            .map(|p| format!("{} {}", p.amount, p.currency));
-        Ok(json!({
-            "staging": s,
-            "raz_id": raz,
-            "grouped": grouped,
-            "barcode": barcode,
-            "barcode_kind": if s.variant == "url" { "QR code" } else { "Tag" },
-            "uri": s.raz_uri,
-            "expires": crate::receipt_desk::date(s.updated + CODE_TTL_DAYS * 86_400),
-            "amount": amount,
-            "receipts": self.store.receipts_made(s.id)?,
-        }))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use razcode_her::ccr::SectionKind;
 
     #[test]
     fn a_payment_needs_amount_and_currency() {
@@ -413,55 +305,6 @@ mod tests {
         };
         let e = bad.record("x").expect_err("a letter O is not a digit");
         assert!(e.to_string().contains("Systolic"), "{e}");
-    }
-
-    #[test]
-    fn the_worklist_keeps_what_has_no_code_yet() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let desk = Desk::open(dir.path()).expect("desk");
-        let entry = |given: &str| QuickEntry {
-            format: "ccr".into(),
-            given: given.into(),
-            family: "Ng".into(),
-            ..QuickEntry::default()
-        };
-        let done = desk
-            .import_text("t", &entry("Done").record("C").expect("ccr"))
-            .expect("import")
-            .encounter;
-        let open = desk
-            .import_text("t", &entry("Open").record("C").expect("ccr"))
-            .expect("import")
-            .encounter;
-        let s = desk
-            .store
-            .add_pending(
-                &crate::store::Pending {
-                    encounter_id: done.id,
-                    key: "k",
-                    variant: "url",
-                    user_mrn: None,
-                    pmt: None,
-                    leave_out: "",
-                },
-                desk.now(),
-            )
-            .expect("pending");
-        desk.store
-            .mark_staged(s.id, "ABCD1234EFGH", None, Some("u"), false, desk.now())
-            .expect("staged");
-        let ids = |since| -> Vec<i64> {
-            desk.worklist(None, since)
-                .expect("worklist")
-                .iter()
-                .map(|e| e.id)
-                .collect()
-        };
-        // Both came in today.
-        assert_eq!(ids(Some(desk.now() - 60)), vec![open.id, done.id]);
-        // From yesterday's list, only the one without a code stays.
-        assert_eq!(ids(Some(desk.now() + 86_400)), vec![open.id]);
-        assert_eq!(ids(None).len(), 2);
     }
 
     #[test]

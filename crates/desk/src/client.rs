@@ -2,12 +2,13 @@
 //! `reqwest` (rustls), answers read strictly, the clock corrected once from the
 //! gateway's `Date` header when it refuses our timestamp.
 
+use crate::clock::unix_now;
 use crate::error::{DeskError, Result};
 use oauth1_request as oauth;
-use razcode_protocol::{AnswerError, StageAnswer, TokenAnswer};
+use razcode_protocol::{AnswerError, ErrorCode, StageAnswer, TokenAnswer};
 use std::fmt::Display;
 use std::num::NonZeroU64;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 /// How long one request may take (`RAZDESK_TIMEOUT_SECS` overrides).
 pub const TIMEOUT: Duration = Duration::from_secs(30);
@@ -35,13 +36,6 @@ pub fn check_url(url: &str) -> Result<()> {
         }
     }
     Err(DeskError::Insecure(url.to_string()))
-}
-
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 pub struct Credentials {
@@ -85,7 +79,7 @@ impl Client {
             .connect_timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| DeskError::Input(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|e| DeskError::HttpClient(e.to_string()))?;
         Ok(Client {
             http,
             consumer,
@@ -193,7 +187,7 @@ impl Client {
             if let Ok(StageAnswer::Failure { errorcode, .. }) =
                 StageAnswer::decode(raw.content_type.as_deref(), &raw.body)
             {
-                if errorcode == "timestamp_refused" {
+                if errorcode.parse() == Ok(ErrorCode::TimestampRefused) {
                     if let Some(server) = raw.date {
                         self.clock_offset = server - unix_now();
                         tracing::info!(

@@ -18,18 +18,50 @@ pub enum DeskError {
     NotAnAnswer { status: u16, reason: String },
     #[error("{advice}")]
     Refused {
+        /// The errorcode, when it is one the protocol defines.
+        code: Option<ErrorCode>,
         /// The errorcode as the gateway sent it.
-        code: String,
+        errorcode: String,
         /// The gateway's own message.
         detail: String,
         advice: String,
     },
     #[error("The record cannot be read: {0}")]
     Record(String),
+    /// What a person typed or chose cannot be used (a form field, a setting).
     #[error("{0}")]
     Input(String),
+    #[error("A payment needs both an amount and a currency, or neither.")]
+    PaymentIncomplete,
+    #[error("The payment request is not valid: {0}.")]
+    PaymentInvalid(String),
+    #[error("There is no {0}.")]
+    NotFound(String),
+    #[error(
+        "Staging {staging_id} has no code (it is {status}); only a staged code has a receipt."
+    )]
+    NoCode {
+        staging_id: i64,
+        status: crate::store::StagingStatus,
+    },
+    #[error("Patient {mrn} has no linked HealthJibe account; link it first, or stage without binding the code to the patient.")]
+    NotLinked { mrn: String },
     #[error("Activation did not finish: {0}")]
     Activation(String),
+    #[error("The system's random number generator failed.")]
+    Random,
+    #[error("Cannot start the HTTP client: {0}")]
+    HttpClient(String),
+    #[error("The sandbox gateway did not start: {0}")]
+    Sandbox(String),
+    #[error("The receipt cannot be made: {0}")]
+    Receipt(String),
+    #[error("Cannot make the barcode: {0}")]
+    Barcode(String),
+    #[error("{0}")]
+    Print(String),
+    #[error("{0}")]
+    Email(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]
@@ -53,7 +85,7 @@ impl DeskError {
             DeskError::Unreachable { .. }
             | DeskError::Timeout { .. }
             | DeskError::NotAnAnswer { .. } => true,
-            DeskError::Refused { code, .. } => code == "internal",
+            DeskError::Refused { code, .. } => *code == Some(ErrorCode::Internal),
             _ => false,
         }
     }
@@ -61,7 +93,7 @@ impl DeskError {
     /// The gateway's errorcode, when the gateway answered one.
     pub fn errorcode(&self) -> Option<&str> {
         match self {
-            DeskError::Refused { code, .. } => Some(code),
+            DeskError::Refused { errorcode, .. } => Some(errorcode),
             _ => None,
         }
     }
@@ -75,23 +107,25 @@ impl DeskError {
 
     /// A gateway failure in plain words with what to do.
     pub fn refused(code: &str, detail: &str) -> DeskError {
-        let advice = match code.parse::<ErrorCode>() {
-            Ok(ErrorCode::HerMissing) => "The record is empty. Choose an encounter that has content.".to_string(),
-            Ok(ErrorCode::HerInvalid) => format!("The gateway could not read the record: {detail}. Correct the record and stage it again."),
-            Ok(ErrorCode::UserInvalid) => "The patient's HealthJibe link is not valid on this gateway. Link the patient again, or stage without the link.".into(),
-            Ok(ErrorCode::TooLarge) => "The record is larger than 4 MiB. Leave out sections (minimum necessary) and stage again.".into(),
-            Ok(ErrorCode::ConsumerUnknown) => "The gateway does not know this desk's consumer key. Check the consumer key in the settings (razdesk setup).".into(),
-            Ok(ErrorCode::TokenUnknown) | Ok(ErrorCode::TokenExpired) => "The practice's activation is not valid on this gateway. Activate the practice again (razdesk activate).".into(),
-            Ok(ErrorCode::SignatureInvalid) => "The gateway refused this desk's signature. Check the consumer secret in the settings, then activate again.".into(),
-            Ok(ErrorCode::SignatureMethodUnsupported) => "The gateway does not accept HMAC-SHA1 signatures. Ask the gateway's operator.".into(),
-            Ok(ErrorCode::TimestampRefused) => "This computer's clock is more than 5 minutes off the gateway's, even after correcting once. Set the clock right (use automatic time) and stage again.".into(),
-            Ok(ErrorCode::NonceReused) => "The gateway saw this request before. Stage again.".into(),
-            Ok(ErrorCode::VerifierInvalid) => "The approval code is wrong, used or expired. Start again.".into(),
-            Ok(ErrorCode::Internal) => "The gateway had a fault. The encounter waits in the outbox; send it again later.".into(),
-            Err(_) => format!("The gateway refused the request ({code}): {detail}"),
+        let known = code.parse::<ErrorCode>().ok();
+        let advice = match known {
+            Some(ErrorCode::HerMissing) => "The record is empty. Choose an encounter that has content.".to_string(),
+            Some(ErrorCode::HerInvalid) => format!("The gateway could not read the record: {detail}. Correct the record and stage it again."),
+            Some(ErrorCode::UserInvalid) => "The patient's HealthJibe link is not valid on this gateway. Link the patient again, or stage without the link.".into(),
+            Some(ErrorCode::TooLarge) => "The record is larger than 4 MiB. Leave out sections (minimum necessary) and stage again.".into(),
+            Some(ErrorCode::ConsumerUnknown) => "The gateway does not know this desk's consumer key. Check the consumer key in the settings (razdesk setup).".into(),
+            Some(ErrorCode::TokenUnknown) | Some(ErrorCode::TokenExpired) => "The practice's activation is not valid on this gateway. Activate the practice again (razdesk activate).".into(),
+            Some(ErrorCode::SignatureInvalid) => "The gateway refused this desk's signature. Check the consumer secret in the settings, then activate again.".into(),
+            Some(ErrorCode::SignatureMethodUnsupported) => "The gateway does not accept HMAC-SHA1 signatures. Ask the gateway's operator.".into(),
+            Some(ErrorCode::TimestampRefused) => "This computer's clock is more than 5 minutes off the gateway's, even after correcting once. Set the clock right (use automatic time) and stage again.".into(),
+            Some(ErrorCode::NonceReused) => "The gateway saw this request before. Stage again.".into(),
+            Some(ErrorCode::VerifierInvalid) => "The approval code is wrong, used or expired. Start again.".into(),
+            Some(ErrorCode::Internal) => "The gateway had a fault. The encounter waits in the outbox; send it again later.".into(),
+            None => format!("The gateway refused the request ({code}): {detail}"),
         };
         DeskError::Refused {
-            code: code.to_string(),
+            code: known,
+            errorcode: code.to_string(),
             detail: detail.to_string(),
             advice,
         }

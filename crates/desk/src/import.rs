@@ -2,18 +2,12 @@
 //! a watched folder that picks up new files.
 
 use crate::error::{DeskError, Result};
+use crate::ids::sha256_hex;
+use crate::keys;
 use crate::store::{Encounter, NewEncounter};
 use crate::Desk;
 use razcode_her::{ccd, ccr, omhe, xml};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-
-pub fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// What an import produced.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -126,7 +120,7 @@ impl Desk {
     pub fn watch_folder(&self) -> Result<Option<PathBuf>> {
         Ok(self
             .store
-            .setting("watch_folder")?
+            .setting(keys::WATCH_FOLDER)?
             .filter(|f| !f.trim().is_empty())
             .map(PathBuf::from))
     }
@@ -139,7 +133,7 @@ impl Desk {
                 "{folder} is not a folder on this computer; create it or choose another."
             )));
         }
-        self.store.set_setting("watch_folder", folder)?;
+        self.store.set_setting(keys::WATCH_FOLDER, folder)?;
         Ok(())
     }
 

@@ -7,18 +7,24 @@ pub mod activation;
 pub mod barcode;
 pub mod checkout;
 pub mod client;
+pub mod clock;
 pub mod error;
+pub mod ids;
 pub mod import;
+pub mod keys;
 pub mod receipt;
 pub mod receipt_desk;
+pub mod reports;
 pub mod sandbox;
+pub mod screens;
 pub mod secret;
 pub mod staging;
 pub mod store;
 
 pub use error::{DeskError, Result};
 
-use client::{check_url, unix_now, Client, Credentials};
+use client::{check_url, Client, Credentials};
+use clock::unix_now;
 use razcode_protocol::paths;
 use secret::Vault;
 use serde::Serialize;
@@ -55,9 +61,6 @@ pub struct Settings {
     /// Set up on the embedded sandbox gateway (it starts with the app).
     pub sandbox: bool,
 }
-
-const SECRET_CONSUMER: &str = "consumer_secret";
-const SECRET_PRACTICE: &str = "practice_token_secret";
 
 /// The data folder when none is named: `RAZDESK_DATA_DIR`, else the platform's
 /// per-user data folder. The CLI and the app share it, so they see one desk.
@@ -133,28 +136,28 @@ impl Desk {
                     .into(),
             ));
         }
-        let previous_key = self.store.setting("consumer_key")?;
-        let previous_api = self.store.setting("api_base")?;
-        self.store.set_setting("api_base", &api)?;
-        self.store.set_setting("platform_base", &platform)?;
-        self.store.set_setting("healthjibe_base", &healthjibe)?;
+        let previous_key = self.store.setting(keys::CONSUMER_KEY)?;
+        let previous_api = self.store.setting(keys::API_BASE)?;
+        self.store.set_setting(keys::API_BASE, &api)?;
+        self.store.set_setting(keys::PLATFORM_BASE, &platform)?;
+        self.store.set_setting(keys::HEALTHJIBE_BASE, &healthjibe)?;
         self.store
-            .set_setting("consumer_key", s.consumer_key.trim())?;
+            .set_setting(keys::CONSUMER_KEY, s.consumer_key.trim())?;
         self.store
-            .set_sealed(SECRET_CONSUMER, &self.vault.seal(&s.consumer_secret)?)?;
+            .set_sealed(keys::CONSUMER_SECRET, &self.vault.seal(&s.consumer_secret)?)?;
         // A new gateway or consumer makes the old activation meaningless.
         if previous_key.as_deref() != Some(s.consumer_key.trim())
             || previous_api.as_deref() != Some(api.as_str())
         {
-            self.store.set_setting("practice_token", "")?;
-            self.store.set_setting("organization", "")?;
-            self.store.set_setting("clock_offset", "0")?;
+            self.store.set_setting(keys::PRACTICE_TOKEN, "")?;
+            self.store.set_setting(keys::ORGANIZATION, "")?;
+            self.store.set_setting(keys::CLOCK_OFFSET, "0")?;
         }
-        if self.store.setting("install_id")?.is_none() {
+        if self.store.setting(keys::INSTALL_ID)?.is_none() {
             self.store
-                .set_setting("install_id", &crate::staging::random_hex(16)?)?;
+                .set_setting(keys::INSTALL_ID, &crate::ids::random_hex(16)?)?;
         }
-        self.store.set_setting("mode", "gateway")?;
+        self.store.set_setting(keys::MODE, "gateway")?;
         self.audit("setup", &format!("gateway {api}"));
         self.settings()
     }
@@ -168,12 +171,15 @@ impl Desk {
                     DeskError::NotSetUp("run `razdesk setup` (or choose the sandbox) first.".into())
                 })
         };
-        let token = self.store.setting("practice_token")?.unwrap_or_default();
+        let token = self
+            .store
+            .setting(keys::PRACTICE_TOKEN)?
+            .unwrap_or_default();
         Ok(Settings {
-            api_base: get("api_base")?,
-            platform_base: get("platform_base")?,
-            healthjibe_base: get("healthjibe_base")?,
-            consumer_key: get("consumer_key")?,
+            api_base: get(keys::API_BASE)?,
+            platform_base: get(keys::PLATFORM_BASE)?,
+            healthjibe_base: get(keys::HEALTHJIBE_BASE)?,
+            consumer_key: get(keys::CONSUMER_KEY)?,
             secrets: format!(
                 "sealed with the key file {} (readable only by this user)",
                 self.vault.key_path.display()
@@ -181,20 +187,20 @@ impl Desk {
             activated: !token.is_empty(),
             organization: self
                 .store
-                .setting("organization")?
+                .setting(keys::ORGANIZATION)?
                 .filter(|o| !o.is_empty()),
-            sandbox: self.store.setting("mode")?.as_deref() == Some("sandbox"),
+            sandbox: self.store.setting(keys::MODE)?.as_deref() == Some("sandbox"),
         })
     }
 
     fn client(&self) -> Result<Client> {
         let settings = self.settings()?;
-        let secret = self.store.sealed(SECRET_CONSUMER)?.ok_or_else(|| {
+        let secret = self.store.sealed(keys::CONSUMER_SECRET)?.ok_or_else(|| {
             DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
         })?;
         let offset = self
             .store
-            .setting("clock_offset")?
+            .setting(keys::CLOCK_OFFSET)?
             .and_then(|o| o.parse().ok())
             .unwrap_or(0);
         Client::new(
@@ -216,7 +222,7 @@ impl Desk {
 
     fn remember_offset(&self, client: &Client) -> Result<()> {
         self.store
-            .set_setting("clock_offset", &client.clock_offset.to_string())?;
+            .set_setting(keys::CLOCK_OFFSET, &client.clock_offset.to_string())?;
         Ok(())
     }
 
@@ -224,15 +230,34 @@ impl Desk {
     fn practice_token(&self) -> Result<(String, String)> {
         let token = self
             .store
-            .setting("practice_token")?
+            .setting(keys::PRACTICE_TOKEN)?
             .filter(|t| !t.is_empty())
             .ok_or_else(|| {
                 DeskError::NotSetUp("the practice is not activated; run `razdesk activate`.".into())
             })?;
-        let sealed = self.store.sealed(SECRET_PRACTICE)?.ok_or_else(|| {
-            DeskError::NotSetUp("the practice's token secret is missing; activate again.".into())
-        })?;
+        let sealed = self
+            .store
+            .sealed(keys::PRACTICE_TOKEN_SECRET)?
+            .ok_or_else(|| {
+                DeskError::NotSetUp(
+                    "the practice's token secret is missing; activate again.".into(),
+                )
+            })?;
         Ok((token, self.vault.open_sealed(&sealed)?))
+    }
+
+    /// An encounter by ID, or `NotFound`.
+    pub fn encounter(&self, id: i64) -> Result<store::Encounter> {
+        self.store
+            .encounter(id)?
+            .ok_or_else(|| DeskError::NotFound(format!("encounter {id}")))
+    }
+
+    /// A staging by ID, or `NotFound`.
+    pub fn staging(&self, id: i64) -> Result<store::Staging> {
+        self.store
+            .staging(id)?
+            .ok_or_else(|| DeskError::NotFound(format!("staging {id}")))
     }
 
     pub fn stage_url(&self, qr: bool) -> Result<String> {

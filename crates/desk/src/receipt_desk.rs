@@ -1,33 +1,13 @@
 //! Receipts for a staging: what the desk knows, put in a [`Receipt`].
 
+use crate::clock::{date, date_time};
 use crate::error::{DeskError, Result};
+use crate::keys;
+use crate::receipt::email::Smtp;
 use crate::receipt::{self, Barcode, Format, Receipt};
-use crate::store::{NewDelivery, Staging};
+use crate::store::{DeliveryStatus, NewDelivery, Staging, StagingStatus};
 use crate::Desk;
 use razcode_protocol::{PaymentRequest, CODE_TTL_DAYS};
-
-/// A date (`YYYY-MM-DD`) from Unix seconds.
-pub fn date(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|d| {
-            d.format(&time::macros::format_description!("[year]-[month]-[day]"))
-                .ok()
-        })
-        .unwrap_or_default()
-}
-
-fn date_time(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|d| {
-            d.format(&time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
-}
 
 /// A receipt format by name, or an error that lists the names.
 fn named_format(f: &str) -> Result<Format> {
@@ -50,9 +30,9 @@ pub struct Clinic {
 impl Desk {
     pub fn set_clinic(&self, c: &Clinic) -> Result<Clinic> {
         for (k, v) in [
-            ("clinic_name", &c.name),
-            ("clinic_address", &c.address),
-            ("clinic_phone", &c.phone),
+            (keys::CLINIC_NAME, &c.name),
+            (keys::CLINIC_ADDRESS, &c.address),
+            (keys::CLINIC_PHONE, &c.phone),
         ] {
             if let Some(v) = v {
                 self.store.set_setting(k, v.trim())?;
@@ -69,11 +49,11 @@ impl Desk {
     /// Keeps a PNG or JPEG logo in the data folder for the receipts.
     pub fn set_logo(&self, bytes: &[u8]) -> Result<()> {
         image::load_from_memory(bytes)
-            .map_err(|e| DeskError::Input(format!("the logo is not a PNG or JPEG image: {e}")))?;
+            .map_err(|e| DeskError::Input(format!("The logo is not a PNG or JPEG image: {e}")))?;
         let dest = self.dir.join("logo");
         std::fs::write(&dest, bytes).map_err(DeskError::io("cannot save the logo"))?;
         self.store
-            .set_setting("clinic_logo", &dest.display().to_string())?;
+            .set_setting(keys::CLINIC_LOGO, &dest.display().to_string())?;
         Ok(())
     }
 
@@ -82,25 +62,21 @@ impl Desk {
             Ok(self.store.setting(k)?.filter(|v| !v.is_empty()))
         };
         Ok(Clinic {
-            name: get("clinic_name")?,
-            address: get("clinic_address")?,
-            phone: get("clinic_phone")?,
-            logo: get("clinic_logo")?,
+            name: get(keys::CLINIC_NAME)?,
+            address: get(keys::CLINIC_ADDRESS)?,
+            phone: get(keys::CLINIC_PHONE)?,
+            logo: get(keys::CLINIC_LOGO)?,
         })
     }
 
     /// A staged code's staging, or a clear error.
     pub fn staged(&self, staging_id: i64) -> Result<Staging> {
-        let s = self.store.staging(staging_id)?.ok_or_else(|| {
-            DeskError::Input(format!(
-                "there is no staging {staging_id}; see `razdesk history`"
-            ))
-        })?;
-        if s.status != "staged" {
-            return Err(DeskError::Input(format!(
-                "staging {staging_id} has no code (it is {}); only a staged code has a receipt",
-                s.status
-            )));
+        let s = self.staging(staging_id)?;
+        if s.status != StagingStatus::Staged {
+            return Err(DeskError::NoCode {
+                staging_id,
+                status: s.status,
+            });
         }
         Ok(s)
     }
@@ -113,7 +89,7 @@ impl Desk {
         let image_path = s
             .image_path
             .clone()
-            .ok_or_else(|| DeskError::Input("the staging's barcode image is missing".into()))?;
+            .ok_or_else(|| DeskError::Receipt("the staging's barcode image is missing".into()))?;
         let bytes = std::fs::read(&image_path).map_err(DeskError::io(format!(
             "cannot read the barcode {image_path}"
         )))?;
@@ -213,7 +189,11 @@ impl Desk {
                 target,
                 format: format.name(),
                 file: Some(&f),
-                status: if outcome.is_ok() { "sent" } else { "failed" },
+                status: if outcome.is_ok() {
+                    DeliveryStatus::Sent
+                } else {
+                    DeliveryStatus::Failed
+                },
                 error: outcome.err(),
             },
             self.now(),
@@ -224,10 +204,10 @@ impl Desk {
     pub fn set_receipt_prefs(&self, printer: Option<&str>, format: Option<&str>) -> Result<()> {
         if let Some(f) = format {
             self.store
-                .set_setting("receipt_format", named_format(f)?.name())?;
+                .set_setting(keys::RECEIPT_FORMAT, named_format(f)?.name())?;
         }
         if let Some(p) = printer {
-            self.store.set_setting("printer", p.trim())?;
+            self.store.set_setting(keys::PRINTER, p.trim())?;
         }
         Ok(())
     }
@@ -244,54 +224,55 @@ impl Desk {
     pub fn receipt_format(&self) -> Result<Format> {
         Ok(self
             .store
-            .setting("receipt_format")?
+            .setting(keys::RECEIPT_FORMAT)?
             .and_then(|f| Format::parse(&f))
             .unwrap_or(Format::Letter))
     }
 }
 
 impl Desk {
-    pub fn set_smtp(&self, s: &crate::receipt::email::Smtp) -> Result<()> {
+    pub fn set_smtp(&self, s: &Smtp) -> Result<()> {
         crate::receipt::email::parse_address(&s.from)?;
         // A CA file that cannot be used is named now, not at the first email.
         if let Some(file) = &s.ca_file {
             crate::receipt::email::read_ca(file)?;
         }
-        self.store.set_setting("smtp_host", &s.host)?;
-        self.store.set_setting("smtp_port", &s.port.to_string())?;
-        self.store.set_setting("smtp_security", &s.security)?;
+        self.store.set_setting(keys::SMTP_HOST, &s.host)?;
         self.store
-            .set_setting("smtp_user", s.user.as_deref().unwrap_or(""))?;
-        self.store.set_setting("smtp_from", &s.from)?;
+            .set_setting(keys::SMTP_PORT, &s.port.to_string())?;
+        self.store.set_setting(keys::SMTP_SECURITY, &s.security)?;
         self.store
-            .set_setting("smtp_ca_file", s.ca_file.as_deref().unwrap_or(""))?;
+            .set_setting(keys::SMTP_USER, s.user.as_deref().unwrap_or(""))?;
+        self.store.set_setting(keys::SMTP_FROM, &s.from)?;
+        self.store
+            .set_setting(keys::SMTP_CA_FILE, s.ca_file.as_deref().unwrap_or(""))?;
         if let Some(p) = &s.password {
-            self.store.set_sealed("smtp_password", &self.seal(p)?)?;
+            self.store.set_sealed(keys::SMTP_PASSWORD, &self.seal(p)?)?;
         }
         Ok(())
     }
 
-    pub fn smtp(&self) -> Result<crate::receipt::email::Smtp> {
+    pub fn smtp(&self) -> Result<Smtp> {
         let get = |k: &str| -> Result<Option<String>> {
             Ok(self.store.setting(k)?.filter(|v| !v.is_empty()))
         };
-        let host = get("smtp_host")?.ok_or_else(|| {
+        let host = get(keys::SMTP_HOST)?.ok_or_else(|| {
             DeskError::NotSetUp("no SMTP server is set; run `razdesk smtp`".into())
         })?;
-        let password = match self.store.sealed("smtp_password")? {
+        let password = match self.store.sealed(keys::SMTP_PASSWORD)? {
             Some(s) => Some(self.unseal(&s)?),
             None => None,
         };
-        Ok(crate::receipt::email::Smtp {
+        Ok(Smtp {
             host,
-            port: get("smtp_port")?
+            port: get(keys::SMTP_PORT)?
                 .and_then(|p| p.parse().ok())
-                .unwrap_or(587),
-            security: get("smtp_security")?.unwrap_or_else(|| "starttls".into()),
-            user: get("smtp_user")?,
+                .unwrap_or(Smtp::DEFAULT_PORT),
+            security: get(keys::SMTP_SECURITY)?.unwrap_or_else(|| Smtp::DEFAULT_SECURITY.into()),
+            user: get(keys::SMTP_USER)?,
             password,
-            from: get("smtp_from")?.unwrap_or_default(),
-            ca_file: get("smtp_ca_file")?,
+            from: get(keys::SMTP_FROM)?.unwrap_or_default(),
+            ca_file: get(keys::SMTP_CA_FILE)?,
         })
     }
 
@@ -314,7 +295,7 @@ impl Desk {
     ) -> Result<String> {
         let printer = match printer {
             Some(p) => Some(p.to_string()),
-            None => self.store.setting("printer")?.filter(|p| !p.is_empty()),
+            None => self.store.setting(keys::PRINTER)?.filter(|p| !p.is_empty()),
         };
         let pdf = self.receipt_pdf(staging_id, format, false)?;
         let file = self.save_receipt(staging_id, &pdf)?;
@@ -338,7 +319,7 @@ impl Desk {
     pub fn print_test(&self, printer: Option<&str>) -> Result<String> {
         let printer = match printer {
             Some(p) => Some(p.to_string()),
-            None => self.store.setting("printer")?.filter(|p| !p.is_empty()),
+            None => self.store.setting(keys::PRINTER)?.filter(|p| !p.is_empty()),
         };
         let clinic = self.clinic()?;
         let sample = crate::barcode::qr_png("https://healthjibe.example/r/TEST")?;
@@ -383,7 +364,7 @@ impl Desk {
                 target: to,
                 format: format.name(),
                 file: Some(&f),
-                status: "pending",
+                status: DeliveryStatus::Pending,
                 error: None,
             },
             self.now(),
@@ -396,7 +377,7 @@ impl Desk {
         id: i64,
         staging_id: i64,
         to: &str,
-        smtp: &crate::receipt::email::Smtp,
+        smtp: &Smtp,
         pdf: Vec<u8>,
     ) -> Result<()> {
         let s = self.staged(staging_id)?;
@@ -412,12 +393,17 @@ impl Desk {
         let message = crate::receipt::email::build(smtp, &mail)?;
         match crate::receipt::email::send(smtp, message).await {
             Ok(()) => {
-                self.store.set_delivery(id, "sent", None, self.now())?;
+                self.store
+                    .set_delivery(id, DeliveryStatus::Sent, None, self.now())?;
                 self.audit("email", &format!("staging {staging_id} receipt emailed"));
                 Ok(())
             }
             Err((transient, e)) => {
-                let status = if transient { "pending" } else { "failed" };
+                let status = if transient {
+                    DeliveryStatus::Pending
+                } else {
+                    DeliveryStatus::Failed
+                };
                 self.store
                     .set_delivery(id, status, Some(&e.to_string()), self.now())?;
                 Err(e)
@@ -429,7 +415,7 @@ impl Desk {
     /// Emails that could not be sent for now and wait to be sent again (a refused
     /// login or address is `failed`, not waiting).
     pub fn waiting_emails(&self) -> Result<Vec<crate::store::Delivery>> {
-        let mut pending = self.store.deliveries(Some("pending"))?;
+        let mut pending = self.store.deliveries(Some(DeliveryStatus::Pending))?;
         pending.retain(|d| d.channel == "email");
         Ok(pending)
     }

@@ -4,10 +4,12 @@
 
 use crate::activation::Verifier;
 use crate::error::{DeskError, Result};
+use crate::keys;
 use crate::{Desk, Setup};
+use razcode_gateway::sandbox::{self as demo, DemoApprover};
+use razcode_gateway::Config;
 /// The running sandbox gateway; stop it with `stop().await`.
 pub use razcode_gateway::Gateway;
-use razcode_gateway::{sandbox as demo, Config};
 use razcode_her::ccr::writer::{write, Charge, Coded, Medication, NewEncounter, NewPatient, Vital};
 use std::net::SocketAddr;
 
@@ -29,11 +31,12 @@ impl Desk {
             Ok(g) => g,
             Err(_) => start(0)
                 .await
-                .map_err(|e| DeskError::Input(format!("the sandbox gateway did not start: {e}")))?,
+                .map_err(|e| DeskError::Sandbox(e.to_string()))?,
         };
-        let creds = gw.sandbox.clone().ok_or_else(|| {
-            DeskError::Input("the sandbox gateway has no demo credentials".into())
-        })?;
+        let creds = gw
+            .sandbox
+            .clone()
+            .ok_or_else(|| DeskError::Sandbox("it has no demo credentials".into()))?;
         let settings = self.setup(&Setup {
             api_base: gw.base_url.clone(),
             platform_base: None,
@@ -41,19 +44,12 @@ impl Desk {
             consumer_key: creds.consumer_key.clone(),
             consumer_secret: creds.consumer_secret.clone(),
         })?;
-        self.store.set_setting("mode", "sandbox")?;
+        self.store.set_setting(keys::MODE, "sandbox")?;
         if !settings.activated {
-            // The desk approves for the demo practice itself: it knows the demo password.
-            let (email, password) = (creds.org_email.clone(), creds.org_password.clone());
-            let approve = move |url: &str| {
-                let (url, email, password) = (url.to_string(), email.clone(), password.clone());
-                tokio::spawn(async move {
-                    if let Err(e) = approve_as(&url, &email, &password).await {
-                        tracing::error!(error = %e, "sandbox approval failed");
-                    }
-                });
-            };
-            self.activate(Verifier::Loopback, &approve).await?;
+            let approver = gw.demo_approver().ok_or(DeskError::Sandbox(
+                "it cannot approve its demo practice".into(),
+            ))?;
+            activate_demo(self, approver).await?;
         }
         if self.store.encounters(None)?.is_empty() {
             for e in samples() {
@@ -69,55 +65,31 @@ impl Desk {
     }
 }
 
-/// Fills in the approval form the way a browser would, then follows the redirect.
-async fn approve_as(url: &str, email: &str, password: &str) -> std::result::Result<(), String> {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let page = http.get(url).send().await.map_err(|e| e.to_string())?;
-    let cookie = page
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let html = page.text().await.map_err(|e| e.to_string())?;
-    let field = |name: &str| -> Option<String> {
-        let needle = format!("name=\"{name}\" value=\"");
-        let start = html.find(&needle)? + needle.len();
-        html[start..].split('"').next().map(str::to_string)
+/// Activates the demo practice through the sandbox gateway directly: the desk
+/// asks for `oob` credentials, and when their approval URL is shown the gateway
+/// approves them as the demo organization would (no page, no browser); the
+/// verifier comes back on a channel instead of being typed.
+async fn activate_demo(desk: &Desk, approver: DemoApprover) -> Result<()> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let approve = move |url: &str| {
+        let query = url.split_once('?').map_or("", |(_, q)| q);
+        let token = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "oauth_token")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let (approver, tx) = (approver.clone(), tx.clone());
+        tokio::spawn(async move {
+            let _ = tx.send(approver.approve_practice(&token).await);
+        });
     };
-    let (token, csrf) = (
-        field("oauth_token").ok_or("no token field")?,
-        field("csrf").ok_or("no csrf field")?,
-    );
-    let action = url.split('?').next().unwrap_or(url);
-    let resp = http
-        .post(action)
-        .header("Cookie", cookie)
-        .form(&[
-            ("oauth_token", token.as_str()),
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-            ("action", "approve"),
-        ])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let location = resp
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| format!("the approval answered {}", resp.status()))?
-        .to_string();
-    http.get(&location)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let verifier = Verifier::Typed(Box::new(move || {
+        match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(std::io::Error::other(e)),
+            Err(_) => Err(std::io::Error::other("the sandbox gave no verifier")),
+        }
+    }));
+    desk.activate(verifier, &approve).await?;
     Ok(())
 }
 

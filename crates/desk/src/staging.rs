@@ -6,25 +6,14 @@
 use crate::barcode;
 use crate::client::Signed;
 use crate::error::{DeskError, Result};
-use crate::store::Staging;
+use crate::ids::sha256_hex;
+use crate::keys;
+use crate::store::{Staging, StagingStatus};
 use crate::Desk;
-use rand::{rngs::OsRng, TryRngCore};
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
+use razcode_protocol::params::IDEMPOTENCY_KEY;
 use razcode_protocol::{PaymentRequest, StageAnswer};
-use serde_json::{json, Value};
 use std::path::PathBuf;
-
-/// The body parameter the gateway in this project honours for idempotency
-/// (other gateways ignore unknown parameters, as the protocol says).
-pub const IDEMPOTENCY_PARAM: &str = "razcode_idempotency_key";
-
-pub fn random_hex(bytes: usize) -> Result<String> {
-    let mut b = vec![0u8; bytes];
-    OsRng
-        .try_fill_bytes(&mut b)
-        .map_err(|_| DeskError::Input("the system's random number generator failed".into()))?;
-    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
-}
 
 /// What to stage.
 #[derive(Debug, Clone, Default)]
@@ -39,40 +28,14 @@ pub struct StageRequest {
     pub leave_out: Vec<SectionKind>,
 }
 
-/// The JSON `razdesk stage` prints.
-pub fn outcome_json(s: &Staging, err: Option<&DeskError>) -> Value {
-    let staged = s.status == "staged";
-    let mut v = json!({
-        "ack": if staged { Some("Success") } else if err.and_then(DeskError::errorcode).is_some() { Some("Failure") } else { None },
-        "staging_id": s.id,
-        "encounter_id": s.encounter_id,
-        "status": s.status,
-        "raz_id": if staged { s.raz_id.clone() } else { None },
-        "image": if staged { s.image_path.clone() } else { None },
-        "pmt": if staged { s.pmt_valid.map(|v| if v { "valid" } else { "invalid" }) } else { None },
-        "errorcode": err.and_then(|e| e.errorcode().map(str::to_string)).or_else(|| s.errorcode.clone()),
-        "errormsg": err.map(|e| e.to_string()).or_else(|| s.errormsg.clone()),
-    });
-    if let Some(o) = v.as_object_mut() {
-        if staged {
-            if let Some(u) = &s.raz_uri {
-                o.insert("raz_uri".into(), json!(u));
-            }
-            if let Some(i) = &s.raz_image {
-                o.insert("raz_image".into(), json!(i));
-            }
-        }
-    }
-    v
-}
+/// What a stage ends with: the staging, or why not (with the staging when
+/// one was recorded).
+pub type StageResult = std::result::Result<Staging, (Option<Staging>, DeskError)>;
 
 impl Desk {
     /// Stages an encounter. Returns the staging (staged, or failed with the
     /// gateway's answer) or an error; a transient error leaves it in the outbox.
-    pub async fn stage(
-        &self,
-        req: &StageRequest,
-    ) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
+    pub async fn stage(&self, req: &StageRequest) -> StageResult {
         let prepared = self.prepare(req).map_err(|e| (None, e))?;
         match prepared {
             Prepared::Done(s) => Ok(*s),
@@ -81,40 +44,27 @@ impl Desk {
     }
 
     fn prepare(&self, req: &StageRequest) -> Result<Prepared> {
-        let enc = self.store.encounter(req.encounter_id)?.ok_or_else(|| {
-            DeskError::Input(format!(
-                "there is no encounter {}; see `razdesk encounters`",
-                req.encounter_id
-            ))
-        })?;
+        let enc = self.encounter(req.encounter_id)?;
         let her = record_to_send(&enc.her, &enc.kind, &req.leave_out)?;
         if let Some(p) = &req.payment {
             p.validate()
-                .map_err(|e| DeskError::Input(format!("The payment request is not valid: {e}.")))?;
+                .map_err(|e| DeskError::PaymentInvalid(e.to_string()))?;
         }
         let mrn = req.mrn.as_deref().map(str::trim).filter(|m| !m.is_empty());
         if let Some(m) = mrn {
             let linked = self.store.patient(m)?.map(|p| p.linked).unwrap_or(false);
             if !linked {
-                return Err(DeskError::Input(format!(
-                    "patient {m} has no linked HealthJibe account; link it first (`razdesk link-patient --mrn {m}`) or stage without --mrn"
-                )));
+                return Err(DeskError::NotLinked { mrn: m.to_string() });
             }
         }
-        let install = self.store.setting("install_id")?.unwrap_or_default();
-        let key = crate::import::sha256_hex(
-            format!(
-                "{install}:{}:{}",
-                enc.id,
-                crate::import::sha256_hex(her.as_bytes())
-            )
-            .as_bytes(),
-        );
+        let install = self.store.setting(keys::INSTALL_ID)?.unwrap_or_default();
+        let key =
+            sha256_hex(format!("{install}:{}:{}", enc.id, sha256_hex(her.as_bytes())).as_bytes());
         let variant = if req.qr { "url" } else { "image" };
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
         let now = self.now();
         let staging = match self.store.staging_by_key(&key)? {
-            Some(s) if s.status == "staged" => return Ok(Prepared::Done(Box::new(s))),
+            Some(s) if s.status == StagingStatus::Staged => return Ok(Prepared::Done(Box::new(s))),
             Some(s) => {
                 self.store
                     .requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
@@ -135,10 +85,7 @@ impl Desk {
         Ok(Prepared::Send(Box::new((staging, her))))
     }
 
-    async fn send(
-        &self,
-        boxed: Box<(Staging, String)>,
-    ) -> std::result::Result<Staging, (Option<Staging>, DeskError)> {
+    async fn send(&self, boxed: Box<(Staging, String)>) -> StageResult {
         let (staging, her) = *boxed;
         let fail = |s: &Staging, e: DeskError| (Some(s.clone()), e);
         let result = self.send_once(&staging, &her).await;
@@ -182,14 +129,14 @@ impl Desk {
         let url = self.stage_url(s.variant == "url")?;
         let mut params: Vec<(&str, String)> = vec![
             ("her", her.to_string()),
-            (IDEMPOTENCY_PARAM, s.idem_key.clone()),
+            (IDEMPOTENCY_KEY, s.idem_key.clone()),
         ];
         if let Some(m) = &s.user_mrn {
             let user = self
                 .store
                 .patient(m)?
                 .and_then(|p| p.user_token)
-                .ok_or_else(|| DeskError::Input(format!("patient {m} is no longer linked")))?;
+                .ok_or_else(|| DeskError::NotLinked { mrn: m.clone() })?;
             params.push(("user", user));
         }
         if let Some(p) = &s.pmt {
@@ -253,15 +200,14 @@ impl Desk {
     }
 
     /// Sends every staging waiting in the outbox again (same idempotency key).
-    pub async fn retry_outbox(
-        &self,
-    ) -> Result<Vec<std::result::Result<Staging, (Option<Staging>, DeskError)>>> {
+    pub async fn retry_outbox(&self) -> Result<Vec<StageResult>> {
         let mut out = Vec::new();
         for s in self.store.outbox()? {
             let Some(enc) = self.store.encounter(s.encounter_id)? else {
                 continue;
             };
-            let her = record_to_send(&enc.her, &enc.kind, &parse_leave_out(&s.leave_out))?;
+            let leave_out = parse_leave_out(s.leave_out.split(','))?;
+            let her = record_to_send(&enc.her, &enc.kind, &leave_out)?;
             out.push(self.send(Box::new((s, her))).await);
         }
         Ok(out)
@@ -275,8 +221,21 @@ fn leave_out_text(kinds: &[SectionKind]) -> String {
     keys.join(",")
 }
 
-fn parse_leave_out(text: &str) -> Vec<SectionKind> {
-    text.split(',').filter_map(SectionKind::parse).collect()
+/// Section keys, as typed, ticked or stored, to section kinds; blanks are
+/// skipped, an unknown key is an error that lists the known ones.
+pub fn parse_leave_out<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Vec<SectionKind>> {
+    names
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            SectionKind::parse(s).ok_or_else(|| {
+                DeskError::Input(format!(
+                    "{s:?} is not a section; use problems, alerts, medications, immunizations, vital_signs, results, procedures, encounters, plan_of_care or payers"
+                ))
+            })
+        })
+        .collect()
 }
 
 /// The record as it is sent: the encounter's, less the sections left out.

@@ -25,6 +25,71 @@ pub struct Store {
     conn: Connection,
 }
 
+/// Stored as lower-case words; serialised the same way (the CLI's JSON and the UI).
+macro_rules! word_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                match v.as_str()? {
+                    $($word => Ok($name::$variant),)+
+                    other => Err(rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {other:?}", stringify!($name)).into(),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+word_enum! {
+    /// Where a staging stands.
+    StagingStatus {
+        /// Waiting to be sent, or to be sent again (the outbox).
+        Pending = "pending",
+        /// The gateway answered `ACK=Success`: it has a code.
+        Staged = "staged",
+        /// The gateway refused it for good.
+        Failed = "failed",
+    }
+}
+
+word_enum! {
+    /// Where a receipt's delivery (print, email, file) stands.
+    DeliveryStatus {
+        /// An email that waits to be sent again.
+        Pending = "pending",
+        Sent = "sent",
+        Failed = "failed",
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Encounter {
     pub id: i64,
@@ -39,7 +104,7 @@ pub struct Encounter {
     pub summary: String,
     pub created: i64,
     /// The status of its staging, if it was staged.
-    pub staging: Option<String>,
+    pub staging: Option<StagingStatus>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,7 +116,7 @@ pub struct Staging {
     pub variant: String,
     pub user_mrn: Option<String>,
     pub pmt: Option<String>,
-    pub status: String,
+    pub status: StagingStatus,
     pub raz_id: Option<String>,
     pub raz_image: Option<String>,
     pub raz_uri: Option<String>,
@@ -74,7 +139,7 @@ pub struct Delivery {
     pub channel: String,
     pub target: String,
     pub format: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub error: Option<String>,
     pub created: i64,
     pub file: Option<String>,
@@ -86,7 +151,7 @@ pub struct NewDelivery<'a> {
     pub target: &'a str,
     pub format: &'a str,
     pub file: Option<&'a str>,
-    pub status: &'a str,
+    pub status: DeliveryStatus,
     pub error: Option<&'a str>,
 }
 
@@ -478,7 +543,13 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    pub fn set_delivery(&self, id: i64, status: &str, error: Option<&str>, now: i64) -> Result<()> {
+    pub fn set_delivery(
+        &self,
+        id: i64,
+        status: DeliveryStatus,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE deliveries SET status = ?2, error = ?3, updated = ?4 WHERE id = ?1",
             params![id, status, error, now],
@@ -487,7 +558,7 @@ impl Store {
     }
 
     /// `(id, staging_id, channel, target, format, status, error)` of deliveries.
-    pub fn deliveries(&self, status: Option<&str>) -> Result<Vec<Delivery>> {
+    pub fn deliveries(&self, status: Option<DeliveryStatus>) -> Result<Vec<Delivery>> {
         let mut st = self.conn.prepare(
             "SELECT id, staging_id, channel, target, format, status, error, created, file FROM deliveries WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
         )?;

@@ -70,6 +70,7 @@ pub struct Gateway {
     pub base_url: String,
     pub sandbox: Option<sandbox::Credentials>,
     pub clock: Clock,
+    demo: Option<sandbox::DemoApprover>,
     shutdown: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -117,6 +118,9 @@ impl Gateway {
         } else {
             None
         };
+        let demo = config.sandbox.then(|| sandbox::DemoApprover {
+            store: store.clone(),
+        });
         let state = routes::AppState::new(store, public.clone(), config.clock.clone()).await?;
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -137,9 +141,15 @@ impl Gateway {
             base_url: public.base.clone(),
             sandbox,
             clock: config.clock,
+            demo,
             shutdown: Some(tx),
             task,
         })
+    }
+
+    /// Approves activations for the demo practice; a sandbox only.
+    pub fn demo_approver(&self) -> Option<sandbox::DemoApprover> {
+        self.demo.clone()
     }
 
     /// Stops accepting requests and waits for those under way.

@@ -3,6 +3,7 @@
 
 use crate::crypto;
 use crate::store::{AccountKind, Store, StoreError};
+use std::sync::Arc;
 
 pub const CONSUMER_NAME: &str = "RAZCODE Desk sandbox";
 pub const ORG_EMAIL: &str = "frontdesk@sandbox.razcode.test";
@@ -52,7 +53,7 @@ pub fn seed(store: &Store, now: i64) -> Result<Credentials, StoreError> {
         ),
     ] {
         if store.account_by_email(kind, email)?.is_none() {
-            let hash = crypto::hash_password(password).map_err(StoreError::Conflict)?;
+            let hash = crypto::hash_password(password).map_err(StoreError::PasswordHash)?;
             store.add_account(kind, email, name, &hash, now)?;
         }
     }
@@ -64,4 +65,29 @@ pub fn seed(store: &Store, now: i64) -> Result<Credentials, StoreError> {
         patient_email: PATIENT_EMAIL.into(),
         patient_password: PATIENT_PASSWORD.into(),
     })
+}
+
+/// The sandbox's own way in: approves temporary credentials as the demo
+/// practice, as its organization would on the approval page, so that the desk
+/// that embeds the sandbox activates without a browser.
+#[derive(Clone)]
+pub struct DemoApprover {
+    pub(crate) store: Arc<Store>,
+}
+
+impl DemoApprover {
+    /// Approves the pending temporary credentials `oauth_token` for the demo
+    /// practice; returns the verifier.
+    pub async fn approve_practice(&self, oauth_token: &str) -> Result<String, StoreError> {
+        let store = self.store.clone();
+        let token = oauth_token.to_string();
+        tokio::task::spawn_blocking(move || {
+            let org = store
+                .account_by_email(AccountKind::Org, ORG_EMAIL)?
+                .ok_or(StoreError::NotApproved)?;
+            store.approve_temp(&token, AccountKind::Org, org.id)
+        })
+        .await
+        .map_err(|e| StoreError::TaskFailed(e.to_string()))?
+    }
 }

@@ -22,6 +22,15 @@ pub const TEMP_CREDENTIAL_TTL_SECS: i64 = 600;
 /// How long an unclaimed RAZCODE can be redeemed, in days.
 pub const CODE_TTL_DAYS: i64 = 30;
 
+/// Body parameters of the protocol's v1.1 extensions.
+pub mod params {
+    /// A stage's idempotency key (1 to 128 printable ASCII characters): a repeat
+    /// answers the code already issued.
+    pub const IDEMPOTENCY_KEY: &str = "razcode_idempotency_key";
+    /// Longest idempotency key a gateway honours.
+    pub const IDEMPOTENCY_KEY_MAX: usize = 128;
+}
+
 /// The protocol's paths, relative to a base URL.
 pub mod paths {
     pub const REQUEST_TOKEN: &str = "/request-token.ashx";

@@ -25,6 +25,13 @@ pub struct Smtp {
     pub ca_file: Option<String>,
 }
 
+impl Smtp {
+    /// The submission port and security most mail servers take: the default
+    /// wherever SMTP is set (the CLI, the app's settings, a stored setting).
+    pub const DEFAULT_PORT: u16 = 587;
+    pub const DEFAULT_SECURITY: &'static str = "starttls";
+}
+
 /// What the patient reads.
 pub struct Mail {
     pub to: String,
@@ -38,21 +45,21 @@ pub struct Mail {
 /// The clinic's own certificate authority from a PEM file; errors name the file.
 pub fn read_ca(file: &str) -> Result<Certificate> {
     let pem = std::fs::read(file)
-        .map_err(|e| DeskError::Input(format!("cannot read the CA file {file}: {e}")))?;
+        .map_err(|e| DeskError::Email(format!("cannot read the CA file {file}: {e}")))?;
     // The TLS library takes a file without any certificate in it silently.
     if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-        return Err(DeskError::Input(format!(
+        return Err(DeskError::Email(format!(
             "the CA file {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
         )));
     }
     Certificate::from_pem(&pem)
-        .map_err(|e| DeskError::Input(format!("the CA file {file} is not a PEM certificate: {e}")))
+        .map_err(|e| DeskError::Email(format!("the CA file {file} is not a PEM certificate: {e}")))
 }
 
 pub fn parse_address(a: &str) -> Result<Mailbox> {
     a.trim()
         .parse::<Mailbox>()
-        .map_err(|e| DeskError::Input(format!("{a:?} is not a valid email address ({e})")))
+        .map_err(|e| DeskError::Email(format!("{a:?} is not a valid email address ({e})")))
 }
 
 pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
@@ -77,11 +84,11 @@ pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
                     Attachment::new(format!("receipt-{}.pdf", m.raz_id.replace('-', ""))).body(
                         m.pdf.clone(),
                         ContentType::parse("application/pdf")
-                            .map_err(|e| DeskError::Input(e.to_string()))?,
+                            .map_err(|e| DeskError::Email(e.to_string()))?,
                     ),
                 ),
         )
-        .map_err(|e| DeskError::Input(format!("the message cannot be built: {e}")))
+        .map_err(|e| DeskError::Email(format!("the message cannot be built: {e}")))
 }
 
 fn loopback(host: &str) -> bool {
@@ -104,7 +111,7 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
                 .map_err(|e| {
                     (
                         false,
-                        DeskError::Input(format!("the TLS settings are not usable: {e}")),
+                        DeskError::Email(format!("the TLS settings are not usable: {e}")),
                     )
                 })?;
             Some(if smtp.security == "tls" {
@@ -133,7 +140,7 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
         (other, None) => {
             return Err((
                 false,
-                DeskError::Input(format!(
+                DeskError::Email(format!(
                     "{other:?} is not an SMTP security; use starttls, tls or none"
                 )),
             ))
@@ -142,7 +149,7 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
     .map_err(|e| {
         (
             false,
-            DeskError::Input(format!("the SMTP settings are not usable: {e}")),
+            DeskError::Email(format!("the SMTP settings are not usable: {e}")),
         )
     })?;
     let mut builder = builder
@@ -178,7 +185,7 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
             } else {
                 (true, format!("the SMTP server at {}:{} cannot be reached ({text}); the email waits in the outbox", smtp.host, smtp.port))
             };
-            Err((transient, DeskError::Input(why)))
+            Err((transient, DeskError::Email(why)))
         }
     }
 }

@@ -216,9 +216,8 @@ impl Canvas<'_> {
         w_mm: f32,
         align: Align,
     ) -> Result<()> {
-        let img = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(|e| {
-            DeskError::Input(format!("an image for the receipt cannot be read: {e}"))
-        })?;
+        let img = RawImage::decode_from_bytes(bytes, &mut Vec::new())
+            .map_err(|e| DeskError::Receipt(format!("an image for it cannot be read: {e}")))?;
         let (px_w, px_h) = (img.width as f32, img.height as f32);
         let h_mm = w_mm * px_h / px_w.max(1.0);
         let id = doc.add_image(&img);
@@ -248,8 +247,8 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     let body = if thermal { 8.5 } else { 11.0 };
     let id_size = if thermal { 20.0 } else { 30.0 };
     let mut doc = PdfDocument::new(&format!("RAZCODE {}", r.raz_id));
-    let fonts = Fonts::load()
-        .ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
+    let fonts =
+        Fonts::load().ok_or_else(|| DeskError::Receipt("its fonts cannot be loaded".into()))?;
     // A thermal roll is as long as its content: lay out once to measure.
     let page_h = match format {
         Format::Letter => 279.4,
@@ -257,7 +256,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
         Format::Thermal80 => {
             let mut probe = PdfDocument::new("measure");
             let probe_fonts = Fonts::load()
-                .ok_or_else(|| DeskError::Input("the receipt fonts cannot be loaded".into()))?;
+                .ok_or_else(|| DeskError::Receipt("its fonts cannot be loaded".into()))?;
             let mut c = Canvas {
                 fonts: &probe_fonts,
                 ops: Vec::new(),
@@ -284,7 +283,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     let ops = std::mem::take(&mut c.ops);
     fonts
         .embed(&mut doc)
-        .map_err(|e| DeskError::Input(format!("a receipt font cannot be embedded: {e}")))?;
+        .map_err(|e| DeskError::Receipt(format!("a font cannot be embedded: {e}")))?;
     let page = PdfPage::new(Mm(page_w), Mm(page_h), ops);
     let opts = PdfSaveOptions {
         subset_fonts: true,

@@ -17,7 +17,7 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
         }
         cmd.arg("-t").arg(title).arg("--").arg(file);
         let out = cmd.output().map_err(|e| {
-            DeskError::Input(format!(
+            DeskError::Print(format!(
                 "cannot run `lp` ({e}); install CUPS (Debian: apt install cups) to print"
             ))
         })?;
@@ -25,7 +25,7 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
         } else {
             let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
-            Err(DeskError::Input(format!(
+            Err(DeskError::Print(format!(
                 "the printer {} refused the job: {why}. Check the printer's name in the settings (lpstat -e lists them).",
                 printer.unwrap_or("(default)")
             )))
@@ -43,11 +43,11 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
         let out = Command::new("powershell")
             .args(["-NoProfile", "-Command", &script])
             .output()
-            .map_err(|e| DeskError::Input(format!("cannot reach the Windows spooler: {e}")))?;
+            .map_err(|e| DeskError::Print(format!("cannot reach the Windows spooler: {e}")))?;
         if out.status.success() {
             Ok(String::from("sent to the Windows spooler"))
         } else {
-            Err(DeskError::Input(format!(
+            Err(DeskError::Print(format!(
                 "the Windows spooler refused the job: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
             )))
@@ -60,7 +60,7 @@ pub fn printers() -> Result<Vec<String>> {
     #[cfg(not(windows))]
     {
         let out = Command::new("lpstat").arg("-e").output().map_err(|e| {
-            DeskError::Input(format!("cannot run `lpstat` ({e}); install CUPS to print"))
+            DeskError::Print(format!("cannot run `lpstat` ({e}); install CUPS to print"))
         })?;
         Ok(String::from_utf8_lossy(&out.stdout)
             .lines()

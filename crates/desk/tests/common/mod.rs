@@ -2,6 +2,9 @@
 //! client that fills in approval pages.
 #![allow(dead_code)]
 
+#[path = "../../../gateway/tests/support/approval_page.rs"]
+mod approval_page;
+
 use razcode_gateway::store::{AccountKind, Store};
 use razcode_gateway::{Config, Gateway};
 use serde_json::Value;
@@ -150,32 +153,16 @@ impl World {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let html = browser
-            .get(&url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let field = |name: &str| {
-            let needle = format!("name=\"{name}\" value=\"");
-            let start = html.find(&needle).unwrap() + needle.len();
-            html[start..].split('"').next().unwrap().to_string()
-        };
-        let (token, csrf) = (field("oauth_token"), field("csrf"));
-        let r = browser
-            .post(format!("{}{path}", self.base))
-            .form(&[
-                ("oauth_token", token.as_str()),
-                ("csrf", csrf.as_str()),
+        let r = approval_page::submit(
+            &browser,
+            &url,
+            &[
                 ("email", email),
                 ("password", password),
                 ("action", "approve"),
-            ])
-            .send()
-            .await
-            .unwrap();
+            ],
+        )
+        .await;
         assert_eq!(r.status(), 303);
         let callback = r.headers()["location"].to_str().unwrap().to_string();
         assert!(callback.starts_with("http://127.0.0.1:"), "{callback}");

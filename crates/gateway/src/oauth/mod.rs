@@ -4,6 +4,7 @@
 pub mod nonce;
 pub mod signature;
 
+use axum::http::StatusCode;
 use razcode_protocol::{ErrorCode, TIMESTAMP_WINDOW_SECS};
 pub use signature::Method;
 
@@ -11,7 +12,7 @@ pub use signature::Method;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
     pub code: ErrorCode,
-    pub status: u16,
+    pub status: StatusCode,
     pub message: String,
 }
 
@@ -19,7 +20,8 @@ impl OAuthError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> OAuthError {
         OAuthError {
             code,
-            status: code.http_status(),
+            status: StatusCode::from_u16(code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             message: message.into(),
         }
     }
@@ -28,7 +30,7 @@ impl OAuthError {
     pub fn malformed(message: impl Into<String>) -> OAuthError {
         OAuthError {
             code: ErrorCode::SignatureInvalid,
-            status: 400,
+            status: StatusCode::BAD_REQUEST,
             message: message.into(),
         }
     }
@@ -302,7 +304,7 @@ mod tests {
             "other",
             1191242096,
         );
-        assert_eq!(wrong.unwrap_err().status, 401);
+        assert_eq!(wrong.unwrap_err().status, StatusCode::UNAUTHORIZED);
         let changed = vec![
             ("file".into(), "other.jpg".into()),
             ("size".into(), "original".into()),
@@ -321,23 +323,38 @@ mod tests {
     #[test]
     fn refusals_before_the_signature() {
         let e = OAuthParams::from_request(None, &[], false).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::ConsumerUnknown, 401));
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::ConsumerUnknown, StatusCode::UNAUTHORIZED)
+        );
         let e = OAuthParams::from_request(Some("Basic abc"), &[], false).unwrap_err();
         assert_eq!(e.code, ErrorCode::ConsumerUnknown);
         let twice = HEADER.replace("oauth_version=\"1.0\"", "oauth_nonce=\"x\"");
         let e = OAuthParams::from_request(Some(&twice), &[], false).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::SignatureInvalid, 400));
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::SignatureInvalid, StatusCode::BAD_REQUEST)
+        );
         let missing = HEADER.replace("oauth_nonce=\"kllo9940pd9333jh\", ", "");
         let e = OAuthParams::from_request(Some(&missing), &[], false).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::SignatureInvalid, 400));
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::SignatureInvalid, StatusCode::BAD_REQUEST)
+        );
         let in_body = vec![("oauth_token".to_string(), "x".to_string())];
         let e = OAuthParams::from_request(Some(HEADER), &in_body, false).unwrap_err();
-        assert_eq!((e.code, e.status), (ErrorCode::SignatureInvalid, 400));
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::SignatureInvalid, StatusCode::BAD_REQUEST)
+        );
         let rsa = HEADER.replace("HMAC-SHA1", "RSA-SHA1");
         let e = OAuthParams::from_request(Some(&rsa), &[], false).unwrap_err();
         assert_eq!(
             (e.code, e.status),
-            (ErrorCode::SignatureMethodUnsupported, 400)
+            (
+                ErrorCode::SignatureMethodUnsupported,
+                StatusCode::BAD_REQUEST
+            )
         );
         let plain = HEADER.replace("HMAC-SHA1", "PLAINTEXT");
         let e = OAuthParams::from_request(Some(&plain), &[], false).unwrap_err();

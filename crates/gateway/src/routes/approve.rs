@@ -191,7 +191,7 @@ pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<
     let now = state.clock.now();
     let r = state
         .db(move |s| {
-            let hash = crypto::hash_password(&password).map_err(StoreError::Conflict)?;
+            let hash = crypto::hash_password(&password).map_err(StoreError::PasswordHash)?;
             let id = s.add_account(AccountKind::Patient, &email, &name, &hash, now)?;
             s.account(id)
         })
@@ -199,12 +199,20 @@ pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<
     match r {
         Ok(Some(a)) => Ok(a),
         Ok(None) => Err("The account could not be created. Try again.".into()),
-        Err(StoreError::Conflict(_)) => {
-            Err("An account with this email already exists. Sign in instead.".into())
+        Err(e) => Err(signup_refusal(&e).into()),
+    }
+}
+
+/// What the sign-up form says when the account could not be stored: only a
+/// taken email is the person's to fix.
+fn signup_refusal(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::EmailTaken { .. } => {
+            "An account with this email already exists. Sign in instead."
         }
-        Err(e) => {
+        e => {
             tracing::error!(error = %e, "sign-up failed");
-            Err("The account could not be created. Try again later.".into())
+            "The account could not be created. Try again later."
         }
     }
 }
@@ -459,4 +467,23 @@ pub async fn authorize_submit(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     submit(s, &PATIENT, headers, f).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signup_refusal;
+    use crate::store::StoreError;
+
+    #[test]
+    fn a_hash_failure_is_not_shown_as_a_taken_email() {
+        let hashing = signup_refusal(&StoreError::PasswordHash("out of memory".into()));
+        assert_eq!(
+            hashing,
+            "The account could not be created. Try again later."
+        );
+        let taken = signup_refusal(&StoreError::EmailTaken {
+            email: "ana@example.org".into(),
+        });
+        assert!(taken.contains("already exists"), "{taken}");
+    }
 }

@@ -1,5 +1,6 @@
 //! HTTP: the router, shared state and the helpers every route uses.
 
+mod api;
 mod approve;
 mod form;
 mod image;
@@ -12,16 +13,12 @@ use crate::oauth::nonce::{nonce_key, NonceStore};
 use crate::oauth::{signature, OAuthError, OAuthParams};
 use crate::store::{AccessToken, Consumer, Store, StoreError};
 use crate::tag;
-use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use form::parse_form;
-use http_body_util::BodyExt;
-use razcode_protocol::answer::Format;
-use razcode_protocol::{paths, ErrorCode, StageAnswer};
+use razcode_protocol::{paths, ErrorCode};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -116,7 +113,7 @@ impl AppState {
         let store = self.store.clone();
         tokio::task::spawn_blocking(move || f(&store))
             .await
-            .map_err(|e| StoreError::Conflict(format!("a database task failed: {e}")))?
+            .map_err(|e| StoreError::TaskFailed(e.to_string()))?
     }
 
     /// Consumers never change once made, so they are cached after the first read.
@@ -212,6 +209,7 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}/record", get(redeem::record_page))
         .route("/r/{id}/download", get(redeem::download))
         .route("/", get(redeem::home))
+        .layer(axum::middleware::from_fn(api::negotiate))
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
             date_header,
@@ -236,145 +234,6 @@ pub async fn housekeeping(state: AppState) {
     loop {
         tick.tick().await;
         state.nonces.prune(state.clock.now());
-    }
-}
-
-/// An answer in the format the request's `Accept` asks for, with the status its
-/// errorcode calls for.
-pub fn answer(format: Format, a: &StageAnswer, status: StatusCode) -> Response {
-    let mut r = (status, a.encode(format)).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(match format {
-            Format::Form => "application/x-www-form-urlencoded; charset=utf-8",
-            Format::Json => "application/json",
-        }),
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
-
-pub fn failure(format: Format, code: ErrorCode, status: u16, message: &str) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut r = answer(format, &StageAnswer::failure(code, message), status);
-    if status == StatusCode::UNAUTHORIZED {
-        r.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("OAuth"));
-    }
-    r
-}
-
-pub fn oauth_failure(format: Format, e: &OAuthError) -> Response {
-    failure(format, e.code, e.status, &e.message)
-}
-
-pub fn internal(format: Format, e: &dyn std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "internal error");
-    failure(
-        format,
-        ErrorCode::Internal,
-        500,
-        "the gateway could not complete the request; try again later",
-    )
-}
-
-pub fn accept_format(headers: &HeaderMap) -> Format {
-    Format::from_accept(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()))
-}
-
-/// A signed request read whole: headers, query and form parameters, and the body.
-pub struct Signed {
-    pub headers: HeaderMap,
-    pub path: String,
-    pub format: Format,
-    /// Query and form-body parameters, decoded.
-    pub params: Vec<(String, String)>,
-}
-
-pub enum ReadError {
-    TooLarge,
-    Broken(String),
-}
-
-/// Reads a request whose body may be up to `limit` bytes; a larger body is read
-/// to its end (up to 16 times the limit) so that the client sees the 413 answer.
-pub async fn read_signed(req: Request, limit: usize) -> Result<Signed, ReadError> {
-    let (parts, body) = req.into_parts();
-    // Sized once from Content-Length (never beyond the limit) instead of growing.
-    let expected = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0)
-        .min(limit);
-    let bytes = read_limited(body, limit, expected).await?;
-    let mut params: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| parse_form(q.as_bytes()))
-        .unwrap_or_default();
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-        .unwrap_or(false);
-    if is_form {
-        params.extend(parse_form(&bytes));
-    }
-    Ok(Signed {
-        format: accept_format(&parts.headers),
-        path: parts.uri.path().to_string(),
-        headers: parts.headers,
-        params,
-    })
-}
-
-async fn read_limited(mut body: Body, limit: usize, expected: usize) -> Result<Vec<u8>, ReadError> {
-    let mut buf = Vec::with_capacity(expected);
-    let mut total = 0usize;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ReadError::Broken(e.to_string()))?;
-        if let Ok(data) = frame.into_data() {
-            total += data.len();
-            if total <= limit {
-                buf.extend_from_slice(&data);
-            } else if total > limit.saturating_mul(16) {
-                return Err(ReadError::TooLarge);
-            }
-        }
-    }
-    if total > limit {
-        return Err(ReadError::TooLarge);
-    }
-    Ok(buf)
-}
-
-impl Signed {
-    pub fn authorization(&self) -> Option<&str> {
-        self.headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-    }
-
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// How many times a body parameter is given.
-    pub fn count(&self, name: &str) -> usize {
-        self.params.iter().filter(|(k, _)| k == name).count()
     }
 }
 

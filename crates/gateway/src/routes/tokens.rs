@@ -1,69 +1,31 @@
 //! `/request-token.ashx` and `/access-token.ashx` (RFC 5849 §2.1 and §2.3).
 
-use super::{internal, oauth_failure, read_signed, AppState, ReadError, Signed};
+use super::api::{ApiError, SignedRequest, TokenBody};
+use super::AppState;
 use crate::crypto;
-use crate::oauth::{OAuthError, OAuthParams};
-use crate::store::{AccountKind, Consumer, TempState};
-use axum::extract::{Request, State};
+use crate::oauth::OAuthError;
+use crate::store::{AccountKind, StoreError, TempState};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_protocol::{ErrorCode, TokenAnswer, TEMP_CREDENTIAL_TTL_SECS};
 
-/// Token requests carry only OAuth parameters; 64 KiB is plenty.
-const TOKEN_BODY_LIMIT: usize = 64 * 1024;
+type TokenRequest = SignedRequest<TokenBody>;
 
-fn token_answer(t: &TokenAnswer) -> Response {
-    let mut r = (StatusCode::OK, t.encode()).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf-8"),
-    );
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
+/// Token credentials as RFC 5849 answers them: always name/value pairs.
+struct Tokens(TokenAnswer);
 
-/// Reads the request and checks the consumer; the caller checks the token.
-async fn begin(
-    state: &AppState,
-    req: Request,
-) -> Result<(Signed, OAuthParams, Consumer), Response> {
-    let signed = match read_signed(req, TOKEN_BODY_LIMIT).await {
-        Ok(s) => s,
-        Err(ReadError::TooLarge) => {
-            return Err(super::failure(
-                razcode_protocol::answer::Format::Form,
-                ErrorCode::TooLarge,
-                413,
-                "token requests are small; this body is too large",
-            ))
-        }
-        Err(ReadError::Broken(e)) => {
-            return Err(super::failure(
-                razcode_protocol::answer::Format::Form,
-                ErrorCode::Internal,
-                400,
-                &format!("the request body could not be read: {e}"),
-            ))
-        }
-    };
-    let params =
-        OAuthParams::from_request(signed.authorization(), &signed.params, state.public.tls())
-            .map_err(|e| oauth_failure(signed.format, &e))?;
-    let consumer = match state.consumer(&params.consumer_key).await {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            return Err(oauth_failure(
-                signed.format,
-                &OAuthError::new(
-                    ErrorCode::ConsumerUnknown,
-                    "the consumer key is not known to this gateway",
-                ),
-            ))
-        }
-        Err(e) => return Err(internal(signed.format, &e)),
-    };
-    Ok((signed, params, consumer))
+impl IntoResponse for Tokens {
+    fn into_response(self) -> Response {
+        let mut r = (StatusCode::OK, self.0.encode()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf-8"),
+        );
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r
+    }
 }
 
 fn callback_allowed(cb: &str) -> bool {
@@ -99,113 +61,73 @@ fn callback_allowed(cb: &str) -> bool {
     }
 }
 
-pub async fn request_token(State(state): State<AppState>, req: Request) -> Response {
-    let (signed, p, consumer) = match begin(&state, req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let now = state.clock.now();
-    let base = state.base_uri(&signed.headers, &signed.path);
-    if let Err(e) = p.check("POST", &base, &signed.params, &consumer.secret, "", now) {
-        return oauth_failure(signed.format, &e);
-    }
-    let Some(callback) = p.callback.clone() else {
-        return oauth_failure(
-            signed.format,
-            &OAuthError::malformed("oauth_callback is missing; send oob or a callback URL"),
-        );
-    };
+pub async fn request_token(
+    State(state): State<AppState>,
+    req: TokenRequest,
+) -> Result<impl IntoResponse, ApiError> {
+    req.check_signature(&state, "")?;
+    let callback = req.oauth.callback.clone().ok_or_else(|| {
+        OAuthError::malformed("oauth_callback is missing; send oob or a callback URL")
+    })?;
     if !callback_allowed(&callback) {
-        return oauth_failure(
-            signed.format,
-            &OAuthError::malformed(
-                "oauth_callback must be oob, an https URL, or an http URL on a loopback host",
-            ),
-        );
+        return Err(OAuthError::malformed(
+            "oauth_callback must be oob, an https URL, or an http URL on a loopback host",
+        )
+        .into());
     }
-    let nonce = match state.accept_nonce(&p) {
-        Ok(n) => n,
-        Err(e) => return oauth_failure(signed.format, &e),
-    };
-    let result = state
+    let nonce = req.accept_nonce(&state)?;
+    let (consumer, now) = (req.consumer.id, state.clock.now());
+    let t = state
         .db(move |s| {
             if let Some((key, ts)) = nonce {
                 s.persist_nonce(&key, ts)?;
             }
-            s.add_temp_token(consumer.id, &callback, now)
+            s.add_temp_token(consumer, &callback, now)
         })
-        .await;
-    match result {
-        Ok(t) => {
-            tracing::info!(consumer = consumer.id, "temporary credentials issued");
-            token_answer(&TokenAnswer {
-                oauth_token: t.token,
-                oauth_token_secret: t.secret,
-                oauth_callback_confirmed: Some(true),
-                razcode_org: None,
-            })
-        }
-        Err(e) => internal(signed.format, &e),
-    }
+        .await?;
+    tracing::info!(consumer, "temporary credentials issued");
+    Ok(Tokens(TokenAnswer {
+        oauth_token: t.token,
+        oauth_token_secret: t.secret,
+        oauth_callback_confirmed: Some(true),
+        razcode_org: None,
+    }))
 }
 
-pub async fn access_token(State(state): State<AppState>, req: Request) -> Response {
-    let (signed, p, consumer) = match begin(&state, req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let fmt = signed.format;
+/// Temporary credentials that are unknown, another consumer's or exchanged.
+fn temp_unknown() -> ApiError {
+    ApiError::new(
+        ErrorCode::TokenUnknown,
+        "these temporary credentials are not known, or were already exchanged; start again",
+    )
+}
+
+pub async fn access_token(
+    State(state): State<AppState>,
+    req: TokenRequest,
+) -> Result<impl IntoResponse, ApiError> {
     let now = state.clock.now();
-    let Some(token) = p.token.clone() else {
-        return oauth_failure(fmt, &OAuthError::malformed("oauth_token is missing"));
-    };
-    let temp = match state.db(move |s| s.temp_token(&token)).await {
-        Ok(t) => t,
-        Err(e) => return internal(fmt, &e),
-    };
-    let unknown = || {
-        oauth_failure(
-            fmt,
-            &OAuthError::new(
-                ErrorCode::TokenUnknown,
-                "these temporary credentials are not known, or were already exchanged; start again",
-            ),
-        )
-    };
-    let Some(temp) = temp else { return unknown() };
-    if temp.consumer_id != consumer.id || temp.state == TempState::Exchanged {
-        return unknown();
-    }
+    let token = req
+        .oauth
+        .token
+        .clone()
+        .ok_or_else(|| OAuthError::malformed("oauth_token is missing"))?;
+    let temp = state
+        .db(move |s| s.temp_token(&token))
+        .await?
+        .filter(|t| t.consumer_id == req.consumer.id && t.state != TempState::Exchanged)
+        .ok_or_else(temp_unknown)?;
     if now - temp.created > TEMP_CREDENTIAL_TTL_SECS {
-        return oauth_failure(
-            fmt,
-            &OAuthError::new(
-                ErrorCode::TokenExpired,
-                "these temporary credentials are older than 10 minutes; start again",
-            ),
-        );
+        return Err(ApiError::new(
+            ErrorCode::TokenExpired,
+            "these temporary credentials are older than 10 minutes; start again",
+        ));
     }
-    let base = state.base_uri(&signed.headers, &signed.path);
-    if let Err(e) = p.check(
-        "POST",
-        &base,
-        &signed.params,
-        &consumer.secret,
-        &temp.secret,
-        now,
-    ) {
-        return oauth_failure(fmt, &e);
+    req.check_signature(&state, &temp.secret)?;
+    if let Some((key, ts)) = req.accept_nonce(&state)? {
+        state.db(move |s| s.persist_nonce(&key, ts)).await?;
     }
-    let nonce = match state.accept_nonce(&p) {
-        Ok(n) => n,
-        Err(e) => return oauth_failure(fmt, &e),
-    };
-    if let Some((key, ts)) = nonce {
-        if let Err(e) = state.db(move |s| s.persist_nonce(&key, ts)).await {
-            return internal(fmt, &e);
-        }
-    }
-    let verifier_ok = match (&temp.state, &temp.verifier, &p.verifier) {
+    let verifier_ok = match (&temp.state, &temp.verifier, &req.oauth.verifier) {
         (TempState::Approved, Some(expected), Some(given)) => crypto::equal(expected, given),
         _ => false,
     };
@@ -215,7 +137,7 @@ pub async fn access_token(State(state): State<AppState>, req: Request) -> Respon
             TempState::Denied => "the request was denied on the approval page",
             _ => "the verifier does not match",
         };
-        return oauth_failure(fmt, &OAuthError::new(ErrorCode::VerifierInvalid, why));
+        return Err(ApiError::new(ErrorCode::VerifierInvalid, why));
     }
     let exchanged = state
         .db(move |s| {
@@ -227,28 +149,50 @@ pub async fn access_token(State(state): State<AppState>, req: Request) -> Respon
             Ok((access, org))
         })
         .await;
-    match exchanged {
-        Ok((access, org)) => {
-            tracing::info!(
-                consumer = consumer.id,
-                kind = access.kind.as_str(),
-                "token credentials issued"
-            );
-            token_answer(&TokenAnswer {
-                oauth_token: access.token,
-                oauth_token_secret: access.secret,
-                oauth_callback_confirmed: None,
-                razcode_org: org,
-            })
-        }
-        Err(crate::store::StoreError::Conflict(_)) => unknown(),
-        Err(e) => internal(fmt, &e),
+    let (access, org) = exchanged.map_err(exchange_failure)?;
+    tracing::info!(
+        consumer = req.consumer.id,
+        kind = access.kind.as_str(),
+        "token credentials issued"
+    );
+    Ok(Tokens(TokenAnswer {
+        oauth_token: access.token,
+        oauth_token_secret: access.secret,
+        oauth_callback_confirmed: None,
+        razcode_org: org,
+    }))
+}
+
+/// What an exchange that failed in the store answers: credentials exchanged
+/// meanwhile (by a concurrent request) are `token_unknown`; any other fault,
+/// a failed database task say, is `internal`.
+fn exchange_failure(e: StoreError) -> ApiError {
+    match e {
+        StoreError::AlreadyExchanged | StoreError::NotApproved => temp_unknown(),
+        e => e.into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::callback_allowed;
+    use super::{callback_allowed, exchange_failure};
+    use crate::store::StoreError;
+    use axum::http::StatusCode;
+    use razcode_protocol::ErrorCode;
+
+    #[test]
+    fn a_failed_database_task_is_internal_not_token_unknown() {
+        let e = exchange_failure(StoreError::TaskFailed("the task panicked".into()));
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::Internal, StatusCode::INTERNAL_SERVER_ERROR)
+        );
+        let e = exchange_failure(StoreError::AlreadyExchanged);
+        assert_eq!(
+            (e.code, e.status),
+            (ErrorCode::TokenUnknown, StatusCode::UNAUTHORIZED)
+        );
+    }
 
     #[test]
     fn callbacks() {

@@ -46,7 +46,10 @@ pub fn start(path: &Path, writer: &Connection) -> Result<Nudge> {
     std::thread::Builder::new()
         .name("wal-checkpoint".into())
         .spawn(move || run(&conn, &rx))
-        .map_err(|e| StoreError::Conflict(format!("cannot start the checkpoint thread: {e}")))?;
+        .map_err(|source| StoreError::Thread {
+            what: "checkpoint",
+            source,
+        })?;
     Ok(Nudge(tx))
 }
 

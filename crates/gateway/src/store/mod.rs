@@ -5,13 +5,17 @@
 //! groups so that every `ACK=Success` follows a durable commit without one fsync
 //! per request.
 
+mod accounts;
 pub mod checkpoint;
+mod codes;
+mod credentials;
 pub mod writer;
+
+pub use accounts::normalize_email;
 
 use crate::crypto;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use razcode_protocol::TIMESTAMP_WINDOW_SECS;
 use razcode_vault::Vault;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -29,8 +33,25 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
-    #[error("{0}")]
-    Conflict(String),
+    #[error("an account with the email {email} already exists")]
+    EmailTaken { email: String },
+    #[error("this approval request was already answered")]
+    AlreadyAnswered,
+    #[error("these temporary credentials were not approved")]
+    NotApproved,
+    #[error("these temporary credentials were already exchanged")]
+    AlreadyExchanged,
+    #[error("the sealed server key is damaged")]
+    ServerKeyDamaged,
+    #[error("cannot start the {what} thread: {source}")]
+    Thread {
+        what: &'static str,
+        source: std::io::Error,
+    },
+    #[error("a database task failed: {0}")]
+    TaskFailed(String),
+    #[error("a password could not be hashed: {0}")]
+    PasswordHash(String),
     #[error(transparent)]
     Vault(#[from] razcode_vault::VaultError),
 }
@@ -227,14 +248,14 @@ impl Store {
         })
     }
 
-    fn seal(&self, secret: &str) -> Result<Vec<u8>> {
+    pub(crate) fn seal(&self, secret: &str) -> Result<Vec<u8>> {
         Ok(self.vault.seal(secret)?)
     }
 
     /// One row with a sealed `secret` in column `secret_col`: `map` reads the
     /// rest, and the secret, opened once the connection is free again, is put
     /// in by `with_secret`.
-    fn query_sealed<T>(
+    pub(crate) fn query_sealed<T>(
         &self,
         sql: &str,
         p: impl rusqlite::Params,
@@ -257,7 +278,7 @@ impl Store {
         &self.path
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut conn)
     }
@@ -276,7 +297,7 @@ impl Store {
             if let Some(sealed) = setting(c, "server_key_sealed")? {
                 return BASE64
                     .decode(self.vault.open_sealed(&sealed)?)
-                    .map_err(|_| StoreError::Conflict("the sealed server key is damaged".into()));
+                    .map_err(|_| StoreError::ServerKeyDamaged);
             }
             // Kept in clear by earlier gateways: sealed from now on.
             let key = match setting(c, "server_key")? {
@@ -293,395 +314,6 @@ impl Store {
             Ok(key)
         })
     }
-
-    pub fn add_consumer(&self, name: &str, now: i64) -> Result<Consumer> {
-        let key = crypto::random_token(24);
-        let secret = crypto::random_token(40);
-        let sealed = self.seal(&secret)?;
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO consumers(key, secret, name, created) VALUES (?1, ?2, ?3, ?4)",
-                params![key, sealed, name, now],
-            )?;
-            Ok(Consumer {
-                id: c.last_insert_rowid(),
-                key: key.clone(),
-                secret: secret.clone(),
-                name: name.to_string(),
-            })
-        })
-    }
-
-    pub fn consumer_by_key(&self, key: &str) -> Result<Option<Consumer>> {
-        self.consumer_where("key = ?1", params![key])
-    }
-
-    fn consumer_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Consumer>> {
-        let sql =
-            format!("SELECT id, key, secret, name FROM consumers WHERE {cond} ORDER BY id LIMIT 1");
-        self.query_sealed(
-            &sql,
-            p,
-            2,
-            |r| {
-                Ok(Consumer {
-                    id: r.get(0)?,
-                    key: r.get(1)?,
-                    secret: String::new(),
-                    name: r.get(3)?,
-                })
-            },
-            |c, secret| Consumer { secret, ..c },
-        )
-    }
-
-    pub fn consumer_name(&self, id: i64) -> Result<Option<String>> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT name FROM consumers WHERE id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?)
-        })
-    }
-
-    pub fn consumer_by_name(&self, name: &str) -> Result<Option<Consumer>> {
-        self.consumer_where("name = ?1", params![name])
-    }
-
-    pub fn add_account(
-        &self,
-        kind: AccountKind,
-        email: &str,
-        name: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> Result<i64> {
-        let email = normalize_email(email);
-        self.with(|c| {
-            match c.execute(
-                "INSERT INTO accounts(kind, email, name, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![kind.as_str(), email, name, password_hash, now],
-            ) {
-                Ok(_) => Ok(c.last_insert_rowid()),
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Err(StoreError::Conflict(format!(
-                        "an account with the email {email} already exists"
-                    )))
-                }
-                Err(e) => Err(e.into()),
-            }
-        })
-    }
-
-    pub fn account_by_email(&self, kind: AccountKind, email: &str) -> Result<Option<Account>> {
-        let email = normalize_email(email);
-        self.account_where("kind = ?1 AND email = ?2", params![kind.as_str(), email])
-    }
-
-    pub fn account(&self, id: i64) -> Result<Option<Account>> {
-        self.account_where("id = ?1", params![id])
-    }
-
-    fn account_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Account>> {
-        let sql = format!(
-            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until FROM accounts WHERE {cond}"
-        );
-        self.with(|c| {
-            Ok(c.query_row(&sql, p, |r| {
-                Ok(Account {
-                    id: r.get(0)?,
-                    kind: AccountKind::parse(&r.get::<_, String>(1)?),
-                    email: r.get(2)?,
-                    name: r.get(3)?,
-                    password_hash: r.get(4)?,
-                    failed_logins: r.get(5)?,
-                    locked_until: r.get(6)?,
-                })
-            })
-            .optional()?)
-        })
-    }
-
-    /// Counts a wrong password; locks the account for `lock_secs` at `limit`.
-    pub fn login_failed(&self, id: i64, now: i64, limit: i64, lock_secs: i64) -> Result<()> {
-        self.with(|c| {
-            c.execute(
-                "UPDATE accounts SET failed_logins = failed_logins + 1,
-                   locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
-                 WHERE id = ?1",
-                params![id, limit, now + lock_secs],
-            )?;
-            c.execute(
-                "UPDATE accounts SET failed_logins = 0 WHERE id = ?1 AND failed_logins >= ?2",
-                params![id, limit],
-            )?;
-            Ok(())
-        })
-    }
-
-    pub fn login_succeeded(&self, id: i64) -> Result<()> {
-        self.with(|c| {
-            c.execute(
-                "UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
-                params![id],
-            )?;
-            Ok(())
-        })
-    }
-
-    pub fn add_temp_token(&self, consumer_id: i64, callback: &str, now: i64) -> Result<TempToken> {
-        let t = TempToken {
-            token: crypto::random_token(32),
-            secret: crypto::random_token(40),
-            consumer_id,
-            callback: callback.to_string(),
-            created: now,
-            state: TempState::Pending,
-            kind: None,
-            account_id: None,
-            verifier: None,
-        };
-        let sealed = self.seal(&t.secret)?;
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO temp_tokens(token, secret, consumer_id, callback, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![t.token, sealed, consumer_id, callback, now],
-            )?;
-            Ok(())
-        })?;
-        Ok(t)
-    }
-
-    pub fn temp_token(&self, token: &str) -> Result<Option<TempToken>> {
-        self.query_sealed(
-            "SELECT token, secret, consumer_id, callback, created, state, kind, account_id, verifier
-             FROM temp_tokens WHERE token = ?1",
-            params![token],
-            1,
-            |r| {
-                let state: String = r.get(5)?;
-                Ok(TempToken {
-                    token: r.get(0)?,
-                    secret: String::new(),
-                    consumer_id: r.get(2)?,
-                    callback: r.get(3)?,
-                    created: r.get(4)?,
-                    state: match state.as_str() {
-                        "approved" => TempState::Approved,
-                        "denied" => TempState::Denied,
-                        "exchanged" => TempState::Exchanged,
-                        _ => TempState::Pending,
-                    },
-                    kind: r.get::<_, Option<String>>(6)?.map(|k| AccountKind::parse(&k)),
-                    account_id: r.get(7)?,
-                    verifier: r.get(8)?,
-                })
-            },
-            |t, secret| TempToken { secret, ..t },
-        )
-    }
-
-    /// Approves a pending temporary token; returns the verifier.
-    pub fn approve_temp(&self, token: &str, kind: AccountKind, account_id: i64) -> Result<String> {
-        let verifier = crypto::random_token(24);
-        self.with(|c| {
-            let n = c.execute(
-                "UPDATE temp_tokens SET state = 'approved', kind = ?2, account_id = ?3, verifier = ?4
-                 WHERE token = ?1 AND state = 'pending'",
-                params![token, kind.as_str(), account_id, verifier],
-            )?;
-            if n == 1 {
-                Ok(verifier.clone())
-            } else {
-                Err(StoreError::Conflict("this request was already answered".into()))
-            }
-        })
-    }
-
-    pub fn deny_temp(&self, token: &str) -> Result<()> {
-        self.with(|c| {
-            c.execute(
-                "UPDATE temp_tokens SET state = 'denied' WHERE token = ?1 AND state = 'pending'",
-                params![token],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Exchanges approved temporary credentials for token credentials, once.
-    pub fn exchange_temp(&self, temp: &TempToken, now: i64) -> Result<AccessToken> {
-        let (Some(kind), Some(account_id)) = (temp.kind, temp.account_id) else {
-            return Err(StoreError::Conflict("not approved".into()));
-        };
-        let access = AccessToken {
-            token: crypto::random_token(32),
-            secret: crypto::random_token(40),
-            consumer_id: temp.consumer_id,
-            kind,
-            account_id,
-        };
-        let sealed = self.seal(&access.secret)?;
-        self.with(|c| {
-            let tx = c.transaction()?;
-            let n = tx.execute(
-                "UPDATE temp_tokens SET state = 'exchanged', verifier = NULL WHERE token = ?1 AND state = 'approved'",
-                params![temp.token],
-            )?;
-            if n != 1 {
-                return Err(StoreError::Conflict("already exchanged".into()));
-            }
-            tx.execute(
-                "INSERT INTO access_tokens(token, secret, consumer_id, kind, account_id, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![access.token, sealed, access.consumer_id, kind.as_str(), account_id, now],
-            )?;
-            tx.commit()?;
-            Ok(())
-        })?;
-        Ok(access)
-    }
-
-    pub fn access_token(&self, token: &str) -> Result<Option<AccessToken>> {
-        self.query_sealed(
-            "SELECT token, secret, consumer_id, kind, account_id FROM access_tokens WHERE token = ?1",
-            params![token],
-            1,
-            |r| {
-                Ok(AccessToken {
-                    token: r.get(0)?,
-                    secret: String::new(),
-                    consumer_id: r.get(2)?,
-                    kind: AccountKind::parse(&r.get::<_, String>(3)?),
-                    account_id: r.get(4)?,
-                })
-            },
-            |a, secret| AccessToken { secret, ..a },
-        )
-    }
-
-    pub fn persist_nonce(&self, key: &str, timestamp: i64) -> Result<()> {
-        self.with(|c| {
-            c.execute(
-                "INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)",
-                params![key, timestamp],
-            )?;
-            Ok(())
-        })
-    }
-
-    /// Nonces whose timestamp is at or after `since` (other requests' and
-    /// stages'), and drops the older ones of other requests.
-    pub fn recent_nonces(&self, since: i64) -> Result<Vec<(String, i64)>> {
-        self.with(|c| {
-            c.execute("DELETE FROM nonces WHERE timestamp < ?1", params![since])?;
-            // A stage's nonce timestamp is at most the window away from the
-            // time it was staged.
-            let mut st = c.prepare(
-                "SELECT key, timestamp FROM nonces
-                 UNION ALL
-                 SELECT nonce, nonce_ts FROM stages
-                  WHERE nonce IS NOT NULL AND created >= ?1 - ?2 AND nonce_ts >= ?1",
-            )?;
-            let rows = st.query_map(params![since, TIMESTAMP_WINDOW_SECS], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-        })
-    }
-
-    pub fn stage(&self, raz_id: &str) -> Result<Option<Stage>> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
-                        created, expires, claimed_by, claimed_at
-                 FROM stages WHERE raz_id = ?1",
-                params![raz_id],
-                |r| {
-                    Ok(Stage {
-                        raz_id: r.get(0)?,
-                        consumer_id: r.get(1)?,
-                        org_account_id: r.get(2)?,
-                        user_account_id: r.get(3)?,
-                        her: r.get(4)?,
-                        her_kind: r.get(5)?,
-                        pmt: r.get(6)?,
-                        created: r.get(7)?,
-                        expires: r.get(8)?,
-                        claimed_by: r.get(9)?,
-                        claimed_at: r.get(10)?,
-                    })
-                },
-            )
-            .optional()?)
-        })
-    }
-
-    /// Claims an unclaimed stage for an account; false when someone claimed it first.
-    pub fn claim(&self, raz_id: &str, account_id: i64, now: i64) -> Result<bool> {
-        self.with(|c| {
-            Ok(c.execute(
-                "UPDATE stages SET claimed_by = ?2, claimed_at = ?3 WHERE raz_id = ?1 AND claimed_by IS NULL",
-                params![raz_id, account_id, now],
-            )? == 1)
-        })
-    }
-
-    pub fn add_session(&self, account_id: i64, now: i64, ttl: i64) -> Result<String> {
-        let token = crypto::random_token(40);
-        self.with(|c| {
-            c.execute("DELETE FROM sessions WHERE expires < ?1", params![now])?;
-            c.execute(
-                "INSERT INTO sessions(token_hash, account_id, expires) VALUES (?1, ?2, ?3)",
-                params![crypto::sha256_hex(&token), account_id, now + ttl],
-            )?;
-            Ok(())
-        })?;
-        Ok(token)
-    }
-
-    pub fn session_account(&self, token: &str, now: i64) -> Result<Option<i64>> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT account_id FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
-                params![crypto::sha256_hex(token), now],
-                |r| r.get(0),
-            )
-            .optional()?)
-        })
-    }
-
-    /// Records a wrong code from `client` and returns how many it made since `since`.
-    pub fn redeem_failure(&self, client: &str, now: i64, since: i64) -> Result<i64> {
-        self.with(|c| {
-            c.execute("DELETE FROM redeem_failures WHERE at < ?1", params![since])?;
-            c.execute(
-                "INSERT INTO redeem_failures(client, at) VALUES (?1, ?2)",
-                params![client, now],
-            )?;
-            Ok(c.query_row(
-                "SELECT COUNT(*) FROM redeem_failures WHERE client = ?1 AND at >= ?2",
-                params![client, since],
-                |r| r.get(0),
-            )?)
-        })
-    }
-
-    pub fn redeem_failures(&self, client: &str, since: i64) -> Result<i64> {
-        self.with(|c| {
-            Ok(c.query_row(
-                "SELECT COUNT(*) FROM redeem_failures WHERE client = ?1 AND at >= ?2",
-                params![client, since],
-                |r| r.get(0),
-            )?)
-        })
-    }
-}
-
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 #[cfg(test)]

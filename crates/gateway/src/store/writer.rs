@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use tokio::sync::oneshot;
 
 /// One stage to make durable.
+#[derive(Clone)]
 pub struct NewStage {
     pub raz_id: String,
     pub consumer_id: i64,
@@ -80,7 +81,10 @@ impl StageWriter {
                     checkpoints.commit_done();
                 }
             })
-            .map_err(|e| StoreError::Conflict(format!("cannot start the stage writer: {e}")))?;
+            .map_err(|source| StoreError::Thread {
+                what: "stage writer",
+                source,
+            })?;
         Ok(StageWriter { tx })
     }
 

@@ -136,15 +136,10 @@ pub fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
     pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-/// The value of a hidden form field in a page.
-pub fn hidden(html: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&needle)
-        .unwrap_or_else(|| panic!("no {name} in page"))
-        + needle.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
+#[path = "../support/approval_page.rs"]
+mod approval_page;
+#[allow(unused_imports)] // not every test reads a page
+pub use approval_page::hidden;
 
 pub struct Temp {
     pub token: String,
@@ -173,23 +168,8 @@ pub async fn approve(
     token: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let browser = browser();
-    let page = browser
-        .get(env.url(&format!("{path}?oauth_token={token}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    let csrf = hidden(&html, "csrf");
-    let mut form: Vec<(&str, &str)> = vec![("oauth_token", token), ("csrf", &csrf)];
-    form.extend_from_slice(fields);
-    browser
-        .post(env.url(path))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    let url = env.url(&format!("{path}?oauth_token={token}"));
+    approval_page::submit(&browser(), &url, fields).await
 }
 
 pub fn verifier_from(r: &reqwest::Response) -> String {

@@ -1,0 +1,187 @@
+//! The command line: every command and flag. They are an interface other
+//! tools drive: add to them, never rename or drop.
+
+use clap::{Parser, Subcommand};
+use razcode_desk::receipt::email::Smtp;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "razdesk", version, about = "RAZCODE Desk without a window")]
+pub struct Cli {
+    /// The desk's data folder (database, key file, barcodes).
+    #[arg(long, global = true, env = "RAZDESK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Point the desk at a gateway.
+    Setup {
+        #[arg(long)]
+        api_base: String,
+        #[arg(long)]
+        platform_base: Option<String>,
+        #[arg(long)]
+        healthjibe_base: Option<String>,
+        #[arg(long)]
+        consumer_key: String,
+        #[arg(long)]
+        consumer_secret: String,
+    },
+    /// Activate the practice (its organization approves in the browser).
+    Activate {
+        /// Type the verifier shown by the approval page instead of a loopback callback.
+        #[arg(long)]
+        oob: bool,
+        /// Print `APPROVE <url>` and do not open a browser.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Link a patient's HealthJibe account ("Connect with HealthJibe").
+    LinkPatient {
+        #[arg(long)]
+        mrn: String,
+        #[arg(long)]
+        oob: bool,
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Import CCR, CCD or OMHE files.
+    Import { files: Vec<PathBuf> },
+    /// List encounters.
+    Encounters {
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Records.
+    Her {
+        #[command(subcommand)]
+        action: HerAction,
+    },
+    /// Stage an encounter (or a file, imported first) and show its RAZCODE.
+    Stage {
+        /// An encounter ID, or a file to import and stage.
+        target: String,
+        #[arg(long)]
+        mrn: Option<String>,
+        /// `12.50`: digits, optional point and 1 or 2 decimals.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        #[arg(long)]
+        currency: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        due_date: Option<String>,
+        /// Ask for raz_uri and draw a QR code here.
+        #[arg(long)]
+        qr: bool,
+        /// Sections to leave out, comma-separated (problems,medications,...).
+        #[arg(long, value_delimiter = ',')]
+        leave_out: Vec<String>,
+    },
+    /// Stagings and their codes.
+    History {
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// What waits to be sent; `--retry` sends it again.
+    Outbox {
+        #[arg(long)]
+        retry: bool,
+    },
+    /// Import every file in a folder, now and whenever new ones arrive.
+    Watch {
+        dir: PathBuf,
+        /// One pass, then exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Run the embedded gateway on loopback with a demo practice, and keep serving.
+    Sandbox,
+    /// Clinic details printed on receipts, and the receipt format.
+    Clinic {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        /// A PNG or JPEG logo.
+        #[arg(long)]
+        logo: Option<String>,
+        /// letter, a4 or 80mm.
+        #[arg(long)]
+        receipt_format: Option<String>,
+        /// The printer receipts go to (see `razdesk printers`).
+        #[arg(long)]
+        printer: Option<String>,
+    },
+    /// Print a staged code's receipt through the system's print queue.
+    Print {
+        staging_id: i64,
+        #[arg(long)]
+        printer: Option<String>,
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The printers the system knows.
+    Printers,
+    /// Print a test page to check a printer.
+    PrintTest {
+        #[arg(long)]
+        printer: Option<String>,
+    },
+    /// Email a staged code's receipt (code and instructions, the PDF attached).
+    Email {
+        staging_id: i64,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The SMTP server emails go through.
+    Smtp {
+        #[arg(long)]
+        host: String,
+        #[arg(long, default_value_t = Smtp::DEFAULT_PORT)]
+        port: u16,
+        /// starttls, tls, or none (only to this computer).
+        #[arg(long, default_value = Smtp::DEFAULT_SECURITY)]
+        security: String,
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        from: String,
+        /// A PEM certificate authority to trust for this server.
+        #[arg(long)]
+        ca_file: Option<String>,
+    },
+    /// Write a staged code's discharge receipt as PDF.
+    Receipt {
+        staging_id: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// letter, a4 or 80mm (default: the clinic's setting, else letter).
+        #[arg(long)]
+        format: Option<String>,
+        /// Mark it COPY (a reprint always is).
+        #[arg(long)]
+        copy: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum HerAction {
+    /// Read a record (file or `-` for stdin) and print what it holds.
+    Check { file: String },
+}

@@ -1,0 +1,192 @@
+//! The core's answers as typed, serialisable reports: the CLI prints them as
+//! JSON (their keys are its stable interface) and the app hands them to the UI
+//! as they are, so both shells say the same thing.
+
+use crate::error::{DeskError, Result};
+use crate::store::{Delivery, Staging, StagingStatus};
+use crate::Desk;
+use serde::Serialize;
+
+/// An error as JSON: `{"message", "errorcode"}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorReport {
+    pub message: String,
+    /// The gateway's errorcode, when it answered one.
+    pub errorcode: Option<String>,
+}
+
+impl From<&DeskError> for ErrorReport {
+    fn from(e: &DeskError) -> ErrorReport {
+        ErrorReport {
+            message: e.to_string(),
+            errorcode: e.errorcode().map(str::to_string),
+        }
+    }
+}
+
+/// What one stage came to (`razdesk stage --json`): the code only with
+/// `ACK=Success`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageOutcome {
+    /// `Success`, `Failure` when the gateway refused it, none when it did not answer.
+    pub ack: Option<&'static str>,
+    pub staging_id: i64,
+    pub encounter_id: i64,
+    pub status: StagingStatus,
+    pub raz_id: Option<String>,
+    /// The saved barcode image.
+    pub image: Option<String>,
+    /// `valid` or `invalid`, as the gateway judged the payment request.
+    pub pmt: Option<&'static str>,
+    pub errorcode: Option<String>,
+    pub errormsg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raz_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raz_image: Option<String>,
+}
+
+impl StageOutcome {
+    pub fn new(s: &Staging, err: Option<&DeskError>) -> StageOutcome {
+        let staged = s.status == StagingStatus::Staged;
+        let when_staged = |v: &Option<String>| if staged { v.clone() } else { None };
+        let refused = err.and_then(DeskError::errorcode).is_some();
+        StageOutcome {
+            ack: match (staged, refused) {
+                (true, _) => Some("Success"),
+                (false, true) => Some("Failure"),
+                (false, false) => None,
+            },
+            staging_id: s.id,
+            encounter_id: s.encounter_id,
+            status: s.status,
+            raz_id: when_staged(&s.raz_id),
+            image: when_staged(&s.image_path),
+            pmt: s
+                .pmt_valid
+                .filter(|_| staged)
+                .map(|v| if v { "valid" } else { "invalid" }),
+            errorcode: err
+                .and_then(|e| e.errorcode().map(str::to_string))
+                .or_else(|| s.errorcode.clone()),
+            errormsg: err.map(|e| e.to_string()).or_else(|| s.errormsg.clone()),
+            raz_uri: when_staged(&s.raz_uri),
+            raz_image: when_staged(&s.raz_image),
+        }
+    }
+}
+
+/// One staging sent again: its outcome, or the error when nothing was recorded.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Retried {
+    Staging(StageOutcome),
+    Error { ok: bool, error: ErrorReport },
+}
+
+/// One waiting email sent again.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmailRetried {
+    pub delivery: i64,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+/// `razdesk outbox --retry`: everything that waited, sent again.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetryReport {
+    /// Every staging and email went.
+    pub ok: bool,
+    pub results: Vec<Retried>,
+    pub emails: Vec<EmailRetried>,
+    /// What still waits.
+    pub waiting: usize,
+}
+
+/// `razdesk outbox`: what waits to be sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    /// Stagings that could not reach the gateway.
+    pub outbox: Vec<Staging>,
+    /// Emails that could not be sent yet.
+    pub emails: Vec<Delivery>,
+}
+
+/// A staging in history, with its receipts' deliveries (prints, emails, files).
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    #[serde(flatten)]
+    pub staging: Staging,
+    pub deliveries: Vec<Delivery>,
+}
+
+impl Desk {
+    /// How many things wait in the outbox (stagings and emails): the badge.
+    pub fn waiting_count(&self) -> Result<usize> {
+        Ok(self.store.outbox()?.len() + self.waiting_emails()?.len())
+    }
+
+    pub fn waiting(&self) -> Result<Waiting> {
+        Ok(Waiting {
+            outbox: self.store.outbox()?,
+            emails: self.waiting_emails()?,
+        })
+    }
+
+    /// Sends again every staging and email that waits.
+    pub async fn retry_all(&self) -> Result<RetryReport> {
+        let results: Vec<Retried> = self
+            .retry_outbox()
+            .await?
+            .iter()
+            .map(|r| match r {
+                Ok(s) => Retried::Staging(StageOutcome::new(s, None)),
+                Err((Some(s), e)) => Retried::Staging(StageOutcome::new(s, Some(e))),
+                Err((None, e)) => Retried::Error {
+                    ok: false,
+                    error: e.into(),
+                },
+            })
+            .collect();
+        let emails: Vec<EmailRetried> = self
+            .retry_emails()
+            .await?
+            .into_iter()
+            .map(|(delivery, r)| EmailRetried {
+                delivery,
+                ok: r.is_ok(),
+                error: r.err(),
+            })
+            .collect();
+        let staged = |r: &Retried| match r {
+            Retried::Staging(o) => o.status == StagingStatus::Staged,
+            Retried::Error { .. } => false,
+        };
+        Ok(RetryReport {
+            ok: results.iter().all(staged) && emails.iter().all(|e| e.ok),
+            results,
+            emails,
+            waiting: self.waiting_count()?,
+        })
+    }
+
+    /// Stagings, newest first, each with its deliveries.
+    pub fn history(&self, search: Option<&str>) -> Result<Vec<HistoryEntry>> {
+        let mut deliveries = self.store.deliveries(None)?;
+        Ok(self
+            .store
+            .history(search)?
+            .into_iter()
+            .map(|staging| {
+                let (mine, rest) = deliveries
+                    .drain(..)
+                    .partition(|d: &Delivery| d.staging_id == staging.id);
+                deliveries = rest;
+                HistoryEntry {
+                    staging,
+                    deliveries: mine,
+                }
+            })
+            .collect())
+    }
+}

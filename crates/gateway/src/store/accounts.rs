@@ -1,0 +1,117 @@
+//! Accounts (organizations and patients), their sign-in lockout, and
+//! redemption sessions.
+
+use super::{Account, AccountKind, Result, Store, StoreError};
+use crate::crypto;
+use rusqlite::{params, OptionalExtension};
+
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Store {
+    pub fn add_account(
+        &self,
+        kind: AccountKind,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<i64> {
+        let email = normalize_email(email);
+        self.with(|c| {
+            match c.execute(
+                "INSERT INTO accounts(kind, email, name, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![kind.as_str(), email, name, password_hash, now],
+            ) {
+                Ok(_) => Ok(c.last_insert_rowid()),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Err(StoreError::EmailTaken { email })
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+
+    pub fn account_by_email(&self, kind: AccountKind, email: &str) -> Result<Option<Account>> {
+        let email = normalize_email(email);
+        self.account_where("kind = ?1 AND email = ?2", params![kind.as_str(), email])
+    }
+
+    pub fn account(&self, id: i64) -> Result<Option<Account>> {
+        self.account_where("id = ?1", params![id])
+    }
+
+    fn account_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Account>> {
+        let sql = format!(
+            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until FROM accounts WHERE {cond}"
+        );
+        self.with(|c| {
+            Ok(c.query_row(&sql, p, |r| {
+                Ok(Account {
+                    id: r.get(0)?,
+                    kind: AccountKind::parse(&r.get::<_, String>(1)?),
+                    email: r.get(2)?,
+                    name: r.get(3)?,
+                    password_hash: r.get(4)?,
+                    failed_logins: r.get(5)?,
+                    locked_until: r.get(6)?,
+                })
+            })
+            .optional()?)
+        })
+    }
+
+    /// Counts a wrong password; locks the account for `lock_secs` at `limit`.
+    pub fn login_failed(&self, id: i64, now: i64, limit: i64, lock_secs: i64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE accounts SET failed_logins = failed_logins + 1,
+                   locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
+                 WHERE id = ?1",
+                params![id, limit, now + lock_secs],
+            )?;
+            c.execute(
+                "UPDATE accounts SET failed_logins = 0 WHERE id = ?1 AND failed_logins >= ?2",
+                params![id, limit],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn login_succeeded(&self, id: i64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
+                params![id],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn add_session(&self, account_id: i64, now: i64, ttl: i64) -> Result<String> {
+        let token = crypto::random_token(40);
+        self.with(|c| {
+            c.execute("DELETE FROM sessions WHERE expires < ?1", params![now])?;
+            c.execute(
+                "INSERT INTO sessions(token_hash, account_id, expires) VALUES (?1, ?2, ?3)",
+                params![crypto::sha256_hex(&token), account_id, now + ttl],
+            )?;
+            Ok(())
+        })?;
+        Ok(token)
+    }
+
+    pub fn session_account(&self, token: &str, now: i64) -> Result<Option<i64>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT account_id FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
+                params![crypto::sha256_hex(token), now],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+}

@@ -1,0 +1,69 @@
+//! Staged codes as redemption reads them, claims, and the redemption limiter.
+
+use super::{Result, Stage, Store};
+use rusqlite::{params, OptionalExtension};
+
+impl Store {
+    pub fn stage(&self, raz_id: &str) -> Result<Option<Stage>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
+                        created, expires, claimed_by, claimed_at
+                 FROM stages WHERE raz_id = ?1",
+                params![raz_id],
+                |r| {
+                    Ok(Stage {
+                        raz_id: r.get(0)?,
+                        consumer_id: r.get(1)?,
+                        org_account_id: r.get(2)?,
+                        user_account_id: r.get(3)?,
+                        her: r.get(4)?,
+                        her_kind: r.get(5)?,
+                        pmt: r.get(6)?,
+                        created: r.get(7)?,
+                        expires: r.get(8)?,
+                        claimed_by: r.get(9)?,
+                        claimed_at: r.get(10)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    /// Claims an unclaimed stage for an account; false when someone claimed it first.
+    pub fn claim(&self, raz_id: &str, account_id: i64, now: i64) -> Result<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE stages SET claimed_by = ?2, claimed_at = ?3 WHERE raz_id = ?1 AND claimed_by IS NULL",
+                params![raz_id, account_id, now],
+            )? == 1)
+        })
+    }
+
+    /// Records a wrong code from `client` and returns how many it made since `since`.
+    pub fn redeem_failure(&self, client: &str, now: i64, since: i64) -> Result<i64> {
+        self.with(|c| {
+            c.execute("DELETE FROM redeem_failures WHERE at < ?1", params![since])?;
+            c.execute(
+                "INSERT INTO redeem_failures(client, at) VALUES (?1, ?2)",
+                params![client, now],
+            )?;
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM redeem_failures WHERE client = ?1 AND at >= ?2",
+                params![client, since],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
+    pub fn redeem_failures(&self, client: &str, since: i64) -> Result<i64> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT COUNT(*) FROM redeem_failures WHERE client = ?1 AND at >= ?2",
+                params![client, since],
+                |r| r.get(0),
+            )?)
+        })
+    }
+}

@@ -1,0 +1,52 @@
+// Navigation and the header: which screen shows, the way back, the practice
+// and the outbox badge. Screens import this; it imports no screen (app.js
+// registers them), so every import points one way.
+
+import { $, call, clearError, notice } from "./api.js";
+
+const screens = {};
+let current = null;
+const back = [];
+
+/** The screens by name, each a function that shows it (app.js registers them once). */
+export function register(table) {
+  Object.assign(screens, table);
+}
+
+export function currentScreen() {
+  return current;
+}
+
+/** Shows a screen; `arg` is what it is about (an encounter, a staging). */
+export async function go(name, arg, { remember = true } = {}) {
+  clearError();
+  notice("");
+  if (remember && current && current !== name) back.push(current);
+  for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== `screen-${name}`;
+  for (const b of document.querySelectorAll("#nav button")) {
+    if (b.dataset.go === name) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
+  current = name;
+  $("main").focus();
+  await screens[name](arg);
+}
+
+export function goBack() {
+  const prev = back.pop() || "worklist";
+  return go(prev, undefined, { remember: false });
+}
+
+/** The header: practice and gateway, and how many things wait in the outbox. */
+export async function refreshHeader() {
+  const st = await call("app_state");
+  const org = st.settings?.organization;
+  $("org").textContent = st.settings
+    ? `${org ? org : "Not activated"} · ${st.settings.sandbox ? "Sandbox" : st.settings.api_base}`
+    : "";
+  const badge = $("outbox-count");
+  badge.textContent = st.outbox;
+  badge.hidden = !st.outbox;
+  badge.setAttribute("aria-label", `${st.outbox} waiting`);
+  return st;
+}
