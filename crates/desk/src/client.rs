@@ -130,20 +130,7 @@ impl Client {
             .body(body)
             .send()
             .await;
-        let resp = match sent {
-            Ok(r) => r,
-            Err(e) if e.is_timeout() => {
-                return Err(DeskError::Timeout {
-                    url: req.url.to_string(),
-                })
-            }
-            Err(e) => {
-                return Err(DeskError::Unreachable {
-                    url: req.url.to_string(),
-                    reason: root_cause(&e),
-                })
-            }
-        };
+        let resp = sent.map_err(|e| transport_error(req.url, &e))?;
         let status = resp.status().as_u16();
         let content_type = resp
             .headers()
@@ -157,20 +144,11 @@ impl Client {
             .and_then(|d| httpdate::parse_http_date(d).ok())
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_secs() as i64);
-        let body = match resp.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) if e.is_timeout() => {
-                return Err(DeskError::Timeout {
-                    url: req.url.to_string(),
-                })
-            }
-            Err(e) => {
-                return Err(DeskError::Unreachable {
-                    url: req.url.to_string(),
-                    reason: root_cause(&e),
-                })
-            }
-        };
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| transport_error(req.url, &e))?
+            .to_vec();
         Ok(Raw {
             status,
             content_type,
@@ -277,6 +255,20 @@ fn not_an_answer(status: u16, e: AnswerError) -> DeskError {
     DeskError::NotAnAnswer {
         status,
         reason: e.to_string(),
+    }
+}
+
+/// A request that got no answer: it took too long, or the gateway is out of reach.
+fn transport_error(url: &str, e: &reqwest::Error) -> DeskError {
+    if e.is_timeout() {
+        DeskError::Timeout {
+            url: url.to_string(),
+        }
+    } else {
+        DeskError::Unreachable {
+            url: url.to_string(),
+            reason: root_cause(e),
+        }
     }
 }
 

@@ -15,6 +15,12 @@ pub enum StoreError {
     TooNew(i64),
 }
 
+mod deliveries;
+mod status;
+
+pub use deliveries::{Delivery, NewDelivery};
+pub use status::{DeliveryStatus, StagingStatus};
+
 const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("schema2.sql"),
@@ -23,71 +29,6 @@ const MIGRATIONS: &[&str] = &[
 
 pub struct Store {
     conn: Connection,
-}
-
-/// Stored as lower-case words; serialised the same way (the CLI's JSON and the UI).
-macro_rules! word_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name {
-            $($(#[$vdoc])* $variant),+
-        }
-
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $word),+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                match v.as_str()? {
-                    $($word => Ok($name::$variant),)+
-                    other => Err(rusqlite::types::FromSqlError::Other(
-                        format!("unknown {} {other:?}", stringify!($name)).into(),
-                    )),
-                }
-            }
-        }
-    };
-}
-
-word_enum! {
-    /// Where a staging stands.
-    StagingStatus {
-        /// Waiting to be sent, or to be sent again (the outbox).
-        Pending = "pending",
-        /// The gateway answered `ACK=Success`: it has a code.
-        Staged = "staged",
-        /// The gateway refused it for good.
-        Failed = "failed",
-    }
-}
-
-word_enum! {
-    /// Where a receipt's delivery (print, email, file) stands.
-    DeliveryStatus {
-        /// An email that waits to be sent again.
-        Pending = "pending",
-        Sent = "sent",
-        Failed = "failed",
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,29 +71,6 @@ pub struct Staging {
     pub patient_name: Option<String>,
     /// Sections left out, comma-separated keys.
     pub leave_out: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Delivery {
-    pub id: i64,
-    pub staging_id: i64,
-    pub channel: String,
-    pub target: String,
-    pub format: String,
-    pub status: DeliveryStatus,
-    pub error: Option<String>,
-    pub created: i64,
-    pub file: Option<String>,
-}
-
-pub struct NewDelivery<'a> {
-    pub staging_id: i64,
-    pub channel: &'a str,
-    pub target: &'a str,
-    pub format: &'a str,
-    pub file: Option<&'a str>,
-    pub status: DeliveryStatus,
-    pub error: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -510,71 +428,6 @@ impl Store {
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.status = 'pending' ORDER BY s.id"
         ))?;
         let rows = st.query_map([], staging_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Counts a receipt made for a staging; returns how many were made before.
-    pub fn receipt_made(&self, id: i64) -> Result<i64> {
-        let before: i64 = self.conn.query_row(
-            "SELECT receipts FROM stagings WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )?;
-        self.conn.execute(
-            "UPDATE stagings SET receipts = receipts + 1 WHERE id = ?1",
-            params![id],
-        )?;
-        Ok(before)
-    }
-
-    pub fn receipts_made(&self, id: i64) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT receipts FROM stagings WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )?)
-    }
-
-    pub fn add_delivery(&self, d: &NewDelivery, now: i64) -> Result<i64> {
-        self.conn.execute(
-            "INSERT INTO deliveries(staging_id, channel, target, format, file, status, error, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![d.staging_id, d.channel, d.target, d.format, d.file, d.status, d.error, now],
-        )?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    pub fn set_delivery(
-        &self,
-        id: i64,
-        status: DeliveryStatus,
-        error: Option<&str>,
-        now: i64,
-    ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE deliveries SET status = ?2, error = ?3, updated = ?4 WHERE id = ?1",
-            params![id, status, error, now],
-        )?;
-        Ok(())
-    }
-
-    /// `(id, staging_id, channel, target, format, status, error)` of deliveries.
-    pub fn deliveries(&self, status: Option<DeliveryStatus>) -> Result<Vec<Delivery>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, staging_id, channel, target, format, status, error, created, file FROM deliveries WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
-        )?;
-        let rows = st.query_map(params![status], |r| {
-            Ok(Delivery {
-                id: r.get(0)?,
-                staging_id: r.get(1)?,
-                channel: r.get(2)?,
-                target: r.get(3)?,
-                format: r.get(4)?,
-                status: r.get(5)?,
-                error: r.get(6)?,
-                created: r.get(7)?,
-                file: r.get(8)?,
-            })
-        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

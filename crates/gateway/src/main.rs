@@ -60,15 +60,22 @@ enum ConsumerAction {
     },
 }
 
+/// An account's sign-in, for `org add` and `patient add`.
+#[derive(clap::Args)]
+struct SignIn {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password: String,
+}
+
 #[derive(Subcommand)]
 enum AccountAction {
     Add {
-        #[arg(long)]
-        db: PathBuf,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        account: SignIn,
         #[arg(long)]
         name: String,
     },
@@ -77,31 +84,22 @@ enum AccountAction {
 #[derive(Subcommand)]
 enum PatientAction {
     Add {
-        #[arg(long)]
-        db: PathBuf,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        account: SignIn,
+        /// The patient's name (default: the email).
         #[arg(long)]
         name: Option<String>,
     },
 }
 
-fn add_account(
-    db: &std::path::Path,
-    kind: AccountKind,
-    email: &str,
-    password: &str,
-    name: &str,
-) -> Result<(), String> {
-    if password.chars().count() < 10 {
+fn add_account(account: &SignIn, kind: AccountKind, name: &str) -> Result<(), String> {
+    if account.password.chars().count() < 10 {
         return Err("choose a password of at least 10 characters".into());
     }
-    let store = Store::open(db).map_err(|e| e.to_string())?;
-    let hash = crypto::hash_password(password)?;
+    let store = Store::open(&account.db).map_err(|e| e.to_string())?;
+    let hash = crypto::hash_password(&account.password)?;
     let id = store
-        .add_account(kind, email, name, &hash, Clock::default().now())
+        .add_account(kind, &account.email, name, &hash, Clock::default().now())
         .map_err(|e| e.to_string())?;
     println!("account_id={id}");
     Ok(())
@@ -167,25 +165,13 @@ fn main() -> ExitCode {
             })
             .map_err(|e| e.to_string()),
         Command::Org {
-            action:
-                AccountAction::Add {
-                    db,
-                    email,
-                    password,
-                    name,
-                },
-        } => add_account(&db, AccountKind::Org, &email, &password, &name),
+            action: AccountAction::Add { account, name },
+        } => add_account(&account, AccountKind::Org, &name),
         Command::Patient {
-            action:
-                PatientAction::Add {
-                    db,
-                    email,
-                    password,
-                    name,
-                },
+            action: PatientAction::Add { account, name },
         } => {
-            let name = name.unwrap_or_else(|| email.clone());
-            add_account(&db, AccountKind::Patient, &email, &password, &name)
+            let name = name.unwrap_or_else(|| account.email.clone());
+            add_account(&account, AccountKind::Patient, &name)
         }
     };
     match result {

@@ -179,14 +179,7 @@ impl Canvas<'_> {
 
     fn rule(&mut self) {
         self.gap(2.0);
-        self.ops.push(Op::SetFillColor {
-            col: Color::Rgb(Rgb {
-                r: 0.6,
-                g: 0.6,
-                b: 0.6,
-                icc_profile: None,
-            }),
-        });
+        self.fill_gray(0.6);
         self.ops.push(Op::DrawRectangle {
             rectangle: Rect {
                 x: pt(self.left),
@@ -197,15 +190,19 @@ impl Canvas<'_> {
                 winding_order: None,
             },
         });
+        self.fill_gray(0.0);
+        self.gap(3.0);
+    }
+
+    fn fill_gray(&mut self, level: f32) {
         self.ops.push(Op::SetFillColor {
             col: Color::Rgb(Rgb {
-                r: 0.0,
-                g: 0.0,
-                b: 0.0,
+                r: level,
+                g: level,
+                b: level,
                 icc_profile: None,
             }),
         });
-        self.gap(3.0);
     }
 
     /// Places an image `w_mm` wide, centred or at the left.

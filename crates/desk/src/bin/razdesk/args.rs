@@ -2,6 +2,7 @@
 //! tools drive: add to them, never rename or drop.
 
 use clap::{Parser, Subcommand};
+use razcode_desk::checkout::StageForm;
 use razcode_desk::receipt::email::Smtp;
 use std::path::PathBuf;
 
@@ -67,25 +68,8 @@ pub enum Command {
     Stage {
         /// An encounter ID, or a file to import and stage.
         target: String,
-        #[arg(long)]
-        mrn: Option<String>,
-        /// `12.50`: digits, optional point and 1 or 2 decimals.
-        #[arg(long, allow_hyphen_values = true)]
-        amount: Option<String>,
-        #[arg(long)]
-        currency: Option<String>,
-        #[arg(long)]
-        description: Option<String>,
-        #[arg(long)]
-        reference: Option<String>,
-        #[arg(long)]
-        due_date: Option<String>,
-        /// Ask for raz_uri and draw a QR code here.
-        #[arg(long)]
-        qr: bool,
-        /// Sections to leave out, comma-separated (problems,medications,...).
-        #[arg(long, value_delimiter = ',')]
-        leave_out: Vec<String>,
+        #[command(flatten)]
+        choices: StageChoices,
     },
     /// Stagings and their codes.
     History {
@@ -148,24 +132,7 @@ pub enum Command {
         format: Option<String>,
     },
     /// The SMTP server emails go through.
-    Smtp {
-        #[arg(long)]
-        host: String,
-        #[arg(long, default_value_t = Smtp::DEFAULT_PORT)]
-        port: u16,
-        /// starttls, tls, or none (only to this computer).
-        #[arg(long, default_value = Smtp::DEFAULT_SECURITY)]
-        security: String,
-        #[arg(long)]
-        user: Option<String>,
-        #[arg(long)]
-        password: Option<String>,
-        #[arg(long)]
-        from: String,
-        /// A PEM certificate authority to trust for this server.
-        #[arg(long)]
-        ca_file: Option<String>,
-    },
+    Smtp(SmtpArgs),
     /// Write a staged code's discharge receipt as PDF.
     Receipt {
         staging_id: i64,
@@ -184,4 +151,80 @@ pub enum Command {
 pub enum HerAction {
     /// Read a record (file or `-` for stdin) and print what it holds.
     Check { file: String },
+}
+
+/// What `stage` sends besides the record: the patient binding, the payment,
+/// the barcode and the sections left out.
+#[derive(clap::Args)]
+pub struct StageChoices {
+    #[arg(long)]
+    pub mrn: Option<String>,
+    /// `12.50`: digits, optional point and 1 or 2 decimals.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub currency: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub reference: Option<String>,
+    #[arg(long)]
+    pub due_date: Option<String>,
+    /// Ask for raz_uri and draw a QR code here.
+    #[arg(long)]
+    pub qr: bool,
+    /// Sections to leave out, comma-separated (problems,medications,...).
+    #[arg(long, value_delimiter = ',')]
+    pub leave_out: Vec<String>,
+}
+
+impl StageChoices {
+    pub fn form(self, encounter_id: i64) -> StageForm {
+        StageForm {
+            encounter_id,
+            mrn: self.mrn,
+            amount: self.amount,
+            currency: self.currency,
+            description: self.description,
+            reference: self.reference,
+            due_date: self.due_date,
+            qr: self.qr,
+            leave_out: self.leave_out,
+        }
+    }
+}
+
+/// The SMTP server's settings as flags.
+#[derive(clap::Args)]
+pub struct SmtpArgs {
+    #[arg(long)]
+    pub host: String,
+    #[arg(long, default_value_t = Smtp::DEFAULT_PORT)]
+    pub port: u16,
+    /// starttls, tls, or none (only to this computer).
+    #[arg(long, default_value = Smtp::DEFAULT_SECURITY)]
+    pub security: String,
+    #[arg(long)]
+    pub user: Option<String>,
+    #[arg(long)]
+    pub password: Option<String>,
+    #[arg(long)]
+    pub from: String,
+    /// A PEM certificate authority to trust for this server.
+    #[arg(long)]
+    pub ca_file: Option<String>,
+}
+
+impl From<SmtpArgs> for Smtp {
+    fn from(a: SmtpArgs) -> Smtp {
+        Smtp {
+            host: a.host,
+            port: a.port,
+            security: a.security,
+            user: a.user,
+            password: a.password,
+            from: a.from,
+            ca_file: a.ca_file,
+        }
+    }
 }

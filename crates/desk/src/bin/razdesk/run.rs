@@ -53,28 +53,8 @@ pub async fn command(cli: Cli) -> Run {
         Command::Import { files } => import(&desk, files),
         Command::Encounters { search } => encounters(&desk, search.as_deref()),
         Command::Her { .. } => unreachable!("handled before the desk opens"),
-        Command::Stage {
-            target,
-            mrn,
-            amount,
-            currency,
-            description,
-            reference,
-            due_date,
-            qr,
-            leave_out,
-        } => {
-            let form = StageForm {
-                encounter_id: encounter_or_file(&desk, &target)?,
-                mrn,
-                amount,
-                currency,
-                description,
-                reference,
-                due_date,
-                qr,
-                leave_out,
-            };
+        Command::Stage { target, choices } => {
+            let form = choices.form(encounter_or_file(&desk, &target)?);
             stage(&desk, form).await
         }
         Command::History { search } => history(&desk, search.as_deref()),
@@ -129,26 +109,7 @@ pub async fn command(cli: Cli) -> Run {
             to,
             format,
         } => email(&desk, staging_id, &to, format.as_deref()).await,
-        Command::Smtp {
-            host,
-            port,
-            security,
-            user,
-            password,
-            from,
-            ca_file,
-        } => smtp(
-            &desk,
-            Smtp {
-                host,
-                port,
-                security,
-                user,
-                password,
-                from,
-                ca_file,
-            },
-        ),
+        Command::Smtp(args) => smtp(&desk, args.into()),
         Command::Sandbox => sandbox(&desk, cli.json).await,
     }
 }
