@@ -62,6 +62,8 @@ pub enum DeskError {
     Print(String),
     #[error("{0}")]
     Email(String),
+    #[error("The SMTP server's certificate is not trusted ({0}). If the clinic runs its own mail server, give its CA file in the SMTP settings.")]
+    SmtpUntrusted(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error(transparent)]

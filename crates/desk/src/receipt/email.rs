@@ -169,9 +169,10 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
         Ok(_) => Ok(()),
         Err(e) => {
             let text = e.to_string();
-            let (transient, why) = if text.contains("certificate") {
-                (false, format!("the SMTP server's certificate is not trusted ({text}); if the clinic runs its own mail server, give its CA with `razdesk smtp --ca-file`"))
-            } else if e.is_permanent() {
+            if text.contains("certificate") {
+                return Err((false, DeskError::SmtpUntrusted(text)));
+            }
+            let (transient, why) = if e.is_permanent() {
                 if text.contains("535") || text.to_ascii_lowercase().contains("auth") {
                     (false, format!("the SMTP server refused the login ({text}); check the SMTP user and password"))
                 } else {

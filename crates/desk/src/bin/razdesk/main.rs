@@ -46,6 +46,7 @@ fn message(e: &DeskError) -> String {
         DeskError::NotLinked { mrn } => {
             format!(" Link it with `razdesk link-patient --mrn {mrn}`, or stage without --mrn.")
         }
+        DeskError::SmtpUntrusted(_) => " Set it with `razdesk smtp --ca-file FILE`.".to_string(),
         DeskError::NotFound(what) if what.starts_with("encounter") => {
             " See `razdesk encounters`.".to_string()
         }
