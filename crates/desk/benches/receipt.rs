@@ -59,6 +59,7 @@ fn main() {
         }),
         copy: false,
         issued: "2026-11-26 10:00 UTC".into(),
+        replaces: None,
     };
     let start = Instant::now();
     for _ in 0..rounds {

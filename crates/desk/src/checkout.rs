@@ -60,6 +60,7 @@ impl StageForm {
             payment,
             qr: self.qr,
             leave_out: parse_leave_out(self.leave_out.iter().map(String::as_str))?,
+            replaces: None,
         })
     }
 }

@@ -5,7 +5,9 @@
 use crate::clock::unix_now;
 use crate::error::{DeskError, Result};
 use oauth1_request as oauth;
-use razcode_protocol::{AnswerError, ErrorCode, StageAnswer, TokenAnswer};
+use razcode_protocol::{
+    AnswerError, CodeStatus, ErrorCode, StageAnswer, StatusAnswer, TokenAnswer,
+};
 use std::fmt::Display;
 use std::num::NonZeroU64;
 use std::time::{Duration, UNIX_EPOCH};
@@ -207,6 +209,25 @@ impl Client {
                 },
                 _,
             ) => Err(DeskError::refused(errorcode, errormsg)),
+        }
+    }
+
+    /// A v1.1 status or void: the code's state. A gateway without these paths
+    /// answers 404 with no protocol answer: `NoLifecycle`, never a state.
+    pub async fn code_status(&mut self, req: &Signed<'_>) -> Result<CodeStatus> {
+        let raw = self.post_corrected(req).await?;
+        match StatusAnswer::decode(raw.content_type.as_deref(), &raw.body) {
+            Ok(StatusAnswer::Success(s)) if raw.status == 200 => Ok(s),
+            Ok(StatusAnswer::Success(_)) => Err(DeskError::NotAnAnswer {
+                status: raw.status,
+                reason: "a success answer with an error status".into(),
+            }),
+            Ok(StatusAnswer::Failure {
+                errorcode,
+                errormsg,
+            }) => Err(DeskError::refused(&errorcode, &errormsg)),
+            Err(_) if raw.status == 404 => Err(DeskError::NoLifecycle),
+            Err(e) => Err(not_an_answer(raw.status, e)),
         }
     }
 

@@ -48,6 +48,13 @@ pub enum DeskError {
     NotLinked { mrn: String },
     #[error("Activation did not finish: {0}")]
     Activation(String),
+    /// The gateway has no v1.1 status or void (it answered 404 without a protocol answer).
+    #[error("This gateway cannot report or void codes (it does not offer protocol v1.1's status and void). Codes still work; ask the gateway's operator to withdraw one.")]
+    NoLifecycle,
+    #[error("The void waits in the outbox: {0} The code is not voided until the gateway confirms it; it is sent again with the outbox.")]
+    VoidWaits(String),
+    #[error("Staging {0} has no code to void or reissue.")]
+    NothingToVoid(i64),
     #[error("The system's random number generator failed.")]
     Random,
     #[error("Cannot start the HTTP client: {0}")]
@@ -122,6 +129,8 @@ impl DeskError {
             Some(ErrorCode::TimestampRefused) => "This computer's clock is more than 5 minutes off the gateway's, even after correcting once. Set the clock right (use automatic time) and stage again.".into(),
             Some(ErrorCode::NonceReused) => "The gateway saw this request before. Stage again.".into(),
             Some(ErrorCode::VerifierInvalid) => "The approval code is wrong, used or expired. Start again.".into(),
+            Some(ErrorCode::IdempotencyConflict) => "The gateway already has this encounter staged with other details (patient link, payment or record); no code is shown. Look for its code in History, or void it and reissue.".into(),
+            Some(ErrorCode::RazIdUnknown) => "The gateway knows no such code for this practice.".into(),
             Some(ErrorCode::Internal) => "The gateway had a fault. The encounter waits in the outbox; send it again later.".into(),
             None => format!("The gateway refused the request ({code}): {detail}"),
         };

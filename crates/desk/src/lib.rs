@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod keys;
+pub mod lifecycle;
 pub mod receipt;
 pub mod receipt_desk;
 pub mod reports;

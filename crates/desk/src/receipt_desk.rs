@@ -140,6 +140,10 @@ impl Desk {
             amount_due,
             copy: copy || self.store.receipts_made(s.id)? > 0,
             issued: date_time(self.now()),
+            replaces: match s.replaces {
+                Some(old) => self.store.staging(old)?.and_then(|o| o.raz_id),
+                None => None,
+            },
         })
     }
 
@@ -340,6 +344,7 @@ impl Desk {
             amount_due: None,
             copy: false,
             issued: date_time(self.now()),
+            replaces: None,
         };
         let pdf = receipt::render(&r, self.receipt_format()?)?;
         let dir = self.dir.join("receipts");

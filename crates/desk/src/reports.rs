@@ -3,6 +3,7 @@
 //! as they are, so both shells say the same thing.
 
 use crate::error::{DeskError, Result};
+use crate::lifecycle::{shown_state, VoidRetried};
 use crate::store::{Delivery, Staging, StagingStatus};
 use crate::Desk;
 use serde::Serialize;
@@ -99,6 +100,8 @@ pub struct RetryReport {
     pub ok: bool,
     pub results: Vec<Retried>,
     pub emails: Vec<EmailRetried>,
+    /// Voids that waited for the gateway.
+    pub voids: Vec<VoidRetried>,
     /// What still waits.
     pub waiting: usize,
 }
@@ -110,6 +113,8 @@ pub struct Waiting {
     pub outbox: Vec<Staging>,
     /// Emails that could not be sent yet.
     pub emails: Vec<Delivery>,
+    /// Voids the gateway has not confirmed yet.
+    pub voids: Vec<Staging>,
 }
 
 /// A staging in history, with its receipts' deliveries (prints, emails, files).
@@ -118,18 +123,23 @@ pub struct HistoryEntry {
     #[serde(flatten)]
     pub staging: Staging,
     pub deliveries: Vec<Delivery>,
+    /// `pending`, `issued`, `claimed`, `expired` or `voided` (see [`shown_state`]).
+    pub state: Option<&'static str>,
 }
 
 impl Desk {
     /// How many things wait in the outbox (stagings and emails): the badge.
     pub fn waiting_count(&self) -> Result<usize> {
-        Ok(self.store.outbox()?.len() + self.waiting_emails()?.len())
+        Ok(self.store.outbox()?.len()
+            + self.waiting_emails()?.len()
+            + self.store.pending_voids()?.len())
     }
 
     pub fn waiting(&self) -> Result<Waiting> {
         Ok(Waiting {
             outbox: self.store.outbox()?,
             emails: self.waiting_emails()?,
+            voids: self.store.pending_voids()?,
         })
     }
 
@@ -158,14 +168,18 @@ impl Desk {
                 error: r.err(),
             })
             .collect();
+        let voids = self.retry_voids().await?;
         let staged = |r: &Retried| match r {
             Retried::Staging(o) => o.status == StagingStatus::Staged,
             Retried::Error { .. } => false,
         };
         Ok(RetryReport {
-            ok: results.iter().all(staged) && emails.iter().all(|e| e.ok),
+            ok: results.iter().all(staged)
+                && emails.iter().all(|e| e.ok)
+                && voids.iter().all(|v| v.ok),
             results,
             emails,
+            voids,
             waiting: self.waiting_count()?,
         })
     }
@@ -173,6 +187,7 @@ impl Desk {
     /// Stagings, newest first, each with its deliveries.
     pub fn history(&self, search: Option<&str>) -> Result<Vec<HistoryEntry>> {
         let mut deliveries = self.store.deliveries(None)?;
+        let now = self.now();
         Ok(self
             .store
             .history(search)?
@@ -183,6 +198,7 @@ impl Desk {
                     .partition(|d: &Delivery| d.staging_id == staging.id);
                 deliveries = rest;
                 HistoryEntry {
+                    state: shown_state(&staging, now),
                     staging,
                     deliveries: mine,
                 }

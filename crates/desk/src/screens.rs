@@ -162,6 +162,7 @@ mod tests {
                     user_mrn: None,
                     pmt: None,
                     leave_out: "",
+                    replaces: None,
                 },
                 desk.now(),
             )

@@ -26,6 +26,8 @@ pub struct StageRequest {
     pub qr: bool,
     /// Sections left out (minimum necessary).
     pub leave_out: Vec<SectionKind>,
+    /// The staging whose code this one replaces (a reissue).
+    pub replaces: Option<i64>,
 }
 
 /// What a stage ends with: the staging, or why not (with the staging when
@@ -57,11 +59,9 @@ impl Desk {
                 return Err(DeskError::NotLinked { mrn: m.to_string() });
             }
         }
-        let install = self.store.setting(keys::INSTALL_ID)?.unwrap_or_default();
-        let key =
-            sha256_hex(format!("{install}:{}:{}", enc.id, sha256_hex(her.as_bytes())).as_bytes());
         let variant = if req.qr { "url" } else { "image" };
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
+        let key = self.idempotency_key(enc.id, &her, mrn, pmt.as_deref(), req.replaces)?;
         let now = self.now();
         let staging = match self.store.staging_by_key(&key)? {
             Some(s) if s.status == StagingStatus::Staged => return Ok(Prepared::Done(Box::new(s))),
@@ -78,11 +78,41 @@ impl Desk {
                     user_mrn: mrn,
                     pmt: pmt.as_deref(),
                     leave_out: &leave_out_text(&req.leave_out),
+                    replaces: req.replaces,
                 },
                 now,
             )?,
         };
+        // Sent with other choices before the gateway answered: the older
+        // request is replaced, never sent again (v1.1: a key covers all it sends).
+        self.store.supersede_pending(enc.id, staging.id, now)?;
         Ok(Prepared::Send(Box::new((staging, her))))
+    }
+
+    /// The key for "this encounter, this record, these choices": it covers
+    /// everything a stage sends (v1.1: a repeat that differs is refused), so a
+    /// retry after changing the patient link or the payment is a new request and
+    /// never gets back the old code. A plain stage keeps the key earlier desks
+    /// made, so that re-staging after an update finds its code.
+    fn idempotency_key(
+        &self,
+        encounter_id: i64,
+        her: &str,
+        mrn: Option<&str>,
+        pmt: Option<&str>,
+        replaces: Option<i64>,
+    ) -> Result<String> {
+        let install = self.store.setting(keys::INSTALL_ID)?.unwrap_or_default();
+        let mut material = format!("{install}:{encounter_id}:{}", sha256_hex(her.as_bytes()));
+        if mrn.is_some() || pmt.is_some() || replaces.is_some() {
+            material.push_str(&format!(
+                ":user={}:pmt={}:replaces={}",
+                mrn.unwrap_or(""),
+                pmt.map(|p| sha256_hex(p.as_bytes())).unwrap_or_default(),
+                replaces.map(|r| r.to_string()).unwrap_or_default()
+            ));
+        }
+        Ok(sha256_hex(material.as_bytes()))
     }
 
     async fn send(&self, boxed: Box<(Staging, String)>) -> StageResult {

@@ -1,6 +1,7 @@
 //! The desk's SQLite database: settings, sealed secrets, patients, encounters,
 //! stagings (the outbox is the pending ones) and an audit log.
 
+use razcode_protocol::{CodeState, CodeStatus};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::Path;
@@ -25,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("schema2.sql"),
     include_str!("schema3.sql"),
+    include_str!("schema4.sql"),
 ];
 
 pub struct Store {
@@ -71,6 +73,30 @@ pub struct Staging {
     pub patient_name: Option<String>,
     /// Sections left out, comma-separated keys.
     pub leave_out: String,
+    /// What the gateway last said of the code: issued, claimed, expired, voided.
+    #[serde(serialize_with = "state_word")]
+    pub code_state: Option<CodeState>,
+    /// RFC 3339, as the gateway sent them.
+    pub expires_at: Option<String>,
+    pub claimed_at: Option<String>,
+    pub voided_at: Option<String>,
+    /// Unix seconds of the last status answer.
+    pub state_checked: Option<i64>,
+    pub void_reason: Option<String>,
+    /// A void asked for that the gateway has not confirmed yet (it waits in the outbox).
+    pub void_pending: bool,
+    /// The staging whose code this one replaces (a reissue).
+    pub replaces: Option<i64>,
+}
+
+fn state_word<S: serde::Serializer>(
+    s: &Option<CodeState>,
+    ser: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match s {
+        Some(c) => ser.serialize_some(c.as_str()),
+        None => ser.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,7 +110,7 @@ pub struct Patient {
     pub linked: bool,
 }
 
-const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out";
+const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces";
 
 fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -107,6 +133,16 @@ fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         updated: r.get(16)?,
         patient_name: r.get(17)?,
         leave_out: r.get(18)?,
+        code_state: r
+            .get::<_, Option<String>>(19)?
+            .and_then(|s| CodeState::parse(&s)),
+        expires_at: r.get(20)?,
+        claimed_at: r.get(21)?,
+        voided_at: r.get(22)?,
+        state_checked: r.get(23)?,
+        void_reason: r.get(24)?,
+        void_pending: r.get(25)?,
+        replaces: r.get(26)?,
     })
 }
 
@@ -145,6 +181,7 @@ pub struct Pending<'a> {
     pub user_mrn: Option<&'a str>,
     pub pmt: Option<&'a str>,
     pub leave_out: &'a str,
+    pub replaces: Option<i64>,
 }
 
 pub struct NewEncounter<'a> {
@@ -347,9 +384,9 @@ impl Store {
     /// Records a staging before it is sent (the outbox entry).
     pub fn add_pending(&self, p: &Pending, now: i64) -> Result<Staging> {
         self.conn.execute(
-            "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
-            params![p.encounter_id, p.key, p.variant, p.user_mrn, p.pmt, p.leave_out, now],
+            "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated, replaces)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7, ?8)",
+            params![p.encounter_id, p.key, p.variant, p.user_mrn, p.pmt, p.leave_out, now, p.replaces],
         )?;
         let id = self.conn.last_insert_rowid();
         Ok(self
@@ -426,6 +463,58 @@ impl Store {
     pub fn outbox(&self) -> Result<Vec<Staging>> {
         let mut st = self.conn.prepare(&format!(
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.status = 'pending' ORDER BY s.id"
+        ))?;
+        let rows = st.query_map([], staging_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Older pending stagings of an encounter that a new one replaces (the
+    /// patient link or the payment changed before the gateway answered): they
+    /// leave the outbox. Their requests may have reached the gateway; such a
+    /// code was never shown to anyone and expires unclaimed.
+    pub fn supersede_pending(&self, encounter_id: i64, keep: i64, now: i64) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE stagings SET status = 'failed', errorcode = NULL,
+               errormsg = 'Replaced by a newer staging of this encounter before the gateway answered.', updated = ?3
+             WHERE encounter_id = ?1 AND id != ?2 AND status = 'pending'",
+            params![encounter_id, keep, now],
+        )?)
+    }
+
+    /// What the gateway said of a staging's code.
+    pub fn set_code_status(&self, id: i64, st: &CodeStatus, now: i64) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET state = ?2, expires_at = ?3, claimed_at = ?4, voided_at = ?5,
+               state_checked = ?6, void_pending = CASE WHEN ?2 = 'voided' THEN 0 ELSE void_pending END
+             WHERE id = ?1",
+            params![id, st.state.as_str(), st.expires, st.claimed_at, st.voided_at, now],
+        )?;
+        Ok(())
+    }
+
+    /// A void asked for (`Some(reason)`, the reason may be empty) or given up (`None`).
+    pub fn set_void_pending(&self, id: i64, reason: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET void_pending = ?2, void_reason = COALESCE(?3, void_reason) WHERE id = ?1",
+            params![id, reason.is_some(), reason],
+        )?;
+        Ok(())
+    }
+
+    /// Voids that wait for the gateway.
+    pub fn pending_voids(&self) -> Result<Vec<Staging>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.void_pending = 1 ORDER BY s.id"
+        ))?;
+        let rows = st.query_map([], staging_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Staged codes whose state can still change (issued or claimed, or never asked).
+    pub fn open_codes(&self) -> Result<Vec<Staging>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
+             WHERE s.status = 'staged' AND (s.state IS NULL OR s.state IN ('issued', 'claimed')) ORDER BY s.id"
         ))?;
         let rows = st.query_map([], staging_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -4,41 +4,6 @@ mod common;
 use common::*;
 use razcode_protocol::RazId;
 
-async fn staged(env: &Env, t: &Tokens, user: Option<&str>) -> RazId {
-    let mut params = vec![("her", "bp=118/76p64\nwt=61.2k")];
-    if let Some(u) = user {
-        params.push(("user", u));
-    }
-    let (status, a) = stage(env, t, "/gateway/stage/url", &params).await;
-    assert_eq!(status, 200, "{a:?}");
-    RazId::parse(get(&a, "raz_id").unwrap()).unwrap()
-}
-
-/// Opens the code's page and submits the sign-in form; returns the browser and the answer.
-async fn claim(
-    env: &Env,
-    path: &str,
-    email: &str,
-    password: &str,
-) -> (reqwest::Client, reqwest::Response) {
-    let b = browser();
-    let page = b.get(env.url(path)).send().await.unwrap();
-    assert_eq!(page.status(), 200, "{path}");
-    let csrf = hidden(&page.text().await.unwrap(), "csrf");
-    let r = b
-        .post(env.url(path))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", password),
-            ("action", "signin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (b, r)
-}
-
 #[tokio::test]
 async fn typed_code_is_forgiving_and_the_record_is_claimed() {
     let env = Env::start().await;

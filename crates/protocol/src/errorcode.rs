@@ -19,10 +19,14 @@ pub enum ErrorCode {
     NonceReused,
     VerifierInvalid,
     Internal,
+    /// v1.1: a repeated idempotency key with a different request.
+    IdempotencyConflict,
+    /// v1.1: no such code for this practice.
+    RazIdUnknown,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::HerMissing,
         ErrorCode::HerInvalid,
         ErrorCode::UserInvalid,
@@ -36,6 +40,8 @@ impl ErrorCode {
         ErrorCode::NonceReused,
         ErrorCode::VerifierInvalid,
         ErrorCode::Internal,
+        ErrorCode::IdempotencyConflict,
+        ErrorCode::RazIdUnknown,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +59,8 @@ impl ErrorCode {
             ErrorCode::NonceReused => "nonce_reused",
             ErrorCode::VerifierInvalid => "verifier_invalid",
             ErrorCode::Internal => "internal",
+            ErrorCode::IdempotencyConflict => "idempotency_conflict",
+            ErrorCode::RazIdUnknown => "raz_id_unknown",
         }
     }
 
@@ -67,6 +75,8 @@ impl ErrorCode {
             | ErrorCode::SignatureMethodUnsupported => 400,
             ErrorCode::TooLarge => 413,
             ErrorCode::Internal => 500,
+            ErrorCode::IdempotencyConflict => 409,
+            ErrorCode::RazIdUnknown => 404,
             ErrorCode::ConsumerUnknown
             | ErrorCode::TokenUnknown
             | ErrorCode::TokenExpired

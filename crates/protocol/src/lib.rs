@@ -7,11 +7,13 @@ pub mod answer;
 pub mod errorcode;
 pub mod payment;
 pub mod raz_id;
+pub mod status;
 
 pub use answer::{Ack, AnswerError, StageAnswer, TokenAnswer};
 pub use errorcode::ErrorCode;
 pub use payment::{PaymentError, PaymentRequest};
 pub use raz_id::{RazId, RazIdError};
+pub use status::{CodeState, CodeStatus, StatusAnswer};
 
 /// Largest stage body a gateway accepts (4 MiB).
 pub const MAX_STAGE_BODY: usize = 4 * 1024 * 1024;
@@ -29,6 +31,12 @@ pub mod params {
     pub const IDEMPOTENCY_KEY: &str = "razcode_idempotency_key";
     /// Longest idempotency key a gateway honours.
     pub const IDEMPOTENCY_KEY_MAX: usize = 128;
+    /// The code a status or void request is about.
+    pub const RAZ_ID: &str = "raz_id";
+    /// Why a code is voided (1 to 140 characters).
+    pub const VOID_REASON: &str = "reason";
+    /// Longest void reason, in characters.
+    pub const VOID_REASON_MAX: usize = 140;
 }
 
 /// The protocol's paths, relative to a base URL.
@@ -39,6 +47,10 @@ pub mod paths {
     pub const JIBE_AUTHORIZE: &str = "/jibe/authorize";
     pub const STAGE: &str = "/gateway/stage";
     pub const STAGE_URL: &str = "/gateway/stage/url";
+    /// v1.1: a code's state.
+    pub const STATUS: &str = "/gateway/status";
+    /// v1.1: withdraw a code.
+    pub const VOID: &str = "/gateway/void";
     pub const REDEEM: &str = "/r";
 }
 

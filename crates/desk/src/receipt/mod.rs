@@ -85,6 +85,8 @@ pub struct Receipt {
     pub amount_due: Option<AmountDue>,
     pub copy: bool,
     pub issued: String,
+    /// The grouped code this one replaces (a reissue): it no longer works.
+    pub replaces: Option<String>,
 }
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -326,6 +328,14 @@ fn layout(
     );
     if let Some(d) = &r.visit_date {
         c.para(&format!("Visit: {d}"), Style::Regular, body, center);
+    }
+    if let Some(old) = &r.replaces {
+        c.para(
+            &format!("This code replaces code {old}, which no longer works."),
+            Style::Regular,
+            body,
+            center,
+        );
     }
     c.gap(3.0);
     c.line(&r.raz_id, Style::Mono, id_size, Align::Center);

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 #[path = "../../../gateway/tests/support/approval_page.rs"]
-mod approval_page;
+pub mod approval_page;
 
 use razcode_gateway::store::{AccountKind, Store};
 use razcode_gateway::{Config, Gateway};

@@ -15,28 +15,37 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
-use razcode_protocol::answer::Format;
-use razcode_protocol::{ErrorCode, StageAnswer, MAX_STAGE_BODY};
+use razcode_protocol::answer::{encode_pairs, Format};
+use razcode_protocol::{CodeStatus, ErrorCode, StageAnswer, MAX_STAGE_BODY};
 use std::marker::PhantomData;
 
-/// A protocol answer with its HTTP status. Rendered as name/value pairs; the
-/// [`negotiate`] layer renders it again as JSON when the request asked for JSON.
+/// A protocol answer (its names and values) with its HTTP status. Rendered as
+/// name/value pairs; the [`negotiate`] layer renders it again as JSON when the
+/// request asked for JSON.
 #[derive(Clone)]
 pub struct Answer {
-    pub answer: StageAnswer,
+    pub pairs: Vec<(&'static str, String)>,
     pub status: StatusCode,
 }
 
 impl Answer {
     pub fn ok(answer: StageAnswer) -> Answer {
         Answer {
-            answer,
+            pairs: answer.pairs(),
+            status: StatusCode::OK,
+        }
+    }
+
+    /// A code's state (v1.1 status and void).
+    pub fn status(status: CodeStatus) -> Answer {
+        Answer {
+            pairs: status.pairs(),
             status: StatusCode::OK,
         }
     }
 
     fn render(&self, format: Format) -> Response {
-        let mut r = (self.status, self.answer.encode(format)).into_response();
+        let mut r = (self.status, encode_pairs(&self.pairs, format)).into_response();
         let h = r.headers_mut();
         h.insert(
             header::CONTENT_TYPE,
@@ -131,7 +140,7 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         Answer {
-            answer: StageAnswer::failure(self.code, &self.message),
+            pairs: StageAnswer::failure(self.code, &self.message).pairs(),
             status: self.status,
         }
         .into_response()

@@ -4,6 +4,7 @@ mod api;
 mod approve;
 mod form;
 mod image;
+mod lifecycle;
 mod redeem;
 mod stage;
 mod tokens;
@@ -200,6 +201,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route(paths::STAGE, post(stage::stage_image))
         .route(paths::STAGE_URL, post(stage::stage_url))
+        .route(paths::STATUS, post(lifecycle::status))
+        .route(paths::VOID, post(lifecycle::void))
         .route("/tag/{file}", get(image::tag_image))
         .route(
             paths::REDEEM,

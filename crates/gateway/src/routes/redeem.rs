@@ -116,6 +116,7 @@ async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &st
     }
     let compact = id.compact();
     match state.db(move |s| s.stage(&compact)).await {
+        Ok(Some(stage)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(id)),
         Ok(Some(stage)) => Lookup::Found(id, Box::new(stage)),
         Ok(None) => {
             let c = client.to_string();
@@ -138,6 +139,18 @@ async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &st
             ))
         }
     }
+}
+
+/// Every page of a voided code says so, and nothing else of it.
+pub fn withdrawn(id: RazId) -> Response {
+    page(
+        StatusCode::GONE,
+        "The clinic withdrew this code",
+        &format!(
+            "<p>The clinic withdrew code <span class=\"code\">{}</span>, and its record is no longer here. If you need your visit record, contact the clinic: they can give you a new code.</p>",
+            id.grouped()
+        ),
+    )
 }
 
 async fn session_account(state: &AppState, headers: &HeaderMap) -> Option<i64> {

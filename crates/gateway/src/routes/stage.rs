@@ -64,6 +64,7 @@ async fn stage(
             .param(IDEMPOTENCY_KEY)
             .filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX)
             .map(str::to_string),
+        request_hash: request_hash(&req, her),
     };
     let (raz_id, pmt_valid) = write(&state, row).await?;
     let (raz_image, raz_uri) = match variant {
@@ -76,6 +77,25 @@ async fn stage(
         raz_uri,
         pmt_valid,
     }))
+}
+
+/// What an idempotency key stands for (v1.1): the practice, `her`, `user` and
+/// `pmt` as sent, each length-prefixed so that no two requests share a hash.
+fn request_hash(req: &PracticeRequest, her: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(req.practice.account_id.to_be_bytes());
+    for part in [Some(her), req.signed.param("user"), req.signed.param("pmt")] {
+        match part {
+            Some(v) => {
+                h.update([1u8]);
+                h.update((v.len() as u64).to_be_bytes());
+                h.update(v.as_bytes());
+            }
+            None => h.update([0u8]),
+        }
+    }
+    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, h.finalize())
 }
 
 /// `her`, checked: the record and its kind.
@@ -138,6 +158,12 @@ async fn write(state: &AppState, mut row: NewStage) -> Result<(RazId, bool), Api
                     "repeated stage answered with its first code"
                 );
                 return Ok((raz_id, pmt_valid));
+            }
+            Ok(Written::Conflict) => {
+                return Err(ApiError::new(
+                    ErrorCode::IdempotencyConflict,
+                    "this idempotency key was used for a different request (practice, her, user or pmt); no code was issued",
+                ))
             }
             Ok(Written::New) => {
                 tracing::info!(

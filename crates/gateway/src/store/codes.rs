@@ -8,7 +8,7 @@ impl Store {
         self.with(|c| {
             Ok(c.query_row(
                 "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
-                        created, expires, claimed_by, claimed_at
+                        created, expires, claimed_by, claimed_at, voided_at, void_reason
                  FROM stages WHERE raz_id = ?1",
                 params![raz_id],
                 |r| {
@@ -24,6 +24,8 @@ impl Store {
                         expires: r.get(8)?,
                         claimed_by: r.get(9)?,
                         claimed_at: r.get(10)?,
+                        voided_at: r.get(11)?,
+                        void_reason: r.get(12)?,
                     })
                 },
             )
@@ -35,9 +37,24 @@ impl Store {
     pub fn claim(&self, raz_id: &str, account_id: i64, now: i64) -> Result<bool> {
         self.with(|c| {
             Ok(c.execute(
-                "UPDATE stages SET claimed_by = ?2, claimed_at = ?3 WHERE raz_id = ?1 AND claimed_by IS NULL",
+                "UPDATE stages SET claimed_by = ?2, claimed_at = ?3
+                 WHERE raz_id = ?1 AND claimed_by IS NULL AND voided_at IS NULL",
                 params![raz_id, account_id, now],
             )? == 1)
+        })
+    }
+
+    /// Voids a code: its record is erased at once; the first void's time and
+    /// reason are kept (voiding again succeeds and changes nothing).
+    pub fn void(&self, raz_id: &str, now: i64, reason: Option<&str>) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE stages SET her = x'', voided_at = COALESCE(voided_at, ?2),
+                   void_reason = CASE WHEN voided_at IS NULL THEN ?3 ELSE void_reason END
+                 WHERE raz_id = ?1",
+                params![raz_id, now, reason],
+            )?;
+            Ok(())
         })
     }
 

@@ -60,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema.sql"),
     include_str!("schema2.sql"),
     include_str!("schema3.sql"),
+    include_str!("schema4.sql"),
 ];
 
 /// Opens a connection with the settings every connection of the gateway uses.
@@ -223,6 +224,24 @@ pub struct Stage {
     pub expires: i64,
     pub claimed_by: Option<i64>,
     pub claimed_at: Option<i64>,
+    pub voided_at: Option<i64>,
+    pub void_reason: Option<String>,
+}
+
+impl Stage {
+    /// Where the code stands at `now`.
+    pub fn state(&self, now: i64) -> razcode_protocol::CodeState {
+        use razcode_protocol::CodeState;
+        if self.voided_at.is_some() {
+            CodeState::Voided
+        } else if self.claimed_at.is_some() {
+            CodeState::Claimed
+        } else if now > self.expires {
+            CodeState::Expired
+        } else {
+            CodeState::Issued
+        }
+    }
 }
 
 pub struct Store {

@@ -25,6 +25,8 @@ pub struct NewStage {
     pub nonce: Option<(String, i64)>,
     /// `razcode_idempotency_key`, when the client sent one.
     pub idem_key: Option<String>,
+    /// What the key stands for: a hash of practice, `her`, `user` and `pmt`.
+    pub request_hash: String,
 }
 
 /// What a write did.
@@ -36,6 +38,9 @@ pub enum Written {
         raz_id: String,
         pmt_valid: bool,
     },
+    /// The same idempotency key was staged before with another practice,
+    /// `her`, `user` or `pmt`: no code.
+    Conflict,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,21 +109,32 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
         let mut results = Vec::with_capacity(group.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
             let mut existing = tx.prepare_cached(
-                "SELECT raz_id, pmt IS NOT NULL FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
+                "SELECT raz_id, pmt IS NOT NULL, request_hash FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
             )?;
             for (s, _) in &group {
                 if let Some(key) = &s.idem_key {
                     let found = existing
                         .query_row(params![s.consumer_id, key], |r| {
-                            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+                            Ok((
+                                r.get::<_, String>(0)?,
+                                r.get::<_, bool>(1)?,
+                                r.get::<_, Option<String>>(2)?,
+                            ))
                         })
                         .optional()?;
-                    if let Some((raz_id, pmt_valid)) = found {
-                        results.push(Ok(Written::Existing { raz_id, pmt_valid }));
+                    if let Some((raz_id, pmt_valid, hash)) = found {
+                        // Stages from before schema 4 have no hash: their repeats
+                        // are answered as they always were.
+                        let same = hash.is_none_or(|h| h == s.request_hash);
+                        results.push(Ok(if same {
+                            Written::Existing { raz_id, pmt_valid }
+                        } else {
+                            Written::Conflict
+                        }));
                         continue;
                     }
                 }
@@ -135,6 +151,7 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
                     s.idem_key,
                     s.nonce.as_ref().map(|(key, _)| key),
                     s.nonce.as_ref().map(|(_, ts)| ts),
+                    s.request_hash,
                 ]);
                 results.push(match r {
                     Ok(_) => Ok(Written::New),

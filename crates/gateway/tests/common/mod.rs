@@ -4,6 +4,7 @@
 use oauth::ParameterList;
 use oauth1_request as oauth;
 use razcode_gateway::{Config, Gateway};
+use razcode_protocol::RazId;
 use std::fmt::Display;
 use std::num::NonZeroU64;
 use std::path::PathBuf;
@@ -202,7 +203,7 @@ pub struct Tokens {
 }
 
 /// The three OAuth steps, approving on `path` as a browser would; the token answer.
-async fn authorize(
+pub async fn authorize(
     env: &Env,
     path: &str,
     callback: &str,
@@ -281,4 +282,40 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
+}
+
+/// A small OMHE record staged for a QR code (bound to `user` when given).
+pub async fn staged(env: &Env, t: &Tokens, user: Option<&str>) -> RazId {
+    let mut params = vec![("her", "bp=118/76p64\nwt=61.2k")];
+    if let Some(u) = user {
+        params.push(("user", u));
+    }
+    let (status, a) = stage(env, t, "/gateway/stage/url", &params).await;
+    assert_eq!(status, 200, "{a:?}");
+    RazId::parse(get(&a, "raz_id").unwrap()).unwrap()
+}
+
+/// Opens the code's page and submits the sign-in form; returns the browser and the answer.
+pub async fn claim(
+    env: &Env,
+    path: &str,
+    email: &str,
+    password: &str,
+) -> (reqwest::Client, reqwest::Response) {
+    let b = browser();
+    let page = b.get(env.url(path)).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{path}");
+    let csrf = hidden(&page.text().await.unwrap(), "csrf");
+    let r = b
+        .post(env.url(path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", password),
+            ("action", "signin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (b, r)
 }

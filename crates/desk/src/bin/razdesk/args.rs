@@ -71,10 +71,27 @@ pub enum Command {
         #[command(flatten)]
         choices: StageChoices,
     },
-    /// Stagings and their codes.
+    /// Stagings and their codes, with each code's state.
     History {
         #[arg(long)]
         search: Option<String>,
+        /// Ask the gateway first for the state of the codes that can still change.
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Withdraw a code at the gateway: it stops working and its record is erased there.
+    Void {
+        staging_id: i64,
+        /// Why (kept with the code at the gateway; 1 to 140 characters).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Void a code and stage the same encounter again under a new one (same
+    /// sections, payment and patient binding); prints the new staging as `stage` does.
+    Reissue {
+        staging_id: i64,
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// What waits to be sent; `--retry` sends it again.
     Outbox {

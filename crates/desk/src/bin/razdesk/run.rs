@@ -7,6 +7,7 @@ use razcode_desk::checkout::StageForm;
 use razcode_desk::receipt::email::Smtp;
 use razcode_desk::receipt_desk::Clinic;
 use razcode_desk::reports::{HistoryEntry, StageOutcome};
+use razcode_desk::staging::StageResult;
 use razcode_desk::{Desk, DeskError, Setup};
 use serde_json::{json, Value};
 use std::io::{BufRead, Read, Write};
@@ -57,7 +58,11 @@ pub async fn command(cli: Cli) -> Run {
             let form = choices.form(encounter_or_file(&desk, &target)?);
             stage(&desk, form).await
         }
-        Command::History { search } => history(&desk, search.as_deref()),
+        Command::History { search, refresh } => history(&desk, search.as_deref(), refresh).await,
+        Command::Void { staging_id, reason } => void(&desk, staging_id, &reason).await,
+        Command::Reissue { staging_id, reason } => {
+            stage_outcome(desk.reissue(staging_id, reason.as_deref()).await)
+        }
         Command::Outbox { retry: true } => retry_outbox(&desk).await,
         Command::Outbox { retry: false } => outbox(&desk),
         Command::Watch { dir, once } => watch(&desk, &dir, once).await,
@@ -224,7 +229,12 @@ fn stage_text(o: &StageOutcome) -> String {
 
 async fn stage(desk: &Desk, form: StageForm) -> Run {
     let req = form.request()?;
-    let (outcome, ok) = match desk.stage(&req).await {
+    stage_outcome(desk.stage(&req).await)
+}
+
+/// A stage's (or a reissue's) outcome as `stage` prints it.
+fn stage_outcome(result: StageResult) -> Run {
+    let (outcome, ok) = match result {
         Ok(s) => (StageOutcome::new(&s, None), true),
         Err((Some(s), e)) => (StageOutcome::new(&s, Some(&e)), false),
         Err((None, e)) => return Err(e),
@@ -236,23 +246,65 @@ async fn stage(desk: &Desk, form: StageForm) -> Run {
     })
 }
 
-fn history(desk: &Desk, search: Option<&str>) -> Run {
+async fn history(desk: &Desk, search: Option<&str>, refresh: bool) -> Run {
+    let refreshed = match refresh {
+        true => Some(desk.refresh_states().await?),
+        false => None,
+    };
     let list: Vec<HistoryEntry> = desk.history(search)?;
-    let text = lines(&list, |h| {
+    let mut text = lines(&list, |h| {
         let s = &h.staging;
         format!(
-            "{:>5}  {:<16} {:<8} {}",
+            "{:>5}  {:<16} {:<8} {:<8} {}",
             s.id,
             s.raz_id.clone().unwrap_or_else(|| "-".into()),
             s.status,
+            h.state.unwrap_or("-"),
             s.patient_name.clone().unwrap_or_default()
         )
     });
+    // A refresh that could not finish says why; the states are the last known.
+    let refresh_error = refreshed.as_ref().and_then(|r| r.error.clone());
+    if let Some(e) = &refresh_error {
+        text.push_str(&format!(
+            "
+states not refreshed: {}",
+            e.message
+        ));
+    }
     // Every delivery at the top as well, as before entries carried their own.
     let deliveries = desk.store.deliveries(None)?;
-    Ok(Out::ok(
-        json!({"ok": true, "history": list, "deliveries": deliveries}),
+    let mut json =
+        json!({"ok": refresh_error.is_none(), "history": list, "deliveries": deliveries});
+    if let Some(r) = refreshed {
+        json["refresh"] = json!(r);
+    }
+    Ok(Out {
+        ok: refresh_error.is_none(),
+        json,
         text,
+    })
+}
+
+async fn void(desk: &Desk, staging_id: i64, reason: &str) -> Run {
+    let s = desk.void(staging_id, reason).await?;
+    Ok(Out::ok(
+        json!({
+            "ok": true,
+            "staging_id": s.id,
+            "raz_id": s.raz_id,
+            "state": s.code_state.map(|c| c.as_str()),
+            "voided_at": s.voided_at,
+            "claimed_at": s.claimed_at,
+        }),
+        format!(
+            "code {} voided{}",
+            s.raz_id.clone().unwrap_or_default(),
+            match &s.claimed_at {
+                Some(t) => format!(" (it had been claimed at {t})"),
+                None => String::new(),
+            }
+        ),
     ))
 }
 
@@ -281,6 +333,13 @@ fn outbox(desk: &Desk) -> Run {
             s.errormsg.clone().unwrap_or_default()
         )
     });
+    for s in &w.voids {
+        text.push_str(&format!(
+            "\nvoid of code {} (staging {})",
+            s.raz_id.clone().unwrap_or_default(),
+            s.id
+        ));
+    }
     for d in &w.emails {
         text.push_str(&format!(
             "\nemail to {} for staging {}: {}",

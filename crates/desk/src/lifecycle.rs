@@ -1,0 +1,197 @@
+//! The codes the desk handed out, after they left it (protocol v1.1): their
+//! state at the gateway, voids (the code withdrawn and its record erased there)
+//! and reissues (void, then the same encounter staged again under a new code).
+
+use crate::client::Signed;
+use crate::error::{DeskError, Result};
+use crate::reports::ErrorReport;
+use crate::staging::{parse_leave_out, StageRequest, StageResult};
+use crate::store::{Staging, StagingStatus};
+use crate::Desk;
+use razcode_protocol::params::{RAZ_ID, VOID_REASON, VOID_REASON_MAX};
+use razcode_protocol::{paths, CodeState, CodeStatus, PaymentRequest, CODE_TTL_DAYS};
+use serde::Serialize;
+
+/// What a refresh of the codes' states did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refreshed {
+    /// Codes asked about.
+    pub checked: usize,
+    /// Codes whose state changed.
+    pub changed: usize,
+    /// Why the refresh stopped, if it did (the states shown are the last known).
+    pub error: Option<ErrorReport>,
+}
+
+/// One waiting void sent again.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoidRetried {
+    pub staging_id: i64,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+/// A staging's code state as the desk shows it: `pending` while it waits in
+/// the outbox, then the gateway's last word (`issued` until it says more, and
+/// `expired` once 30 days have passed unclaimed); none for a refused staging.
+pub fn shown_state(s: &Staging, now: i64) -> Option<&'static str> {
+    match s.status {
+        StagingStatus::Pending => Some("pending"),
+        StagingStatus::Failed => None,
+        StagingStatus::Staged => Some(match s.code_state {
+            Some(CodeState::Claimed) => "claimed",
+            Some(CodeState::Voided) => "voided",
+            Some(CodeState::Expired) => "expired",
+            Some(CodeState::Issued) | None if now > s.updated + CODE_TTL_DAYS * 86_400 => "expired",
+            Some(CodeState::Issued) | None => "issued",
+        }),
+    }
+}
+
+impl Desk {
+    /// Sends one status or void request for a staging's code.
+    async fn lifecycle_call(
+        &self,
+        path: &str,
+        s: &Staging,
+        reason: Option<&str>,
+    ) -> Result<CodeStatus> {
+        let raz_id = s.raz_id.clone().ok_or(DeskError::NothingToVoid(s.id))?;
+        let (token, secret) = self.practice_token()?;
+        let url = format!("{}{path}", self.settings()?.api_base);
+        let mut params = vec![(RAZ_ID, raz_id)];
+        if let Some(r) = reason.filter(|r| !r.is_empty()) {
+            params.push((VOID_REASON, r.to_string()));
+        }
+        let mut client = self.client()?;
+        let answer = client
+            .code_status(&Signed {
+                url: &url,
+                params,
+                token: Some((&token, &secret)),
+                callback: None,
+                verifier: None,
+            })
+            .await;
+        self.remember_offset(&client)?;
+        let status = answer?;
+        self.store.set_code_status(s.id, &status, self.now())?;
+        Ok(status)
+    }
+
+    /// Asks the gateway for the state of every code that can still change.
+    pub async fn refresh_states(&self) -> Result<Refreshed> {
+        let mut done = Refreshed {
+            checked: 0,
+            changed: 0,
+            error: None,
+        };
+        for s in self.store.open_codes()? {
+            match self.lifecycle_call(paths::STATUS, &s, None).await {
+                Ok(st) => {
+                    done.checked += 1;
+                    if Some(st.state) != s.code_state {
+                        done.changed += 1;
+                    }
+                }
+                // One code the gateway does not know does not stop the others.
+                Err(e @ DeskError::Refused { .. }) if !e.is_transient() => {
+                    tracing::warn!(staging = s.id, error = %e, "a code's state was refused");
+                }
+                Err(e) => {
+                    done.error = Some((&e).into());
+                    break;
+                }
+            }
+        }
+        self.audit("refresh", &format!("{} codes checked", done.checked));
+        Ok(done)
+    }
+
+    /// Voids a staging's code at the gateway, then here. A gateway that cannot
+    /// be reached leaves the void in the outbox (`VoidWaits`): the code is not
+    /// shown as voided until the gateway said so.
+    pub async fn void(&self, staging_id: i64, reason: &str) -> Result<Staging> {
+        let s = self.staging(staging_id)?;
+        if s.status != StagingStatus::Staged {
+            return Err(DeskError::NothingToVoid(staging_id));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > VOID_REASON_MAX {
+            return Err(DeskError::Input(format!(
+                "Give a reason for the void, of 1 to {VOID_REASON_MAX} characters."
+            )));
+        }
+        if s.code_state != Some(CodeState::Voided) {
+            self.store.set_void_pending(s.id, Some(reason))?;
+            self.send_void(&s).await?;
+            self.audit("void", &format!("staging {staging_id} voided"));
+        }
+        self.staging(staging_id)
+    }
+
+    /// Sends a void that is asked for; keeps it waiting only when it may go later.
+    async fn send_void(&self, s: &Staging) -> Result<CodeStatus> {
+        let reason = self.staging(s.id)?.void_reason;
+        match self.lifecycle_call(paths::VOID, s, reason.as_deref()).await {
+            Ok(st) => Ok(st),
+            Err(e) if e.is_transient() => Err(DeskError::VoidWaits(briefly(&e))),
+            Err(e) => {
+                // It can never go (no v1.1 here, or the gateway refuses it): out of the outbox.
+                self.store.set_void_pending(s.id, None)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends every void that waits.
+    pub async fn retry_voids(&self) -> Result<Vec<VoidRetried>> {
+        let mut out = Vec::new();
+        for s in self.store.pending_voids()? {
+            let r = self.send_void(&s).await;
+            out.push(VoidRetried {
+                staging_id: s.id,
+                ok: r.is_ok(),
+                error: r.err().map(|e| e.to_string()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Voids a staging's code and stages its encounter again with the same
+    /// choices (sections, payment, patient binding, barcode) under a new code.
+    pub async fn reissue(&self, staging_id: i64, reason: Option<&str>) -> StageResult {
+        let old = self.staging(staging_id).map_err(|e| (None, e))?;
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .unwrap_or("Reissued: a new code replaces it.");
+        self.void(staging_id, reason).await.map_err(|e| (None, e))?;
+        let req = StageRequest {
+            encounter_id: old.encounter_id,
+            mrn: old.user_mrn.clone(),
+            payment: old
+                .pmt
+                .as_deref()
+                .and_then(|p| PaymentRequest::parse(p).ok()),
+            qr: old.variant == "url",
+            leave_out: parse_leave_out(old.leave_out.split(',')).map_err(|e| (None, e))?,
+            replaces: Some(old.id),
+        };
+        self.stage(&req).await
+    }
+}
+
+/// A transient failure in a few words (without the stage's outbox advice).
+fn briefly(e: &DeskError) -> String {
+    match e {
+        DeskError::Unreachable { url, reason } => {
+            format!("the gateway at {url} cannot be reached ({reason}).")
+        }
+        DeskError::Timeout { url } => format!("the gateway at {url} did not answer in time."),
+        DeskError::NotAnAnswer { status, reason } => {
+            format!("the gateway's answer could not be read (HTTP {status}: {reason}).")
+        }
+        other => format!("{other}"),
+    }
+}

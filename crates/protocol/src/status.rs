@@ -1,0 +1,172 @@
+//! v1.1: a code's state, as `/gateway/status` and `/gateway/void` answer it.
+
+use crate::answer::{decode_pairs, encode_pairs, AnswerError, Format};
+use crate::RazId;
+use std::fmt;
+
+/// Where a code stands at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CodeState {
+    /// Issued and not yet claimed.
+    Issued,
+    /// Claimed into a patient's account (`claimed_at`).
+    Claimed,
+    /// Not claimed within its 30 days.
+    Expired,
+    /// Withdrawn by the clinic (`voided_at`); a claimed code keeps its `claimed_at`.
+    Voided,
+}
+
+impl CodeState {
+    pub const ALL: [CodeState; 4] = [
+        CodeState::Issued,
+        CodeState::Claimed,
+        CodeState::Expired,
+        CodeState::Voided,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodeState::Issued => "issued",
+            CodeState::Claimed => "claimed",
+            CodeState::Expired => "expired",
+            CodeState::Voided => "voided",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CodeState> {
+        CodeState::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Expired and voided codes never change again.
+    pub fn is_final(self) -> bool {
+        matches!(self, CodeState::Expired | CodeState::Voided)
+    }
+}
+
+impl fmt::Display for CodeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A code's state; its times are RFC 3339.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeStatus {
+    pub raz_id: RazId,
+    pub state: CodeState,
+    pub expires: String,
+    pub claimed_at: Option<String>,
+    pub voided_at: Option<String>,
+    pub paid_at: Option<String>,
+}
+
+/// The answer to a status or void request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusAnswer {
+    Success(CodeStatus),
+    Failure { errorcode: String, errormsg: String },
+}
+
+impl CodeStatus {
+    /// The answer's names and values, in the protocol's order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut v = vec![
+            ("ACK", "Success".to_string()),
+            ("raz_id", self.raz_id.grouped()),
+            ("state", self.state.as_str().to_string()),
+            ("expires", self.expires.clone()),
+        ];
+        for (name, value) in [
+            ("claimed_at", &self.claimed_at),
+            ("voided_at", &self.voided_at),
+            ("paid_at", &self.paid_at),
+        ] {
+            if let Some(t) = value {
+                v.push((name, t.clone()));
+            }
+        }
+        v
+    }
+
+    pub fn encode(&self, format: Format) -> String {
+        encode_pairs(&self.pairs(), format)
+    }
+}
+
+impl StatusAnswer {
+    /// Reads an answer strictly: a success names a valid ID and a known state.
+    pub fn decode(content_type: Option<&str>, body: &[u8]) -> Result<StatusAnswer, AnswerError> {
+        let pairs = decode_pairs(content_type, body)?;
+        let get = |name: &'static str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let ack = get("ACK").ok_or(AnswerError::Missing("ACK"))?;
+        match ack.as_str() {
+            "Success" => {
+                let raw = get("raz_id").ok_or(AnswerError::Missing("raz_id"))?;
+                let raz_id = RazId::parse(&raw).map_err(|_| AnswerError::BadRazId(raw))?;
+                let state = get("state").ok_or(AnswerError::Missing("state"))?;
+                let state = CodeState::parse(&state)
+                    .ok_or_else(|| AnswerError::Malformed(format!("unknown state {state:?}")))?;
+                Ok(StatusAnswer::Success(CodeStatus {
+                    raz_id,
+                    state,
+                    expires: get("expires").ok_or(AnswerError::Missing("expires"))?,
+                    claimed_at: get("claimed_at"),
+                    voided_at: get("voided_at"),
+                    paid_at: get("paid_at"),
+                }))
+            }
+            "Failure" => Ok(StatusAnswer::Failure {
+                errorcode: get("errorcode").unwrap_or_default(),
+                errormsg: get("errormsg").unwrap_or_default(),
+            }),
+            _ => Err(AnswerError::BadAck(ack)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status() -> CodeStatus {
+        CodeStatus {
+            raz_id: RazId::parse("7KQ2-M9XD-4HRB").unwrap(),
+            state: CodeState::Claimed,
+            expires: "2026-12-31T10:00:00Z".into(),
+            claimed_at: Some("2026-12-02T09:30:00Z".into()),
+            voided_at: None,
+            paid_at: None,
+        }
+    }
+
+    #[test]
+    fn a_status_reads_back_in_both_formats() {
+        for format in [Format::Form, Format::Json] {
+            let body = status().encode(format);
+            let read = StatusAnswer::decode(Some(format.content_type()), body.as_bytes());
+            assert_eq!(read, Ok(StatusAnswer::Success(status())), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_state_or_a_missing_id_is_refused() {
+        let body = "ACK=Success&raz_id=7KQ2M9XD4HRB&state=lost&expires=x";
+        assert!(StatusAnswer::decode(None, body.as_bytes()).is_err());
+        let body = "ACK=Success&state=issued&expires=x";
+        assert_eq!(
+            StatusAnswer::decode(None, body.as_bytes()),
+            Err(AnswerError::Missing("raz_id"))
+        );
+        let html = "<html><body>Not Found</body></html>";
+        assert_eq!(
+            StatusAnswer::decode(Some("text/html"), html.as_bytes()),
+            Err(AnswerError::Html)
+        );
+    }
+}
