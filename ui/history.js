@@ -1,15 +1,24 @@
-// History: every staging, its code and status, and what was delivered.
+// History: every staging, its code and the code's state at the gateway
+// (issued, claimed, expired, voided), what was delivered; void and reissue.
 
 import { $, call, el, when, notice } from "./api.js";
 import { go } from "./nav.js";
-import { STAGED, statusText } from "./status.js";
+import { ISSUED, PENDING, STAGED, VOIDED, statusText } from "./status.js";
 
 let timer = null;
+let voiding = null; // { entry, reissue }
 
 export function init() {
   $("history-search").addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(load, 200);
+  });
+  $("history-today").addEventListener("change", load);
+  $("history-refresh").addEventListener("click", refresh);
+  $("void-cancel").addEventListener("click", () => $("void-dialog").close());
+  $("void-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    confirmVoid();
   });
 }
 
@@ -20,23 +29,95 @@ function deliveries(list) {
     .join("; ");
 }
 
-function actions(s) {
-  if (s.status !== STAGED) return el("span", { className: "muted" }, s.errormsg || "");
-  const open = el("button", { type: "button", textContent: "Show code" });
-  open.addEventListener("click", () => go("code", s.id));
-  const reprint = el("button", { type: "button", textContent: "Reprint", className: "reprint" });
-  reprint.addEventListener("click", async () => {
+/** An RFC 3339 time from the gateway, as people read it. */
+function at(rfc3339) {
+  return rfc3339 ? new Date(rfc3339).toLocaleString() : "";
+}
+
+function stateText(h) {
+  const word = statusText(h.state || h.status);
+  if (h.state === "claimed") return `${word} ${at(h.claimed_at)}`;
+  if (h.state === VOIDED) return `${word} ${at(h.voided_at)}`;
+  if (h.void_pending) return `${word}; void waits in the outbox`;
+  return word;
+}
+
+function button(text, className, onClick) {
+  const b = el("button", { type: "button", textContent: text, className });
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function actions(h) {
+  if (h.status !== STAGED) return el("span", { className: "muted" }, h.errormsg || "");
+  if (h.state === VOIDED) return el("span", { className: "muted" }, h.void_reason ? `Withdrawn: ${h.void_reason}` : "Withdrawn");
+  const reprint = button("Reprint", "reprint", async () => {
     try {
-      const r = await call("print_receipt", { id: s.id }, "Sending the copy to the printer…");
+      const r = await call("print_receipt", { id: h.id }, "Sending the copy to the printer…");
       notice(`Copy sent to the printer (${r.job}).`);
       await load();
     } catch {
       /* shown */
     }
   });
-  const resend = el("button", { type: "button", textContent: "Email again", className: "resend" });
-  resend.addEventListener("click", () => go("code", s.id));
-  return el("span", { className: "row-actions" }, open, reprint, resend);
+  return el(
+    "span",
+    { className: "row-actions" },
+    button("Show code", "show", () => go("code", h.id)),
+    reprint,
+    button("Email again", "resend", () => go("code", h.id)),
+    button("Void", "void", () => askVoid(h, false)),
+    button("Reissue", "reissue", () => askVoid(h, true)),
+  );
+}
+
+/** The void dialog; a reissue voids too, then shows the new code. */
+function askVoid(h, reissue) {
+  voiding = { entry: h, reissue };
+  $("void-title").textContent = reissue ? "Reissue this code" : "Void this code";
+  $("void-what").textContent = `Code ${h.raz_id} for ${h.patient_name || "this visit"}.`;
+  $("void-warning").textContent = reissue
+    ? "The code stops working at once and the gateway erases its record; the same visit gets a new code, ready to print."
+    : "The code stops working at once and the gateway erases its record. This cannot be undone.";
+  $("void-confirm").textContent = reissue ? "Void and reissue" : "Void the code";
+  $("void-reason").value = "";
+  $("void-reason").required = !reissue;
+  $("void-dialog").showModal();
+  $("void-reason").focus();
+}
+
+async function confirmVoid() {
+  if (!voiding) return;
+  const { entry, reissue } = voiding;
+  const reason = $("void-reason").value.trim();
+  if (!reissue && !reason) {
+    $("void-reason").focus();
+    return;
+  }
+  $("void-dialog").close();
+  voiding = null;
+  try {
+    if (reissue) {
+      const code = await call("reissue_code", { id: entry.id, reason: reason || null }, "Voiding the code and staging the visit again…");
+      await go("code", code, { remember: false });
+      notice(`Code ${entry.raz_id} is voided; this new code replaces it.`);
+    } else {
+      await call("void_code", { id: entry.id, reason }, "Voiding the code at the gateway…");
+      notice(`Code ${entry.raz_id} is voided.`);
+      await load();
+    }
+  } catch {
+    await load();
+  }
+}
+
+/** Today's entries only, unclaimed ones first (issued, then waiting). */
+function todayFirst(rows) {
+  const midnight = new Date();
+  midnight.setHours(0, 0, 0, 0);
+  const since = midnight.getTime() / 1000;
+  const rank = (h) => (h.state === ISSUED ? 0 : h.state === PENDING ? 1 : 2);
+  return rows.filter((h) => h.created >= since).sort((a, b) => rank(a) - rank(b) || b.id - a.id);
 }
 
 async function load() {
@@ -46,26 +127,41 @@ async function load() {
   } catch {
     return;
   }
+  if ($("history-today").checked) rows = todayFirst(rows);
   $("history")
     .querySelector("tbody")
     .replaceChildren(
-      // Each row is a staging with its deliveries.
-      ...rows.map((s) =>
-        el(
+      // Each row is a staging with its deliveries and its code's state.
+      ...rows.map((h) => {
+        const tr = el(
           "tr",
           {},
-          el("td", {}, when(s.updated)),
-          el("td", {}, s.patient_name || "—"),
-          el("td", { className: "mono" }, s.raz_id || "—"),
-          el("td", { className: `status ${s.status}` }, statusText(s.status)),
-          el("td", {}, deliveries(s.deliveries)),
-          el("td", {}, actions(s)),
-        ),
-      ),
+          el("td", {}, when(h.updated)),
+          el("td", {}, h.patient_name || "—"),
+          el("td", { className: "mono" }, h.raz_id || "—"),
+          el("td", { className: `status ${h.state || h.status}` }, stateText(h)),
+          el("td", {}, deliveries(h.deliveries)),
+          el("td", {}, actions(h)),
+        );
+        tr.dataset.staging = h.id;
+        return tr;
+      }),
     );
+}
+
+/** Asks the gateway for the codes' states; shows them again when one changed. */
+async function refresh() {
+  try {
+    const r = await call("refresh_states", {}, "Asking the gateway for the codes' states…");
+    if (r.error) notice(`States not refreshed: ${r.error.message}`);
+    if (r.changed > 0) await load();
+  } catch {
+    /* shown */
+  }
 }
 
 export async function show() {
   await load();
   $("history-search").focus();
+  await refresh();
 }

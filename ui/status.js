@@ -3,9 +3,21 @@
 export const STAGED = "staged";
 export const PENDING = "pending";
 
-const WORDS = { staged: "Code issued", pending: "In the outbox", failed: "Refused" };
+const WORDS = {
+  staged: "Code issued",
+  pending: "In the outbox",
+  failed: "Refused",
+  issued: "Issued, not claimed",
+  claimed: "Claimed",
+  expired: "Expired",
+  voided: "Voided",
+};
 
 /** The status in words; `none` when there is no staging. */
 export function statusText(status, none = "Not staged") {
   return WORDS[status] || status || none;
 }
+
+/** A code's state as the core reports it (`HistoryEntry.state`). */
+export const ISSUED = "issued";
+export const VOIDED = "voided";

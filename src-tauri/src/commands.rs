@@ -290,6 +290,35 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
         .await
 }
 
+/// Asks the gateway for the state of every code that can still change.
+#[tauri::command]
+pub async fn refresh_states(shell: State<'_, Shell>) -> Answer {
+    shell
+        .desk(|desk| async move { Ok(json!(desk.refresh_states().await?)) })
+        .await
+}
+
+/// Withdraws a code (the gateway erases its record); the staging as it is now.
+#[tauri::command]
+pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answer {
+    shell
+        .desk(move |desk| async move { Ok(json!(desk.void(id, &reason).await?)) })
+        .await
+}
+
+/// Voids a code and stages its encounter again; the new code's screen.
+#[tauri::command]
+pub async fn reissue_code(shell: State<'_, Shell>, id: i64, reason: Option<String>) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            match desk.reissue(id, reason.as_deref()).await {
+                Ok(s) => Ok(json!(desk.code_screen(s.id)?)),
+                Err((_, e)) => Err(e.into()),
+            }
+        })
+        .await
+}
+
 /// What waits: stagings that could not reach the gateway, emails not sent.
 #[tauri::command]
 pub async fn outbox(shell: State<'_, Shell>) -> Answer {

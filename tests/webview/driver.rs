@@ -180,6 +180,16 @@ pub async fn shown(d: &WebDriver, id: &str) -> WebElement {
     .await
 }
 
+/// Once no call is under way (the progress region is hidden).
+pub async fn idle(d: &WebDriver) {
+    until(d, "the app to finish what it is doing", || async move {
+        let busy = d.find(By::Id("busy")).await.map_err(|e| e.to_string())?;
+        let shown = busy.is_displayed().await.map_err(|e| e.to_string())?;
+        Ok((!shown).then_some(()))
+    })
+    .await
+}
+
 /// The element's text once `pred` holds for it.
 pub async fn text_where(d: &WebDriver, id: &str, pred: impl Fn(&str) -> bool) -> String {
     let id = id.to_string();

@@ -10,7 +10,7 @@ mod driver;
 mod smtp;
 
 use driver::*;
-use razcode_desk::store::StagingStatus;
+use razcode_desk::store::{Staging, StagingStatus};
 use razcode_desk::Desk;
 use razcode_gateway::{Config, Gateway};
 use std::net::SocketAddr;
@@ -26,6 +26,26 @@ fn staged_codes(dir: &Path) -> Vec<(String, Option<String>)> {
         .filter(|s| s.status == StagingStatus::Staged)
         .map(|s| (s.raz_id.unwrap_or_default(), s.image_path))
         .collect()
+}
+
+/// The staging of a code shown on screen.
+fn staging_of(dir: &Path, shown: &str) -> Staging {
+    let desk = Desk::open(dir).expect("the app's data folder opens");
+    desk.store
+        .history(None)
+        .expect("history")
+        .into_iter()
+        .find(|s| s.raz_id.as_deref().map(compact) == Some(compact(shown)))
+        .unwrap_or_else(|| {
+            let known: Vec<_> = desk
+                .store
+                .history(None)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| (s.id, s.raz_id, s.status))
+                .collect();
+            panic!("no staging with code {shown}; the desk has {known:?}")
+        })
 }
 
 /// The grouped ID on screen, as the compact ID the desk stored.
@@ -192,8 +212,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         shown(&d, "screen-worklist").await;
         click(&d, "nav-history").await;
         let row = text_where(&d, "history", |t| t.contains(&raz_id)).await;
-        assert!(row.contains("Code issued") && row.contains("file"), "{row}");
-        screenshot(&d, "history").await;
+        assert!(row.contains("Issued") && row.contains("file"), "{row}");
 
         // Settings: the print queue and a watched folder.
         let printer = std::env::var("RAZDESK_TEST_PRINTER").unwrap_or_else(|_| "RAZPDF".into());
@@ -271,6 +290,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         // History: a reprint goes to the real print queue.
         click(&d, "nav-history").await;
         text_where(&d, "history", |t| t.contains(&raz_id)).await;
+        idle(&d).await;
         click_css(&d, "#history button.reprint", "a Reprint button").await;
         text_where(&d, "notice", |t| t.contains(&format!("{printer}-"))).await;
         let row = text_where(&d, "history", |t| t.contains("print ✓")).await;
@@ -295,6 +315,63 @@ async fn sandbox_first_run_to_receipt_and_history() {
             "no patient data in the body: {body}"
         );
         assert_eq!(msgs[0]["attachments"][0]["type"], "application/pdf");
+
+        // History: reissue the code (lost paper), then void the new one.
+        let old = staging_of(&dir, &raz_id);
+        click(&d, "nav-history").await;
+        text_where(&d, "history", |t| {
+            t.contains(&raz_id) && t.contains("Issued")
+        })
+        .await;
+        click_css(
+            &d,
+            &format!("#history tr[data-staging=\"{}\"] button.reissue", old.id),
+            "the code's Reissue button",
+        )
+        .await;
+        shown(&d, "void-dialog").await;
+        type_into(&d, "void-reason", "Lost the paper").await;
+        click(&d, "void-confirm").await;
+        shown(&d, "screen-code").await;
+        let new_code = text_where(&d, "code-id", |t| !t.is_empty() && t != raz_id).await;
+        text_where(&d, "notice", |t| {
+            t.contains(&raz_id) && t.contains("voided")
+        })
+        .await;
+        let old = staging_of(&dir, &raz_id);
+        assert_eq!(old.code_state, Some(razcode_protocol::CodeState::Voided));
+        let new = staging_of(&dir, &new_code);
+        assert_eq!(new.replaces, Some(old.id));
+
+        click(&d, "nav-history").await;
+        text_where(&d, "history", |t| t.contains(&new_code)).await;
+        idle(&d).await;
+        click_css(
+            &d,
+            &format!("#history tr[data-staging=\"{}\"] button.void", new.id),
+            "the new code's Void button",
+        )
+        .await;
+        shown(&d, "void-dialog").await;
+        type_into(&d, "void-reason", "Handed to the wrong patient").await;
+        click(&d, "void-confirm").await;
+        text_where(&d, "notice", |t| {
+            t.contains(&new_code) && t.contains("voided")
+        })
+        .await;
+        let row = text_where(&d, "history", |t| t.matches("Voided").count() >= 2).await;
+        assert!(row.contains("Handed to the wrong patient"), "{row}");
+        screenshot(&d, "history").await;
+        // The patient's page of the voided code says the clinic withdrew it.
+        let base = Desk::open(&dir)
+            .expect("desk")
+            .settings()
+            .expect("settings")
+            .healthjibe_base;
+        let page = reqwest::get(format!("{base}/r/{}", compact(&new_code)))
+            .await
+            .expect("redemption page");
+        assert_eq!(page.status(), 410);
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
     let _ = d.quit().await;

@@ -90,7 +90,8 @@ impl Desk {
             match self.lifecycle_call(paths::STATUS, &s, None).await {
                 Ok(st) => {
                     done.checked += 1;
-                    if Some(st.state) != s.code_state {
+                    // Never asked counts as issued: it is shown that way.
+                    if st.state != s.code_state.unwrap_or(CodeState::Issued) {
                         done.changed += 1;
                     }
                 }
