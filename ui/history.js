@@ -3,7 +3,7 @@
 
 import { $, call, el, when, notice } from "./api.js";
 import { go } from "./nav.js";
-import { ISSUED, PENDING, STAGED, VOIDED, statusText } from "./status.js";
+import { ISSUED, PENDING, STAGED, VOIDED, billText, statusText } from "./status.js";
 
 let timer = null;
 let voiding = null; // { entry, reissue }
@@ -14,6 +14,7 @@ export function init() {
     timer = setTimeout(load, 200);
   });
   $("history-today").addEventListener("change", load);
+  $("history-unpaid").addEventListener("change", load);
   $("history-refresh").addEventListener("click", refresh);
   $("void-cancel").addEventListener("click", () => $("void-dialog").close());
   $("void-form").addEventListener("submit", (e) => {
@@ -128,6 +129,7 @@ async function load() {
     return;
   }
   if ($("history-today").checked) rows = todayFirst(rows);
+  if ($("history-unpaid").checked) rows = rows.filter((h) => h.payment === "unpaid" || h.payment === "overdue");
   $("history")
     .querySelector("tbody")
     .replaceChildren(
@@ -140,6 +142,7 @@ async function load() {
           el("td", {}, h.patient_name || "—"),
           el("td", { className: "mono" }, h.raz_id || "—"),
           el("td", { className: `status ${h.state || h.status}` }, stateText(h)),
+          el("td", { className: `bill ${h.payment || "none"}` }, billText(h.payment)),
           el("td", {}, deliveries(h.deliveries)),
           el("td", {}, actions(h)),
         );

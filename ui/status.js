@@ -13,6 +13,13 @@ const WORDS = {
   voided: "Voided",
 };
 
+const BILL = { paid: "Paid", unpaid: "Unpaid", overdue: "Overdue" };
+
+/** A bill's standing (`HistoryEntry.payment`) in words; a dash without a bill. */
+export function billText(payment) {
+  return BILL[payment] || "—";
+}
+
 /** The status in words; `none` when there is no staging. */
 export function statusText(status, none = "Not staged") {
   return WORDS[status] || status || none;

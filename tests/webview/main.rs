@@ -28,6 +28,42 @@ fn staged_codes(dir: &Path) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
+/// Acts as the clinic's payment portal: sets the sandbox practice's notice
+/// secret and sends the signed notice that the code's bill is paid.
+async fn pay_on_the_portal(dir: &Path, base: &str, code: &str, amount: &str, currency: &str) {
+    use hmac::Mac;
+    const SECRET: &str = "portal-secret-0123456789";
+    let store = razcode_gateway::store::Store::open(&dir.join("sandbox/gateway.db"))
+        .expect("the sandbox gateway's database");
+    store
+        .set_org_payment(razcode_gateway::sandbox::ORG_EMAIL, None, Some(SECRET))
+        .expect("notice secret set");
+    let body = serde_json::json!({
+        "raz_id": code,
+        "amount": amount,
+        "currency": currency,
+        "paid_at": "2026-12-02T10:15:00Z",
+        "transaction_id": format!("portal-{code}"),
+    })
+    .to_string();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).expect("key");
+    mac.update(body.as_bytes());
+    let sig: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/payments/notify"))
+        .header("X-Razcode-Signature", format!("sha256={sig}"))
+        .body(body)
+        .send()
+        .await
+        .expect("notice sent");
+    assert_eq!(r.status(), 200, "the gateway took the notice");
+}
+
 /// The staging of a code shown on screen.
 fn staging_of(dir: &Path, shown: &str) -> Staging {
     let desk = Desk::open(dir).expect("the app's data folder opens");
@@ -343,9 +379,21 @@ async fn sandbox_first_run_to_receipt_and_history() {
         let new = staging_of(&dir, &new_code);
         assert_eq!(new.replaces, Some(old.id));
 
+        // The clinic's payment portal says the new code's bill is paid: History
+        // shows Paid once the states are refreshed.
+        let base = Desk::open(&dir)
+            .expect("desk")
+            .settings()
+            .expect("settings")
+            .api_base;
+        pay_on_the_portal(&dir, &base, &new_code, "25.00", "USD").await;
         click(&d, "nav-history").await;
         text_where(&d, "history", |t| t.contains(&new_code)).await;
         idle(&d).await;
+        click(&d, "history-refresh").await;
+        idle(&d).await;
+        let row = text_where(&d, "history", |t| t.contains("Paid")).await;
+        assert!(row.contains(&new_code), "{row}");
         click_css(
             &d,
             &format!("#history tr[data-staging=\"{}\"] button.void", new.id),
@@ -363,11 +411,6 @@ async fn sandbox_first_run_to_receipt_and_history() {
         assert!(row.contains("Handed to the wrong patient"), "{row}");
         screenshot(&d, "history").await;
         // The patient's page of the voided code says the clinic withdrew it.
-        let base = Desk::open(&dir)
-            .expect("desk")
-            .settings()
-            .expect("settings")
-            .healthjibe_base;
         let page = reqwest::get(format!("{base}/r/{}", compact(&new_code)))
             .await
             .expect("redemption page");

@@ -56,6 +56,7 @@ fn main() {
             description: None,
             reference: Some("INV-77".into()),
             due_date: None,
+            online: true,
         }),
         copy: false,
         issued: "2026-11-26 10:00 UTC".into(),

@@ -17,7 +17,7 @@ use serde::Serialize;
 pub struct Refreshed {
     /// Codes asked about.
     pub checked: usize,
-    /// Codes whose state changed.
+    /// Codes whose state or payment changed.
     pub changed: usize,
     /// Why the refresh stopped, if it did (the states shown are the last known).
     pub error: Option<ErrorReport>,
@@ -46,6 +46,26 @@ pub fn shown_state(s: &Staging, now: i64) -> Option<&'static str> {
             Some(CodeState::Issued) | None => "issued",
         }),
     }
+}
+
+/// A staging's bill as the desk shows it: `paid`, `overdue` (its due date has
+/// passed, `today` being `YYYY-MM-DD`), `unpaid`; none without a valid bill.
+pub fn shown_payment(s: &Staging, today: &str) -> Option<&'static str> {
+    if s.status != StagingStatus::Staged || s.pmt_valid != Some(true) {
+        return None;
+    }
+    if s.paid_at.is_some() {
+        return Some("paid");
+    }
+    let due = s
+        .pmt
+        .as_deref()
+        .and_then(|p| PaymentRequest::parse(p).ok())
+        .and_then(|p| p.due_date);
+    Some(match due {
+        Some(d) if d.as_str() < today => "overdue",
+        _ => "unpaid",
+    })
 }
 
 impl Desk {
@@ -91,7 +111,9 @@ impl Desk {
                 Ok(st) => {
                     done.checked += 1;
                     // Never asked counts as issued: it is shown that way.
-                    if st.state != s.code_state.unwrap_or(CodeState::Issued) {
+                    if st.state != s.code_state.unwrap_or(CodeState::Issued)
+                        || st.paid_at != s.paid_at
+                    {
                         done.changed += 1;
                     }
                 }

@@ -113,6 +113,7 @@ impl Desk {
                     description: p.description,
                     reference: p.reference,
                     due_date: p.due_date,
+                    online: s.pay_online == Some(true),
                 })
         } else {
             None

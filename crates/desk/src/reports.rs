@@ -3,7 +3,7 @@
 //! as they are, so both shells say the same thing.
 
 use crate::error::{DeskError, Result};
-use crate::lifecycle::{shown_state, VoidRetried};
+use crate::lifecycle::{shown_payment, shown_state, VoidRetried};
 use crate::store::{Delivery, Staging, StagingStatus};
 use crate::Desk;
 use serde::Serialize;
@@ -125,6 +125,8 @@ pub struct HistoryEntry {
     pub deliveries: Vec<Delivery>,
     /// `pending`, `issued`, `claimed`, `expired` or `voided` (see [`shown_state`]).
     pub state: Option<&'static str>,
+    /// `paid`, `unpaid` or `overdue` when a valid bill was staged (see [`shown_payment`]).
+    pub payment: Option<&'static str>,
 }
 
 impl Desk {
@@ -188,6 +190,7 @@ impl Desk {
     pub fn history(&self, search: Option<&str>) -> Result<Vec<HistoryEntry>> {
         let mut deliveries = self.store.deliveries(None)?;
         let now = self.now();
+        let today = crate::clock::date(now);
         Ok(self
             .store
             .history(search)?
@@ -199,6 +202,7 @@ impl Desk {
                 deliveries = rest;
                 HistoryEntry {
                     state: shown_state(&staging, now),
+                    payment: shown_payment(&staging, &today),
                     staging,
                     deliveries: mine,
                 }

@@ -168,7 +168,17 @@ mod tests {
             )
             .expect("pending");
         desk.store
-            .mark_staged(s.id, "ABCD1234EFGH", None, Some("u"), false, desk.now())
+            .mark_staged(
+                s.id,
+                &crate::store::StagedCode {
+                    raz_id: "ABCD1234EFGH",
+                    raz_image: None,
+                    raz_uri: Some("u"),
+                    pmt_valid: false,
+                    pay_online: None,
+                },
+                desk.now(),
+            )
             .expect("staged");
         let ids = |since| -> Vec<i64> {
             desk.worklist(None, since)

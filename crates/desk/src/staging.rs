@@ -8,7 +8,7 @@ use crate::client::Signed;
 use crate::error::{DeskError, Result};
 use crate::ids::sha256_hex;
 use crate::keys;
-use crate::store::{Staging, StagingStatus};
+use crate::store::{StagedCode, Staging, StagingStatus};
 use crate::Desk;
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
 use razcode_protocol::params::IDEMPOTENCY_KEY;
@@ -189,6 +189,7 @@ impl Desk {
             raz_image,
             raz_uri,
             pmt_valid,
+            pay_online,
         } = answer?
         else {
             return Err(DeskError::NotAnAnswer {
@@ -199,10 +200,13 @@ impl Desk {
         // Durable first: the code is in history before anything else can fail.
         self.store.mark_staged(
             s.id,
-            &raz_id.grouped(),
-            raz_image.as_deref(),
-            raz_uri.as_deref(),
-            pmt_valid,
+            &StagedCode {
+                raz_id: &raz_id.grouped(),
+                raz_image: raz_image.as_deref(),
+                raz_uri: raz_uri.as_deref(),
+                pmt_valid,
+                pay_online: pay_online.filter(|_| pmt_valid),
+            },
             self.now(),
         )?;
         let settings = self.settings()?;

@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema2.sql"),
     include_str!("schema3.sql"),
     include_str!("schema4.sql"),
+    include_str!("schema5.sql"),
 ];
 
 pub struct Store {
@@ -87,6 +88,20 @@ pub struct Staging {
     pub void_pending: bool,
     /// The staging whose code this one replaces (a reissue).
     pub replaces: Option<i64>,
+    /// With a valid bill: payable online after redeeming (true), at the clinic
+    /// only (false), or not said by the gateway (none).
+    pub pay_online: Option<bool>,
+    /// When the bill was paid (RFC 3339, from the gateway).
+    pub paid_at: Option<String>,
+}
+
+/// What the gateway's `ACK=Success` gave a staging.
+pub struct StagedCode<'a> {
+    pub raz_id: &'a str,
+    pub raz_image: Option<&'a str>,
+    pub raz_uri: Option<&'a str>,
+    pub pmt_valid: bool,
+    pub pay_online: Option<bool>,
 }
 
 fn state_word<S: serde::Serializer>(
@@ -110,7 +125,7 @@ pub struct Patient {
     pub linked: bool,
 }
 
-const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces";
+const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at";
 
 fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -143,6 +158,8 @@ fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         void_reason: r.get(24)?,
         void_pending: r.get(25)?,
         replaces: r.get(26)?,
+        pay_online: r.get(27)?,
+        paid_at: r.get(28)?,
     })
 }
 
@@ -418,18 +435,11 @@ impl Store {
         Ok(())
     }
 
-    pub fn mark_staged(
-        &self,
-        id: i64,
-        raz_id: &str,
-        raz_image: Option<&str>,
-        raz_uri: Option<&str>,
-        pmt_valid: bool,
-        now: i64,
-    ) -> Result<()> {
+    pub fn mark_staged(&self, id: i64, c: &StagedCode, now: i64) -> Result<()> {
         self.conn.execute(
-            "UPDATE stagings SET status = 'staged', raz_id = ?2, raz_image = ?3, raz_uri = ?4, pmt_valid = ?5, errorcode = NULL, errormsg = NULL, updated = ?6 WHERE id = ?1",
-            params![id, raz_id, raz_image, raz_uri, pmt_valid, now],
+            "UPDATE stagings SET status = 'staged', raz_id = ?2, raz_image = ?3, raz_uri = ?4, pmt_valid = ?5,
+               pay_online = ?7, errorcode = NULL, errormsg = NULL, updated = ?6 WHERE id = ?1",
+            params![id, c.raz_id, c.raz_image, c.raz_uri, c.pmt_valid, now, c.pay_online],
         )?;
         Ok(())
     }
@@ -485,9 +495,18 @@ impl Store {
     pub fn set_code_status(&self, id: i64, st: &CodeStatus, now: i64) -> Result<()> {
         self.conn.execute(
             "UPDATE stagings SET state = ?2, expires_at = ?3, claimed_at = ?4, voided_at = ?5,
-               state_checked = ?6, void_pending = CASE WHEN ?2 = 'voided' THEN 0 ELSE void_pending END
+               state_checked = ?6, paid_at = ?7,
+               void_pending = CASE WHEN ?2 = 'voided' THEN 0 ELSE void_pending END
              WHERE id = ?1",
-            params![id, st.state.as_str(), st.expires, st.claimed_at, st.voided_at, now],
+            params![
+                id,
+                st.state.as_str(),
+                st.expires,
+                st.claimed_at,
+                st.voided_at,
+                now,
+                st.paid_at
+            ],
         )?;
         Ok(())
     }
@@ -510,11 +529,13 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Staged codes whose state can still change (issued or claimed, or never asked).
+    /// Staged codes whose state can still change: issued or claimed (or never
+    /// asked), and expired ones whose bill may still be paid.
     pub fn open_codes(&self) -> Result<Vec<Staging>> {
         let mut st = self.conn.prepare(&format!(
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
-             WHERE s.status = 'staged' AND (s.state IS NULL OR s.state IN ('issued', 'claimed')) ORDER BY s.id"
+             WHERE s.status = 'staged' AND (s.state IS NULL OR s.state IN ('issued', 'claimed')
+               OR (s.state = 'expired' AND s.pmt_valid = 1 AND s.paid_at IS NULL)) ORDER BY s.id"
         ))?;
         let rows = st.query_map([], staging_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -9,6 +9,9 @@ pub mod crypto;
 mod html;
 pub mod oauth;
 mod routes;
+
+/// Checks an organization's payment link template (`org set --pay-url`).
+pub use routes::bill::check_template as check_pay_url;
 pub mod sandbox;
 pub mod store;
 pub mod tag;

@@ -79,6 +79,22 @@ enum AccountAction {
         #[arg(long)]
         name: String,
     },
+    /// How the organization's patients pay: its payment link and the secret its
+    /// payment portal signs notices with.
+    Set {
+        #[arg(long)]
+        db: PathBuf,
+        /// The organization's email.
+        #[arg(long)]
+        email: String,
+        /// `https://pay.clinic.example/?ref={reference}&amount={amount}&currency={currency}&code={raz_id}`
+        /// (placeholders are URL-encoded when filled; empty removes the link).
+        #[arg(long)]
+        pay_url: Option<String>,
+        /// The HMAC-SHA256 secret of `POST /payments/notify` (sealed at rest).
+        #[arg(long)]
+        notify_secret: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -102,6 +118,37 @@ fn add_account(account: &SignIn, kind: AccountKind, name: &str) -> Result<(), St
         .add_account(kind, &account.email, name, &hash, Clock::default().now())
         .map_err(|e| e.to_string())?;
     println!("account_id={id}");
+    Ok(())
+}
+
+fn set_org_payment(
+    db: &std::path::Path,
+    email: &str,
+    pay_url: Option<&str>,
+    notify_secret: Option<&str>,
+) -> Result<(), String> {
+    if let Some(url) = pay_url.filter(|u| !u.is_empty()) {
+        razcode_gateway::check_pay_url(url)?;
+    }
+    if notify_secret.is_some_and(|s| s.len() < 16) {
+        return Err("choose a notice secret of at least 16 characters".into());
+    }
+    let store = Store::open(db).map_err(|e| e.to_string())?;
+    if !store
+        .set_org_payment(email, pay_url, notify_secret)
+        .map_err(|e| e.to_string())?
+    {
+        return Err(format!("there is no organization with the email {email}"));
+    }
+    println!("pay_url={}", pay_url.unwrap_or("(unchanged)"));
+    println!(
+        "notify_secret={}",
+        if notify_secret.is_some() {
+            "set"
+        } else {
+            "(unchanged)"
+        }
+    );
     Ok(())
 }
 
@@ -167,6 +214,15 @@ fn main() -> ExitCode {
         Command::Org {
             action: AccountAction::Add { account, name },
         } => add_account(&account, AccountKind::Org, &name),
+        Command::Org {
+            action:
+                AccountAction::Set {
+                    db,
+                    email,
+                    pay_url,
+                    notify_secret,
+                },
+        } => set_org_payment(&db, &email, pay_url.as_deref(), notify_secret.as_deref()),
         Command::Patient {
             action: PatientAction::Add { account, name },
         } => {

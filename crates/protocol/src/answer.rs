@@ -21,6 +21,10 @@ pub enum StageAnswer {
         raz_uri: Option<String>,
         /// `pmt=valid`.
         pmt_valid: bool,
+        /// An extension, `razcode_pay`: with a valid payment request, whether the
+        /// patient can pay online after redeeming (`online`) or pays at the
+        /// clinic (`clinic`). Gateways that do not send it leave it unknown.
+        pay_online: Option<bool>,
     },
     Failure {
         /// The word as sent; [`StageAnswer::error_code`] types it.
@@ -126,6 +130,7 @@ impl StageAnswer {
                 raz_image,
                 raz_uri,
                 pmt_valid,
+                pay_online,
             } => {
                 let mut v = vec![("ACK", "Success".to_string()), ("raz_id", raz_id.grouped())];
                 if let Some(i) = raz_image {
@@ -136,6 +141,10 @@ impl StageAnswer {
                 }
                 let pmt = if *pmt_valid { "valid" } else { "invalid" };
                 v.push(("pmt", pmt.to_string()));
+                if let Some(online) = pay_online {
+                    let at = if *online { "online" } else { "clinic" };
+                    v.push(("razcode_pay", at.to_string()));
+                }
                 v
             }
             StageAnswer::Failure {
@@ -178,11 +187,18 @@ impl StageAnswer {
                     Some(other) => return Err(AnswerError::BadPmt(other.to_string())),
                     None => return Err(AnswerError::Missing("pmt")),
                 };
+                // An extension: an unknown word is read as unknown, not refused.
+                let pay_online = match get("razcode_pay").as_deref() {
+                    Some("online") => Some(true),
+                    Some("clinic") => Some(false),
+                    _ => None,
+                };
                 Ok(StageAnswer::Success {
                     raz_id,
                     raz_image,
                     raz_uri,
                     pmt_valid,
+                    pay_online,
                 })
             }
             "Failure" => Ok(StageAnswer::Failure {
@@ -353,6 +369,7 @@ mod tests {
             raz_image: Some("https://gw.example/tag/7KQ2M9XD4HRB.jpg".into()),
             raz_uri: None,
             pmt_valid: true,
+            pay_online: Some(false),
         }
     }
 

@@ -63,6 +63,9 @@ pub struct AmountDue {
     pub description: Option<String>,
     pub reference: Option<String>,
     pub due_date: Option<String>,
+    /// The gateway said the patient can pay online after redeeming; otherwise
+    /// the receipt says to pay at the clinic (it promises only what exists).
+    pub online: bool,
 }
 
 /// Everything a receipt shows; the layouts only place it.
@@ -372,12 +375,12 @@ fn layout(
         {
             c.para(&line, Style::Regular, body, center);
         }
-        c.para(
-            "You can pay from your phone after you redeem the code.",
-            Style::Regular,
-            body,
-            center,
-        );
+        let how = if due.online {
+            "You can pay from your phone after you redeem the code.".to_string()
+        } else {
+            format!("Please pay this bill at {}.", r.clinic_name)
+        };
+        c.para(&how, Style::Regular, body, center);
     }
     c.rule();
     c.para(

@@ -75,7 +75,7 @@ fn code_status(state: &AppState, id: RazId, stage: &Stage) -> CodeStatus {
         expires: rfc3339(stage.expires),
         claimed_at: stage.claimed_at.map(rfc3339),
         voided_at: stage.voided_at.map(rfc3339),
-        paid_at: None,
+        paid_at: stage.paid_at.map(rfc3339),
     }
 }
 

@@ -2,9 +2,11 @@
 
 mod api;
 mod approve;
+pub(crate) mod bill;
 mod form;
 mod image;
 mod lifecycle;
+mod payments;
 mod redeem;
 mod stage;
 mod tokens;
@@ -203,6 +205,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::STAGE_URL, post(stage::stage_url))
         .route(paths::STATUS, post(lifecycle::status))
         .route(paths::VOID, post(lifecycle::void))
+        .route("/payments/notify", post(payments::notify))
         .route("/tag/{file}", get(image::tag_image))
         .route(
             paths::REDEEM,

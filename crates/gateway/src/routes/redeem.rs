@@ -5,6 +5,7 @@ use super::approve::{
     self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, login, signin_fields, signup, signup_form,
     with_cookie,
 };
+use super::bill;
 use super::AppState;
 use crate::html::{error_box, escape, page};
 use crate::store::{AccountKind, Stage};
@@ -36,6 +37,17 @@ fn too_many() -> Response {
         "Too many attempts",
         "<p>Too many codes that do not exist were tried from this connection. Wait 15 minutes, then type the code again carefully, or ask the clinic for a new one.</p>",
     )
+}
+
+/// `YYYY-MM-DD` (bills' due dates compare with it).
+fn iso_date(ts: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ts)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::macros::format_description!("[year]-[month]-[day]"))
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 fn date(ts: i64) -> String {
@@ -182,8 +194,20 @@ fn claim_page(
     } else {
         ""
     };
+    // The bill is said before sign-in, without anything of the visit itself.
+    let bill = match bill::bill(stage) {
+        Some(b) if stage.paid_at.is_some() => format!(
+            "<p>This visit has a bill of {}. It is paid.</p>",
+            escape(&bill::money(&b.amount, &b.currency))
+        ),
+        Some(b) => format!(
+            "<p>This visit has a bill of {}. After you sign in you can see it and how to pay it.</p>",
+            escape(&bill::money(&b.amount, &b.currency))
+        ),
+        None => String::new(),
+    };
     let body = format!(
-        "{}<p>Code <span class=\"code\">{}</span> holds your visit record. Sign in to HealthJibe to add it to your account. The code can be used until {}.</p>{bound}\
+        "{}<p>Code <span class=\"code\">{}</span> holds your visit record. Sign in to HealthJibe to add it to your account. The code can be used until {}.</p>{bill}{bound}\
          <form method=\"post\" action=\"{action}\">{hidden}{}<button name=\"action\" value=\"signin\">Sign in and get my record</button></form>{}",
         error_box(message),
         id.grouped(),
@@ -363,6 +387,17 @@ pub async fn record_page(
         Ok(v) => v,
         Err(r) => return r,
     };
+    let org_id = stage.org_account_id;
+    let org = state
+        .db(move |s| s.org_payment(org_id))
+        .await
+        .unwrap_or_default();
+    let bill = bill::section(
+        &stage,
+        &org,
+        &iso_date(state.clock.now()),
+        stage.paid_at.map(date).as_deref(),
+    );
     let text = String::from_utf8_lossy(&stage.her).into_owned();
     let mut body = format!("<p>This record is now in your HealthJibe account (code <span class=\"code\">{}</span>).</p>", id.grouped());
     match check(&text) {
@@ -417,6 +452,7 @@ pub async fn record_page(
         }
         Err(_) => body.push_str("<p>The record could not be shown here; download it below.</p>"),
     }
+    body.push_str(&bill);
     body.push_str(&format!(
         "<p><a href=\"/r/{}/download\">Download the record as the clinic sent it</a></p>",
         id.compact()

@@ -67,6 +67,21 @@ async fn stage(
         request_hash: request_hash(&req, her),
     };
     let (raz_id, pmt_valid) = write(&state, row).await?;
+    // With a bill, the desk's receipt says where to pay: online only when the
+    // practice has a payment link.
+    let pay_online = match pmt_valid {
+        true => {
+            let org = req.practice.account_id;
+            Some(
+                state
+                    .db(move |s| s.org_payment(org))
+                    .await?
+                    .pay_url
+                    .is_some(),
+            )
+        }
+        false => None,
+    };
     let (raz_image, raz_uri) = match variant {
         Variant::Image => (Some(state.image_url(raz_id)), None),
         Variant::Url => (None, Some(state.redeem_url(raz_id))),
@@ -76,6 +91,7 @@ async fn stage(
         raz_image,
         raz_uri,
         pmt_valid,
+        pay_online,
     }))
 }
 

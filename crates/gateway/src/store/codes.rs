@@ -8,7 +8,7 @@ impl Store {
         self.with(|c| {
             Ok(c.query_row(
                 "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
-                        created, expires, claimed_by, claimed_at, voided_at, void_reason
+                        created, expires, claimed_by, claimed_at, voided_at, void_reason, paid_at
                  FROM stages WHERE raz_id = ?1",
                 params![raz_id],
                 |r| {
@@ -26,6 +26,7 @@ impl Store {
                         claimed_at: r.get(10)?,
                         voided_at: r.get(11)?,
                         void_reason: r.get(12)?,
+                        paid_at: r.get(13)?,
                     })
                 },
             )

@@ -9,9 +9,11 @@ mod accounts;
 pub mod checkpoint;
 mod codes;
 mod credentials;
+mod payments;
 pub mod writer;
 
 pub use accounts::normalize_email;
+pub use payments::{OrgPayment, PaymentRecorded};
 
 use crate::crypto;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -61,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema2.sql"),
     include_str!("schema3.sql"),
     include_str!("schema4.sql"),
+    include_str!("schema5.sql"),
 ];
 
 /// Opens a connection with the settings every connection of the gateway uses.
@@ -226,6 +229,8 @@ pub struct Stage {
     pub claimed_at: Option<i64>,
     pub voided_at: Option<i64>,
     pub void_reason: Option<String>,
+    /// When the payment portal said the bill was paid.
+    pub paid_at: Option<i64>,
 }
 
 impl Stage {

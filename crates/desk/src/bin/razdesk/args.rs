@@ -78,6 +78,9 @@ pub enum Command {
         /// Ask the gateway first for the state of the codes that can still change.
         #[arg(long)]
         refresh: bool,
+        /// Only codes whose bill is not paid (unpaid or overdue).
+        #[arg(long)]
+        unpaid: bool,
     },
     /// Withdraw a code at the gateway: it stops working and its record is erased there.
     Void {

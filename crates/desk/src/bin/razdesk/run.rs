@@ -58,7 +58,11 @@ pub async fn command(cli: Cli) -> Run {
             let form = choices.form(encounter_or_file(&desk, &target)?);
             stage(&desk, form).await
         }
-        Command::History { search, refresh } => history(&desk, search.as_deref(), refresh).await,
+        Command::History {
+            search,
+            refresh,
+            unpaid,
+        } => history(&desk, search.as_deref(), refresh, unpaid).await,
         Command::Void { staging_id, reason } => void(&desk, staging_id, &reason).await,
         Command::Reissue { staging_id, reason } => {
             stage_outcome(desk.reissue(staging_id, reason.as_deref()).await)
@@ -246,20 +250,24 @@ fn stage_outcome(result: StageResult) -> Run {
     })
 }
 
-async fn history(desk: &Desk, search: Option<&str>, refresh: bool) -> Run {
+async fn history(desk: &Desk, search: Option<&str>, refresh: bool, unpaid: bool) -> Run {
     let refreshed = match refresh {
         true => Some(desk.refresh_states().await?),
         false => None,
     };
-    let list: Vec<HistoryEntry> = desk.history(search)?;
+    let mut list: Vec<HistoryEntry> = desk.history(search)?;
+    if unpaid {
+        list.retain(|h| matches!(h.payment, Some("unpaid" | "overdue")));
+    }
     let mut text = lines(&list, |h| {
         let s = &h.staging;
         format!(
-            "{:>5}  {:<16} {:<8} {:<8} {}",
+            "{:>5}  {:<16} {:<8} {:<8} {:<8} {}",
             s.id,
             s.raz_id.clone().unwrap_or_else(|| "-".into()),
             s.status,
             h.state.unwrap_or("-"),
+            h.payment.unwrap_or("-"),
             s.patient_name.clone().unwrap_or_default()
         )
     });

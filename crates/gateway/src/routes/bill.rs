@@ -1,0 +1,166 @@
+//! The bill on the patient's pages: the payment request staged with a code,
+//! as people read it, and where to pay it (the practice's payment link with the
+//! bill filled in, or the clinic itself).
+
+use crate::html::escape;
+use crate::store::{OrgPayment, Stage};
+use razcode_protocol::PaymentRequest;
+
+/// The symbol people know a currency by, where it is unambiguous enough.
+fn symbol(currency: &str) -> Option<&'static str> {
+    Some(match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" | "CNY" => "¥",
+        "INR" => "₹",
+        "KRW" => "₩",
+        "PHP" => "₱",
+        "VND" => "₫",
+        "CAD" => "CA$",
+        "AUD" => "A$",
+        "MXN" => "MX$",
+        _ => return None,
+    })
+}
+
+/// `$25.00 (USD)`, or `25.00 CHF` for a currency without a well-known symbol.
+pub fn money(amount: &str, currency: &str) -> String {
+    match symbol(currency) {
+        Some(s) => format!("{s}{amount} ({currency})"),
+        None => format!("{amount} {currency}"),
+    }
+}
+
+/// The stage's valid payment request, if it has one.
+pub fn bill(stage: &Stage) -> Option<PaymentRequest> {
+    stage
+        .pmt
+        .as_deref()
+        .and_then(|p| PaymentRequest::parse(p).ok())
+}
+
+/// Checks a payment link template: `https`, or `http` to this computer (tests).
+pub fn check_template(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url)
+        .map_err(|e| format!("the payment link is not a URL ({e}); give an https URL"))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" if parsed.host().is_some() => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err("the payment link must be an https URL (plain http only to this computer): patients pay on it".into()),
+    }
+}
+
+/// The practice's payment link with this bill filled in; each placeholder's
+/// value is URL-encoded. None without a template.
+pub fn pay_link(template: &str, raz_id: &str, bill: &PaymentRequest) -> String {
+    let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    template
+        .replace("{reference}", &enc(bill.reference.as_deref().unwrap_or("")))
+        .replace("{amount}", &enc(&bill.amount))
+        .replace("{currency}", &enc(&bill.currency))
+        .replace("{raz_id}", &enc(raz_id))
+}
+
+/// The bill's section of the record page: amount, what for, when due, and how
+/// to pay (or that it is paid). `today` is `YYYY-MM-DD` at the gateway.
+pub fn section(stage: &Stage, org: &OrgPayment, today: &str, paid_on: Option<&str>) -> String {
+    let Some(b) = bill(stage) else {
+        return String::new();
+    };
+    let mut rows = vec![("Amount", money(&b.amount, &b.currency))];
+    if let Some(d) = &b.description {
+        rows.push(("For", d.clone()));
+    }
+    if let Some(r) = &b.reference {
+        rows.push(("Reference", r.clone()));
+    }
+    if let Some(d) = &b.due_date {
+        rows.push(("Due by", d.clone()));
+    }
+    let mut html = String::from("<section aria-labelledby=\"bill-title\"><h2 id=\"bill-title\">Your bill</h2><table><tbody>");
+    for (k, v) in rows {
+        html.push_str(&format!(
+            "<tr><th scope=\"row\">{k}</th><td>{}</td></tr>",
+            escape(&v)
+        ));
+    }
+    html.push_str("</tbody></table>");
+    if let Some(on) = paid_on {
+        html.push_str(&format!(
+            "<p class=\"paid\"><strong>Paid</strong> on {}. Thank you.</p></section>",
+            escape(on)
+        ));
+        return html;
+    }
+    if b.due_date.as_deref().is_some_and(|d| d < today) {
+        html.push_str(&format!(
+            "<p class=\"overdue\"><strong>This bill is overdue:</strong> it was due by {}.</p>",
+            escape(b.due_date.as_deref().unwrap_or(""))
+        ));
+    }
+    match &org.pay_url {
+        Some(t) => html.push_str(&format!(
+            "<p><a class=\"button\" href=\"{}\" rel=\"noopener noreferrer\">Pay now</a> on {}'s payment page.</p>",
+            escape(&pay_link(t, &stage.raz_id, &b)),
+            escape(&org.name)
+        )),
+        None => html.push_str(&format!(
+            "<p>Pay this bill at the clinic, {}. It cannot be paid online here.</p>",
+            escape(&org.name)
+        )),
+    }
+    html.push_str("</section>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_encoded() {
+        let b = PaymentRequest {
+            amount: "25.00".into(),
+            currency: "USD".into(),
+            description: None,
+            reference: Some("INV 7&8=?".into()),
+            due_date: None,
+        };
+        let link = pay_link(
+            "https://pay.clinic.example/?ref={reference}&amount={amount}&currency={currency}&code={raz_id}",
+            "7KQ2M9XD4HRB",
+            &b,
+        );
+        assert_eq!(
+            link,
+            "https://pay.clinic.example/?ref=INV+7%268%3D%3F&amount=25.00&currency=USD&code=7KQ2M9XD4HRB"
+        );
+    }
+
+    #[test]
+    fn only_https_templates_or_loopback_http() {
+        assert!(check_template("https://pay.clinic.example/?r={reference}").is_ok());
+        assert!(check_template("http://127.0.0.1:9/pay").is_ok());
+        for bad in [
+            "http://pay.clinic.example/",
+            "javascript:alert(1)",
+            "ftp://pay.example/",
+            "not a url",
+        ] {
+            assert!(check_template(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_reads_as_people_read_it() {
+        assert_eq!(money("25.00", "USD"), "$25.00 (USD)");
+        assert_eq!(money("25.00", "CHF"), "25.00 CHF");
+    }
+}

@@ -1,0 +1,273 @@
+//! The patient's side of payments over HTTP: the bill on both pages, the
+//! practice's payment link filled in, https-only templates, and payment notices
+//! (good and bad signatures, a mismatched amount, a replay), with `paid_at` in
+//! the code's status.
+
+mod common;
+use common::*;
+use hmac::{Hmac, Mac};
+use razcode_gateway::store::Store;
+use razcode_protocol::RazId;
+use sha2::Sha256;
+use std::process::Command;
+
+const GW: &str = env!("CARGO_BIN_EXE_razcode-gateway");
+const SECRET: &str = "notice-secret-0123456789";
+
+fn org_set(env: &Env, args: &[&str]) -> std::process::Output {
+    Command::new(GW)
+        .args(["org", "set", "--email", ORG_EMAIL])
+        .arg("--db")
+        .arg(env.dir.path().join("gateway.db"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+async fn billed(env: &Env, t: &Tokens, pmt: &str) -> RazId {
+    let (status, a) = stage(
+        env,
+        t,
+        "/gateway/stage/url",
+        &[("her", "bp=118/76p64"), ("pmt", pmt)],
+    )
+    .await;
+    assert_eq!(status, 200, "{a:?}");
+    assert_eq!(get(&a, "pmt"), Some("valid"));
+    RazId::parse(get(&a, "raz_id").unwrap()).unwrap()
+}
+
+fn signature(secret: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    let hex: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256={hex}")
+}
+
+async fn notify(env: &Env, body: &str, signature: &str) -> (u16, serde_json::Value) {
+    let r = env
+        .http
+        .post(env.url("/payments/notify"))
+        .header("content-type", "application/json")
+        .header("X-Razcode-Signature", signature)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+fn notice(id: &RazId, amount: &str, currency: &str, tx: &str) -> String {
+    serde_json::json!({
+        "raz_id": id.grouped(),
+        "amount": amount,
+        "currency": currency,
+        "paid_at": "2026-12-02T10:15:00Z",
+        "transaction_id": tx,
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn the_bill_is_on_both_pages_with_the_practice_payment_link() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    // Without a link the patient is told to pay at the clinic.
+    let pmt = r#"{"amount":"25.00","currency":"USD","description":"Office visit","reference":"INV 7&8","due_date":"2026-01-15"}"#;
+    let (status, a) = stage(
+        &env,
+        &t,
+        "/gateway/stage/url",
+        &[("her", "bp=118/76p64"), ("pmt", pmt)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&a, "razcode_pay"), Some("clinic"), "{a:?}");
+    let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
+
+    // Before sign-in: the amount, nothing of the visit.
+    let page = browser()
+        .get(env.url(&format!("/r/{}", id.compact())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("This visit has a bill of $25.00 (USD)"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Office visit") && !page.contains("118"),
+        "{page}"
+    );
+
+    let (b, r) = claim(
+        &env,
+        &format!("/r/{}", id.compact()),
+        PATIENT_EMAIL,
+        PATIENT_PASSWORD,
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let record = env.url(&format!("/r/{}/record", id.compact()));
+    let page = b.get(&record).send().await.unwrap().text().await.unwrap();
+    for words in [
+        "Your bill",
+        "$25.00 (USD)",
+        "Office visit",
+        "INV 7&amp;8",
+        "2026-01-15",
+        "overdue",
+        "Pay this bill at the clinic, Harbor Street Clinic",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    assert!(!page.contains("Pay now"));
+
+    // With the practice's payment link, each placeholder is filled and encoded.
+    let out = org_set(
+        &env,
+        &[
+            "--pay-url",
+            "https://pay.clinic.example/?ref={reference}&amount={amount}&currency={currency}&code={raz_id}",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = b.get(&record).send().await.unwrap().text().await.unwrap();
+    let link = format!(
+        "https://pay.clinic.example/?ref=INV+7%268&amp;amount=25.00&amp;currency=USD&amp;code={}",
+        id.compact()
+    );
+    assert!(page.contains(&link), "{link}: {page}");
+    assert!(page.contains("Pay now"));
+    let (_, a) = stage(
+        &env,
+        &t,
+        "/gateway/stage/url",
+        &[("her", "wt=80k"), ("pmt", pmt)],
+    )
+    .await;
+    assert_eq!(get(&a, "razcode_pay"), Some("online"));
+}
+
+#[test]
+fn only_https_payment_links_are_accepted() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let env = rt.block_on(Env::start());
+    for bad in [
+        "http://pay.clinic.example/?ref={reference}",
+        "javascript:alert(1)",
+        "pay.clinic.example",
+    ] {
+        let out = org_set(&env, &["--pay-url", bad]);
+        assert!(!out.status.success(), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("https"), "{bad}: {err}");
+    }
+    let out = org_set(&env, &["--pay-url", "http://127.0.0.1:9/pay"]);
+    assert!(out.status.success(), "loopback http is for tests");
+    let out = Command::new(GW)
+        .args(["org", "set", "--email", "nobody@clinic.test"])
+        .arg("--db")
+        .arg(env.dir.path().join("gateway.db"))
+        .args(["--pay-url", "https://pay.example/"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no organization"));
+}
+
+#[tokio::test]
+async fn notices_pay_the_bill_once_and_refuse_what_does_not_match() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let out = org_set(&env, &["--notify-secret", SECRET]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The secret is sealed at rest.
+    let db = std::fs::read(env.dir.path().join("gateway.db")).unwrap();
+    assert!(!db.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()));
+
+    let id = billed(&env, &t, r#"{"amount":"25.00","currency":"USD"}"#).await;
+    let body = notice(&id, "25.00", "USD", "tx-1");
+
+    // A wrong signature, a missing one, and another secret are refused alike.
+    for sig in [
+        "sha256=00".to_string(),
+        String::new(),
+        signature("another-secret-0123", &body),
+    ] {
+        let (status, v) = notify(&env, &body, &sig).await;
+        assert_eq!(status, 401, "{sig}: {v}");
+    }
+    // An unknown code answers as a wrong signature does.
+    let unknown = notice(&RazId::generate().unwrap(), "25.00", "USD", "tx-x");
+    let (status, _) = notify(&env, &unknown, &signature(SECRET, &unknown)).await;
+    assert_eq!(status, 401);
+    // Another amount or currency is not this bill.
+    for (amount, currency) in [("20.00", "USD"), ("25.00", "EUR")] {
+        let b = notice(&id, amount, currency, "tx-2");
+        let (status, v) = notify(&env, &b, &signature(SECRET, &b)).await;
+        assert_eq!(status, 422, "{amount} {currency}: {v}");
+    }
+    let (_, a) = stage(&env, &t, "/gateway/status", &[("raz_id", &id.grouped())]).await;
+    assert_eq!(get(&a, "paid_at"), None, "nothing refused counted");
+
+    // The right notice pays it; `25` and `25.00` are the same amount.
+    let (status, v) = notify(&env, &body, &signature(SECRET, &body)).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, a) = stage(&env, &t, "/gateway/status", &[("raz_id", &id.grouped())]).await;
+    assert_eq!(get(&a, "paid_at"), Some("2026-12-02T10:15:00Z"), "{a:?}");
+    // A replay, and a second payment of a paid bill, are refused.
+    let (status, v) = notify(&env, &body, &signature(SECRET, &body)).await;
+    assert_eq!(status, 409, "{v}");
+    let again = notice(&id, "25", "USD", "tx-3");
+    let (status, v) = notify(&env, &again, &signature(SECRET, &again)).await;
+    assert_eq!(status, 409, "{v}");
+    let store = Store::open(&env.dir.path().join("gateway.db")).unwrap();
+    let stage = store.stage(&id.compact()).unwrap().unwrap();
+    assert!(stage.paid_at.is_some());
+
+    // The paid code's pages say it is paid.
+    let page = browser()
+        .get(env.url(&format!("/r/{}", id.compact())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("It is paid"), "{page}");
+    let (b, _) = claim(
+        &env,
+        &format!("/r/{}", id.compact()),
+        PATIENT_EMAIL,
+        PATIENT_PASSWORD,
+    )
+    .await;
+    let page = b
+        .get(env.url(&format!("/r/{}/record", id.compact())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Paid</strong> on December 2, 2026"), "{page}");
+    assert!(!page.contains("overdue"));
+}
