@@ -15,29 +15,12 @@ use std::time::{Duration, UNIX_EPOCH};
 /// How long one request may take (`RAZDESK_TIMEOUT_SECS` overrides).
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Refuses plain `http` except to this computer.
+/// Refuses plain `http` except to this computer, and addresses whose host is
+/// ambiguous (userinfo, backslashes): the host checked is the one connected to.
 pub fn check_url(url: &str) -> Result<()> {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") {
-        return Ok(());
-    }
-    if let Some(rest) = lower.strip_prefix("http://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = if let Some(v6) = authority.strip_prefix('[') {
-            v6.split(']').next().unwrap_or("")
-        } else {
-            authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-        };
-        let loopback = host == "localhost"
-            || host
-                .parse::<std::net::IpAddr>()
-                .map(|ip| ip.is_loopback())
-                .unwrap_or(false);
-        if loopback {
-            return Ok(());
-        }
-    }
-    Err(DeskError::Insecure(url.to_string()))
+    razcode_protocol::urls::secure_or_loopback(url)
+        .map(|_| ())
+        .map_err(|_| DeskError::Insecure(url.to_string()))
 }
 
 pub struct Credentials {
@@ -320,6 +303,8 @@ mod tests {
             "http://127.0.0.1.evil.example/",
             "ftp://x",
             "gw.example",
+            "http://127.0.0.1:80@gw.example/",
+            "http://gw.example\\@127.0.0.1/",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }

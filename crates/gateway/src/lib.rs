@@ -34,6 +34,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Seed a demo consumer, organization and patient (loopback only).
     pub sandbox: bool,
+    /// Allow a plain `http` public URL that is not loopback (patient data would
+    /// travel unencrypted; for a test network only).
+    pub insecure_http: bool,
     pub clock: Clock,
 }
 
@@ -44,6 +47,7 @@ impl Config {
             listen,
             public_url: None,
             sandbox: false,
+            insecure_http: false,
             clock: Clock::default(),
         }
     }
@@ -62,6 +66,8 @@ pub enum GatewayError {
     PublicUrl(String),
     #[error("the sandbox has published demo passwords, so it only listens on loopback, not {0}")]
     SandboxNotLoopback(SocketAddr),
+    #[error("the public URL {0} is plain http to another computer: patients' records would travel unencrypted. Put the gateway behind a TLS proxy and give --public-url https://..., or pass --insecure-http on a test network")]
+    InsecurePublicUrl(String),
     #[error("{0}")]
     Setup(String),
 }
@@ -109,6 +115,12 @@ impl Gateway {
             None => routes::PublicUrl::parse(&format!("http://{local}"))
                 .ok_or_else(|| GatewayError::PublicUrl(local.to_string()))?,
         };
+        let plain_remote = razcode_protocol::urls::Url::parse(&public.base)
+            .map(|u| u.scheme() == "http" && !razcode_protocol::urls::is_loopback(&u))
+            .unwrap_or(true);
+        if plain_remote && !config.insecure_http {
+            return Err(GatewayError::InsecurePublicUrl(public.base));
+        }
         let store = Arc::new(store);
         let sandbox = if config.sandbox {
             let s = store.clone();

@@ -32,6 +32,9 @@ enum Command {
         /// Seed and print demo credentials (loopback only).
         #[arg(long)]
         sandbox: bool,
+        /// Allow a plain http public URL that is not loopback (a test network only).
+        #[arg(long)]
+        insecure_http: bool,
     },
     /// Consumers: the apps (desks) that may call the gateway.
     Consumer {
@@ -193,10 +196,12 @@ fn main() -> ExitCode {
             listen,
             public_url,
             sandbox,
+            insecure_http,
         } => {
             let mut config = Config::new(db, listen);
             config.public_url = public_url;
             config.sandbox = sandbox;
+            config.insecure_http = insecure_http;
             match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt.block_on(serve(config)),
                 Err(e) => Err(e.to_string()),

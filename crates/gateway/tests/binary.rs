@@ -158,6 +158,43 @@ fn sandbox_refuses_a_public_address() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
 }
 
+#[test]
+fn a_plain_http_public_url_is_refused_unless_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gw.db");
+    for args in [
+        vec!["--public-url", "http://gw.clinic.example"],
+        vec!["--listen", "0.0.0.0:0"],
+    ] {
+        let out = Command::new(BIN)
+            .args(["serve", "--db"])
+            .arg(&db)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("unencrypted") && err.contains("--insecure-http"),
+            "{err}"
+        );
+    }
+    // Asked for, it starts (and says where it listens).
+    let mut child = Command::new(BIN)
+        .args(["serve", "--insecure-http", "--listen", "127.0.0.1:0"])
+        .args(["--public-url", "http://gw.clinic.example", "--db"])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "listening on http://gw.clinic.example");
+    terminate(&mut child);
+}
+
 fn terminate(child: &mut std::process::Child) {
     let _ = Command::new("kill")
         .arg("-TERM")

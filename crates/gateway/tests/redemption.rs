@@ -52,6 +52,11 @@ async fn typed_code_is_forgiving_and_the_record_is_claimed() {
         .to_str()
         .unwrap()
         .contains("attachment"));
+    assert_eq!(dl.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(
+        dl.headers()["content-security-policy"],
+        "sandbox; default-src 'none'"
+    );
     assert_eq!(dl.text().await.unwrap(), "bp=118/76p64\nwt=61.2k");
     // Someone else cannot see it, and cannot claim it again.
     let other = browser()

@@ -8,6 +8,7 @@ pub mod errorcode;
 pub mod payment;
 pub mod raz_id;
 pub mod status;
+pub mod urls;
 
 pub use answer::{Ack, AnswerError, StageAnswer, TokenAnswer};
 pub use errorcode::ErrorCode;

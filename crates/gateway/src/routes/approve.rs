@@ -294,8 +294,18 @@ async fn form_page(
         }
         AccountKind::Patient => "give you RAZCODEs that only your HealthJibe account can redeem",
     };
+    // Where the browser goes next, so that a person can tell a lookalike app.
+    let back = match razcode_protocol::urls::Url::parse(&temp.callback) {
+        Ok(u) => format!(
+            "<p>When you answer, you will be sent back to <strong>{}</strong>.</p>",
+            escape(u.host_str().unwrap_or(""))
+        ),
+        Err(_) => {
+            "<p>When you allow it, you will be shown a code to type into the app.</p>".to_string()
+        }
+    };
     let mut body = format!(
-        "{}<p><strong>{}</strong> asks to {what}. Sign in with your {} to allow it.</p>\
+        "{}<p><strong>{}</strong> asks to {what}. Sign in with your {} to allow it.</p>{back}\
          <form method=\"post\" action=\"{}\">{hidden}{}\
          <button name=\"action\" value=\"approve\">Allow</button>\
          <button class=\"secondary\" name=\"action\" value=\"deny\" formnovalidate>Deny</button></form>",

@@ -42,19 +42,11 @@ pub fn bill(stage: &Stage) -> Option<PaymentRequest> {
 
 /// Checks a payment link template: `https`, or `http` to this computer (tests).
 pub fn check_template(url: &str) -> Result<(), String> {
-    let parsed = url::Url::parse(url)
-        .map_err(|e| format!("the payment link is not a URL ({e}); give an https URL"))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
-    match parsed.scheme() {
-        "https" if parsed.host().is_some() => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err("the payment link must be an https URL (plain http only to this computer): patients pay on it".into()),
-    }
+    razcode_protocol::urls::secure_or_loopback(url)
+        .map(|_| ())
+        .map_err(|e| {
+            format!("the payment link must be an https URL (plain http only to this computer): {e}")
+        })
 }
 
 /// The practice's payment link with this bill filled in; each placeholder's

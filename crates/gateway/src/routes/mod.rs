@@ -234,12 +234,25 @@ async fn date_header(State(state): State<AppState>, mut r: Response) -> Response
     r
 }
 
-/// Forgets nonces that can no longer pass the timestamp check.
+/// Every minute: forgets nonces that can no longer pass the timestamp check,
+/// and prunes the database (see [`crate::store::prune`]).
 pub async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        state.nonces.prune(state.clock.now());
+        let now = state.clock.now();
+        state.nonces.prune(now);
+        match state.db(move |s| s.prune(now)).await {
+            Ok(p) if p != Default::default() => tracing::info!(
+                nonces = p.nonces,
+                temp_tokens = p.temp_tokens,
+                sessions = p.sessions,
+                records = p.records,
+                "pruned"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "pruning failed"),
+        }
     }
 }
 

@@ -480,6 +480,16 @@ pub async fn download(
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The record is the clinic's bytes: never sniffed into something that runs,
+    // and sandboxed if a browser shows it anyway.
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"razcode-{}.{ext}\"",
         id.compact()

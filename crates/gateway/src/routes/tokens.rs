@@ -28,37 +28,10 @@ impl IntoResponse for Tokens {
     }
 }
 
+/// `oob`, an `https` URL, or an `http` URL on a loopback host, parsed as the
+/// browser will follow it (no userinfo, no backslashes).
 fn callback_allowed(cb: &str) -> bool {
-    if cb == "oob" {
-        return true;
-    }
-    let Some((scheme, rest)) = cb.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match authority.rsplit_once('@') {
-        Some((_, h)) => h,
-        None => authority,
-    };
-    let host = if let Some(v6) = host.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        host.rsplit_once(':').map_or(host, |(h, _)| h)
-    };
-    if host.is_empty() {
-        return false;
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => true,
-        "http" => {
-            host.eq_ignore_ascii_case("localhost")
-                || host
-                    .parse::<std::net::IpAddr>()
-                    .map(|ip| ip.is_loopback())
-                    .unwrap_or(false)
-        }
-        _ => false,
-    }
+    cb == "oob" || razcode_protocol::urls::secure_or_loopback(cb).is_ok()
 }
 
 pub async fn request_token(
@@ -214,6 +187,8 @@ mod tests {
             "OOB",
             "",
             "http://evil.example@127.0.0.1.evil/",
+            "http://evil.example\\@127.0.0.1/",
+            "http://evil.example@127.0.0.1/",
         ] {
             assert!(!callback_allowed(bad), "{bad}");
         }

@@ -10,6 +10,7 @@ pub mod checkpoint;
 mod codes;
 mod credentials;
 mod payments;
+pub mod prune;
 pub mod writer;
 
 pub use accounts::normalize_email;
