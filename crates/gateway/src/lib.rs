@@ -37,6 +37,9 @@ pub struct Config {
     /// Allow a plain `http` public URL that is not loopback (patient data would
     /// travel unencrypted; for a test network only).
     pub insecure_http: bool,
+    /// Proxies (a TLS proxy, a load balancer) whose `Forwarded` and
+    /// `X-Forwarded-For` headers name the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub clock: Clock,
 }
 
@@ -48,6 +51,7 @@ impl Config {
             public_url: None,
             sandbox: false,
             insecure_http: false,
+            trusted_proxies: Vec::new(),
             clock: Clock::default(),
         }
     }
@@ -136,7 +140,13 @@ impl Gateway {
         let demo = config.sandbox.then(|| sandbox::DemoApprover {
             store: store.clone(),
         });
-        let state = routes::AppState::new(store, public.clone(), config.clock.clone()).await?;
+        let state = routes::AppState::new(
+            store,
+            public.clone(),
+            config.clock.clone(),
+            config.trusted_proxies.clone(),
+        )
+        .await?;
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -35,6 +35,10 @@ enum Command {
         /// Allow a plain http public URL that is not loopback (a test network only).
         #[arg(long)]
         insecure_http: bool,
+        /// A proxy whose Forwarded / X-Forwarded-For headers name the client
+        /// (repeatable): limits then count each patient, not the proxy.
+        #[arg(long = "trusted-proxy")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Consumers: the apps (desks) that may call the gateway.
     Consumer {
@@ -197,11 +201,13 @@ fn main() -> ExitCode {
             public_url,
             sandbox,
             insecure_http,
+            trusted_proxies,
         } => {
             let mut config = Config::new(db, listen);
             config.public_url = public_url;
             config.sandbox = sandbox;
             config.insecure_http = insecure_http;
+            config.trusted_proxies = trusted_proxies;
             match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt.block_on(serve(config)),
                 Err(e) => Err(e.to_string()),

@@ -1,20 +1,19 @@
 //! The approval pages: `/platform/activate` (organizations) and `/jibe/authorize`
 //! (patients, who can also sign up). Forms carry a CSRF tag bound to a cookie.
 
+use super::signin::{login, signup};
 use super::AppState;
 use crate::crypto;
 use crate::html::{error_box, escape, page};
-use crate::store::{Account, AccountKind, StoreError, TempState, TempToken};
-use axum::extract::{Form, Query, State};
+use crate::store::{AccountKind, TempState, TempToken};
+use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_protocol::{paths, TEMP_CREDENTIAL_TTL_SECS};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
-/// Wrong passwords before an account is locked, and for how long.
-pub const LOGIN_LIMIT: i64 = 5;
-pub const LOCK_SECS: i64 = 15 * 60;
-pub const MIN_PASSWORD: usize = 10;
+pub use super::signin::MIN_PASSWORD;
 const CSRF_COOKIE: &str = "raz_csrf";
 
 struct Realm {
@@ -95,126 +94,6 @@ pub fn csrf_refused() -> Response {
         "Please try again",
         "<p>This form expired or your browser did not send its security cookie. Go back, reload the page and submit it again. Cookies must be allowed for this site.</p>",
     )
-}
-
-pub enum LoginError {
-    Wrong,
-    Locked,
-}
-
-impl LoginError {
-    /// What the sign-in form says, and its status (403 wrong, 429 locked).
-    pub fn shown(&self) -> (&'static str, StatusCode) {
-        match self {
-            LoginError::Wrong => ("The email or password is wrong.", StatusCode::FORBIDDEN),
-            LoginError::Locked => (
-                "Too many wrong passwords. This account is locked for 15 minutes.",
-                StatusCode::TOO_MANY_REQUESTS,
-            ),
-        }
-    }
-}
-
-/// Checks an email and password, counting wrong passwords toward the lock.
-pub async fn login(
-    state: &AppState,
-    kind: AccountKind,
-    email: &str,
-    password: &str,
-) -> Result<Account, LoginError> {
-    let email = email.to_string();
-    let password = password.to_string();
-    let now = state.clock.now();
-    let r = state
-        .db(move |s| {
-            let Some(acct) = s.account_by_email(kind, &email)? else {
-                // Spend the same time as a real check so that timing does not tell
-                // which addresses have accounts.
-                let _ = crypto::verify_password(&password, dummy_hash());
-                return Ok(Err(LoginError::Wrong));
-            };
-            if acct.locked_until > now {
-                return Ok(Err(LoginError::Locked));
-            }
-            if crypto::verify_password(&password, &acct.password_hash) {
-                s.login_succeeded(acct.id)?;
-                Ok(Ok(acct))
-            } else {
-                s.login_failed(acct.id, now, LOGIN_LIMIT, LOCK_SECS)?;
-                Ok(Err(LoginError::Wrong))
-            }
-        })
-        .await;
-    match r {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!(error = %e, "sign-in failed in the database");
-            Err(LoginError::Wrong)
-        }
-    }
-}
-
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| crypto::hash_password(&crypto::random_token(16)).unwrap_or_default())
-}
-
-/// Creates a patient account from the sign-up form.
-pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<Account, String> {
-    let name = form
-        .get("name")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
-    let email = form
-        .get("new_email")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default();
-    let password = form.get("new_password").cloned().unwrap_or_default();
-    let again = form.get("new_password2").cloned().unwrap_or_default();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err("Enter your name.".into());
-    }
-    let valid_email = email.split_once('@').is_some_and(|(l, d)| {
-        !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
-    });
-    if !valid_email {
-        return Err("Enter a valid email address.".into());
-    }
-    if password.chars().count() < MIN_PASSWORD {
-        return Err(format!(
-            "Choose a password of at least {MIN_PASSWORD} characters."
-        ));
-    }
-    if password != again {
-        return Err("The two passwords are not the same.".into());
-    }
-    let now = state.clock.now();
-    let r = state
-        .db(move |s| {
-            let hash = crypto::hash_password(&password).map_err(StoreError::PasswordHash)?;
-            let id = s.add_account(AccountKind::Patient, &email, &name, &hash, now)?;
-            s.account(id)
-        })
-        .await;
-    match r {
-        Ok(Some(a)) => Ok(a),
-        Ok(None) => Err("The account could not be created. Try again.".into()),
-        Err(e) => Err(signup_refusal(&e).into()),
-    }
-}
-
-/// What the sign-up form says when the account could not be stored: only a
-/// taken email is the person's to fix.
-fn signup_refusal(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::EmailTaken { .. } => {
-            "An account with this email already exists. Sign in instead."
-        }
-        e => {
-            tracing::error!(error = %e, "sign-up failed");
-            "The account could not be created. Try again later."
-        }
-    }
 }
 
 pub fn signin_fields(email: &str) -> String {
@@ -346,6 +225,7 @@ async fn show(
 async fn submit(
     state: AppState,
     realm: &Realm,
+    peer: SocketAddr,
     headers: HeaderMap,
     form: HashMap<String, String>,
 ) -> Response {
@@ -382,7 +262,8 @@ async fn submit(
         },
         Some("approve") => {
             let password = form.get("password").cloned().unwrap_or_default();
-            match login(&state, realm.kind, &email, &password).await {
+            let client = state.client(peer, &headers);
+            match login(&state, client, realm.kind, &email, &password).await {
                 Ok(a) => a,
                 Err(e) => {
                     let (message, status) = e.shown();
@@ -457,10 +338,11 @@ pub async fn activate_page(
 
 pub async fn activate_submit(
     State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    submit(s, &ORG, headers, f).await
+    submit(s, &ORG, peer, headers, f).await
 }
 
 pub async fn authorize_page(
@@ -473,27 +355,9 @@ pub async fn authorize_page(
 
 pub async fn authorize_submit(
     State(s): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    submit(s, &PATIENT, headers, f).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::signup_refusal;
-    use crate::store::StoreError;
-
-    #[test]
-    fn a_hash_failure_is_not_shown_as_a_taken_email() {
-        let hashing = signup_refusal(&StoreError::PasswordHash("out of memory".into()));
-        assert_eq!(
-            hashing,
-            "The account could not be created. Try again later."
-        );
-        let taken = signup_refusal(&StoreError::EmailTaken {
-            email: "ana@example.org".into(),
-        });
-        assert!(taken.contains("already exists"), "{taken}");
-    }
+    submit(s, &PATIENT, peer, headers, f).await
 }

@@ -3,11 +3,13 @@
 mod api;
 mod approve;
 pub(crate) mod bill;
+mod client;
 mod form;
 mod image;
 mod lifecycle;
 mod payments;
 mod redeem;
+mod signin;
 mod stage;
 mod tokens;
 
@@ -67,6 +69,12 @@ pub struct Inner {
     pub public: PublicUrl,
     pub clock: Clock,
     pub server_key: Vec<u8>,
+    /// argon2 checks under way at once (each takes ~19 MiB).
+    pub hashing: tokio::sync::Semaphore,
+    /// Sign-in attempts per client address.
+    pub signins: signin::ClientLimiter,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     consumers: RwLock<HashMap<String, Consumer>>,
     access: RwLock<HashMap<String, AccessToken>>,
 }
@@ -83,6 +91,7 @@ impl AppState {
         store: Arc<Store>,
         public: PublicUrl,
         clock: Clock,
+        trusted_proxies: Vec<std::net::IpAddr>,
     ) -> Result<AppState, crate::GatewayError> {
         let writer = crate::store::writer::StageWriter::start(store.path())?;
         let since = clock.now() - razcode_protocol::TIMESTAMP_WINDOW_SECS - 1;
@@ -103,6 +112,13 @@ impl AppState {
             public,
             clock,
             server_key,
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map(|n| n.get().min(4))
+                    .unwrap_or(1),
+            ),
+            signins: signin::ClientLimiter::default(),
+            trusted_proxies,
             consumers: RwLock::default(),
             access: RwLock::default(),
         })))
@@ -143,6 +159,11 @@ impl AppState {
             write_cache(&self.access, token, t.clone());
         }
         Ok(found)
+    }
+
+    /// The client's address (see [`client::client_ip`]).
+    pub fn client(&self, peer: std::net::SocketAddr, headers: &HeaderMap) -> std::net::IpAddr {
+        client::client_ip(&self.trusted_proxies, peer.ip(), headers)
     }
 
     /// The URI that enters the signature base string for a request to `path`.

@@ -2,10 +2,10 @@
 //! HealthJibe and claims the record.
 
 use super::approve::{
-    self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, login, signin_fields, signup, signup_form,
-    with_cookie,
+    self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, signin_fields, signup_form, with_cookie,
 };
 use super::bill;
+use super::signin::{login, signup};
 use super::AppState;
 use crate::html::{error_box, escape, page};
 use crate::store::{AccountKind, Stage};
@@ -98,16 +98,22 @@ enum Lookup {
     Respond(Response),
 }
 
-async fn lookup(state: &AppState, raw: &str, client: &str, canonical_suffix: &str) -> Lookup {
+async fn lookup(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw: &str,
+    client: &str,
+    canonical_suffix: &str,
+) -> Lookup {
     let now = state.clock.now();
     let since = now - ATTEMPT_WINDOW;
     let c = client.to_string();
-    if state
+    let limited = state
         .db(move |s| s.redeem_failures(&c, since))
         .await
         .unwrap_or(0)
-        >= ATTEMPT_LIMIT
-    {
+        >= ATTEMPT_LIMIT;
+    if limited && !owner_of(state, headers, raw).await {
         return Lookup::Respond(too_many());
     }
     let Ok(id) = RazId::parse(raw) else {
@@ -162,6 +168,19 @@ pub fn withdrawn(id: RazId) -> Response {
             "<p>The clinic withdrew code <span class=\"code\">{}</span>, and its record is no longer here. If you need your visit record, contact the clinic: they can give you a new code.</p>",
             id.grouped()
         ),
+    )
+}
+
+/// True when the signed-in patient claimed the code `raw`: the owner of a
+/// code that exists is never kept from its pages by the wrong-code limit.
+async fn owner_of(state: &AppState, headers: &HeaderMap, raw: &str) -> bool {
+    let (Ok(id), Some(viewer)) = (RazId::parse(raw), session_account(state, headers).await) else {
+        return false;
+    };
+    let compact = id.compact();
+    matches!(
+        state.db(move |s| s.stage(&compact)).await,
+        Ok(Some(s)) if s.claimed_by == Some(viewer)
     )
 }
 
@@ -262,7 +281,15 @@ pub async fn code_page(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match lookup(&state, &raw, &addr.ip().to_string(), "").await {
+    let (id, stage) = match lookup(
+        &state,
+        &headers,
+        &raw,
+        &state.client(addr, &headers).to_string(),
+        "",
+    )
+    .await
+    {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
@@ -284,8 +311,8 @@ pub async fn code_submit(
     Path(raw): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let client = addr.ip().to_string();
-    let (id, stage) = match lookup(&state, &raw, &client, "").await {
+    let client = state.client(addr, &headers);
+    let (id, stage) = match lookup(&state, &headers, &raw, &client.to_string(), "").await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
@@ -308,7 +335,7 @@ pub async fn code_submit(
         }
     } else {
         let password = form.get("password").cloned().unwrap_or_default();
-        match login(&state, AccountKind::Patient, &email, &password).await {
+        match login(&state, client, AccountKind::Patient, &email, &password).await {
             Ok(a) => a,
             Err(e) => {
                 let (message, status) = e.shown();
@@ -320,7 +347,7 @@ pub async fn code_submit(
         let now = state.clock.now();
         let since = now - ATTEMPT_WINDOW;
         let _ = state
-            .db(move |s| s.redeem_failure(&client, now, since))
+            .db(move |s| s.redeem_failure(&client.to_string(), now, since))
             .await;
         return claim_page(
             &state, id, &stage, &cookie, &email,
@@ -363,7 +390,7 @@ async fn owned(
     client: &str,
     suffix: &str,
 ) -> Result<(RazId, Box<Stage>), Response> {
-    let (id, stage) = match lookup(state, raw, client, suffix).await {
+    let (id, stage) = match lookup(state, headers, raw, client, suffix).await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return Err(r),
     };
@@ -383,7 +410,15 @@ pub async fn record_page(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/record").await {
+    let (id, stage) = match owned(
+        &state,
+        &headers,
+        &raw,
+        &state.client(addr, &headers).to_string(),
+        "/record",
+    )
+    .await
+    {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -466,7 +501,14 @@ pub async fn download(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(&state, &headers, &raw, &addr.ip().to_string(), "/download").await
+    let (id, stage) = match owned(
+        &state,
+        &headers,
+        &raw,
+        &state.client(addr, &headers).to_string(),
+        "/download",
+    )
+    .await
     {
         Ok(v) => v,
         Err(r) => return r,

@@ -64,20 +64,21 @@ impl Store {
         })
     }
 
-    /// Counts a wrong password; locks the account for `lock_secs` at `limit`.
-    pub fn login_failed(&self, id: i64, now: i64, limit: i64, lock_secs: i64) -> Result<()> {
+    /// Reserves a sign-in attempt before the password is checked: it counts as
+    /// wrong until [`Store::login_succeeded`] says otherwise, and the attempt that
+    /// reaches `limit` locks the account for `lock_secs` at once. In one
+    /// statement, so concurrent attempts cannot all slip under the limit. False
+    /// when the account is locked (no attempt is left).
+    pub fn reserve_login(&self, id: i64, now: i64, limit: i64, lock_secs: i64) -> Result<bool> {
         self.with(|c| {
-            c.execute(
-                "UPDATE accounts SET failed_logins = failed_logins + 1,
+            let n = c.execute(
+                "UPDATE accounts SET
+                   failed_logins = CASE WHEN failed_logins + 1 >= ?2 THEN 0 ELSE failed_logins + 1 END,
                    locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
-                 WHERE id = ?1",
-                params![id, limit, now + lock_secs],
+                 WHERE id = ?1 AND locked_until <= ?4",
+                params![id, limit, now + lock_secs, now],
             )?;
-            c.execute(
-                "UPDATE accounts SET failed_logins = 0 WHERE id = ?1 AND failed_logins >= ?2",
-                params![id, limit],
-            )?;
-            Ok(())
+            Ok(n == 1)
         })
     }
 

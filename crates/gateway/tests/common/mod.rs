@@ -43,10 +43,18 @@ impl Env {
     }
 
     pub async fn start_in(dir: tempfile::TempDir) -> Env {
+        Env::start_configured(dir, |_| {}).await
+    }
+
+    /// A gateway with `configure` applied to its configuration.
+    pub async fn start_configured(
+        dir: tempfile::TempDir,
+        configure: impl FnOnce(&mut Config),
+    ) -> Env {
         let db = dir.path().join("gateway.db");
-        let gw = Gateway::start(Config::new(&db, "127.0.0.1:0".parse().unwrap()))
-            .await
-            .unwrap();
+        let mut config = Config::new(&db, "127.0.0.1:0".parse().unwrap());
+        configure(&mut config);
+        let gw = Gateway::start(config).await.unwrap();
         let store = razcode_gateway::store::Store::open(&db).unwrap();
         let consumer = match store.consumer_by_name("Test desk").unwrap() {
             Some(c) => c,

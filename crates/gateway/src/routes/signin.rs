@@ -1,0 +1,217 @@
+//! Signing in on the approval and redemption pages, and signing up. Each
+//! attempt is reserved against the account's lock before the password is
+//! checked (so concurrent wrong passwords cannot all slip under the limit),
+//! argon2 runs a few at a time (each takes ~19 MiB), and one client address
+//! gets a bounded number of attempts.
+
+use super::AppState;
+use crate::crypto;
+use crate::store::{Account, AccountKind, StoreError};
+use axum::http::StatusCode;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+
+/// Wrong passwords before an account is locked, and for how long.
+pub const LOGIN_LIMIT: i64 = 5;
+pub const LOCK_SECS: i64 = 15 * 60;
+pub const MIN_PASSWORD: usize = 10;
+/// Sign-in attempts one client address may make in [`CLIENT_WINDOW_SECS`].
+pub const CLIENT_LIMIT: u32 = 30;
+pub const CLIENT_WINDOW_SECS: i64 = 15 * 60;
+
+pub enum LoginError {
+    Wrong,
+    Locked,
+    /// Too many attempts from this client address.
+    TooMany,
+}
+
+impl LoginError {
+    /// What the sign-in form says, and its status (403 wrong, 429 locked).
+    pub fn shown(&self) -> (&'static str, StatusCode) {
+        match self {
+            LoginError::Wrong => ("The email or password is wrong.", StatusCode::FORBIDDEN),
+            LoginError::Locked => (
+                "Too many wrong passwords. This account is locked for 15 minutes.",
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            LoginError::TooMany => (
+                "Too many sign-in attempts from your network. Wait 15 minutes and try again.",
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+        }
+    }
+}
+
+/// Sign-in attempts per client address, in fixed windows of the gateway clock.
+#[derive(Default)]
+pub struct ClientLimiter {
+    seen: Mutex<HashMap<IpAddr, (i64, u32)>>,
+}
+
+impl ClientLimiter {
+    /// Takes one attempt for `client`; false when its window is used up.
+    pub fn take(&self, client: IpAddr, now: i64) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() > 10_000 {
+            seen.retain(|_, (start, _)| now - *start < CLIENT_WINDOW_SECS);
+        }
+        let entry = seen.entry(client).or_insert((now, 0));
+        if now - entry.0 >= CLIENT_WINDOW_SECS {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= CLIENT_LIMIT
+    }
+}
+
+/// Checks an email and password from `client`, counting wrong passwords
+/// toward the account's lock.
+pub async fn login(
+    state: &AppState,
+    client: IpAddr,
+    kind: AccountKind,
+    email: &str,
+    password: &str,
+) -> Result<Account, LoginError> {
+    let now = state.clock.now();
+    if !state.signins.take(client, now) {
+        return Err(LoginError::TooMany);
+    }
+    let r = sign_in(state, kind, email.to_string(), password.to_string(), now).await;
+    match r {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed in the database");
+            Err(LoginError::Wrong)
+        }
+    }
+}
+
+async fn sign_in(
+    state: &AppState,
+    kind: AccountKind,
+    email: String,
+    password: String,
+    now: i64,
+) -> Result<Result<Account, LoginError>, StoreError> {
+    let acct = state.db(move |s| s.account_by_email(kind, &email)).await?;
+    let reserved = match &acct {
+        Some(a) => {
+            let id = a.id;
+            state
+                .db(move |s| s.reserve_login(id, now, LOGIN_LIMIT, LOCK_SECS))
+                .await?
+        }
+        None => true,
+    };
+    if !reserved {
+        return Ok(Err(LoginError::Locked));
+    }
+    // An unknown address spends the same time as a real check, so that timing
+    // does not tell which addresses have accounts.
+    let hash = acct
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash().to_string());
+    let permit = state
+        .hashing
+        .acquire()
+        .await
+        .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
+    let right = tokio::task::spawn_blocking(move || crypto::verify_password(&password, &hash))
+        .await
+        .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
+    drop(permit);
+    match acct {
+        Some(a) if right => {
+            let id = a.id;
+            state.db(move |s| s.login_succeeded(id)).await?;
+            Ok(Ok(a))
+        }
+        _ => Ok(Err(LoginError::Wrong)),
+    }
+}
+
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| crypto::hash_password(&crypto::random_token(16)).unwrap_or_default())
+}
+
+/// Creates a patient account from the sign-up form.
+pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<Account, String> {
+    let name = form
+        .get("name")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let email = form
+        .get("new_email")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let password = form.get("new_password").cloned().unwrap_or_default();
+    let again = form.get("new_password2").cloned().unwrap_or_default();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err("Enter your name.".into());
+    }
+    let valid_email = email.split_once('@').is_some_and(|(l, d)| {
+        !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
+    });
+    if !valid_email {
+        return Err("Enter a valid email address.".into());
+    }
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(format!(
+            "Choose a password of at least {MIN_PASSWORD} characters."
+        ));
+    }
+    if password != again {
+        return Err("The two passwords are not the same.".into());
+    }
+    let now = state.clock.now();
+    let r = state
+        .db(move |s| {
+            let hash = crypto::hash_password(&password).map_err(StoreError::PasswordHash)?;
+            let id = s.add_account(AccountKind::Patient, &email, &name, &hash, now)?;
+            s.account(id)
+        })
+        .await;
+    match r {
+        Ok(Some(a)) => Ok(a),
+        Ok(None) => Err("The account could not be created. Try again.".into()),
+        Err(e) => Err(signup_refusal(&e).into()),
+    }
+}
+
+/// What the sign-up form says when the account could not be stored: only a
+/// taken email is the person's to fix.
+fn signup_refusal(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::EmailTaken { .. } => {
+            "An account with this email already exists. Sign in instead."
+        }
+        e => {
+            tracing::error!(error = %e, "sign-up failed");
+            "The account could not be created. Try again later."
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signup_refusal;
+    use crate::store::StoreError;
+
+    #[test]
+    fn a_hash_failure_is_not_shown_as_a_taken_email() {
+        let hashing = signup_refusal(&StoreError::PasswordHash("out of memory".into()));
+        assert_eq!(
+            hashing,
+            "The account could not be created. Try again later."
+        );
+        let taken = signup_refusal(&StoreError::EmailTaken {
+            email: "ana@example.org".into(),
+        });
+        assert!(taken.contains("already exists"), "{taken}");
+    }
+}

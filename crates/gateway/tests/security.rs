@@ -1,0 +1,159 @@
+//! What a health-data audit of the gateway asked for, over HTTP: sign-in
+//! attempts that cannot be raced past the lock, limits that count each patient
+//! behind a trusted proxy, and the approval page naming where it sends you.
+
+mod common;
+use common::*;
+use razcode_gateway::Config;
+
+/// The code's sign-in form: the browser (with its CSRF cookie) and its tag.
+async fn sign_in_form(env: &Env, path: &str) -> (reqwest::Client, String) {
+    let b = browser();
+    let page = b.get(env.url(path)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let csrf = hidden(&page.text().await.unwrap(), "csrf");
+    (b, csrf)
+}
+
+async fn sign_in(b: &reqwest::Client, url: &str, csrf: &str, password: &str) -> (u16, String) {
+    let r = b
+        .post(url)
+        .form(&[
+            ("csrf", csrf),
+            ("email", PATIENT_EMAIL),
+            ("password", password),
+            ("action", "signin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_wrong_passwords_get_five_tries() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let id = staged(&env, &t, None).await;
+    let path = format!("/r/{}", id.compact());
+    let (b, csrf) = sign_in_form(&env, &path).await;
+    let url = env.url(&path);
+    let tries: Vec<_> = (0..100)
+        .map(|i| {
+            let (b, url, csrf) = (b.clone(), url.clone(), csrf.clone());
+            tokio::spawn(
+                async move { sign_in(&b, &url, &csrf, &format!("wrong-password-{i}")).await },
+            )
+        })
+        .collect();
+    let mut wrong = 0;
+    for t in tries {
+        let (status, text) = t.await.unwrap();
+        if text.contains("The email or password is wrong") {
+            assert_eq!(status, 403);
+            wrong += 1;
+        } else {
+            assert_eq!(status, 429, "{text}");
+        }
+    }
+    assert_eq!(
+        wrong, 5,
+        "exactly five wrong passwords were checked before the lock"
+    );
+    // The right password is refused while the account is locked...
+    let (status, _) = sign_in(&b, &url, &csrf, PATIENT_PASSWORD).await;
+    assert_eq!(status, 429);
+    // ...and accepted once the lock (and this client's window) has passed.
+    env.gw.clock.advance(15 * 60 + 1);
+    let (b, csrf) = sign_in_form(&env, &path).await;
+    let r = b
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", PATIENT_EMAIL),
+            ("password", PATIENT_PASSWORD),
+            ("action", "signin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "claimed after the lock");
+}
+
+async fn wrong_code(env: &Env, client: &str) -> u16 {
+    browser()
+        .get(env.url("/r/ZZZZZZZZZZZZ"))
+        .header("X-Forwarded-For", client)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_patient_has_their_own_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::start_configured(dir, |c: &mut Config| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let t = activate(&env).await;
+    let id = staged(&env, &t, None).await;
+    // The owner claims the code first (from their own address).
+    let path = format!("/r/{}", id.compact());
+    let (owner, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
+    assert_eq!(r.status(), 303);
+
+    // Someone guesses codes from 203.0.113.1 until they are paused...
+    for _ in 0..10 {
+        assert_eq!(wrong_code(&env, "203.0.113.1").await, 404);
+    }
+    assert_eq!(wrong_code(&env, "203.0.113.1").await, 429);
+    // ...while another patient behind the same proxy is not.
+    let other = browser()
+        .get(env.url(&path))
+        .header("X-Forwarded-For", "203.0.113.2")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(other.status(), 429);
+    // The owner of a code that exists is never kept from its pages, even from
+    // the paused address.
+    let record = owner
+        .get(env.url(&format!("{path}/record")))
+        .header("X-Forwarded-For", "203.0.113.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(record.status(), 200);
+}
+
+#[tokio::test]
+async fn forwarded_headers_from_anyone_else_are_ignored() {
+    let env = Env::start().await;
+    // Without a trusted proxy, every request counts for its peer (127.0.0.1),
+    // whatever it claims to be.
+    for i in 0..10 {
+        assert_eq!(wrong_code(&env, &format!("203.0.113.{i}")).await, 404);
+    }
+    assert_eq!(wrong_code(&env, "198.51.100.1").await, 429);
+}
+
+#[tokio::test]
+async fn the_approval_page_says_where_it_sends_you() {
+    let env = Env::start().await;
+    let temp = request_token(&env, "https://desk.clinic.example/cb").await;
+    let page = browser()
+        .get(env.url(&format!("/platform/activate?oauth_token={}", temp.token)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("sent back to <strong>desk.clinic.example</strong>"),
+        "{page}"
+    );
+}
