@@ -157,3 +157,50 @@ async fn the_approval_page_says_where_it_sends_you() {
         "{page}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_built_to_be_slow_is_refused_and_others_are_served_meanwhile() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let mut her = String::from("<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\"");
+    for i in 0..200_000 {
+        her.push_str(&format!(" a{i}=\"\""));
+    }
+    her.push_str("/>");
+    let hostile = {
+        let env_url = env.url("/gateway/stage");
+        let http = env.http.clone();
+        let consumer = env.consumer.clone();
+        let (token, secret) = (t.token.clone(), t.secret.clone());
+        tokio::spawn(async move {
+            let r = signed_post(
+                &http,
+                &env_url,
+                oauth1_request::Credentials::new(&consumer.0, &consumer.1),
+                Some((&token, &secret)),
+                &[("her", her.as_str())],
+                None,
+                |_| {},
+            )
+            .await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        })
+    };
+    // The gateway answers other requests while it reads the hostile one.
+    for _ in 0..5 {
+        let r = env.http.get(env.url("/r")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    // Before the fix this took over 20 seconds; a hang guard, not a timing.
+    let (status, body) = tokio::time::timeout(std::time::Duration::from_secs(15), hostile)
+        .await
+        .expect("the hostile record is answered")
+        .unwrap();
+    assert_eq!(status, 400, "{body}");
+    let a = pairs(&body);
+    assert_eq!(get(&a, "errorcode"), Some("her_invalid"));
+    assert!(
+        get(&a, "errormsg").unwrap().contains("attributes"),
+        "{body}"
+    );
+}

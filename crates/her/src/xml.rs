@@ -13,6 +13,27 @@ pub const MAX_DEPTH: usize = 256;
 pub const MAX_SIZE: usize = 64 * 1024 * 1024;
 /// Most elements in one document.
 pub const MAX_ELEMENTS: usize = 2_000_000;
+/// Most attributes on one element. quick-xml checks each attribute against
+/// every earlier one of its element (duplicates are not well-formed), so one
+/// element with 200,000 attributes held a gateway worker for over 20 seconds;
+/// records carry a handful.
+pub const MAX_ATTRIBUTES: usize = 64;
+/// Most namespace declarations in scope at once (each name is resolved by
+/// searching them).
+pub const MAX_NS_IN_SCOPE: usize = 256;
+
+fn too_many_attributes() -> String {
+    format!("an element has more than {MAX_ATTRIBUTES} attributes")
+}
+
+fn too_many_namespaces() -> String {
+    format!("more than {MAX_NS_IN_SCOPE} namespace declarations are in scope")
+}
+
+/// True for `xmlns` and `xmlns:prefix`.
+fn is_ns_decl(key: &[u8]) -> bool {
+    key == b"xmlns" || key.starts_with(b"xmlns:")
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", location(*line, *column))]
@@ -228,6 +249,15 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
         line: 1,
     };
     let mut last_ns: Option<Arc<str>> = None;
+    // Namespace declarations of each open element, and in scope altogether.
+    let mut decls: Vec<usize> = Vec::new();
+    let mut in_scope = 0usize;
+    let declared = |el: &Element| {
+        el.attrs
+            .iter()
+            .filter(|(k, _)| is_ns_decl(k.as_bytes()))
+            .count()
+    };
     loop {
         let start = reader.buffer_position() as usize;
         let event = match reader.read_resolved_event() {
@@ -250,6 +280,12 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
                 }
+                let d = declared(&el);
+                in_scope += d;
+                if in_scope > MAX_NS_IN_SCOPE {
+                    return Err(at(start, too_many_namespaces()));
+                }
+                decls.push(d);
                 stack.push(el);
                 if stack.len() > MAX_DEPTH {
                     return Err(at(
@@ -263,6 +299,9 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 count += 1;
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
+                }
+                if in_scope + declared(&el) > MAX_NS_IN_SCOPE {
+                    return Err(at(start, too_many_namespaces()));
                 }
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),
@@ -279,6 +318,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 let el = stack
                     .pop()
                     .ok_or_else(|| at(start, "an end tag without a start".into()))?;
+                in_scope -= decls.pop().unwrap_or(0);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),
                     None => root = Some(el),
@@ -382,7 +422,10 @@ fn open(
         ResolveResult::Unbound => None,
     };
     let mut attrs = Vec::new();
-    for a in e.attributes() {
+    for (i, a) in e.attributes().enumerate() {
+        if i == MAX_ATTRIBUTES {
+            return Err(too_many_attributes());
+        }
         let a = a.map_err(|e| format!("a broken attribute: {e}"))?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
         let raw = String::from_utf8_lossy(&a.value).into_owned();
@@ -520,7 +563,10 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                for a in e.attributes() {
+                for (i, a) in e.attributes().enumerate() {
+                    if i == MAX_ATTRIBUTES {
+                        return Err(at(start, too_many_attributes()));
+                    }
                     let a = a.map_err(|err| at(start, format!("a broken attribute: {err}")))?;
                     let prefix = match a.key.as_ref() {
                         b"xmlns" => Some(&b""[..]),
@@ -532,6 +578,9 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                             .map_err(|err| at(start, format!("a broken attribute: {err}")))?
                             .into_owned();
                         scope.push((depth, prefix.to_vec(), uri));
+                        if scope.len() > MAX_NS_IN_SCOPE {
+                            return Err(at(start, too_many_namespaces()));
+                        }
                     }
                 }
                 let (local, prefix) = e.name().decompose();

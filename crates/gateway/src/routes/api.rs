@@ -220,6 +220,14 @@ impl<L> SignedRequest<L> {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Takes a parameter's value out of the request (no copy of a large record).
+    pub fn take_param(&mut self, name: &str) -> Option<String> {
+        self.params
+            .iter_mut()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| std::mem::take(v))
+    }
+
     /// How many times a parameter is given.
     pub fn count(&self, name: &str) -> usize {
         self.params.iter().filter(|(k, _)| k == name).count()

@@ -210,6 +210,11 @@ fn write_cache<T>(cache: &RwLock<HashMap<String, T>>, key: &str, value: T) {
     }
 }
 
+/// Requests handled at once; more wait.
+pub const MAX_IN_FLIGHT: usize = 1024;
+/// How long a request body may take to arrive.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(paths::REQUEST_TOKEN, post(tokens::request_token))
@@ -237,6 +242,14 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}/download", get(redeem::download))
         .route("/", get(redeem::home))
         .layer(axum::middleware::from_fn(api::negotiate))
+        // A slow client cannot hold a request open while it trickles a body in,
+        // and a flood waits its turn instead of exhausting memory.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            MAX_IN_FLIGHT,
+        ))
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
             date_header,

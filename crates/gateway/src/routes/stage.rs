@@ -35,10 +35,11 @@ pub async fn stage_url(
 
 async fn stage(
     state: AppState,
-    req: PracticeRequest,
+    mut req: PracticeRequest,
     variant: Variant,
 ) -> Result<Answer, ApiError> {
-    let (her, kind) = record(&req)?;
+    let (her, kind) = record(&mut req).await?;
+    let her = her.as_str();
     let user_account = bound_patient(&state, &req).await?;
     let pmt = req
         .signed
@@ -114,10 +115,23 @@ fn request_hash(req: &PracticeRequest, her: &str) -> String {
     base64::Engine::encode(&base64::engine::general_purpose::STANDARD, h.finalize())
 }
 
-/// `her`, checked: the record and its kind.
-fn record(req: &PracticeRequest) -> Result<(&str, &'static str), ApiError> {
-    let her = req.signed.param("her").unwrap_or("");
-    let kind = match validate(her) {
+/// `her`, checked off the async runtime (a hostile record must not hold a
+/// worker): the record and its kind.
+async fn record(req: &mut PracticeRequest) -> Result<(String, &'static str), ApiError> {
+    if req.signed.count("her") > 1 {
+        return Err(ApiError::new(
+            ErrorCode::HerInvalid,
+            "her is given more than once",
+        ));
+    }
+    let her = req.signed.take_param("her").unwrap_or_default();
+    let (her, checked) = tokio::task::spawn_blocking(move || {
+        let checked = validate(&her);
+        (her, checked)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?;
+    let kind = match checked {
         Ok(Kind::Ccr) => "ccr",
         Ok(Kind::Omhe) => "omhe",
         Err(HerError::Missing) => {
@@ -128,12 +142,6 @@ fn record(req: &PracticeRequest) -> Result<(&str, &'static str), ApiError> {
         }
         Err(e) => return Err(ApiError::new(ErrorCode::HerInvalid, e.to_string())),
     };
-    if req.signed.count("her") > 1 {
-        return Err(ApiError::new(
-            ErrorCode::HerInvalid,
-            "her is given more than once",
-        ));
-    }
     Ok((her, kind))
 }
 
