@@ -204,3 +204,88 @@ async fn a_record_built_to_be_slow_is_refused_and_others_are_served_meanwhile() 
         "{body}"
     );
 }
+
+fn files_hold(db: &std::path::Path, needle: &[u8]) -> bool {
+    ["", "-wal"].iter().any(|suffix| {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        std::fs::read(&name)
+            .map(|b| b.windows(needle.len()).any(|w| w == needle))
+            .unwrap_or(false)
+    })
+}
+
+#[tokio::test]
+async fn records_are_sealed_owner_only_and_deleted_by_their_patient() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let ccr = fixture("ccr/examples/minimal_clinic_encounter.xml");
+    assert!(ccr.contains("<Family>Example</Family>"));
+    let (status, a) = stage(&env, &t, "/gateway/stage/url", &[("her", &ccr)]).await;
+    assert_eq!(status, 200, "{a:?}");
+    let id = razcode_protocol::RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
+    let db = env.dir.path().join("gateway.db");
+    assert!(
+        !files_hold(&db, b"<Family>Example</Family>") && !files_hold(&db, b"Alex"),
+        "the patient's name is in the database files"
+    );
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let mode = std::fs::metadata(&name).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "gateway.db{suffix}");
+    }
+
+    // The patient claims it, reads it, and deletes it from their account.
+    let path = format!("/r/{}", id.compact());
+    let (b, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
+    assert_eq!(r.status(), 303);
+    let page = b
+        .get(env.url(&format!("{path}/record")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Alex"), "the record reads back opened");
+    let csrf = hidden(&page, "csrf");
+    // Without the form's tag nothing is deleted.
+    let r = b
+        .post(env.url(&format!("{path}/delete")))
+        .form(&[("csrf", "forged"), ("action", "delete")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = b
+        .post(env.url(&format!("{path}/delete")))
+        .form(&[("csrf", csrf.as_str()), ("action", "delete")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = b
+        .get(env.url(&format!("{path}/record")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("You deleted") && !page.contains("Alex"),
+        "{page}"
+    );
+    let dl = b
+        .get(env.url(&format!("{path}/download")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dl.status(), 410);
+    // The clinic still sees that the code was claimed.
+    let (_, a) = stage(&env, &t, "/gateway/status", &[("raz_id", &id.grouped())]).await;
+    assert_eq!(get(&a, "state"), Some("claimed"));
+}

@@ -8,6 +8,7 @@ mod form;
 mod image;
 mod lifecycle;
 mod payments;
+mod record;
 mod redeem;
 mod signin;
 mod stage;
@@ -238,8 +239,9 @@ pub fn router(state: AppState) -> Router {
             get(redeem::enter_page).post(redeem::enter_submit),
         )
         .route("/r/{id}", get(redeem::code_page).post(redeem::code_submit))
-        .route("/r/{id}/record", get(redeem::record_page))
-        .route("/r/{id}/download", get(redeem::download))
+        .route("/r/{id}/record", get(record::record_page))
+        .route("/r/{id}/download", get(record::download))
+        .route("/r/{id}/delete", post(record::delete))
         .route("/", get(redeem::home))
         .layer(axum::middleware::from_fn(api::negotiate))
         // A slow client cannot hold a request open while it trickles a body in,

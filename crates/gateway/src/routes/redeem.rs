@@ -12,7 +12,6 @@ use crate::store::{AccountKind, Stage};
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use razcode_her::{check, Her};
 use razcode_protocol::RazId;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -23,7 +22,7 @@ pub const ATTEMPT_WINDOW: i64 = 15 * 60;
 const SESSION_COOKIE: &str = "raz_session";
 const SESSION_TTL: i64 = 12 * 3600;
 
-fn redirect(to: &str, status: StatusCode) -> Response {
+pub(super) fn redirect(to: &str, status: StatusCode) -> Response {
     let mut r = (status, "").into_response();
     if let Ok(v) = HeaderValue::from_str(to) {
         r.headers_mut().insert(header::LOCATION, v);
@@ -40,7 +39,7 @@ fn too_many() -> Response {
 }
 
 /// `YYYY-MM-DD` (bills' due dates compare with it).
-fn iso_date(ts: i64) -> String {
+pub(super) fn iso_date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
         .and_then(|d| {
@@ -50,7 +49,7 @@ fn iso_date(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-fn date(ts: i64) -> String {
+pub(super) fn date(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
         .and_then(|d| {
@@ -93,12 +92,12 @@ pub async fn enter_submit(Form(f): Form<HashMap<String, String>>) -> Response {
     }
 }
 
-enum Lookup {
+pub(super) enum Lookup {
     Found(RazId, Box<Stage>),
     Respond(Response),
 }
 
-async fn lookup(
+pub(super) async fn lookup(
     state: &AppState,
     headers: &HeaderMap,
     raw: &str,
@@ -184,7 +183,7 @@ async fn owner_of(state: &AppState, headers: &HeaderMap, raw: &str) -> bool {
     )
 }
 
-async fn session_account(state: &AppState, headers: &HeaderMap) -> Option<i64> {
+pub(super) async fn session_account(state: &AppState, headers: &HeaderMap) -> Option<i64> {
     let token = approve::cookie(headers, SESSION_COOKIE)?;
     let now = state.clock.now();
     state
@@ -380,163 +379,4 @@ pub async fn code_submit(
             page(StatusCode::INTERNAL_SERVER_ERROR, "Try again", "<p>Something went wrong. Try again in a minute.</p>")
         }
     }
-}
-
-/// The stage, when the signed-in patient claimed it.
-async fn owned(
-    state: &AppState,
-    headers: &HeaderMap,
-    raw: &str,
-    client: &str,
-    suffix: &str,
-) -> Result<(RazId, Box<Stage>), Response> {
-    let (id, stage) = match lookup(state, headers, raw, client, suffix).await {
-        Lookup::Found(id, s) => (id, s),
-        Lookup::Respond(r) => return Err(r),
-    };
-    let viewer = session_account(state, headers).await;
-    if viewer.is_none() || stage.claimed_by != viewer {
-        return Err(redirect(
-            &format!("/r/{}", id.compact()),
-            StatusCode::SEE_OTHER,
-        ));
-    }
-    Ok((id, stage))
-}
-
-pub async fn record_page(
-    State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
-) -> Response {
-    let (id, stage) = match owned(
-        &state,
-        &headers,
-        &raw,
-        &state.client(addr, &headers).to_string(),
-        "/record",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let org_id = stage.org_account_id;
-    let org = state
-        .db(move |s| s.org_payment(org_id))
-        .await
-        .unwrap_or_default();
-    let bill = bill::section(
-        &stage,
-        &org,
-        &iso_date(state.clock.now()),
-        stage.paid_at.map(date).as_deref(),
-    );
-    let text = String::from_utf8_lossy(&stage.her).into_owned();
-    let mut body = format!("<p>This record is now in your HealthJibe account (code <span class=\"code\">{}</span>).</p>", id.grouped());
-    match check(&text) {
-        Ok(Her::Ccr(ccr)) => {
-            body.push_str("<table><tbody>");
-            for (label, value) in [
-                ("Patient", ccr.patient.name.clone()),
-                ("Date of birth", ccr.patient.date_of_birth.clone()),
-                ("Gender", ccr.patient.gender.clone()),
-                ("Visit", ccr.visit_date.clone()),
-                ("From", (!ccr.from.is_empty()).then(|| ccr.from.join(", "))),
-            ] {
-                if let Some(v) = value {
-                    body.push_str(&format!(
-                        "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
-                        escape(&v)
-                    ));
-                }
-            }
-            body.push_str("</tbody></table><h2>Sections</h2>");
-            for section in &ccr.sections {
-                body.push_str(&format!("<h3>{}</h3><ul>", escape(&section.kind.title())));
-                for item in &section.items {
-                    let date = item
-                        .date
-                        .as_deref()
-                        .map(|d| format!(" ({})", escape(d)))
-                        .unwrap_or_default();
-                    body.push_str(&format!("<li>{}{date}</li>", escape(&item.text)));
-                }
-                body.push_str("</ul>");
-            }
-        }
-        Ok(Her::Omhe(messages)) => {
-            body.push_str("<table><thead><tr><th>Measurement</th><th>Values</th><th>When</th></tr></thead><tbody>");
-            for m in messages {
-                let values = m
-                    .fields
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let when = m.event_time.as_ref().map(|t| t.text()).unwrap_or_default();
-                body.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    m.omhe,
-                    escape(&values),
-                    escape(&when)
-                ));
-            }
-            body.push_str("</tbody></table>");
-        }
-        Err(_) => body.push_str("<p>The record could not be shown here; download it below.</p>"),
-    }
-    body.push_str(&bill);
-    body.push_str(&format!(
-        "<p><a href=\"/r/{}/download\">Download the record as the clinic sent it</a></p>",
-        id.compact()
-    ));
-    page(StatusCode::OK, "Your visit record", &body)
-}
-
-pub async fn download(
-    State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(raw): Path<String>,
-) -> Response {
-    let (id, stage) = match owned(
-        &state,
-        &headers,
-        &raw,
-        &state.client(addr, &headers).to_string(),
-        "/download",
-    )
-    .await
-    {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let (ctype, ext) = if stage.her_kind == "ccr" {
-        ("application/xml; charset=utf-8", "xml")
-    } else {
-        ("text/plain; charset=utf-8", "txt")
-    };
-    let mut r = (StatusCode::OK, stage.her).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // The record is the clinic's bytes: never sniffed into something that runs,
-    // and sandboxed if a browser shows it anyway.
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"razcode-{}.{ext}\"",
-        id.compact()
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
 }

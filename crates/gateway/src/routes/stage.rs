@@ -52,7 +52,7 @@ async fn stage(
         consumer_id: req.signed.consumer.id,
         org_account_id: req.practice.account_id,
         user_account_id: user_account,
-        her: Arc::from(her.as_bytes()),
+        her: Arc::from(state.store.seal_record(her)?),
         her_kind: kind,
         pmt,
         created: now,

@@ -4,11 +4,13 @@ use super::{Result, Stage, Store};
 use rusqlite::{params, OptionalExtension};
 
 impl Store {
+    /// A stage with its record opened (records are sealed at rest).
     pub fn stage(&self, raz_id: &str) -> Result<Option<Stage>> {
-        self.with(|c| {
+        let found = self.with(|c| {
             Ok(c.query_row(
                 "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
-                        created, expires, claimed_by, claimed_at, voided_at, void_reason, paid_at
+                        created, expires, claimed_by, claimed_at, voided_at, void_reason, paid_at,
+                        her_sealed
                  FROM stages WHERE raz_id = ?1",
                 params![raz_id],
                 |r| {
@@ -28,9 +30,27 @@ impl Store {
                         void_reason: r.get(12)?,
                         paid_at: r.get(13)?,
                     })
+                    .map(|s| (s, r.get::<_, bool>(14)))
                 },
             )
             .optional()?)
+        })?;
+        let Some((mut stage, sealed)) = found else {
+            return Ok(None);
+        };
+        if sealed? && !stage.her.is_empty() {
+            stage.her = self.vault.open_sealed(&stage.her)?.into_bytes();
+        }
+        Ok(Some(stage))
+    }
+
+    /// Erases a claimed record at its patient's request; the code's state stays.
+    pub fn erase_record(&self, raz_id: &str, account_id: i64) -> Result<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE stages SET her = x'' WHERE raz_id = ?1 AND claimed_by = ?2",
+                params![raz_id, account_id],
+            )? == 1)
         })
     }
 

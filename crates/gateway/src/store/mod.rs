@@ -57,6 +57,11 @@ pub enum StoreError {
     PasswordHash(String),
     #[error(transparent)]
     Vault(#[from] razcode_vault::VaultError),
+    #[error("cannot set up {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 const MIGRATIONS: &[&str] = &[
@@ -65,6 +70,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema3.sql"),
     include_str!("schema4.sql"),
     include_str!("schema5.sql"),
+    include_str!("schema6.sql"),
 ];
 
 /// Opens a connection with the settings every connection of the gateway uses.
@@ -123,6 +129,60 @@ fn seal_plain_secrets(conn: &mut Connection, vault: &Vault) -> Result<()> {
         }
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Seals the records that earlier gateways kept in clear, in one transaction.
+fn seal_plain_records(conn: &mut Connection, vault: &Vault) -> Result<()> {
+    let tx = conn.transaction()?;
+    let plain: Vec<(String, Vec<u8>)> = tx
+        .prepare("SELECT raz_id, her FROM stages WHERE her_sealed = 0 AND length(her) > 0")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = tx.prepare("UPDATE stages SET her = ?2, her_sealed = 1 WHERE raz_id = ?1")?;
+    for (raz_id, her) in plain {
+        update.execute(params![raz_id, vault.seal(&String::from_utf8_lossy(&her))?])?;
+    }
+    drop(update);
+    tx.commit()?;
+    Ok(())
+}
+
+/// The database and its WAL and shared-memory files are the gateway's user's
+/// alone (mode 0600); SQLite gives the WAL the database file's mode.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        // Created here only when missing: opening and closing another handle
+        // on a database this process has open would drop SQLite's POSIX locks.
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| StoreError::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                })?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = PathBuf::from(name);
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(
+                    |e| StoreError::Io {
+                        path: file.display().to_string(),
+                        source: e,
+                    },
+                )?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 
@@ -262,9 +322,11 @@ impl Store {
     /// Opens (or creates) the database and its key file, `<path>.key`.
     pub fn open(path: &Path) -> Result<Store> {
         let vault = Vault::open(&key_path(path))?;
+        owner_only(path)?;
         let mut conn = connect(path)?;
         migrate(&mut conn, path)?;
         seal_plain_secrets(&mut conn, &vault)?;
+        seal_plain_records(&mut conn, &vault)?;
         check_key(&conn, &vault)?;
         Ok(Store {
             path: path.to_path_buf(),
@@ -275,6 +337,11 @@ impl Store {
 
     pub(crate) fn seal(&self, secret: &str) -> Result<Vec<u8>> {
         Ok(self.vault.seal(secret)?)
+    }
+
+    /// A record sealed for the stages table (the stage writer stores it as it is).
+    pub fn seal_record(&self, her: &str) -> Result<Vec<u8>> {
+        self.seal(her)
     }
 
     /// One row with a sealed `secret` in column `secret_col`: `map` reads the

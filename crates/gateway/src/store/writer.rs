@@ -15,6 +15,7 @@ pub struct NewStage {
     pub consumer_id: i64,
     pub org_account_id: i64,
     pub user_account_id: Option<i64>,
+    /// Sealed with the database's key file ([`super::Store::seal_record`]).
     /// Shared: a retry after an ID collision sends the same bytes again.
     pub her: std::sync::Arc<[u8]>,
     pub her_kind: &'static str,
@@ -109,8 +110,8 @@ fn write_group(conn: &mut rusqlite::Connection, group: Vec<Job>) {
         let mut results = Vec::with_capacity(group.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)",
             )?;
             let mut existing = tx.prepare_cached(
                 "SELECT raz_id, pmt IS NOT NULL, request_hash FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
