@@ -369,8 +369,24 @@ mod tests {
             raz_image: Some("https://gw.example/tag/7KQ2M9XD4HRB.jpg".into()),
             raz_uri: None,
             pmt_valid: true,
-            pay_online: Some(false),
+            pay_online: None,
         }
+    }
+
+    #[test]
+    fn where_to_pay_is_an_extension_read_leniently() {
+        for (online, word) in [(true, "online"), (false, "clinic")] {
+            let mut a = success();
+            if let StageAnswer::Success { pay_online, .. } = &mut a {
+                *pay_online = Some(online);
+            }
+            let body = a.encode(Format::Form);
+            assert!(body.ends_with(&format!("&razcode_pay={word}")), "{body}");
+            assert_eq!(StageAnswer::decode(None, body.as_bytes()), Ok(a));
+        }
+        // An unknown word (another gateway's) is unknown, not a refusal.
+        let body = format!("{}&razcode_pay=later", success().encode(Format::Form));
+        assert_eq!(StageAnswer::decode(None, body.as_bytes()), Ok(success()));
     }
 
     #[test]
