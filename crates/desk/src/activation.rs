@@ -27,19 +27,15 @@ pub struct Activated {
     pub organization: Option<String>,
 }
 
-/// Opens a URL in the system browser; failures are not fatal (the URL is also printed).
+/// Opens a URL in the system browser; failures are not fatal (the URL is also
+/// printed). Only `https` and loopback `http` addresses are opened, and never
+/// through a shell's command line.
 pub fn open_browser(url: &str) {
-    #[cfg(target_os = "linux")]
-    let r = std::process::Command::new("xdg-open").arg(url).spawn();
-    #[cfg(target_os = "macos")]
-    let r = std::process::Command::new("open").arg(url).spawn();
-    #[cfg(target_os = "windows")]
-    let r = std::process::Command::new("cmd")
-        .args(["/C", "start", "", url])
-        .spawn();
-    #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
-    let r: std::io::Result<std::process::Child> = Err(std::io::Error::other("no browser opener"));
-    if let Err(e) = r {
+    if razcode_protocol::urls::secure_or_loopback(url).is_err() {
+        tracing::warn!("not an address to open in a browser");
+        return;
+    }
+    if let Err(e) = opener::open_browser(url) {
         tracing::warn!(error = %e, "could not open the browser");
     }
 }
@@ -188,78 +184,128 @@ impl Desk {
     }
 }
 
-/// Serves the loopback listener until the browser brings the verifier for `token`.
+/// How long one connection to the loopback listener may take to send its request.
+const CALLBACK_READ: Duration = Duration::from_secs(2);
+
+/// Serves the loopback listener until the browser brings the verifier for
+/// `token`. Each connection is served on its own task with a short read
+/// timeout, so a local process that connects and says nothing cannot stall
+/// the approval.
 async fn wait_for_callback(listener: TcpListener, token: &str) -> Result<String> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<String>>(1);
     loop {
-        let (mut sock, _) = listener
-            .accept()
-            .await
-            .map_err(DeskError::io("the approval listener failed"))?;
-        let mut buf = vec![0u8; 8192];
-        let mut len = 0;
-        while len < buf.len() {
-            let n = match tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf[len..]))
-                .await
-            {
-                Ok(Ok(n)) => n,
-                _ => 0,
-            };
-            if n == 0 {
-                break;
+        tokio::select! {
+            outcome = rx.recv() => {
+                if let Some(o) = outcome {
+                    return o;
+                }
             }
-            len += n;
-            if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                break;
+            accepted = listener.accept() => {
+                let (sock, _) = accepted.map_err(DeskError::io("the approval listener failed"))?;
+                let (tx, token) = (tx.clone(), token.to_string());
+                tokio::spawn(async move {
+                    if let Some(o) = serve_callback(sock, &token).await {
+                        let _ = tx.send(o).await;
+                    }
+                });
             }
         }
-        let head = String::from_utf8_lossy(&buf[..len]).to_string();
-        let target = head
-            .lines()
-            .next()
-            .and_then(|l| l.split_whitespace().nth(1))
-            .unwrap_or("");
-        let query = target.strip_prefix("/callback?").unwrap_or("");
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        let (status, page, outcome) = if get("oauth_token").as_deref() != Some(token) {
-            (
-                "404 Not Found",
-                "This page is not part of the approval.",
-                None,
-            )
-        } else if get("denied").is_some() {
-            (
-                "200 OK",
-                "The request was denied. You can close this window.",
-                Some(Err(DeskError::Activation(
-                    "the request was denied on the approval page".into(),
-                ))),
-            )
-        } else if let Some(v) = get("oauth_verifier") {
-            (
-                "200 OK",
-                "Done. You can close this window and go back to RAZCODE Desk.",
-                Some(Ok(v)),
-            )
-        } else {
-            (
-                "400 Bad Request",
-                "The approval came back without a verifier.",
-                None,
-            )
+    }
+}
+
+/// Answers one connection; the outcome when it brought the approval's answer.
+async fn serve_callback(mut sock: tokio::net::TcpStream, token: &str) -> Option<Result<String>> {
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    while len < buf.len() {
+        let n = match tokio::time::timeout(CALLBACK_READ, sock.read(&mut buf[len..])).await {
+            Ok(Ok(n)) => n,
+            _ => 0,
         };
-        let body =
-            format!("<!doctype html><meta charset=utf-8><title>RAZCODE Desk</title><p>{page}</p>");
-        let resp = format!(
-            "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let _ = sock.write_all(resp.as_bytes()).await;
-        let _ = sock.shutdown().await;
-        if let Some(o) = outcome {
-            return o;
+        if n == 0 {
+            break;
         }
+        len += n;
+        if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+    }
+    let head = String::from_utf8_lossy(&buf[..len]).to_string();
+    let target = head
+        .lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("");
+    let query = target.strip_prefix("/callback?").unwrap_or("");
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let (status, page, outcome) = if get("oauth_token").as_deref() != Some(token) {
+        (
+            "404 Not Found",
+            "This page is not part of the approval.",
+            None,
+        )
+    } else if get("denied").is_some() {
+        (
+            "200 OK",
+            "The request was denied. You can close this window.",
+            Some(Err(DeskError::Activation(
+                "the request was denied on the approval page".into(),
+            ))),
+        )
+    } else if let Some(v) = get("oauth_verifier") {
+        (
+            "200 OK",
+            "Done. You can close this window and go back to RAZCODE Desk.",
+            Some(Ok(v)),
+        )
+    } else {
+        (
+            "400 Bad Request",
+            "The approval came back without a verifier.",
+            None,
+        )
+    };
+    let body =
+        format!("<!doctype html><meta charset=utf-8><title>RAZCODE Desk</title><p>{page}</p>");
+    let resp = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = sock.write_all(resp.as_bytes()).await;
+    let _ = sock.shutdown().await;
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A local process that connects and says nothing does not hold up the
+    /// browser's callback behind it.
+    #[tokio::test]
+    async fn a_silent_connection_does_not_stall_the_approval() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let waiting = tokio::spawn(async move { wait_for_callback(listener, "T").await });
+        let _silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut browser = tokio::net::TcpStream::connect(addr).await.unwrap();
+        browser
+            .write_all(b"GET /callback?oauth_token=T&oauth_verifier=V HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        // A hang guard well under the silent connection's old 10 s hold.
+        let verifier = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the callback was served beside the silent connection")
+            .unwrap()
+            .unwrap();
+        assert_eq!(verifier, "V");
+        let mut answer = String::new();
+        browser.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     }
 }

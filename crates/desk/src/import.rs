@@ -149,18 +149,33 @@ impl Desk {
             "cannot read the folder {}",
             dir.display()
         )))?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
+        // Not followed: a link could point anywhere on this computer.
+        let mut files: Vec<(PathBuf, std::fs::Metadata)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.path(), std::fs::symlink_metadata(e.path()).ok()?)))
+            .filter(|(_, m)| !m.is_dir())
             .collect();
-        files.sort();
-        for file in files {
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut skipped = self.skipped_before()?;
+        let mut still_skipped = Vec::new();
+        for (file, meta) in files {
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             // Files still being written, and hidden ones, wait for the next round.
             if name.starts_with('.') || name.ends_with(".part") || name.ends_with(".tmp") {
+                continue;
+            }
+            if let Some(why) = not_a_record(&name, &meta) {
+                // Left where it is, and said once, not every round.
+                if !skipped.remove(&name) {
+                    out.push((
+                        file.clone(),
+                        Err(format!("{name} is left in the folder: {why}")),
+                    ));
+                }
+                still_skipped.push(name);
                 continue;
             }
             let result = self.import_file(&file).map_err(|e| e.to_string());
@@ -178,6 +193,43 @@ impl Desk {
             }
             out.push((dest, result));
         }
+        self.store
+            .set_setting(keys::WATCH_SKIPPED, &still_skipped.join("\n"))?;
         Ok(out)
+    }
+
+    /// The files of the watched folder already reported as left in it.
+    fn skipped_before(&self) -> Result<std::collections::HashSet<String>> {
+        Ok(self
+            .store
+            .setting(keys::WATCH_SKIPPED)?
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+}
+
+/// The extensions a watched folder takes (records from an EHR's export).
+pub const RECORD_EXTENSIONS: [&str; 5] = ["xml", "txt", "omhe", "ccd", "cda"];
+/// The largest file a watched folder takes.
+pub const MAX_RECORD_FILE: u64 = 16 * 1024 * 1024;
+
+/// Why a file in the watched folder is not taken, if it is not.
+fn not_a_record(name: &str, meta: &std::fs::Metadata) -> Option<String> {
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if meta.file_type().is_symlink() {
+        Some("links are not followed".into())
+    } else if !meta.is_file() {
+        Some("it is not a regular file".into())
+    } else if !ext.is_some_and(|e| RECORD_EXTENSIONS.contains(&e.as_str())) {
+        Some(format!(
+            "only .{} files are records",
+            RECORD_EXTENSIONS.join(", .")
+        ))
+    } else if meta.len() > MAX_RECORD_FILE {
+        Some(format!("it is larger than {} MiB", MAX_RECORD_FILE >> 20))
+    } else {
+        None
     }
 }

@@ -14,6 +14,8 @@ pub const INSTALL_ID: &str = "install_id";
 /// `gateway` or `sandbox`.
 pub const MODE: &str = "mode";
 pub const WATCH_FOLDER: &str = "watch_folder";
+/// Files of the watched folder already reported as left in it (one a line).
+pub const WATCH_SKIPPED: &str = "watch_skipped";
 pub const PRINTER: &str = "printer";
 pub const RECEIPT_FORMAT: &str = "receipt_format";
 pub const CLINIC_NAME: &str = "clinic_name";

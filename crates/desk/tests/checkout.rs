@@ -300,3 +300,58 @@ async fn watched_folder_imports_new_files() {
     let (_, list) = w.desk(&["encounters"]);
     assert_eq!(list["encounters"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_watched_folder_takes_only_record_files() {
+    let w = World::start().await;
+    let inbox = w.desk_dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let outside = w.desk_dir.path().join("outside.xml");
+    std::fs::copy(fixture("ccr/samples/nist_ccr_sample1.xml"), &outside).unwrap();
+    std::fs::write(inbox.join("scan.pdf"), b"%PDF-1.4").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, inbox.join("linked.xml")).unwrap();
+    let big = std::fs::File::create(inbox.join("huge.xml")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    std::fs::write(inbox.join("visit.omhe"), "bp=120/80").unwrap();
+
+    let out = std::process::Command::new(BIN)
+        .arg("--data-dir")
+        .arg(w.desk_dir.path())
+        .args(["--json", "watch", inbox.to_str().unwrap(), "--once"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let said: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v.get("file").is_some())
+        .collect();
+    let error_of = |name: &str| {
+        said.iter()
+            .find(|v| v["file"].as_str().unwrap().ends_with(name))
+            .map(|v| v["error"].as_str().unwrap_or("").to_string())
+    };
+    assert!(
+        error_of("scan.pdf").unwrap().contains("only .xml"),
+        "{said:?}"
+    );
+    #[cfg(unix)]
+    assert!(
+        error_of("linked.xml").unwrap().contains("links"),
+        "{said:?}"
+    );
+    assert!(error_of("huge.xml").unwrap().contains("16 MiB"), "{said:?}");
+    assert!(inbox.join("imported/visit.omhe").exists());
+    // The others stay where they are, and are not reported again.
+    for name in ["scan.pdf", "huge.xml"] {
+        assert!(inbox.join(name).exists(), "{name}");
+    }
+    assert!(outside.exists());
+    let (ok, v) = w.desk(&["watch", inbox.to_str().unwrap(), "--once"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["files"], 0, "said once: {v}");
+    let (_, list) = w.desk(&["encounters"]);
+    assert_eq!(list["encounters"].as_array().unwrap().len(), 1);
+}

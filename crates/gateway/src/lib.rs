@@ -12,6 +12,8 @@ mod routes;
 
 /// Checks an organization's payment link template (`org set --pay-url`).
 pub use routes::bill::check_template as check_pay_url;
+/// The form-body decoder of signed requests (exposed for the fuzz target).
+pub use routes::form::parse_form;
 pub mod sandbox;
 pub mod store;
 pub mod tag;

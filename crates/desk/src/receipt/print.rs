@@ -34,10 +34,15 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
     #[cfg(windows)]
     {
         let printer = printer.unwrap_or("");
+        if printer.contains('"') {
+            return Err(DeskError::Print(format!(
+                "{printer:?} is not a printer's name; choose one from the list"
+            )));
+        }
         let script = format!(
-            "Start-Process -FilePath '{}' -Verb PrintTo -ArgumentList '\"{}\"' -WindowStyle Hidden",
-            file.display(),
-            printer.replace('\'', "''")
+            "Start-Process -FilePath {} -Verb PrintTo -ArgumentList {} -WindowStyle Hidden",
+            ps_quote(&file.display().to_string()),
+            ps_quote(&format!("\"{printer}\""))
         );
         let _ = title;
         let out = Command::new("powershell")
@@ -53,6 +58,23 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
             )))
         }
     }
+}
+
+/// A PowerShell single-quoted string: nothing inside is expanded, and each
+/// quote character PowerShell takes as a single quote (', and the typographic
+/// ‘ ’ ‚ ‛) is doubled, so a file or printer name cannot end the string.
+#[cfg_attr(not(windows), allow(dead_code))]
+fn ps_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
 }
 
 /// The printers the system knows.
@@ -71,5 +93,34 @@ pub fn printers() -> Result<Vec<String>> {
     #[cfg(windows)]
     {
         Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ps_quote;
+
+    #[test]
+    fn powershell_strings_cannot_be_ended_from_inside() {
+        assert_eq!(ps_quote(r"C:\Receipts\a.pdf"), r"'C:\Receipts\a.pdf'");
+        assert_eq!(ps_quote("O'Brien's desk"), "'O''Brien''s desk'");
+        assert_eq!(ps_quote("x\u{2019}; rm"), "'x\u{2019}\u{2019}; rm'");
+        // $(...) and backticks stay text inside single quotes.
+        assert_eq!(ps_quote("$(Get-Process) `n"), "'$(Get-Process) `n'");
+        // Whatever the name, the quoted string has an even number of quote
+        // characters inside, so it is one string.
+        for name in [
+            "'; Remove-Item C:\\ -Recurse; '",
+            "\u{2018}\u{2018}'",
+            "a'b\u{201B}c",
+        ] {
+            let q = ps_quote(name);
+            let inner = &q[1..q.len() - 1];
+            let quotes = inner
+                .chars()
+                .filter(|c| matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}'))
+                .count();
+            assert_eq!(quotes % 2, 0, "{q}");
+        }
     }
 }

@@ -4,7 +4,7 @@ mod api;
 mod approve;
 pub(crate) mod bill;
 mod client;
-mod form;
+pub(crate) mod form;
 mod image;
 mod lifecycle;
 mod payments;
