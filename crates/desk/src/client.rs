@@ -51,6 +51,23 @@ pub struct Signed<'a> {
     pub verifier: Option<&'a str>,
 }
 
+impl<'a> Signed<'a> {
+    /// A request signed with the practice's token credentials (stage, status, void).
+    pub fn practice(
+        url: &'a str,
+        params: Vec<(&'a str, String)>,
+        token: &'a (String, String),
+    ) -> Self {
+        Signed {
+            url,
+            params,
+            token: Some((&token.0, &token.1)),
+            callback: None,
+            verifier: None,
+        }
+    }
+}
+
 impl Client {
     pub fn new(consumer: Credentials, clock_offset: i64) -> Result<Client> {
         // Operators on slow links can allow more time.

@@ -77,7 +77,7 @@ impl Desk {
         reason: Option<&str>,
     ) -> Result<CodeStatus> {
         let raz_id = s.raz_id.clone().ok_or(DeskError::NothingToVoid(s.id))?;
-        let (token, secret) = self.practice_token()?;
+        let token = self.practice_token()?;
         let url = format!("{}{path}", self.settings()?.api_base);
         let mut params = vec![(RAZ_ID, raz_id)];
         if let Some(r) = reason.filter(|r| !r.is_empty()) {
@@ -85,13 +85,7 @@ impl Desk {
         }
         let mut client = self.client()?;
         let answer = client
-            .code_status(&Signed {
-                url: &url,
-                params,
-                token: Some((&token, &secret)),
-                callback: None,
-                verifier: None,
-            })
+            .code_status(&Signed::practice(&url, params, &token))
             .await;
         self.remember_offset(&client)?;
         let status = answer?;

@@ -155,7 +155,7 @@ impl Desk {
     }
 
     async fn send_once(&self, s: &Staging, her: &str) -> Result<()> {
-        let (token, secret) = self.practice_token()?;
+        let token = self.practice_token()?;
         let url = self.stage_url(s.variant == "url")?;
         let mut params: Vec<(&str, String)> = vec![
             ("her", her.to_string()),
@@ -174,15 +174,7 @@ impl Desk {
         }
         let mut client = self.client()?;
         self.store.attempt(s.id, self.now())?;
-        let answer = client
-            .stage(&Signed {
-                url: &url,
-                params,
-                token: Some((&token, &secret)),
-                callback: None,
-                verifier: None,
-            })
-            .await;
+        let answer = client.stage(&Signed::practice(&url, params, &token)).await;
         self.remember_offset(&client)?;
         let StageAnswer::Success {
             raz_id,

@@ -1,7 +1,7 @@
 //! The desk's SQLite database: settings, sealed secrets, patients, encounters,
 //! stagings (the outbox is the pending ones) and an audit log.
 
-use razcode_protocol::{CodeState, CodeStatus};
+use razcode_protocol::CodeState;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::Path;
@@ -16,6 +16,7 @@ pub enum StoreError {
     TooNew(i64),
 }
 
+mod codes;
 mod deliveries;
 mod status;
 
@@ -473,69 +474,6 @@ impl Store {
     pub fn outbox(&self) -> Result<Vec<Staging>> {
         let mut st = self.conn.prepare(&format!(
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.status = 'pending' ORDER BY s.id"
-        ))?;
-        let rows = st.query_map([], staging_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Older pending stagings of an encounter that a new one replaces (the
-    /// patient link or the payment changed before the gateway answered): they
-    /// leave the outbox. Their requests may have reached the gateway; such a
-    /// code was never shown to anyone and expires unclaimed.
-    pub fn supersede_pending(&self, encounter_id: i64, keep: i64, now: i64) -> Result<usize> {
-        Ok(self.conn.execute(
-            "UPDATE stagings SET status = 'failed', errorcode = NULL,
-               errormsg = 'Replaced by a newer staging of this encounter before the gateway answered.', updated = ?3
-             WHERE encounter_id = ?1 AND id != ?2 AND status = 'pending'",
-            params![encounter_id, keep, now],
-        )?)
-    }
-
-    /// What the gateway said of a staging's code.
-    pub fn set_code_status(&self, id: i64, st: &CodeStatus, now: i64) -> Result<()> {
-        self.conn.execute(
-            "UPDATE stagings SET state = ?2, expires_at = ?3, claimed_at = ?4, voided_at = ?5,
-               state_checked = ?6, paid_at = ?7,
-               void_pending = CASE WHEN ?2 = 'voided' THEN 0 ELSE void_pending END
-             WHERE id = ?1",
-            params![
-                id,
-                st.state.as_str(),
-                st.expires,
-                st.claimed_at,
-                st.voided_at,
-                now,
-                st.paid_at
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// A void asked for (`Some(reason)`, the reason may be empty) or given up (`None`).
-    pub fn set_void_pending(&self, id: i64, reason: Option<&str>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE stagings SET void_pending = ?2, void_reason = COALESCE(?3, void_reason) WHERE id = ?1",
-            params![id, reason.is_some(), reason],
-        )?;
-        Ok(())
-    }
-
-    /// Voids that wait for the gateway.
-    pub fn pending_voids(&self) -> Result<Vec<Staging>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.void_pending = 1 ORDER BY s.id"
-        ))?;
-        let rows = st.query_map([], staging_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Staged codes whose state can still change: issued or claimed (or never
-    /// asked), and expired ones whose bill may still be paid.
-    pub fn open_codes(&self) -> Result<Vec<Staging>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
-             WHERE s.status = 'staged' AND (s.state IS NULL OR s.state IN ('issued', 'claimed')
-               OR (s.state = 'expired' AND s.pmt_valid = 1 AND s.paid_at IS NULL)) ORDER BY s.id"
         ))?;
         let rows = st.query_map([], staging_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -164,18 +164,14 @@ impl StageAnswer {
 
     /// Reads an answer strictly. `content_type` is the response's header, if any.
     pub fn decode(content_type: Option<&str>, body: &[u8]) -> Result<StageAnswer, AnswerError> {
-        let pairs = decode_pairs(content_type, body)?;
-        let get = |name: &'static str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        };
-        let ack = get("ACK").ok_or(AnswerError::Missing("ACK"))?;
-        match ack.as_str() {
-            "Success" => {
-                let raw = get("raz_id").ok_or(AnswerError::Missing("raz_id"))?;
-                let raz_id = RazId::parse(&raw).map_err(|_| AnswerError::BadRazId(raw))?;
+        let answer = Fields::read(content_type, body)?;
+        let get = |name: &'static str| answer.get(name);
+        match answer.success()? {
+            Err((errorcode, errormsg)) => Ok(StageAnswer::Failure {
+                errorcode,
+                errormsg,
+            }),
+            Ok(raz_id) => {
                 let raz_image = get("raz_image");
                 let raz_uri = get("raz_uri");
                 if raz_image.is_none() && raz_uri.is_none() {
@@ -201,10 +197,40 @@ impl StageAnswer {
                     pay_online,
                 })
             }
-            "Failure" => Ok(StageAnswer::Failure {
-                errorcode: get("errorcode").unwrap_or_default(),
-                errormsg: get("errormsg").unwrap_or_default(),
-            }),
+        }
+    }
+}
+
+/// An answer's names and values, read strictly (see [`decode_pairs`]).
+pub(crate) struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub(crate) fn read(content_type: Option<&str>, body: &[u8]) -> Result<Fields, AnswerError> {
+        Ok(Fields(decode_pairs(content_type, body)?))
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// By its `ACK`: a success's valid `raz_id`, or a failure's errorcode and
+    /// errormsg; any other `ACK` is no answer.
+    pub(crate) fn success(&self) -> Result<Result<RazId, (String, String)>, AnswerError> {
+        let ack = self.get("ACK").ok_or(AnswerError::Missing("ACK"))?;
+        match ack.as_str() {
+            "Success" => {
+                let raw = self.get("raz_id").ok_or(AnswerError::Missing("raz_id"))?;
+                Ok(Ok(
+                    RazId::parse(&raw).map_err(|_| AnswerError::BadRazId(raw))?
+                ))
+            }
+            "Failure" => Ok(Err((
+                self.get("errorcode").unwrap_or_default(),
+                self.get("errormsg").unwrap_or_default(),
+            ))),
             _ => Err(AnswerError::BadAck(ack)),
         }
     }

@@ -1,6 +1,6 @@
 //! v1.1: a code's state, as `/gateway/status` and `/gateway/void` answer it.
 
-use crate::answer::{decode_pairs, encode_pairs, AnswerError, Format};
+use crate::answer::{encode_pairs, AnswerError, Fields, Format};
 use crate::RazId;
 use std::fmt;
 
@@ -97,36 +97,29 @@ impl CodeStatus {
 impl StatusAnswer {
     /// Reads an answer strictly: a success names a valid ID and a known state.
     pub fn decode(content_type: Option<&str>, body: &[u8]) -> Result<StatusAnswer, AnswerError> {
-        let pairs = decode_pairs(content_type, body)?;
-        let get = |name: &'static str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        };
-        let ack = get("ACK").ok_or(AnswerError::Missing("ACK"))?;
-        match ack.as_str() {
-            "Success" => {
-                let raw = get("raz_id").ok_or(AnswerError::Missing("raz_id"))?;
-                let raz_id = RazId::parse(&raw).map_err(|_| AnswerError::BadRazId(raw))?;
-                let state = get("state").ok_or(AnswerError::Missing("state"))?;
-                let state = CodeState::parse(&state)
-                    .ok_or_else(|| AnswerError::Malformed(format!("unknown state {state:?}")))?;
-                Ok(StatusAnswer::Success(CodeStatus {
-                    raz_id,
-                    state,
-                    expires: get("expires").ok_or(AnswerError::Missing("expires"))?,
-                    claimed_at: get("claimed_at"),
-                    voided_at: get("voided_at"),
-                    paid_at: get("paid_at"),
-                }))
+        let answer = Fields::read(content_type, body)?;
+        let raz_id = match answer.success()? {
+            Ok(id) => id,
+            Err((errorcode, errormsg)) => {
+                return Ok(StatusAnswer::Failure {
+                    errorcode,
+                    errormsg,
+                })
             }
-            "Failure" => Ok(StatusAnswer::Failure {
-                errorcode: get("errorcode").unwrap_or_default(),
-                errormsg: get("errormsg").unwrap_or_default(),
-            }),
-            _ => Err(AnswerError::BadAck(ack)),
-        }
+        };
+        let state = answer.get("state").ok_or(AnswerError::Missing("state"))?;
+        let state = CodeState::parse(&state)
+            .ok_or_else(|| AnswerError::Malformed(format!("unknown state {state:?}")))?;
+        Ok(StatusAnswer::Success(CodeStatus {
+            raz_id,
+            state,
+            expires: answer
+                .get("expires")
+                .ok_or(AnswerError::Missing("expires"))?,
+            claimed_at: answer.get("claimed_at"),
+            voided_at: answer.get("voided_at"),
+            paid_at: answer.get("paid_at"),
+        }))
     }
 }
 

@@ -20,11 +20,11 @@ use std::net::SocketAddr;
 async fn owned(
     state: &AppState,
     headers: &HeaderMap,
+    peer: SocketAddr,
     raw: &str,
-    client: &str,
     suffix: &str,
 ) -> Result<(RazId, Box<Stage>), Response> {
-    let (id, stage) = match lookup(state, headers, raw, client, suffix).await {
+    let (id, stage) = match lookup(state, headers, peer, raw, suffix).await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return Err(r),
     };
@@ -44,15 +44,7 @@ pub async fn record_page(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(
-        &state,
-        &headers,
-        &raw,
-        &state.client(addr, &headers).to_string(),
-        "/record",
-    )
-    .await
-    {
+    let (id, stage) = match owned(&state, &headers, addr, &raw, "/record").await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -150,15 +142,7 @@ pub async fn download(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(
-        &state,
-        &headers,
-        &raw,
-        &state.client(addr, &headers).to_string(),
-        "/download",
-    )
-    .await
-    {
+    let (id, stage) = match owned(&state, &headers, addr, &raw, "/download").await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -205,8 +189,7 @@ pub async fn delete(
     Path(raw): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let client = state.client(addr, &headers).to_string();
-    let (id, stage) = match owned(&state, &headers, &raw, &client, "/record").await {
+    let (id, stage) = match owned(&state, &headers, addr, &raw, "/record").await {
         Ok(v) => v,
         Err(r) => return r,
     };

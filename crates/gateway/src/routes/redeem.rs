@@ -100,10 +100,12 @@ pub(super) enum Lookup {
 pub(super) async fn lookup(
     state: &AppState,
     headers: &HeaderMap,
+    peer: SocketAddr,
     raw: &str,
-    client: &str,
     canonical_suffix: &str,
 ) -> Lookup {
+    let client = state.client(peer, headers).to_string();
+    let client = client.as_str();
     let now = state.clock.now();
     let since = now - ATTEMPT_WINDOW;
     let c = client.to_string();
@@ -280,15 +282,7 @@ pub async fn code_page(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match lookup(
-        &state,
-        &headers,
-        &raw,
-        &state.client(addr, &headers).to_string(),
-        "",
-    )
-    .await
-    {
+    let (id, stage) = match lookup(&state, &headers, addr, &raw, "").await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
@@ -311,7 +305,7 @@ pub async fn code_submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let client = state.client(addr, &headers);
-    let (id, stage) = match lookup(&state, &headers, &raw, &client.to_string(), "").await {
+    let (id, stage) = match lookup(&state, &headers, addr, &raw, "").await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
