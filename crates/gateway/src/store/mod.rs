@@ -496,4 +496,37 @@ mod tests {
         let e = Store::open(&db).err().unwrap().to_string();
         assert!(e.contains("gateway.db.key") && e.contains("backup"), "{e}");
     }
+
+    /// Records that an earlier gateway kept in clear are sealed when the
+    /// database is next opened, and read back the same.
+    #[test]
+    fn records_kept_in_clear_are_sealed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gateway.db");
+        let store = Store::open(&db).unwrap();
+        let consumer = store.add_consumer("Desk", 0).unwrap();
+        let org = store
+            .add_account(AccountKind::Org, "o@x.test", "Org", "hash", 0)
+            .unwrap();
+        let record = "<ContinuityOfCareRecord>Theodora Quill</ContinuityOfCareRecord>";
+        store
+            .with(|c| {
+                c.execute(
+                    "INSERT INTO stages(raz_id, consumer_id, org_account_id, her, her_kind, created, expires, her_sealed)
+                     VALUES ('OLDPLAIN0000', ?1, ?2, CAST(?3 AS BLOB), 'ccr', 0, 10, 0)",
+                    params![consumer.id, org, record],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        assert!(file_holds(&db, b"Theodora Quill"));
+        drop(store);
+        let store = Store::open(&db).unwrap();
+        let stage = store.stage("OLDPLAIN0000").unwrap().unwrap();
+        assert_eq!(stage.her, record.as_bytes());
+        store
+            .with(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?))
+            .unwrap();
+        assert!(!file_holds(&db, b"Theodora Quill"));
+    }
 }
