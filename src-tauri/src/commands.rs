@@ -285,7 +285,9 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
     shell
         .desk(move |desk| async move {
             let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            Ok(json!(desk.history(q)?))
+            Ok(json!(
+                desk.history_page(q, razcode_desk::screens::SCREEN_ROWS)?
+            ))
         })
         .await
 }

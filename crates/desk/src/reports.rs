@@ -188,12 +188,18 @@ impl Desk {
 
     /// Stagings, newest first, each with its deliveries.
     pub fn history(&self, search: Option<&str>) -> Result<Vec<HistoryEntry>> {
-        let mut deliveries = self.store.deliveries(None)?;
+        self.history_page(search, usize::MAX)
+    }
+
+    /// At most `limit` stagings, newest first, each with its deliveries.
+    pub fn history_page(&self, search: Option<&str>, limit: usize) -> Result<Vec<HistoryEntry>> {
+        let stagings = self.store.history_page(search, limit)?;
+        let ids = stagings.iter().map(|s| s.id);
+        let (from, to) = (ids.clone().min().unwrap_or(0), ids.max().unwrap_or(-1));
+        let mut deliveries = self.store.deliveries_between(from, to)?;
         let now = self.now();
         let today = crate::clock::date(now);
-        Ok(self
-            .store
-            .history(search)?
+        Ok(stagings
             .into_iter()
             .map(|staging| {
                 let (mine, rest) = deliveries

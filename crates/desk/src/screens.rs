@@ -3,12 +3,15 @@
 
 use crate::error::{DeskError, Result};
 use crate::staging::{parse_leave_out, record_to_send};
-use crate::store::{Encounter, Staging, StagingStatus};
+use crate::store::{Encounter, Staging};
 use crate::Desk;
 use base64::Engine;
 use razcode_protocol::{PaymentRequest, RazId, CODE_TTL_DAYS};
 use serde::Serialize;
 use serde_json::Value;
+
+/// The most rows a list screen shows (newest first); a search finds the rest.
+pub const SCREEN_ROWS: usize = 500;
 
 /// The encounter screen's preview.
 #[derive(Debug, Clone, Serialize)]
@@ -52,14 +55,7 @@ impl Desk {
     /// midnight, from the UI) and any older one that has no code yet, so that
     /// nothing unfinished drops off the list overnight. `None`: every encounter.
     pub fn worklist(&self, search: Option<&str>, since: Option<i64>) -> Result<Vec<Encounter>> {
-        let all = self.store.encounters(search)?;
-        Ok(match since {
-            None => all,
-            Some(t) => all
-                .into_iter()
-                .filter(|e| e.created >= t || e.staging != Some(StagingStatus::Staged))
-                .collect(),
-        })
+        Ok(self.store.worklist(search, since, SCREEN_ROWS)?)
     }
 
     /// Exactly what a stage of this encounter would send, read back as the

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema3.sql"),
     include_str!("schema4.sql"),
     include_str!("schema5.sql"),
+    include_str!("schema6.sql"),
 ];
 
 pub struct Store {
@@ -182,6 +183,25 @@ fn encounter_row(r: &rusqlite::Row) -> rusqlite::Result<Encounter> {
     })
 }
 
+/// How a search is run: by the trigram index (three characters or more), or
+/// by a LIKE scan for shorter text.
+enum Search {
+    /// An FTS5 phrase: the text in double quotes, its quotes doubled.
+    Trigram(String),
+    /// A LIKE pattern.
+    Like(String),
+}
+
+impl Search {
+    fn new(q: &str) -> Search {
+        if q.chars().count() >= 3 {
+            Search::Trigram(format!("\"{}\"", q.replace('"', "\"\"")))
+        } else {
+            Search::Like(like(q))
+        }
+    }
+}
+
 /// A LIKE pattern for a search, with its wildcards escaped.
 fn like(q: &str) -> String {
     let escaped = q
@@ -327,15 +347,76 @@ impl Store {
             .optional()?)
     }
 
+    /// Every encounter matching `search` (name, MRN, visit date, summary, source), newest first.
     pub fn encounters(&self, search: Option<&str>) -> Result<Vec<Encounter>> {
-        let q = like(search.unwrap_or(""));
+        self.worklist(search, None, usize::MAX)
+    }
+
+    /// Encounters matching `search`, newest first, at most `limit`; with
+    /// `since`, only those that came in since then and older ones whose latest
+    /// staging has no code.
+    pub fn worklist(
+        &self,
+        search: Option<&str>,
+        since: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<Encounter>> {
+        let mut cond = vec![];
+        let q = search.map(str::trim).filter(|q| !q.is_empty());
+        // A whole MRN (typed or scanned) is found by its index: identifiers
+        // share long runs of characters that make a trigram search slow.
+        if let Some(mrn) = q.filter(|q| self.mrn_exists(q).unwrap_or(false)) {
+            let mut st = self.conn.prepare(&format!(
+                "SELECT {ENCOUNTER_COLS} FROM encounters e WHERE e.patient_mrn = ?1
+                   AND (?2 IS NULL OR e.created >= ?2 OR e.coded = 0)
+                 ORDER BY e.id DESC LIMIT ?3"
+            ))?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = st.query_map(params![mrn, since, limit], encounter_row)?;
+            return Ok(rows.collect::<rusqlite::Result<_>>()?);
+        }
+        let matching = match q.map(Search::new) {
+            // Without a time filter, the index gives the newest matches first and
+            // stops at the limit (many names and dates match thousands).
+            Some(Search::Trigram(m)) if since.is_none() => {
+                cond.push("e.id IN (SELECT rowid FROM encounters_fts WHERE encounters_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3)".to_string());
+                m
+            }
+            Some(Search::Trigram(m)) => {
+                cond.push(
+                    "e.id IN (SELECT rowid FROM encounters_fts WHERE encounters_fts MATCH ?1)"
+                        .to_string(),
+                );
+                m
+            }
+            Some(Search::Like(l)) => {
+                cond.push("(e.patient_name LIKE ?1 ESCAPE '\\' OR e.patient_mrn LIKE ?1 ESCAPE '\\' OR e.visit_date LIKE ?1 ESCAPE '\\' OR e.summary LIKE ?1 ESCAPE '\\' OR e.source LIKE ?1 ESCAPE '\\')".to_string());
+                l
+            }
+            None => String::new(),
+        };
+        if since.is_some() {
+            // Two indexed sets (by time, and the partial index of uncoded ones).
+            cond.push("(e.id IN (SELECT id FROM encounters WHERE created >= ?2) OR e.id IN (SELECT id FROM encounters WHERE coded = 0))".to_string());
+        }
+        let filter = match cond.is_empty() {
+            true => "?1 = ?1 AND ?2 = ?2".to_string(),
+            false => format!("{} AND ?2 = ?2", cond.join(" AND ")),
+        };
         let mut st = self.conn.prepare(&format!(
-            "SELECT {ENCOUNTER_COLS} FROM encounters e
-             WHERE ?1 = '%%' OR e.patient_name LIKE ?1 ESCAPE '\\' OR e.patient_mrn LIKE ?1 ESCAPE '\\' OR e.summary LIKE ?1 ESCAPE '\\' OR e.source LIKE ?1 ESCAPE '\\'
-             ORDER BY e.id DESC"
+            "SELECT {ENCOUNTER_COLS} FROM encounters e WHERE {filter} ORDER BY e.id DESC LIMIT ?3"
         ))?;
-        let rows = st.query_map(params![q], encounter_row)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = st.query_map(params![matching, since.unwrap_or(0), limit], encounter_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// True when some encounter has exactly this MRN.
+    fn mrn_exists(&self, mrn: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM encounters WHERE patient_mrn = ?1 LIMIT 1")?
+            .exists(params![mrn])?)
     }
 
     pub fn upsert_patient(&self, mrn: &str, name: Option<&str>, dob: Option<&str>) -> Result<()> {
@@ -479,14 +560,124 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every staging matching `search` (name, MRN, code), newest first.
     pub fn history(&self, search: Option<&str>) -> Result<Vec<Staging>> {
-        let q = like(search.unwrap_or(""));
+        self.history_page(search, usize::MAX)
+    }
+
+    /// Stagings matching `search` (name, MRN, code), newest first, at most `limit`.
+    pub fn history_page(&self, search: Option<&str>, limit: usize) -> Result<Vec<Staging>> {
+        let q = search.map(str::trim).filter(|q| !q.is_empty());
+        let (filter, matching) = match q.map(Search::new) {
+            // The newest matching encounters (twice the page, as an encounter
+            // may have been staged more than once) and the newest matching codes.
+            Some(Search::Trigram(m)) => (
+                "s.id IN (
+                   SELECT m.id FROM stagings m WHERE m.encounter_id IN (
+                     SELECT rowid FROM encounters_fts WHERE encounters_fts MATCH '{patient_name patient_mrn} : ' || ?1
+                     ORDER BY rowid DESC LIMIT ?3)
+                   UNION
+                   SELECT rowid FROM stagings_fts WHERE stagings_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
+                m,
+            ),
+            Some(Search::Like(l)) => (
+                "(e.patient_name LIKE ?1 ESCAPE '\\' OR e.patient_mrn LIKE ?1 ESCAPE '\\' OR s.raz_id LIKE ?1 ESCAPE '\\') AND ?3 = ?3",
+                l,
+            ),
+            None => ("?1 = ?1 AND ?3 = ?3", String::new()),
+        };
         let mut st = self.conn.prepare(&format!(
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
-             WHERE ?1 = '%%' OR e.patient_name LIKE ?1 ESCAPE '\\' OR e.patient_mrn LIKE ?1 ESCAPE '\\' OR s.raz_id LIKE ?1 ESCAPE '\\'
-             ORDER BY s.id DESC"
+             WHERE {filter} ORDER BY s.id DESC LIMIT ?2"
         ))?;
-        let rows = st.query_map(params![q], staging_row)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let encounters = limit.saturating_mul(2);
+        let rows = st.query_map(params![matching, limit, encounters], staging_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encounter(store: &Store, name: &str, mrn: &str, date: &str) -> i64 {
+        let sha = format!("{name}{mrn}{date}");
+        store
+            .add_encounter(
+                &NewEncounter {
+                    source: "test",
+                    kind: "omhe",
+                    her: "bp=120/80",
+                    her_sha256: &sha,
+                    patient_name: Some(name),
+                    patient_mrn: Some(mrn),
+                    visit_date: Some(date),
+                    summary: "Office visit",
+                },
+                0,
+            )
+            .unwrap()
+            .0
+            .id
+    }
+
+    #[test]
+    fn searches_find_any_part_of_a_name_mrn_date_or_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("desk.db")).unwrap();
+        let ana = encounter(&store, "Ana Ávila", "SB-1001", "2026-11-26");
+        let wei = encounter(&store, "Wei Zhang 张", "SB-1002", "2026-12-01");
+        let quote = encounter(&store, "O\"Neil", "Q-7", "2026-12-02");
+        let ids = |q: &str| -> Vec<i64> {
+            store
+                .encounters(Some(q))
+                .unwrap()
+                .iter()
+                .map(|e| e.id)
+                .collect()
+        };
+        assert_eq!(ids("ávi"), vec![ana], "any part, any case");
+        assert_eq!(ids("ÁVILA"), vec![ana]);
+        assert_eq!(ids("1002"), vec![wei]);
+        assert_eq!(ids("12-01"), vec![wei], "by the visit's date");
+        assert_eq!(ids("O\"Ne"), vec![quote], "a quote is text, not syntax");
+        assert_eq!(ids("张"), vec![wei], "shorter than three: the plain scan");
+        assert_eq!(ids("Office").len(), 3);
+        assert!(ids("nobody").is_empty());
+        // A code, by any part of it, in history.
+        let s = store
+            .add_pending(
+                &Pending {
+                    encounter_id: ana,
+                    key: "k",
+                    variant: "url",
+                    user_mrn: None,
+                    pmt: None,
+                    leave_out: "",
+                    replaces: None,
+                },
+                0,
+            )
+            .unwrap();
+        store
+            .mark_staged(
+                s.id,
+                &StagedCode {
+                    raz_id: "7KQ2-M9XD-4HRB",
+                    raz_image: None,
+                    raz_uri: None,
+                    pmt_valid: false,
+                    pay_online: None,
+                },
+                0,
+            )
+            .unwrap();
+        let found = |q: &str| store.history(Some(q)).unwrap().len();
+        assert_eq!(found("M9XD"), 1);
+        assert_eq!(found("ávila"), 1);
+        assert_eq!(found("SB-1001"), 1);
+        assert_eq!(found("SB-1002"), 0, "Wei has no staging");
+        assert_eq!(store.history_page(None, 0).unwrap().len(), 0);
     }
 }

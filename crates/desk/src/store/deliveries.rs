@@ -75,10 +75,19 @@ impl Store {
 
     /// `(id, staging_id, channel, target, format, status, error)` of deliveries.
     pub fn deliveries(&self, status: Option<DeliveryStatus>) -> Result<Vec<Delivery>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, staging_id, channel, target, format, status, error, created, file FROM deliveries WHERE ?1 IS NULL OR status = ?1 ORDER BY id",
-        )?;
-        let rows = st.query_map(params![status], |r| {
+        self.deliveries_where("?1 IS NULL OR status = ?1", params![status])
+    }
+
+    /// The deliveries of stagings `from..=to` (a page of history).
+    pub fn deliveries_between(&self, from: i64, to: i64) -> Result<Vec<Delivery>> {
+        self.deliveries_where("staging_id BETWEEN ?1 AND ?2", params![from, to])
+    }
+
+    fn deliveries_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Vec<Delivery>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT id, staging_id, channel, target, format, status, error, created, file FROM deliveries WHERE {cond} ORDER BY id"
+        ))?;
+        let rows = st.query_map(p, |r| {
             Ok(Delivery {
                 id: r.get(0)?,
                 staging_id: r.get(1)?,
