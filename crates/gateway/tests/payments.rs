@@ -92,14 +92,7 @@ async fn the_bill_is_on_both_pages_with_the_practice_payment_link() {
     let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
 
     // Before sign-in: the amount, nothing of the visit.
-    let page = browser()
-        .get(env.url(&format!("/r/{}", id.compact())))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&browser(), &env.url(&format!("/r/{}", id.compact()))).await;
     assert!(
         page.contains("This visit has a bill of $25.00 (USD)"),
         "{page}"
@@ -118,7 +111,7 @@ async fn the_bill_is_on_both_pages_with_the_practice_payment_link() {
     .await;
     assert_eq!(r.status(), 303);
     let record = env.url(&format!("/r/{}/record", id.compact()));
-    let page = b.get(&record).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&b, &record).await;
     for words in [
         "Your bill",
         "$25.00 (USD)",
@@ -145,7 +138,7 @@ async fn the_bill_is_on_both_pages_with_the_practice_payment_link() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let page = b.get(&record).send().await.unwrap().text().await.unwrap();
+    let page = page_text(&b, &record).await;
     let link = format!(
         "https://pay.clinic.example/?ref=INV+7%268&amp;amount=25.00&amp;currency=USD&amp;code={}",
         id.compact()
@@ -244,14 +237,7 @@ async fn notices_pay_the_bill_once_and_refuse_what_does_not_match() {
     assert!(stage.paid_at.is_some());
 
     // The paid code's pages say it is paid.
-    let page = browser()
-        .get(env.url(&format!("/r/{}", id.compact())))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&browser(), &env.url(&format!("/r/{}", id.compact()))).await;
     assert!(page.contains("It is paid"), "{page}");
     let (b, _) = claim(
         &env,
@@ -260,14 +246,7 @@ async fn notices_pay_the_bill_once_and_refuse_what_does_not_match() {
         PATIENT_PASSWORD,
     )
     .await;
-    let page = b
-        .get(env.url(&format!("/r/{}/record", id.compact())))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&b, &env.url(&format!("/r/{}/record", id.compact()))).await;
     assert!(page.contains("Paid</strong> on December 2, 2026"), "{page}");
     assert!(!page.contains("overdue"));
 }

@@ -144,14 +144,11 @@ async fn forwarded_headers_from_anyone_else_are_ignored() {
 async fn the_approval_page_says_where_it_sends_you() {
     let env = Env::start().await;
     let temp = request_token(&env, "https://desk.clinic.example/cb").await;
-    let page = browser()
-        .get(env.url(&format!("/platform/activate?oauth_token={}", temp.token)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(
+        &browser(),
+        &env.url(&format!("/platform/activate?oauth_token={}", temp.token)),
+    )
+    .await;
     assert!(
         page.contains("sent back to <strong>desk.clinic.example</strong>"),
         "{page}"
@@ -242,14 +239,7 @@ async fn records_are_sealed_owner_only_and_deleted_by_their_patient() {
     let path = format!("/r/{}", id.compact());
     let (b, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
     assert_eq!(r.status(), 303);
-    let page = b
-        .get(env.url(&format!("{path}/record")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&b, &env.url(&format!("{path}/record"))).await;
     assert!(page.contains("Alex"), "the record reads back opened");
     let csrf = hidden(&page, "csrf");
     // Without the form's tag nothing is deleted.
@@ -267,14 +257,7 @@ async fn records_are_sealed_owner_only_and_deleted_by_their_patient() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let page = b
-        .get(env.url(&format!("{path}/record")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_text(&b, &env.url(&format!("{path}/record"))).await;
     assert!(
         page.contains("You deleted") && !page.contains("Alex"),
         "{page}"

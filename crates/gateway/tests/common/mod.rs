@@ -327,3 +327,15 @@ pub async fn claim(
         .unwrap();
     (b, r)
 }
+
+/// The text of the page at `url`, as `client` (a browser) gets it.
+pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("the page answered")
+        .text()
+        .await
+        .expect("the page's text")
+}
