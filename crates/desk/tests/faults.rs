@@ -7,31 +7,11 @@ use common::*;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
-fn set_api_base(w: &World, base: &str) {
-    let c = rusqlite::Connection::open(w.desk_dir.path().join("desk.db")).unwrap();
-    c.execute(
-        "UPDATE settings SET value = ?1 WHERE name = 'api_base'",
-        [base],
-    )
-    .unwrap();
-}
-
-fn import_omhe(w: &World, text: &str) -> String {
-    let f = w.desk_dir.path().join(format!("{}.txt", text.len()));
-    std::fs::write(&f, text).unwrap();
-    let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
-    assert!(ok, "{v}");
-    v["imported"][0]["encounter"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn gateway_stopped_then_the_outbox_sends_once() {
     let mut w = World::start().await;
     w.ready().await;
-    let id = import_omhe(&w, "bp=130/85");
+    let id = w.import_omhe("9.txt", "bp=130/85");
     w.stop_gateway().await;
     let (ok, v) = w.desk(&["stage", &id]);
     assert!(!ok);
@@ -62,7 +42,7 @@ async fn gateway_stopped_then_the_outbox_sends_once() {
 async fn html_garbage_and_slow_answers_show_no_code() {
     let w = World::start().await;
     w.ready().await;
-    let id = import_omhe(&w, "wt=80k");
+    let id = w.import_omhe("6.txt", "wt=80k");
     // A server that misbehaves the way proxies and broken gateways do.
     let mode = Arc::new(AtomicU8::new(0));
     let m = mode.clone();
@@ -99,7 +79,7 @@ async fn html_garbage_and_slow_answers_show_no_code() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let fault = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
-    set_api_base(&w, &fault);
+    w.set_api_base(&fault);
     for (m, words) in [
         (0u8, "HTML"),
         (1, "neither name/value"),
@@ -131,7 +111,7 @@ async fn html_garbage_and_slow_answers_show_no_code() {
     );
     assert!(v["raz_id"].is_null());
     // Back to the real gateway: the outbox sends it, once.
-    set_api_base(&w, &w.base);
+    w.set_api_base(&w.base);
     let (ok, v) = w.desk(&["outbox", "--retry"]);
     assert!(ok, "{v}");
     assert_eq!(gateway_stage_count(&w.gateway_db()), 1);
@@ -141,7 +121,7 @@ async fn html_garbage_and_slow_answers_show_no_code() {
 async fn a_refused_signature_is_explained() {
     let w = World::start().await;
     w.ready().await;
-    let id = import_omhe(&w, "bg=98");
+    let id = w.import_omhe("5.txt", "bg=98");
     let (ok, _) = w.desk(&[
         "setup",
         "--api-base",
@@ -192,7 +172,7 @@ async fn a_refused_signature_is_explained() {
 async fn a_clock_ten_minutes_off_is_corrected_once() {
     let w = World::start().await;
     w.ready().await;
-    let id = import_omhe(&w, "pn=3");
+    let id = w.import_omhe("4.txt", "pn=3");
     w.gw.as_ref().unwrap().clock.advance(600);
     let (ok, v) = w.desk(&["stage", &id]);
     assert!(ok, "{v}");
@@ -208,7 +188,7 @@ async fn a_clock_ten_minutes_off_is_corrected_once() {
         .unwrap();
     assert!((595..=605).contains(&offset), "{offset}");
     // The next stage needs no correction.
-    let id2 = import_omhe(&w, "pn=4");
+    let id2 = w.import_omhe("4.txt", "pn=4");
     let (ok, _) = w.desk(&["stage", &id2]);
     assert!(ok);
     assert_eq!(gateway_stage_count(&w.gateway_db()), 2);

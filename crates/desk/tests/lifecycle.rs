@@ -7,17 +7,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn import_omhe(w: &World, name: &str, text: &str) -> String {
-    let f = w.desk_dir.path().join(name);
-    std::fs::write(&f, text).unwrap();
-    let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
-    assert!(ok, "{v}");
-    v["imported"][0]["encounter"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string()
-}
-
 fn staging_id(v: &serde_json::Value) -> String {
     v["staging_id"].as_i64().expect("a staging").to_string()
 }
@@ -78,8 +67,8 @@ fn pdf_text(pdf: &Path) -> String {
 async fn refresh_void_and_reissue_against_the_gateway() {
     let w = World::start().await;
     w.ready().await;
-    let a = import_omhe(&w, "a.txt", "bp=118/76p64");
-    let b = import_omhe(&w, "b.txt", "wt=61.2k");
+    let a = w.import_omhe("a.txt", "bp=118/76p64");
+    let b = w.import_omhe("b.txt", "wt=61.2k");
 
     // Two codes; both are issued, and the first one gets claimed.
     let (ok, first) = w.desk(&["stage", &a, "--qr"]);
@@ -161,7 +150,7 @@ async fn refresh_void_and_reissue_against_the_gateway() {
 async fn a_void_while_the_gateway_is_down_waits_and_goes_later() {
     let mut w = World::start().await;
     w.ready().await;
-    let a = import_omhe(&w, "a.txt", "bp=130/85");
+    let a = w.import_omhe("a.txt", "bp=130/85");
     let (ok, staged) = w.desk(&["stage", &a]);
     assert!(ok, "{staged}");
     let s = staging_id(&staged);
@@ -204,24 +193,15 @@ async fn v1_only_gateway() -> String {
     base
 }
 
-fn set_api_base(w: &World, base: &str) {
-    let c = rusqlite::Connection::open(w.desk_dir.path().join("desk.db")).unwrap();
-    c.execute(
-        "UPDATE settings SET value = ?1 WHERE name = 'api_base'",
-        [base],
-    )
-    .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_v1_gateway_gets_a_clear_message_and_no_wrong_state() {
     let w = World::start().await;
     w.ready().await;
-    let a = import_omhe(&w, "a.txt", "bg=96");
+    let a = w.import_omhe("a.txt", "bg=96");
     let (ok, staged) = w.desk(&["stage", &a]);
     assert!(ok, "{staged}");
     let s = staging_id(&staged);
-    set_api_base(&w, &v1_only_gateway().await);
+    w.set_api_base(&v1_only_gateway().await);
     let (ok, v) = w.desk(&["history", "--refresh"]);
     assert!(!ok, "{v}");
     let message = v["refresh"]["error"]["message"].as_str().unwrap();
@@ -281,10 +261,10 @@ async fn binding_the_patient_after_a_timeout_never_gets_the_old_code() {
         )
         .await;
     assert_eq!(v["linked"], true);
-    let a = import_omhe(&w, "a.txt", "bp=121/79p70");
+    let a = w.import_omhe("a.txt", "bp=121/79p70");
     // The stage without the patient reaches the gateway, which commits it, but
     // its answer comes too late.
-    set_api_base(&w, &slow_after_commit(&w.base).await);
+    w.set_api_base(&slow_after_commit(&w.base).await);
     let out = std::process::Command::new(BIN)
         .env("RAZDESK_TIMEOUT_SECS", "2")
         .arg("--data-dir")
@@ -303,7 +283,7 @@ async fn binding_the_patient_after_a_timeout_never_gets_the_old_code() {
     let unbound = gateway_ids(&w.gateway_db());
 
     // Staff bind it to the patient and send again.
-    set_api_base(&w, &w.base);
+    w.set_api_base(&w.base);
     let (ok, v) = w.desk(&["stage", &a, "--mrn", "000123"]);
     assert!(ok, "{v}");
     let code = v["raz_id"].as_str().unwrap().replace('-', "");

@@ -10,17 +10,6 @@ use sha2::Sha256;
 
 const SECRET: &str = "notice-secret-0123456789";
 
-fn import_omhe(w: &World, name: &str, text: &str) -> String {
-    let f = w.desk_dir.path().join(name);
-    std::fs::write(&f, text).unwrap();
-    let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
-    assert!(ok, "{v}");
-    v["imported"][0]["encounter"]["id"]
-        .as_i64()
-        .unwrap()
-        .to_string()
-}
-
 fn receipt_text(w: &World, staging: &str) -> String {
     let pdf = w.desk_dir.path().join(format!("receipt-{staging}.pdf"));
     let (ok, v) = w.desk(&["receipt", staging, "--out", pdf.to_str().unwrap()]);
@@ -45,8 +34,8 @@ fn history(w: &World, args: &[&str]) -> Vec<serde_json::Value> {
 async fn receipts_say_where_to_pay_and_a_notice_shows_as_paid() {
     let w = World::start().await;
     w.ready().await;
-    let a = import_omhe(&w, "a.txt", "bp=118/76p64");
-    let b = import_omhe(&w, "b.txt", "wt=61.2k");
+    let a = w.import_omhe("a.txt", "bp=118/76p64");
+    let b = w.import_omhe("b.txt", "wt=61.2k");
     let bill = [
         "--amount",
         "25.00",

@@ -91,6 +91,28 @@ impl World {
         self.gw = Some(gw);
     }
 
+    /// Points the desk at another gateway address (a fault, a v1-only gateway).
+    pub fn set_api_base(&self, base: &str) {
+        let c = rusqlite::Connection::open(self.desk_dir.path().join("desk.db")).unwrap();
+        c.execute(
+            "UPDATE settings SET value = ?1 WHERE name = 'api_base'",
+            [base],
+        )
+        .unwrap();
+    }
+
+    /// Imports OMHE `text` from a file `name` in the desk's folder; its encounter ID.
+    pub fn import_omhe(&self, name: &str, text: &str) -> String {
+        let f = self.desk_dir.path().join(name);
+        std::fs::write(&f, text).unwrap();
+        let (ok, v) = self.desk(&["import", f.to_str().unwrap()]);
+        assert!(ok, "{v}");
+        v["imported"][0]["encounter"]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string()
+    }
+
     pub fn desk(&self, args: &[&str]) -> (bool, Value) {
         desk_in(self.desk_dir.path(), args)
     }
