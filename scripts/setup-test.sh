@@ -13,6 +13,7 @@ command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)
 command -v cupsd >/dev/null 2>&1 || need_apt+=(cups)
 [ -e /usr/lib/cups/backend/cups-pdf ] || need_apt+=(printer-driver-cups-pdf)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+python3 -c "import ensurepip, venv" 2>/dev/null || need_apt+=(python3-venv)
 # The desktop app (Tauri 2 on WebKitGTK) and its WebDriver tests under Xvfb.
 pkg-config --exists webkit2gtk-4.1 2>/dev/null || need_apt+=(libwebkit2gtk-4.1-dev)
 command -v Xvfb >/dev/null 2>&1 || need_apt+=(xvfb)
@@ -25,6 +26,16 @@ fi
 # A real SMTP server for the email tests.
 python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd 2>/dev/null \
   || python3 -m pip install -q --break-system-packages aiosmtpd
+# Independent checkers the tests run against our output, in their own Python
+# environment (pinned: fhir.resources 6.4.0 is its last FHIR R4 4.0.1 release):
+# fhir.resources validates FHIR R4 Bundles, jwcrypto opens SMART Health Link files.
+PYENV="${RAZCODE_TEST_PYENV:-$HOME/.local/share/razcode/test-python}"
+if ! "$PYENV/bin/python" -c "import fhir.resources, jwcrypto" 2>/dev/null; then
+  echo "== installing the FHIR and JOSE checkers into $PYENV"
+  python3 -m venv "$PYENV"
+  "$PYENV/bin/pip" install -q "fhir.resources==6.4.0" "pydantic==1.10.27" "jwcrypto==1.5.6"
+fi
+export RAZCODE_TEST_PYENV="$PYENV"
 # A real print queue that prints to PDF files (~/PDF) for the printing tests.
 # `lpstat -r` exits 0 either way; only its words tell whether cupsd runs.
 cups_up() { lpstat -r 2>/dev/null | grep -q 'is running'; }

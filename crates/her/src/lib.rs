@@ -3,10 +3,12 @@
 //! - [`omhe`]: the OMHE microsyntax of `shared/omhe.md`, and a writer for vitals.
 //! - [`ccr`]: CCR (ASTM E2369) reader, writer and minimum-necessary filter.
 //! - [`ccd`]: CCD / C-CDA import into a CCR.
+//! - [`fhir`]: FHIR R4 Bundles from CCR and OMHE.
 //! - [`xml`]: the safe XML tree both readers use.
 
 pub mod ccd;
 pub mod ccr;
+pub mod fhir;
 pub mod omhe;
 pub mod xml;
 

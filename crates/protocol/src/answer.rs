@@ -25,6 +25,9 @@ pub enum StageAnswer {
         /// patient can pay online after redeeming (`online`) or pays at the
         /// clinic (`clinic`). Gateways that do not send it leave it unknown.
         pay_online: Option<bool>,
+        /// v1.1 `shl`: the SMART Health Link of the visit, when the stage asked
+        /// for one (`razcode_shl=1`) and the gateway made it.
+        shl: Option<String>,
     },
     Failure {
         /// The word as sent; [`StageAnswer::error_code`] types it.
@@ -131,6 +134,7 @@ impl StageAnswer {
                 raz_uri,
                 pmt_valid,
                 pay_online,
+                shl,
             } => {
                 let mut v = vec![("ACK", "Success".to_string()), ("raz_id", raz_id.grouped())];
                 if let Some(i) = raz_image {
@@ -144,6 +148,9 @@ impl StageAnswer {
                 if let Some(online) = pay_online {
                     let at = if *online { "online" } else { "clinic" };
                     v.push(("razcode_pay", at.to_string()));
+                }
+                if let Some(link) = shl {
+                    v.push(("shl", link.clone()));
                 }
                 v
             }
@@ -189,12 +196,15 @@ impl StageAnswer {
                     Some("clinic") => Some(false),
                     _ => None,
                 };
+                // Only a well-formed link is taken; anything else is no link.
+                let shl = get("shl").filter(|l| crate::shl::Payload::decode(l).is_ok());
                 Ok(StageAnswer::Success {
                     raz_id,
                     raz_image,
                     raz_uri,
                     pmt_valid,
                     pay_online,
+                    shl,
                 })
             }
         }
@@ -396,6 +406,7 @@ mod tests {
             raz_uri: None,
             pmt_valid: true,
             pay_online: None,
+            shl: None,
         }
     }
 

@@ -7,6 +7,7 @@ pub mod answer;
 pub mod errorcode;
 pub mod payment;
 pub mod raz_id;
+pub mod shl;
 pub mod status;
 pub mod urls;
 
@@ -38,6 +39,10 @@ pub mod params {
     pub const VOID_REASON: &str = "reason";
     /// Longest void reason, in characters.
     pub const VOID_REASON_MAX: usize = 140;
+    /// `1` asks the gateway for a SMART Health Link of the visit (`shl`).
+    pub const SHL: &str = "razcode_shl";
+    /// The passcode an app must give to open the link (then its flag holds `P`).
+    pub const SHL_PASSCODE: &str = "razcode_shl_passcode";
 }
 
 /// The protocol's paths, relative to a base URL.
@@ -53,6 +58,8 @@ pub mod paths {
     /// v1.1: withdraw a code.
     pub const VOID: &str = "/gateway/void";
     pub const REDEEM: &str = "/r";
+    /// v1.1: SMART Health Link manifests, `/shl/<43-character id>` (gateway-local).
+    pub const SHL: &str = "/shl";
 }
 
 /// True when `her` is XML by the protocol's rule: the first character after

@@ -133,6 +133,20 @@ pub struct Item {
     /// `(system, value)` of the first code.
     pub code: Option<(String, String)>,
     pub status: Option<String>,
+    /// The tests of a vital-signs or results item, one per measurement.
+    pub tests: Vec<Test>,
+}
+
+/// One measurement of a vital-signs or results item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Test {
+    pub name: String,
+    /// `(system, value)` of the test's first code (LOINC where the producer gave one).
+    pub code: Option<(String, String)>,
+    pub date: Option<String>,
+    /// The result as written: a number, or text when the producer gave no value.
+    pub value: Option<String>,
+    pub unit: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,6 +356,7 @@ fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
         text: String::new(),
         code: code_of(description),
         status: e.text_at(&["Status", "Text"]),
+        tests: Vec::new(),
     };
     let desc = description.and_then(Element::text_opt_text);
     let product = || {
@@ -405,6 +420,7 @@ fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
             t
         }
         SectionKind::VitalSigns | SectionKind::Results => {
+            it.tests = e.children_named("Test").map(test).collect();
             let tests: Vec<String> = e
                 .children_named("Test")
                 .map(|t| {
@@ -463,6 +479,22 @@ fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
         it.text = e.text().unwrap_or_else(|| e.local.clone());
     }
     it
+}
+
+fn test(t: &Element) -> Test {
+    let result = t.child("TestResult");
+    Test {
+        name: t
+            .text_at(&["Description", "Text"])
+            .unwrap_or_else(|| "test".into()),
+        code: code_of(t.child("Description")),
+        date: first_date(t),
+        value: result.and_then(|r| {
+            r.text_at(&["Value"])
+                .or_else(|| r.text_at(&["Description", "Text"]))
+        }),
+        unit: result.and_then(|r| r.text_at(&["Units", "Unit"])),
+    }
 }
 
 impl Element {
