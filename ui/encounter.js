@@ -136,6 +136,8 @@ async function stage() {
     reference: $("pay-reference").value,
     due_date: $("pay-due").value,
     qr: $("bc-qr").checked,
+    tag: $("bc-tag").checked,
+    shl: $("stage-shl").value || null,
     leave_out: [...current.leaveOut],
   };
   try {
@@ -155,7 +157,8 @@ export async function show(id) {
   if (id !== undefined) {
     current = { id, leaveOut: new Set(), preview: null };
     for (const f of ["pay-amount", "pay-currency", "pay-description", "pay-reference", "pay-due"]) $(f).value = "";
-    $("bc-tag").checked = true;
+    $("bc-default").checked = true;
+    $("stage-shl").value = "";
     $("stage-bind").checked = false;
   }
   await render();

@@ -51,6 +51,8 @@ export async function show() {
     ...printers.map((p) => el("option", { value: p, textContent: p || "System default", selected: p === s.printer })),
   );
   $("set-format").value = s.receipt_format;
+  $("set-barcode").value = s.code_prefs?.barcode || "qr";
+  $("set-shl").value = s.code_prefs?.shl || "off";
   $("set-watch").value = s.watch_folder || "";
   const m = s.smtp || {};
   $("set-smtp-host").value = m.host || "";

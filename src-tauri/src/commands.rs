@@ -387,6 +387,7 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
                 "smtp_password_set": desk.store.sealed(keys::SMTP_PASSWORD)?.is_some(),
                 "printer": desk.store.setting(keys::PRINTER)?.unwrap_or_default(),
                 "receipt_format": desk.receipt_format()?.name(),
+                "code_prefs": desk.code_prefs()?,
                 "watch_folder": desk.watch_folder()?,
                 "printers": print::printers().unwrap_or_default(),
             }))
@@ -404,6 +405,10 @@ pub struct SettingsForm {
     pub logo_data: Option<String>,
     pub printer: Option<String>,
     pub receipt_format: Option<String>,
+    /// `qr` or `tag`.
+    pub barcode: Option<String>,
+    /// SMART Health Links on receipts: `off`, `on` or `passcode`.
+    pub shl: Option<String>,
     pub watch_folder: Option<String>,
     pub smtp_host: Option<String>,
     pub smtp_port: Option<u16>,
@@ -434,6 +439,7 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
                 desk.set_logo(&bytes)?;
             }
             desk.set_receipt_prefs(form.printer.as_deref(), form.receipt_format.as_deref())?;
+            desk.set_code_prefs(form.barcode.as_deref(), form.shl.as_deref())?;
             if let Some(w) = &form.watch_folder {
                 desk.set_watch_folder(w)?;
             }

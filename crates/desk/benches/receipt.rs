@@ -58,6 +58,8 @@ fn main() {
             due_date: None,
             online: true,
         }),
+        health_apps: false,
+        shl_passcode: None,
         copy: false,
         issued: "2026-11-26 10:00 UTC".into(),
         replaces: None,

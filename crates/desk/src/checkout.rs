@@ -22,7 +22,12 @@ pub struct StageForm {
     pub description: Option<String>,
     pub reference: Option<String>,
     pub due_date: Option<String>,
+    /// QR code (the clinic's default unless it chose the Tag image).
     pub qr: bool,
+    /// The gateway's Tag image instead.
+    pub tag: bool,
+    /// `off`, `on` or `passcode`; none for the clinic's setting.
+    pub shl: Option<String>,
     /// Section keys to leave out (`problems`, `medications`, ...).
     pub leave_out: Vec<String>,
 }
@@ -59,6 +64,10 @@ impl StageForm {
             mrn: filled(&self.mrn),
             payment,
             qr: self.qr,
+            tag: self.tag,
+            shl: filled(&self.shl)
+                .map(|s| crate::links::ShlMode::parse(&s))
+                .transpose()?,
             leave_out: parse_leave_out(self.leave_out.iter().map(String::as_str))?,
             replaces: None,
         })

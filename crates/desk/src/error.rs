@@ -63,6 +63,8 @@ pub enum DeskError {
     Sandbox(String),
     #[error("The receipt cannot be made: {0}")]
     Receipt(String),
+    #[error("The SMART Health Link cannot be opened: {0}")]
+    Shl(String),
     #[error("Cannot make the barcode: {0}")]
     Barcode(String),
     #[error("{0}")]

@@ -18,6 +18,10 @@ pub const WATCH_FOLDER: &str = "watch_folder";
 pub const WATCH_SKIPPED: &str = "watch_skipped";
 pub const PRINTER: &str = "printer";
 pub const RECEIPT_FORMAT: &str = "receipt_format";
+/// The barcode codes get unless the staff choose: `qr` (default) or `tag`.
+pub const BARCODE: &str = "barcode";
+/// SMART Health Links on receipts: `off` (default), `on` or `passcode`.
+pub const SHL: &str = "shl";
 pub const CLINIC_NAME: &str = "clinic_name";
 pub const CLINIC_ADDRESS: &str = "clinic_address";
 pub const CLINIC_PHONE: &str = "clinic_phone";

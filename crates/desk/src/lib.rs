@@ -13,6 +13,7 @@ pub mod ids;
 pub mod import;
 pub mod keys;
 pub mod lifecycle;
+pub mod links;
 pub mod receipt;
 pub mod receipt_desk;
 pub mod reports;

@@ -192,6 +192,8 @@ impl Desk {
                 .as_deref()
                 .and_then(|p| PaymentRequest::parse(p).ok()),
             qr: old.variant == "url",
+            tag: old.variant == "image",
+            shl: crate::links::ShlMode::parse(&old.shl_mode).ok(),
             leave_out: parse_leave_out(old.leave_out.split(',')).map_err(|e| (None, e))?,
             replaces: Some(old.id),
         };

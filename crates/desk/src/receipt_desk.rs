@@ -104,6 +104,7 @@ impl Desk {
             }
             None => None,
         };
+        let link = self.code_link(s.id)?;
         let amount_due = if s.pmt_valid == Some(true) {
             s.pmt
                 .as_deref()
@@ -145,6 +146,8 @@ impl Desk {
                 Some(old) => self.store.staging(old)?.and_then(|o| o.raz_id),
                 None => None,
             },
+            health_apps: link.is_some(),
+            shl_passcode: link.and_then(|l| l.passcode),
         })
     }
 
@@ -346,6 +349,8 @@ impl Desk {
             copy: false,
             issued: date_time(self.now()),
             replaces: None,
+            health_apps: false,
+            shl_passcode: None,
         };
         let pdf = receipt::render(&r, self.receipt_format()?)?;
         let dir = self.dir.join("receipts");

@@ -159,6 +159,7 @@ mod tests {
                     pmt: None,
                     leave_out: "",
                     replaces: None,
+                    shl_mode: "off",
                 },
                 desk.now(),
             )
@@ -172,6 +173,8 @@ mod tests {
                     raz_uri: Some("u"),
                     pmt_valid: false,
                     pay_online: None,
+                    shl: None,
+                    shl_passcode: None,
                 },
                 desk.now(),
             )

@@ -11,7 +11,7 @@ use crate::keys;
 use crate::store::{StagedCode, Staging, StagingStatus};
 use crate::Desk;
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
-use razcode_protocol::params::IDEMPOTENCY_KEY;
+use razcode_protocol::params::{IDEMPOTENCY_KEY, SHL, SHL_PASSCODE};
 use razcode_protocol::{PaymentRequest, StageAnswer};
 use std::path::PathBuf;
 
@@ -22,8 +22,13 @@ pub struct StageRequest {
     /// Bind the code to this patient's linked HealthJibe account.
     pub mrn: Option<String>,
     pub payment: Option<PaymentRequest>,
-    /// Use `/gateway/stage/url` and draw a QR code here.
+    /// Use `/gateway/stage/url` and draw a QR code here (the clinic's default
+    /// unless it chose the Tag image).
     pub qr: bool,
+    /// Ask for the gateway's Tag image instead of the QR code.
+    pub tag: bool,
+    /// A SMART Health Link on the code (none: the clinic's setting).
+    pub shl: Option<crate::links::ShlMode>,
     /// Sections left out (minimum necessary).
     pub leave_out: Vec<SectionKind>,
     /// The staging whose code this one replaces (a reissue).
@@ -59,9 +64,16 @@ impl Desk {
                 return Err(DeskError::NotLinked { mrn: m.to_string() });
             }
         }
-        let variant = if req.qr { "url" } else { "image" };
+        let prefs = self.code_prefs()?;
+        let qr = match (req.tag, req.qr) {
+            (true, _) => false,
+            (false, true) => true,
+            (false, false) => prefs.barcode == crate::links::Barcode::Qr,
+        };
+        let variant = if qr { "url" } else { "image" };
+        let shl = req.shl.unwrap_or(prefs.shl);
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
-        let key = self.idempotency_key(enc.id, &her, mrn, pmt.as_deref(), req.replaces)?;
+        let key = self.idempotency_key(enc.id, &her, mrn, pmt.as_deref(), req.replaces, shl)?;
         let now = self.now();
         let staging = match self.store.staging_by_key(&key)? {
             Some(s) if s.status == StagingStatus::Staged => return Ok(Prepared::Done(Box::new(s))),
@@ -79,6 +91,7 @@ impl Desk {
                     pmt: pmt.as_deref(),
                     leave_out: &leave_out_text(&req.leave_out),
                     replaces: req.replaces,
+                    shl_mode: shl.name(),
                 },
                 now,
             )?,
@@ -101,6 +114,7 @@ impl Desk {
         mrn: Option<&str>,
         pmt: Option<&str>,
         replaces: Option<i64>,
+        shl: crate::links::ShlMode,
     ) -> Result<String> {
         let install = self.store.setting(keys::INSTALL_ID)?.unwrap_or_default();
         let mut material = format!("{install}:{encounter_id}:{}", sha256_hex(her.as_bytes()));
@@ -111,6 +125,10 @@ impl Desk {
                 pmt.map(|p| sha256_hex(p.as_bytes())).unwrap_or_default(),
                 replaces.map(|r| r.to_string()).unwrap_or_default()
             ));
+        }
+        // A link is a different request (v1.1: the key covers what is sent).
+        if shl != crate::links::ShlMode::Off {
+            material.push_str(&format!(":shl={}", shl.name()));
         }
         Ok(sha256_hex(material.as_bytes()))
     }
@@ -172,6 +190,21 @@ impl Desk {
         if let Some(p) = &s.pmt {
             params.push(("pmt", p.clone()));
         }
+        // A new passcode each time the request goes out: the gateway makes
+        // the link anew on a repeat, and the answer's link goes with it.
+        let passcode = match crate::links::ShlMode::parse(&s.shl_mode)? {
+            crate::links::ShlMode::Off => None,
+            crate::links::ShlMode::On => {
+                params.push((SHL, "1".into()));
+                None
+            }
+            crate::links::ShlMode::Passcode => {
+                let p = crate::links::new_passcode()?;
+                params.push((SHL, "1".into()));
+                params.push((SHL_PASSCODE, p.clone()));
+                Some(p)
+            }
+        };
         let mut client = self.client()?;
         self.store.attempt(s.id, self.now())?;
         let answer = client.stage(&Signed::practice(&url, params, &token)).await;
@@ -182,12 +215,21 @@ impl Desk {
             raz_uri,
             pmt_valid,
             pay_online,
+            shl,
         } = answer?
         else {
             return Err(DeskError::NotAnAnswer {
                 status: 200,
                 reason: "not a success".into(),
             });
+        };
+        if s.shl_mode != "off" && shl.is_none() {
+            tracing::warn!("the gateway made no SMART Health Link (it may not offer them)");
+        }
+        let sealed_link = shl.as_deref().map(|l| self.seal(l)).transpose()?;
+        let sealed_passcode = match (&shl, &passcode) {
+            (Some(_), Some(p)) => Some(self.seal(p)?),
+            _ => None,
         };
         // Durable first: the code is in history before anything else can fail.
         self.store.mark_staged(
@@ -198,6 +240,8 @@ impl Desk {
                 raz_uri: raz_uri.as_deref(),
                 pmt_valid,
                 pay_online: pay_online.filter(|_| pmt_valid),
+                shl: sealed_link.as_deref(),
+                shl_passcode: sealed_passcode.as_deref(),
             },
             self.now(),
         )?;
@@ -208,15 +252,18 @@ impl Desk {
         let dir = self.dir.join("barcodes");
         std::fs::create_dir_all(&dir)
             .map_err(DeskError::io("cannot create the barcodes folder"))?;
-        let (bytes, ext) = match &raz_image {
-            Some(url) => match client.fetch_jpeg(url).await {
+        // With a link the QR is the barcode (a Tag image cannot carry it):
+        // a camera opens the redemption page, a health app takes the link after `#`.
+        let (bytes, ext) = match (&raz_image, &shl) {
+            (_, Some(link)) => (barcode::qr_png(&format!("{redeem}#{link}"))?, "png"),
+            (Some(url), None) => match client.fetch_jpeg(url).await {
                 Ok(b) => (b, "jpg"),
                 Err(e) => {
                     tracing::warn!(error = %e, "tag image not fetched; drawing a QR code instead");
                     (barcode::qr_png(&redeem)?, "png")
                 }
             },
-            None => (barcode::qr_png(&redeem)?, "png"),
+            (None, None) => (barcode::qr_png(&redeem)?, "png"),
         };
         let path: PathBuf = dir.join(format!("{}.{ext}", raz_id.compact()));
         std::fs::write(&path, bytes)

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema4.sql"),
     include_str!("schema5.sql"),
     include_str!("schema6.sql"),
+    include_str!("schema7.sql"),
 ];
 
 pub struct Store {
@@ -95,6 +96,8 @@ pub struct Staging {
     pub pay_online: Option<bool>,
     /// When the bill was paid (RFC 3339, from the gateway).
     pub paid_at: Option<String>,
+    /// The SMART Health Link asked for: `off`, `on` or `passcode`.
+    pub shl_mode: String,
 }
 
 /// What the gateway's `ACK=Success` gave a staging.
@@ -104,6 +107,9 @@ pub struct StagedCode<'a> {
     pub raz_uri: Option<&'a str>,
     pub pmt_valid: bool,
     pub pay_online: Option<bool>,
+    /// The SMART Health Link and its passcode, sealed.
+    pub shl: Option<&'a [u8]>,
+    pub shl_passcode: Option<&'a [u8]>,
 }
 
 fn state_word<S: serde::Serializer>(
@@ -127,7 +133,7 @@ pub struct Patient {
     pub linked: bool,
 }
 
-const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at";
+const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode";
 
 fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -162,6 +168,7 @@ fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         replaces: r.get(26)?,
         pay_online: r.get(27)?,
         paid_at: r.get(28)?,
+        shl_mode: r.get(29)?,
     })
 }
 
@@ -220,6 +227,7 @@ pub struct Pending<'a> {
     pub pmt: Option<&'a str>,
     pub leave_out: &'a str,
     pub replaces: Option<i64>,
+    pub shl_mode: &'a str,
 }
 
 pub struct NewEncounter<'a> {
@@ -483,9 +491,9 @@ impl Store {
     /// Records a staging before it is sent (the outbox entry).
     pub fn add_pending(&self, p: &Pending, now: i64) -> Result<Staging> {
         self.conn.execute(
-            "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated, replaces)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7, ?8)",
-            params![p.encounter_id, p.key, p.variant, p.user_mrn, p.pmt, p.leave_out, now, p.replaces],
+            "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated, replaces, shl_mode)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7, ?8, ?9)",
+            params![p.encounter_id, p.key, p.variant, p.user_mrn, p.pmt, p.leave_out, now, p.replaces, p.shl_mode],
         )?;
         let id = self.conn.last_insert_rowid();
         Ok(self
@@ -520,10 +528,24 @@ impl Store {
     pub fn mark_staged(&self, id: i64, c: &StagedCode, now: i64) -> Result<()> {
         self.conn.execute(
             "UPDATE stagings SET status = 'staged', raz_id = ?2, raz_image = ?3, raz_uri = ?4, pmt_valid = ?5,
-               pay_online = ?7, errorcode = NULL, errormsg = NULL, updated = ?6 WHERE id = ?1",
-            params![id, c.raz_id, c.raz_image, c.raz_uri, c.pmt_valid, now, c.pay_online],
+               pay_online = ?7, shl_sealed = ?8, shl_passcode_sealed = ?9,
+               errorcode = NULL, errormsg = NULL, updated = ?6 WHERE id = ?1",
+            params![id, c.raz_id, c.raz_image, c.raz_uri, c.pmt_valid, now, c.pay_online, c.shl, c.shl_passcode],
         )?;
         Ok(())
+    }
+
+    /// A staging's sealed SMART Health Link and passcode, when it has them.
+    pub fn sealed_link(&self, id: i64) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT shl_sealed, shl_passcode_sealed FROM stagings WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((None, None)))
     }
 
     pub fn set_image(&self, id: i64, path: &str) -> Result<()> {
@@ -656,6 +678,7 @@ mod tests {
                     pmt: None,
                     leave_out: "",
                     replaces: None,
+                    shl_mode: "off",
                 },
                 0,
             )
@@ -669,6 +692,8 @@ mod tests {
                     raz_uri: None,
                     pmt_valid: false,
                     pay_online: None,
+                    shl: None,
+                    shl_passcode: None,
                 },
                 0,
             )

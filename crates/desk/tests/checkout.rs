@@ -113,8 +113,9 @@ async fn activation_link_import_and_every_kind_of_stage() {
     let (_, list) = w.desk(&["encounters", "--search", "Betterhalf"]);
     assert_eq!(list["encounters"].as_array().unwrap().len(), 1);
 
-    // Stage the CCR: the tag image is fetched and decodes to the code.
-    let (ok, v) = w.desk(&["stage", &ids[0].to_string()]);
+    // Stage the CCR: the tag image (asked for; QR is the default) is fetched
+    // and decodes to the code.
+    let (ok, v) = w.desk(&["stage", &ids[0].to_string(), "--tag"]);
     assert!(ok, "{v}");
     let id = staged_id(&v);
     let jpeg = std::fs::read(v["image"].as_str().unwrap()).unwrap();

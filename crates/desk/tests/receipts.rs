@@ -236,7 +236,7 @@ async fn three_layouts_with_every_name_and_a_readable_barcode() {
 async fn the_tag_image_is_embedded_as_the_gateway_sent_it() {
     let w = World::start().await;
     w.ready().await;
-    let s = stage_file(&w, "tag.xml", &encounter("Ana", "Ávila", "T-1"), &[]);
+    let s = stage_file(&w, "tag.xml", &encounter("Ana", "Ávila", "T-1"), &["--tag"]);
     let out = tempfile::tempdir().unwrap();
     let pdf = out.path().join("tag.pdf");
     let (ok, v) = w.desk(&[

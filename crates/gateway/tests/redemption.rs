@@ -58,6 +58,24 @@ async fn typed_code_is_forgiving_and_the_record_is_claimed() {
         "sandbox; default-src 'none'"
     );
     assert_eq!(dl.text().await.unwrap(), "bp=118/76p64\nwt=61.2k");
+    // Beside it, the same visit for health apps: a FHIR R4 Bundle.
+    assert!(html.contains(&format!("{path}/fhir")), "{html}");
+    let fhir = b
+        .get(env.url(&format!("{path}/fhir")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fhir.status(), 200);
+    assert_eq!(fhir.headers()["content-type"], "application/fhir+json");
+    let bundle: serde_json::Value = serde_json::from_str(&fhir.text().await.unwrap()).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    let observations = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["resourceType"] == "Observation")
+        .count();
+    assert_eq!(observations, 2, "one per OMHE reading");
     // Someone else cannot see it, and cannot claim it again.
     let other = browser()
         .get(env.url(&format!("{path}/record")))

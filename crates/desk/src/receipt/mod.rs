@@ -90,6 +90,10 @@ pub struct Receipt {
     pub issued: String,
     /// The grouped code this one replaces (a reissue): it no longer works.
     pub replaces: Option<String>,
+    /// The QR carries a SMART Health Link: health apps can scan it too.
+    pub health_apps: bool,
+    /// The link's passcode, printed on a page of its own to be kept apart.
+    pub shl_passcode: Option<String>,
 }
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -245,6 +249,17 @@ impl Canvas<'_> {
 pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     let (page_w, margin, code_mm) = format.geometry();
     let thermal = format == Format::Thermal80;
+    // A QR with a SMART Health Link holds ~400 bytes (version 15 or so): printed
+    // larger so that each module stays about half a millimetre or more.
+    let code_mm = if r.health_apps {
+        if thermal {
+            56.0
+        } else {
+            60.0
+        }
+    } else {
+        code_mm
+    };
     let title = if thermal { 11.0 } else { 16.0 };
     let body = if thermal { 8.5 } else { 11.0 };
     let id_size = if thermal { 20.0 } else { 30.0 };
@@ -283,15 +298,63 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     };
     layout(&mut c, &mut doc, r, thermal, title, body, id_size, code_mm)?;
     let ops = std::mem::take(&mut c.ops);
+    let mut pages = vec![PdfPage::new(Mm(page_w), Mm(page_h), ops)];
+    if let Some(code) = &r.shl_passcode {
+        // Its own page (a slip on a roll): kept apart from the code it opens.
+        let slip_h = if thermal { 60.0 } else { page_h };
+        let mut c = Canvas {
+            fonts: &fonts,
+            ops: Vec::new(),
+            y: margin,
+            left: margin,
+            width: page_w - 2.0 * margin,
+            page_h: slip_h,
+        };
+        passcode_slip(&mut c, r, code, thermal, title, body, id_size);
+        pages.push(PdfPage::new(Mm(page_w), Mm(slip_h), c.ops));
+    }
     fonts
         .embed(&mut doc)
         .map_err(|e| DeskError::Receipt(format!("a font cannot be embedded: {e}")))?;
-    let page = PdfPage::new(Mm(page_w), Mm(page_h), ops);
     let opts = PdfSaveOptions {
         subset_fonts: true,
         ..PdfSaveOptions::default()
     };
-    Ok(doc.with_pages(vec![page]).save(&opts, &mut Vec::new()))
+    Ok(doc.with_pages(pages).save(&opts, &mut Vec::new()))
+}
+
+/// The passcode's own page: what it opens and that it is kept apart.
+fn passcode_slip(
+    c: &mut Canvas,
+    r: &Receipt,
+    code: &str,
+    thermal: bool,
+    title: f32,
+    body: f32,
+    id_size: f32,
+) {
+    let center = if thermal { Align::Center } else { Align::Left };
+    c.para(&r.clinic_name, Style::Bold, title, center);
+    c.rule();
+    c.para("Passcode for your health apps", Style::Bold, title, center);
+    c.para(
+        &format!(
+            "A health app that scans code {} asks for this passcode:",
+            r.raz_id
+        ),
+        Style::Regular,
+        body,
+        center,
+    );
+    c.gap(2.0);
+    c.line(code, Style::Mono, id_size, Align::Center);
+    c.gap(2.0);
+    c.para(
+        "Keep it apart from the receipt. After a few wrong tries the link stops working; the code itself still does.",
+        Style::Regular,
+        body,
+        center,
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -357,6 +420,14 @@ fn layout(
         body,
         center,
     );
+    if r.health_apps {
+        c.para(
+            "Health apps that read SMART Health Links can scan the same code to get this visit.",
+            Style::Regular,
+            body,
+            center,
+        );
+    }
     if let Some(due) = &r.amount_due {
         c.rule();
         c.para(

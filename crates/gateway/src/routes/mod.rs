@@ -10,6 +10,7 @@ mod lifecycle;
 mod payments;
 mod record;
 mod redeem;
+mod shl;
 mod signin;
 mod stage;
 mod tokens;
@@ -241,8 +242,10 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}", get(redeem::code_page).post(redeem::code_submit))
         .route("/r/{id}/record", get(record::record_page))
         .route("/r/{id}/download", get(record::download))
+        .route("/r/{id}/fhir", get(record::download_fhir))
         .route("/r/{id}/delete", post(record::delete))
         .route("/", get(redeem::home))
+        .merge(shl_routes())
         .layer(axum::middleware::from_fn(api::negotiate))
         // A slow client cannot hold a request open while it trickles a body in,
         // and a flood waits its turn instead of exhausting memory.
@@ -257,6 +260,21 @@ pub fn router(state: AppState) -> Router {
             date_header,
         ))
         .with_state(state)
+}
+
+/// SMART Health Link manifests and files: read by patients' apps, web apps
+/// included, so any origin may ask (the link itself is the credential).
+fn shl_routes() -> Router<AppState> {
+    use tower_http::cors::{Any, CorsLayer};
+    Router::new()
+        .route(&format!("{}/{{id}}", paths::SHL), post(shl::manifest))
+        .route(&format!("{}/file/{{token}}", paths::SHL), get(shl::file))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+                .allow_headers([header::CONTENT_TYPE]),
+        )
 }
 
 /// The `Date` header from the gateway's own clock: clients correct their

@@ -130,8 +130,9 @@ pub async fn record_page(
     body.push_str(&bill);
     body.push_str(&delete);
     body.push_str(&format!(
-        "<p><a href=\"/r/{}/download\">Download the record as the clinic sent it</a></p>",
-        id.compact()
+        "<p><a href=\"/r/{c}/download\">Download the record as the clinic sent it</a></p>\
+         <p><a href=\"/r/{c}/fhir\">Download it for health apps (FHIR R4)</a></p>",
+        c = id.compact()
     ));
     with_cookie(page(StatusCode::OK, "Your visit record", &body), set_cookie)
 }
@@ -158,12 +159,53 @@ pub async fn download(
     } else {
         ("text/plain; charset=utf-8", "txt")
     };
-    let mut r = (StatusCode::OK, stage.her).into_response();
+    attachment(stage.her, ctype, &format!("razcode-{}.{ext}", id.compact()))
+}
+
+/// The record as a FHIR R4 Bundle, for the patient's health apps.
+pub async fn download_fhir(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Response {
+    let (id, stage) = match owned(&state, &headers, addr, &raw, "/fhir").await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if stage.her.is_empty() {
+        return page(
+            StatusCode::GONE,
+            "Record deleted",
+            "<p>You deleted this record from your account.</p>",
+        );
+    }
+    let text = String::from_utf8_lossy(&stage.her).into_owned();
+    let bundle = tokio::task::spawn_blocking(move || {
+        razcode_her::fhir::convert(&text).map(|b| b.to_string())
+    })
+    .await;
+    match bundle {
+        Ok(Ok(json)) => attachment(
+            json.into_bytes(),
+            razcode_her::fhir::MEDIA_TYPE,
+            &format!("razcode-{}.fhir.json", id.compact()),
+        ),
+        _ => page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Not available",
+            "<p>This record cannot be converted for health apps; download it as the clinic sent it.</p>",
+        ),
+    }
+}
+
+/// A download: never sniffed into something that runs, sandboxed if a browser
+/// shows it anyway, not cached.
+fn attachment(bytes: Vec<u8>, ctype: &'static str, filename: &str) -> Response {
+    let mut r = (StatusCode::OK, bytes).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // The record is the clinic's bytes: never sniffed into something that runs,
-    // and sandboxed if a browser shows it anyway.
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -172,10 +214,7 @@ pub async fn download(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("sandbox; default-src 'none'"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"razcode-{}.{ext}\"",
-        id.compact()
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     r

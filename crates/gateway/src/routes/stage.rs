@@ -6,7 +6,7 @@ use crate::store::writer::{NewStage, WriteError, Written};
 use crate::store::AccountKind;
 use axum::extract::State;
 use razcode_her::{validate, HerError, Kind};
-use razcode_protocol::params::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX};
+use razcode_protocol::params::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, SHL, SHL_PASSCODE};
 use razcode_protocol::{ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS};
 use std::sync::Arc;
 
@@ -68,6 +68,22 @@ async fn stage(
         request_hash: request_hash(&req, her),
     };
     let (raz_id, pmt_valid) = write(&state, row).await?;
+    let shl = match super::shl::LinkRequest::from_params(
+        req.signed.param(SHL),
+        req.signed.param(SHL_PASSCODE),
+    ) {
+        Some(ask) => Some(
+            super::shl::make_link(
+                &state,
+                req.practice.account_id,
+                raz_id,
+                her.to_string(),
+                ask,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     // With a bill, the desk's receipt says where to pay: online only when the
     // practice has a payment link.
     let pay_online = match pmt_valid {
@@ -93,6 +109,7 @@ async fn stage(
         raz_uri,
         pmt_valid,
         pay_online,
+        shl,
     }))
 }
 

@@ -75,6 +75,8 @@ impl Store {
                  WHERE raz_id = ?1",
                 params![raz_id, now, reason],
             )?;
+            // Its SMART Health Link goes with the record.
+            c.execute("DELETE FROM shl_links WHERE raz_id = ?1", params![raz_id])?;
             Ok(())
         })
     }

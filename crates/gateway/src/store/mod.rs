@@ -10,6 +10,8 @@ pub mod checkpoint;
 mod codes;
 mod credentials;
 mod payments;
+pub mod shl;
+pub use shl::ShlLink;
 pub mod prune;
 pub mod writer;
 
@@ -71,6 +73,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema4.sql"),
     include_str!("schema5.sql"),
     include_str!("schema6.sql"),
+    include_str!("schema7.sql"),
 ];
 
 /// Opens a connection with the settings every connection of the gateway uses.

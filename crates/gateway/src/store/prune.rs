@@ -39,6 +39,12 @@ impl Store {
                     params![now],
                 )?,
             };
+            // Links die with their code's expiry; file addresses after an hour.
+            tx.execute(
+                "DELETE FROM shl_links WHERE raz_id IN (SELECT raz_id FROM stages WHERE expires < ?1)",
+                params![now],
+            )?;
+            tx.execute("DELETE FROM shl_file_urls WHERE expires < ?1", params![now])?;
             tx.commit()?;
             Ok(pruned)
         })

@@ -127,6 +127,12 @@ pub enum Command {
         /// The printer receipts go to (see `razdesk printers`).
         #[arg(long)]
         printer: Option<String>,
+        /// The barcode codes get: qr (the default; any phone camera reads it) or tag.
+        #[arg(long)]
+        barcode: Option<String>,
+        /// Put a SMART Health Link on receipts: off, on, or passcode (printed separately).
+        #[arg(long)]
+        shl: Option<String>,
     },
     /// Print a staged code's receipt through the system's print queue.
     Print {
@@ -153,6 +159,11 @@ pub enum Command {
     },
     /// The SMTP server emails go through.
     Smtp(SmtpArgs),
+    /// SMART Health Links.
+    Shl {
+        #[command(subcommand)]
+        action: ShlAction,
+    },
     /// Write a staged code's discharge receipt as PDF.
     Receipt {
         staging_id: i64,
@@ -171,6 +182,23 @@ pub enum Command {
 pub enum HerAction {
     /// Read a record (file or `-` for stdin) and print what it holds.
     Check { file: String },
+    /// Print a record (file or `-` for stdin) as a FHIR R4 Bundle.
+    Fhir { file: String },
+}
+
+#[derive(Subcommand)]
+pub enum ShlAction {
+    /// Open a link as a patient's health app does (`shlink:/...`, or a URL
+    /// holding `#shlink:/...`) and print what it holds.
+    Open {
+        link: String,
+        /// The passcode, for a link whose flag holds P.
+        #[arg(long)]
+        passcode: Option<String>,
+        /// Who is asking, as the manifest request names it.
+        #[arg(long, default_value = "RAZCODE Desk viewer")]
+        recipient: String,
+    },
 }
 
 /// What `stage` sends besides the record: the patient binding, the payment,
@@ -190,9 +218,21 @@ pub struct StageChoices {
     pub reference: Option<String>,
     #[arg(long)]
     pub due_date: Option<String>,
-    /// Ask for raz_uri and draw a QR code here.
+    /// Ask for raz_uri and draw a QR code here (the default unless the clinic chose tag).
     #[arg(long)]
     pub qr: bool,
+    /// Ask for the gateway's Tag image instead of a QR code.
+    #[arg(long, conflicts_with = "qr")]
+    pub tag: bool,
+    /// Put a SMART Health Link in the QR code (health apps can scan it).
+    #[arg(long)]
+    pub shl: bool,
+    /// The same, with a passcode printed on its own page.
+    #[arg(long)]
+    pub shl_passcode: bool,
+    /// No SMART Health Link, whatever the clinic's setting.
+    #[arg(long, conflicts_with_all = ["shl", "shl_passcode"])]
+    pub no_shl: bool,
     /// Sections to leave out, comma-separated (problems,medications,...).
     #[arg(long, value_delimiter = ',')]
     pub leave_out: Vec<String>,
@@ -209,6 +249,13 @@ impl StageChoices {
             reference: self.reference,
             due_date: self.due_date,
             qr: self.qr,
+            tag: self.tag,
+            shl: match (self.shl_passcode, self.shl, self.no_shl) {
+                (true, _, _) => Some("passcode".into()),
+                (false, true, _) => Some("on".into()),
+                (false, false, true) => Some("off".into()),
+                _ => None,
+            },
             leave_out: self.leave_out,
         }
     }

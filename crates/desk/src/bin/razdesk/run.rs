@@ -1,6 +1,6 @@
 //! One function per subcommand: each calls the core and says what it did.
 
-use crate::args::{Cli, Command, HerAction};
+use crate::args::{Cli, Command, HerAction, ShlAction};
 use crate::Out;
 use razcode_desk::activation::{open_browser, Verifier};
 use razcode_desk::checkout::StageForm;
@@ -26,6 +26,24 @@ pub async fn command(cli: Cli) -> Run {
     } = &cli.command
     {
         return her_check(file);
+    }
+    if let Command::Her {
+        action: HerAction::Fhir { file },
+    } = &cli.command
+    {
+        return her_fhir(file);
+    }
+    // Opening a link needs no desk either: it is what a patient's app does.
+    if let Command::Shl {
+        action:
+            ShlAction::Open {
+                link,
+                passcode,
+                recipient,
+            },
+    } = &cli.command
+    {
+        return shl_open(link, passcode.as_deref(), recipient).await;
     }
     let desk = Desk::open(&dir)?;
     match cli.command {
@@ -53,7 +71,9 @@ pub async fn command(cli: Cli) -> Run {
         } => link_patient(&desk, &mrn, oob, no_browser).await,
         Command::Import { files } => import(&desk, files),
         Command::Encounters { search } => encounters(&desk, search.as_deref()),
-        Command::Her { .. } => unreachable!("handled before the desk opens"),
+        Command::Her { .. } | Command::Shl { .. } => {
+            unreachable!("handled before the desk opens")
+        }
         Command::Stage { target, choices } => {
             let form = choices.form(encounter_or_file(&desk, &target)?);
             stage(&desk, form).await
@@ -77,17 +97,22 @@ pub async fn command(cli: Cli) -> Run {
             logo,
             receipt_format,
             printer,
-        } => clinic(
-            &desk,
-            Clinic {
-                name,
-                address,
-                phone,
-                logo,
-            },
-            printer.as_deref(),
-            receipt_format.as_deref(),
-        ),
+            barcode,
+            shl,
+        } => {
+            desk.set_code_prefs(barcode.as_deref(), shl.as_deref())?;
+            clinic(
+                &desk,
+                Clinic {
+                    name,
+                    address,
+                    phone,
+                    logo,
+                },
+                printer.as_deref(),
+                receipt_format.as_deref(),
+            )
+        }
         Command::Receipt {
             staging_id,
             out,
@@ -384,12 +409,16 @@ fn clinic(desk: &Desk, c: Clinic, printer: Option<&str>, format: Option<&str>) -
     desk.set_receipt_prefs(printer, format)?;
     let c = desk.set_clinic(&c)?;
     let format = desk.receipt_format()?;
+    let prefs = desk.code_prefs()?;
     Ok(Out::ok(
-        json!({"ok": true, "clinic": c, "receipt_format": format.name()}),
+        json!({"ok": true, "clinic": c, "receipt_format": format.name(),
+               "barcode": prefs.barcode, "shl": prefs.shl}),
         format!(
-            "{}\nreceipts: {}",
+            "{}\nreceipts: {}\nbarcode: {}\nSMART Health Link: {}",
             c.name.clone().unwrap_or_default(),
-            format.name()
+            format.name(),
+            prefs.barcode.name(),
+            prefs.shl.name()
         ),
     ))
 }
@@ -456,16 +485,49 @@ async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
     ))
 }
 
-fn her_check(file: &str) -> Run {
-    let bytes = if file == "-" {
+/// A record's bytes from a file, or standard input for `-`.
+fn read_record(file: &str) -> Result<Vec<u8>, DeskError> {
+    if file == "-" {
         let mut b = Vec::new();
         std::io::stdin()
             .read_to_end(&mut b)
             .map_err(DeskError::io("cannot read standard input"))?;
-        b
+        Ok(b)
     } else {
-        std::fs::read(file).map_err(DeskError::io(format!("cannot read {file}")))?
+        std::fs::read(file).map_err(DeskError::io(format!("cannot read {file}")))
+    }
+}
+
+/// `her fhir`: the record as the FHIR R4 Bundle a patient's app gets.
+fn her_fhir(file: &str) -> Run {
+    let bytes = read_record(file)?;
+    let text = razcode_her::xml::decode(&bytes).map_err(|e| DeskError::Record(e.to_string()))?;
+    // A CCD is read as the CCR the desk would stage from it.
+    let her = if text.contains("<ClinicalDocument") {
+        razcode_her::ccd::to_ccr(&text).map_err(|e| DeskError::Record(e.to_string()))?
+    } else {
+        text
     };
+    let bundle = razcode_her::fhir::convert(&her).map_err(|e| DeskError::Record(e.to_string()))?;
+    let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
+    Ok(Out::ok(bundle, pretty))
+}
+
+/// `shl open`: what a patient's app will see behind a link.
+async fn shl_open(link: &str, passcode: Option<&str>, recipient: &str) -> Run {
+    let opened = razcode_desk::links::open_link(link, passcode, recipient).await?;
+    let v = serde_json::to_value(&opened).unwrap_or_default();
+    let text = opened
+        .files
+        .iter()
+        .map(|f| serde_json::to_string_pretty(&f.content).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(Out::ok(json!({"ok": true, "link": v}), text))
+}
+
+fn her_check(file: &str) -> Run {
+    let bytes = read_record(file)?;
     let v = match razcode_her::xml::decode(&bytes) {
         Ok(text) if text.contains("<ClinicalDocument") => match razcode_her::ccd::to_ccr(&text) {
             Ok(ccr) => razcode_her::check_json(&ccr),

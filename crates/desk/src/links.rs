@@ -1,0 +1,274 @@
+//! The code's barcode and its SMART Health Link: the clinic's defaults (QR,
+//! link off/on/with a passcode), the passcode, the link a staging got, and a
+//! viewer that opens any link as a patient's app would.
+
+use crate::error::{DeskError, Result};
+use crate::keys;
+use crate::Desk;
+use razcode_protocol::shl::{self, Payload};
+use serde::Serialize;
+use std::time::Duration;
+
+/// Which barcode a code gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Barcode {
+    /// A QR code drawn here from `raz_uri` (any phone camera reads it).
+    Qr,
+    /// The gateway's Microsoft-Tag-style image (no reader app exists since 2015).
+    Tag,
+}
+
+impl Barcode {
+    pub fn parse(s: &str) -> Result<Barcode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "qr" => Ok(Barcode::Qr),
+            "tag" => Ok(Barcode::Tag),
+            other => Err(DeskError::Input(format!(
+                "The barcode {other:?} is not one the desk makes: choose qr or tag."
+            ))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Barcode::Qr => "qr",
+            Barcode::Tag => "tag",
+        }
+    }
+}
+
+/// Whether a code carries a SMART Health Link for the patient's health apps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShlMode {
+    #[default]
+    Off,
+    On,
+    /// With a passcode, printed on its own page to be kept apart.
+    Passcode,
+}
+
+impl ShlMode {
+    pub fn parse(s: &str) -> Result<ShlMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" | "" => Ok(ShlMode::Off),
+            "on" => Ok(ShlMode::On),
+            "passcode" => Ok(ShlMode::Passcode),
+            other => Err(DeskError::Input(format!(
+                "The SMART Health Link setting {other:?} is not known: choose off, on or passcode."
+            ))),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ShlMode::Off => "off",
+            ShlMode::On => "on",
+            ShlMode::Passcode => "passcode",
+        }
+    }
+}
+
+/// The clinic's code settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodePrefs {
+    pub barcode: Barcode,
+    pub shl: ShlMode,
+}
+
+/// A staging's link, opened.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeLink {
+    pub shl: String,
+    pub passcode: Option<String>,
+}
+
+/// Six digits from the OS CSPRNG: read out or typed on a phone, and the
+/// gateway allows only a handful of wrong guesses over the link's life.
+pub fn new_passcode() -> Result<String> {
+    use rand::TryRngCore;
+    let mut n = [0u8; 8];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut n)
+        .map_err(|_| DeskError::Random)?;
+    Ok(format!("{:06}", u64::from_le_bytes(n) % 1_000_000))
+}
+
+impl Desk {
+    pub fn code_prefs(&self) -> Result<CodePrefs> {
+        let barcode = match self.store.setting(keys::BARCODE)? {
+            Some(b) => Barcode::parse(&b).unwrap_or(Barcode::Qr),
+            None => Barcode::Qr,
+        };
+        let shl = match self.store.setting(keys::SHL)? {
+            Some(s) => ShlMode::parse(&s).unwrap_or_default(),
+            None => ShlMode::Off,
+        };
+        Ok(CodePrefs { barcode, shl })
+    }
+
+    /// Sets the clinic's defaults; a value that is not known is refused by name.
+    pub fn set_code_prefs(&self, barcode: Option<&str>, shl: Option<&str>) -> Result<CodePrefs> {
+        if let Some(b) = barcode {
+            self.store
+                .set_setting(keys::BARCODE, Barcode::parse(b)?.name())?;
+        }
+        if let Some(s) = shl {
+            self.store
+                .set_setting(keys::SHL, ShlMode::parse(s)?.name())?;
+        }
+        self.code_prefs()
+    }
+
+    /// The link and passcode a staging got, unsealed.
+    pub fn code_link(&self, staging_id: i64) -> Result<Option<CodeLink>> {
+        let (link, passcode) = self.store.sealed_link(staging_id)?;
+        let Some(link) = link else {
+            return Ok(None);
+        };
+        Ok(Some(CodeLink {
+            shl: self.unseal(&link)?,
+            passcode: passcode.map(|p| self.unseal(&p)).transpose()?,
+        }))
+    }
+}
+
+/// What a link opened to: its payload, and each file decrypted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Opened {
+    pub label: Option<String>,
+    pub exp: Option<i64>,
+    pub flag: Option<String>,
+    pub files: Vec<OpenedFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenedFile {
+    pub content_type: String,
+    /// The decrypted file (a FHIR Bundle is JSON).
+    pub content: serde_json::Value,
+}
+
+/// Opens a SMART Health Link as a patient's app does: the manifest (`POST`,
+/// with `recipient` and the passcode when flag `P`), or the file itself with
+/// flag `U`; each file fetched or embedded, decrypted with the link's key.
+pub async fn open_link(text: &str, passcode: Option<&str>, recipient: &str) -> Result<Opened> {
+    let p = Payload::decode(text).map_err(|e| DeskError::Shl(e.to_string()))?;
+    crate::client::check_url(&p.url)?;
+    if p.needs_passcode() && passcode.is_none_or(str::is_empty) {
+        return Err(DeskError::Shl(
+            "this link needs a passcode (flag P); give it with --passcode".into(),
+        ));
+    }
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| DeskError::HttpClient(e.to_string()))?;
+    let unreachable =
+        |e: reqwest::Error| DeskError::Shl(format!("{} cannot be reached: {e}", p.url));
+    let mut files = Vec::new();
+    if p.direct_file() {
+        let r = http
+            .get(&p.url)
+            .query(&[("recipient", recipient)])
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let jwe = answered(r).await?;
+        files.push(decrypt(&p.key, shl::FHIR_JSON, &jwe)?);
+    } else {
+        let mut body = serde_json::json!({ "recipient": recipient });
+        if let Some(code) = passcode.filter(|_| p.needs_passcode()) {
+            body["passcode"] = code.into();
+        }
+        let r = http
+            .post(&p.url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        let manifest: serde_json::Value = serde_json::from_str(&answered(r).await?)
+            .map_err(|e| DeskError::Shl(format!("the manifest is not JSON: {e}")))?;
+        let list = manifest["files"]
+            .as_array()
+            .ok_or_else(|| DeskError::Shl("the manifest has no files".into()))?;
+        for f in list {
+            let ctype = f["contentType"]
+                .as_str()
+                .unwrap_or(shl::FHIR_JSON)
+                .to_string();
+            let jwe = match (f["embedded"].as_str(), f["location"].as_str()) {
+                (Some(e), _) => e.to_string(),
+                (None, Some(loc)) => {
+                    crate::client::check_url(loc)?;
+                    let r = http.get(loc).send().await.map_err(unreachable)?;
+                    answered(r).await?
+                }
+                _ => {
+                    return Err(DeskError::Shl(
+                        "a file has neither embedded nor location".into(),
+                    ))
+                }
+            };
+            files.push(decrypt(&p.key, &ctype, &jwe)?);
+        }
+    }
+    Ok(Opened {
+        label: p.label,
+        exp: p.exp,
+        flag: p.flag,
+        files,
+    })
+}
+
+/// The body of a good answer; the server's words for a refusal.
+async fn answered(r: reqwest::Response) -> Result<String> {
+    let status = r.status();
+    let text = r
+        .text()
+        .await
+        .map_err(|e| DeskError::Shl(format!("the answer could not be read: {e}")))?;
+    match status.as_u16() {
+        200 => Ok(text),
+        401 => Err(DeskError::Shl(format!("the passcode was refused: {text}"))),
+        404 => Err(DeskError::Shl(
+            "the link does not work any more (expired, withdrawn by the clinic, or too many wrong passcodes)".into(),
+        )),
+        s => Err(DeskError::Shl(format!("the server answered HTTP {s}: {text}"))),
+    }
+}
+
+fn decrypt(key: &str, content_type: &str, jwe: &str) -> Result<OpenedFile> {
+    let (plain, cty) = shl::decrypt(key, jwe).map_err(|e| DeskError::Shl(e.to_string()))?;
+    let content = serde_json::from_slice(&plain).unwrap_or_else(|_| {
+        serde_json::Value::String(String::from_utf8_lossy(&plain).into_owned())
+    });
+    Ok(OpenedFile {
+        content_type: cty.unwrap_or_else(|| content_type.to_string()),
+        content,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passcodes_are_six_digits() {
+        for _ in 0..50 {
+            let p = new_passcode().unwrap();
+            assert_eq!(p.len(), 6);
+            assert!(p.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn settings_words_are_checked() {
+        assert_eq!(Barcode::parse("QR").unwrap(), Barcode::Qr);
+        assert!(Barcode::parse("ean13").is_err());
+        assert_eq!(ShlMode::parse("passcode").unwrap(), ShlMode::Passcode);
+        assert!(ShlMode::parse("maybe").is_err());
+    }
+}

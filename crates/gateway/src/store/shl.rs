@@ -1,0 +1,119 @@
+//! SMART Health Links: the encrypted file behind each link, its passcode's
+//! wrong-guess budget, and short-lived file addresses.
+
+use super::{Result, Store};
+use rusqlite::{params, OptionalExtension};
+
+/// A link as its manifest reads it, with the code's state.
+#[derive(Debug, Clone)]
+pub struct ShlLink {
+    pub id: String,
+    pub raz_id: String,
+    pub file: String,
+    pub passcode_hash: Option<String>,
+    pub attempts_left: i64,
+    pub expires: i64,
+    pub voided: bool,
+}
+
+/// A new link for a code.
+pub struct NewLink<'a> {
+    pub id: &'a str,
+    pub raz_id: &'a str,
+    pub file: &'a str,
+    pub passcode_hash: Option<&'a str>,
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Puts a code's link, replacing any earlier one (a repeated stage makes a
+    /// new key, so the old file could no longer be opened). The code's expiry.
+    pub fn put_link(&self, link: &NewLink, now: i64) -> Result<i64> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM shl_links WHERE raz_id = ?1",
+                params![link.raz_id],
+            )?;
+            tx.execute(
+                "INSERT INTO shl_links(id, raz_id, file, passcode_hash, attempts_left, created)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    link.id,
+                    link.raz_id,
+                    link.file,
+                    link.passcode_hash,
+                    link.attempts,
+                    now
+                ],
+            )?;
+            let expires = tx.query_row(
+                "SELECT expires FROM stages WHERE raz_id = ?1",
+                params![link.raz_id],
+                |r| r.get(0),
+            )?;
+            tx.commit()?;
+            Ok(expires)
+        })
+    }
+
+    pub fn link(&self, id: &str) -> Result<Option<ShlLink>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT l.id, l.raz_id, l.file, l.passcode_hash, l.attempts_left, s.expires,
+                        s.voided_at IS NOT NULL
+                 FROM shl_links l JOIN stages s ON s.raz_id = l.raz_id WHERE l.id = ?1",
+                params![id],
+                |r| {
+                    Ok(ShlLink {
+                        id: r.get(0)?,
+                        raz_id: r.get(1)?,
+                        file: r.get(2)?,
+                        passcode_hash: r.get(3)?,
+                        attempts_left: r.get(4)?,
+                        expires: r.get(5)?,
+                        voided: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    /// Spends one wrong-passcode attempt; the attempts left after it (a link
+    /// at 0 is dead for good).
+    pub fn spend_attempt(&self, id: &str) -> Result<i64> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "UPDATE shl_links SET attempts_left = max(attempts_left - 1, 0) WHERE id = ?1
+                 RETURNING attempts_left",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+        })
+    }
+
+    pub fn add_file_url(&self, token: &str, link_id: &str, expires: i64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO shl_file_urls(token, link_id, expires) VALUES (?1, ?2, ?3)",
+                params![token, link_id, expires],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The link a file address stands for, while it is good.
+    pub fn file_url(&self, token: &str, now: i64) -> Result<Option<String>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT link_id FROM shl_file_urls WHERE token = ?1 AND expires >= ?2",
+                params![token, now],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+}
