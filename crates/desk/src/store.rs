@@ -100,6 +100,9 @@ pub struct Staging {
     pub shl_mode: String,
 }
 
+/// A staging's link and passcode as sealed at rest.
+pub type SealedLink = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// What the gateway's `ACK=Success` gave a staging.
 pub struct StagedCode<'a> {
     pub raz_id: &'a str,
@@ -536,7 +539,7 @@ impl Store {
     }
 
     /// A staging's sealed SMART Health Link and passcode, when it has them.
-    pub fn sealed_link(&self, id: i64) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>)> {
+    pub fn sealed_link(&self, id: i64) -> Result<SealedLink> {
         Ok(self
             .conn
             .query_row(

@@ -58,7 +58,7 @@ fn base64url(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_receipts_qr_carries_a_link_that_opens_elsewhere_and_dies_with_the_code() {
     let w = World::start().await;
     w.ready().await;
@@ -194,7 +194,7 @@ async fn the_receipts_qr_carries_a_link_that_opens_elsewhere_and_dies_with_the_c
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn qr_is_the_default_and_a_link_needs_asking_for() {
     let w = World::start().await;
     w.ready().await;
@@ -250,7 +250,7 @@ async fn qr_is_the_default_and_a_link_needs_asking_for() {
 
 /// A link made by hand from the specification's shape, with its file
 /// encrypted by jwcrypto under a known key and served as a plain file (flag U).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn the_viewer_opens_a_link_we_did_not_make() {
     let dir = tempfile::tempdir().unwrap();
     let key = base64url(&[7u8; 32]);
@@ -304,7 +304,6 @@ async fn the_viewer_opens_a_link_we_did_not_make() {
     );
     let dd = tempfile::tempdir().unwrap();
     let (ok, v) = desk_in(dd.path(), &["shl", "open", &link]);
-    let _ = server.kill();
     assert!(ok, "{v}");
     assert_eq!(v["link"]["label"], "Hand-made test link");
     assert_eq!(v["link"]["flag"], "U");
@@ -324,28 +323,9 @@ async fn the_viewer_opens_a_link_we_did_not_make() {
             .as_bytes()
         )
     );
-    let mut server = Command::new(checkers::python())
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
     let (ok, v) = desk_in(dd.path(), &["shl", "open", &bad]);
     let _ = server.kill();
+    let _ = server.wait();
     assert!(!ok);
     assert!(
         v["error"]["message"]
