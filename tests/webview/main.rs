@@ -175,6 +175,8 @@ async fn sandbox_first_run_to_receipt_and_history() {
         .await;
         type_into(&d, "pay-amount", "25.00").await;
         type_into(&d, "pay-currency", "USD").await;
+        // QR is the default; the gateway's Tag image is still a choice.
+        click(&d, "bc-tag").await;
         screenshot(&d, "encounter").await;
         // Enter stages.
         press(&d, "pay-currency", Key::Enter).await;
@@ -264,6 +266,13 @@ async fn sandbox_first_run_to_receipt_and_history() {
         .await;
         type_into(&d, "set-watch", &watched.display().to_string()).await;
         type_into(&d, "set-clinic-name", "Harbor Street Clinic").await;
+        // SMART Health Links on receipts (used at the end of this run).
+        click_css(
+            &d,
+            "#set-shl option[value='on']",
+            "the SMART Health Link setting",
+        )
+        .await;
         // A real SMTP server on loopback (plain SMTP is allowed to this computer only).
         let mail = smtp::Smtp::start(free_port());
         type_into(&d, "set-smtp-host", "127.0.0.1").await;
@@ -415,6 +424,28 @@ async fn sandbox_first_run_to_receipt_and_history() {
             .await
             .expect("redemption page");
         assert_eq!(page.status(), 410);
+
+        // With the clinic's SMART Health Link setting on, the QR on screen is
+        // drawn by default and carries the link after the redemption address.
+        click(&d, "nav-worklist").await;
+        open_encounter_of(&d, "Alice Sharpe").await;
+        click(&d, "stage-button").await;
+        shown(&d, "screen-code").await;
+        text_where(&d, "code-info", |t| t.contains("Valid until")).await;
+        let codes = staged_codes(&dir);
+        // History lists the newest first.
+        let (_, image) = codes.first().cloned().expect("the new code");
+        let image = image.expect("its barcode file");
+        assert!(image.ends_with(".png"), "a QR code by default: {image}");
+        let scan = std::process::Command::new("zbarimg")
+            .args(["-q", "--raw", &image])
+            .output()
+            .expect("zbarimg (scripts/setup-test.sh installs it)");
+        let scanned = String::from_utf8_lossy(&scan.stdout).trim().to_string();
+        assert!(
+            scanned.starts_with(&format!("{base}/r/")) && scanned.contains("#shlink:/"),
+            "raz_uri#shlink:/ in the QR: {scanned}"
+        );
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
     let _ = d.quit().await;

@@ -38,6 +38,9 @@ pub struct Desk {
     pub dir: PathBuf,
     pub store: Store,
     vault: Vault,
+    /// Built on first use, once: a desk that never talks to a gateway never
+    /// builds one.
+    http: std::sync::OnceLock<reqwest::Client>,
 }
 
 /// What `razdesk setup` takes.
@@ -104,6 +107,7 @@ impl Desk {
             dir: dir.to_path_buf(),
             store,
             vault,
+            http: std::sync::OnceLock::new(),
         })
     }
 
@@ -112,7 +116,8 @@ impl Desk {
     }
 
     pub fn audit(&self, action: &str, detail: &str) {
-        if let Err(e) = self.store.audit(self.now(), action, detail) {
+        let now = self.now();
+        if let Err(e) = self.store.relaxed(|s| s.audit(now, action, detail)) {
             tracing::warn!(error = %e, "audit entry not written");
         }
     }
@@ -205,13 +210,28 @@ impl Desk {
             .setting(keys::CLOCK_OFFSET)?
             .and_then(|o| o.parse().ok())
             .unwrap_or(0);
-        Client::new(
+        let http = match self.http.get() {
+            Some(h) => h.clone(),
+            None => {
+                let tls = [
+                    &settings.api_base,
+                    &settings.platform_base,
+                    &settings.healthjibe_base,
+                ]
+                .iter()
+                .any(|u| u.trim().to_ascii_lowercase().starts_with("https:"));
+                let h = client::http_client(tls)?;
+                self.http.get_or_init(|| h).clone()
+            }
+        };
+        Ok(Client::new(
             Credentials {
                 key: settings.consumer_key,
                 secret: self.vault.open_sealed(&secret)?,
             },
             offset,
-        )
+            http,
+        ))
     }
 
     pub(crate) fn seal(&self, plain: &str) -> Result<Vec<u8>> {
@@ -223,8 +243,11 @@ impl Desk {
     }
 
     fn remember_offset(&self, client: &Client) -> Result<()> {
-        self.store
-            .set_setting(keys::CLOCK_OFFSET, &client.clock_offset.to_string())?;
+        let offset = client.clock_offset.to_string();
+        if self.store.setting(keys::CLOCK_OFFSET)?.as_deref() != Some(offset.as_str()) {
+            self.store
+                .relaxed(|s| s.set_setting(keys::CLOCK_OFFSET, &offset))?;
+        }
         Ok(())
     }
 
@@ -246,6 +269,24 @@ impl Desk {
                 )
             })?;
         Ok((token, self.vault.open_sealed(&sealed)?))
+    }
+
+    /// The consumer's and the practice's credentials, unsealed: for a bench
+    /// that compares another OAuth client signing as this desk. Nothing in
+    /// the CLI or the app shows them.
+    #[doc(hidden)]
+    pub fn signing_credentials(&self) -> Result<[String; 4]> {
+        let settings = self.settings()?;
+        let secret = self.store.sealed(keys::CONSUMER_SECRET)?.ok_or_else(|| {
+            DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
+        })?;
+        let (token, token_secret) = self.practice_token()?;
+        Ok([
+            settings.consumer_key,
+            self.vault.open_sealed(&secret)?,
+            token,
+            token_secret,
+        ])
     }
 
     /// An encounter by ID, or `NotFound`.

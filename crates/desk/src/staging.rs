@@ -75,30 +75,38 @@ impl Desk {
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
         let key = self.idempotency_key(enc.id, &her, mrn, pmt.as_deref(), req.replaces, shl)?;
         let now = self.now();
-        let staging = match self.store.staging_by_key(&key)? {
-            Some(s) if s.status == StagingStatus::Staged => return Ok(Prepared::Done(Box::new(s))),
-            Some(s) => {
-                self.store
-                    .requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
-                self.store.staging(s.id)?.unwrap_or(s)
-            }
-            None => self.store.add_pending(
-                &crate::store::Pending {
-                    encounter_id: enc.id,
-                    key: &key,
-                    variant,
-                    user_mrn: mrn,
-                    pmt: pmt.as_deref(),
-                    leave_out: &leave_out_text(&req.leave_out),
-                    replaces: req.replaces,
-                    shl_mode: shl.name(),
-                },
-                now,
-            )?,
+        // Durable before the request leaves, in one commit: the staging (the
+        // outbox entry) and the older requests it replaces.
+        let staging = self.store.together(|store| {
+            let staging = match store.staging_by_key(&key)? {
+                Some(s) if s.status == StagingStatus::Staged => return Ok(Err(s)),
+                Some(s) => {
+                    store.requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
+                    store.staging(s.id)?.unwrap_or(s)
+                }
+                None => store.add_pending(
+                    &crate::store::Pending {
+                        encounter_id: enc.id,
+                        key: &key,
+                        variant,
+                        user_mrn: mrn,
+                        pmt: pmt.as_deref(),
+                        leave_out: &leave_out_text(&req.leave_out),
+                        replaces: req.replaces,
+                        shl_mode: shl.name(),
+                    },
+                    now,
+                )?,
+            };
+            // Sent with other choices before the gateway answered: the older
+            // request is replaced, never sent again (v1.1: a key covers all it sends).
+            store.supersede_pending(enc.id, staging.id, now)?;
+            Ok(Ok(staging))
+        })?;
+        let staging = match staging {
+            Ok(s) => s,
+            Err(done) => return Ok(Prepared::Done(Box::new(done))),
         };
-        // Sent with other choices before the gateway answered: the older
-        // request is replaced, never sent again (v1.1: a key covers all it sends).
-        self.store.supersede_pending(enc.id, staging.id, now)?;
         Ok(Prepared::Send(Box::new((staging, her))))
     }
 
@@ -206,7 +214,9 @@ impl Desk {
             }
         };
         let mut client = self.client()?;
-        self.store.attempt(s.id, self.now())?;
+        // A count for people; the staging itself is already durable.
+        let now = self.now();
+        self.store.relaxed(|store| store.attempt(s.id, now))?;
         let answer = client.stage(&Signed::practice(&url, params, &token)).await;
         self.remember_offset(&client)?;
         let StageAnswer::Success {
@@ -231,20 +241,6 @@ impl Desk {
             (Some(_), Some(p)) => Some(self.seal(p)?),
             _ => None,
         };
-        // Durable first: the code is in history before anything else can fail.
-        self.store.mark_staged(
-            s.id,
-            &StagedCode {
-                raz_id: &raz_id.grouped(),
-                raz_image: raz_image.as_deref(),
-                raz_uri: raz_uri.as_deref(),
-                pmt_valid,
-                pay_online: pay_online.filter(|_| pmt_valid),
-                shl: sealed_link.as_deref(),
-                shl_passcode: sealed_passcode.as_deref(),
-            },
-            self.now(),
-        )?;
         let settings = self.settings()?;
         let redeem = raz_uri
             .clone()
@@ -254,21 +250,56 @@ impl Desk {
             .map_err(DeskError::io("cannot create the barcodes folder"))?;
         // With a link the QR is the barcode (a Tag image cannot carry it):
         // a camera opens the redemption page, a health app takes the link after `#`.
-        let (bytes, ext) = match (&raz_image, &shl) {
-            (_, Some(link)) => (barcode::qr_png(&format!("{redeem}#{link}"))?, "png"),
-            (Some(url), None) => match client.fetch_jpeg(url).await {
-                Ok(b) => (b, "jpg"),
-                Err(e) => {
-                    tracing::warn!(error = %e, "tag image not fetched; drawing a QR code instead");
-                    (barcode::qr_png(&redeem)?, "png")
-                }
-            },
-            (None, None) => (barcode::qr_png(&redeem)?, "png"),
+        let drawn = match (&raz_image, &shl) {
+            (_, Some(link)) => Some(format!("{redeem}#{link}")),
+            (Some(_), None) => None,
+            (None, None) => Some(redeem.clone()),
         };
-        let path: PathBuf = dir.join(format!("{}.{ext}", raz_id.compact()));
-        std::fs::write(&path, bytes)
-            .map_err(DeskError::io(format!("cannot save {}", path.display())))?;
-        self.store.set_image(s.id, &path.display().to_string())?;
+        let staged = StagedCode {
+            raz_id: &raz_id.grouped(),
+            raz_image: raz_image.as_deref(),
+            raz_uri: raz_uri.as_deref(),
+            pmt_valid,
+            pay_online: pay_online.filter(|_| pmt_valid),
+            shl: sealed_link.as_deref(),
+            shl_passcode: sealed_passcode.as_deref(),
+        };
+        let now = self.now();
+        let file = |ext: &str| dir.join(format!("{}.{ext}", raz_id.compact()));
+        let save = |path: &PathBuf, bytes: Vec<u8>| {
+            std::fs::write(path, bytes)
+                .map_err(DeskError::io(format!("cannot save {}", path.display())))
+        };
+        match drawn {
+            // Nothing to fetch: the QR is drawn and saved, then the code and
+            // its image are made durable in one commit once the answer is in.
+            Some(text) => {
+                let path = file("png");
+                save(&path, barcode::qr_png(&text)?)?;
+                let shown = path.display().to_string();
+                self.store.together(|store| {
+                    store.mark_staged(s.id, &staged, now)?;
+                    store.set_image(s.id, &shown)
+                })?;
+            }
+            // The Tag image is fetched over the network: the code is durable
+            // first, so that nothing that can fail on the way loses it.
+            None => {
+                self.store.mark_staged(s.id, &staged, now)?;
+                let (bytes, path) = match client
+                    .fetch_jpeg(raz_image.as_deref().unwrap_or(""))
+                    .await
+                {
+                    Ok(b) => (b, file("jpg")),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "tag image not fetched; drawing a QR code instead");
+                        (barcode::qr_png(&redeem)?, file("png"))
+                    }
+                };
+                save(&path, bytes)?;
+                self.store.set_image(s.id, &path.display().to_string())?;
+            }
+        }
         Ok(())
     }
 

@@ -538,6 +538,25 @@ impl Store {
         Ok(())
     }
 
+    /// Writes whose loss in a power cut costs nothing that matters (an
+    /// attempt count, an audit line, the clock offset): committed without
+    /// waiting for the disk (WAL with synchronous=NORMAL); they reach it with
+    /// the next durable commit or checkpoint. Everything else stays FULL.
+    pub fn relaxed<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let out = f(self);
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        out
+    }
+
+    /// Several writes as one durable commit (one fsync instead of one each).
+    pub fn together<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// A staging's sealed SMART Health Link and passcode, when it has them.
     pub fn sealed_link(&self, id: i64) -> Result<SealedLink> {
         Ok(self

@@ -1,0 +1,104 @@
+//! A stage as a whole process, as automation runs it: `razdesk stage ID`
+//! against the same stage by a Python client (requests-oauthlib) started as a
+//! process, both on loopback against the same gateway, in the same run; and
+//! `razdesk --version` as the cost of starting a process at all.
+//! Target (issue "desk speed"): razdesk ≥ 25× the Python client.
+//!
+//! Needs the Python environment scripts/setup-test.sh makes (requests-oauthlib).
+//! `cargo bench -p razcode-desk --bench stage_process [-- COUNT]`
+
+use razcode_desk::Desk;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn p50(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("RAZCODE_TEST_PYENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".local/share/razcode/test-python")
+        })
+        .join("bin/python")
+}
+
+fn run(cmd: &mut Command) -> Duration {
+    let t = Instant::now();
+    let out = cmd.output().expect("the process starts");
+    let took = t.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&[out.stdout, out.stderr].concat())
+    );
+    took
+}
+
+fn main() {
+    let count: usize = std::env::args()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(30);
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    rt.block_on(async {
+        let dir = std::env::temp_dir().join(format!("razdesk-bench-proc-{}", std::process::id()));
+        let desk = Desk::open(&dir).expect("a desk");
+        let gw = desk.start_sandbox().await.expect("the sandbox");
+        let [ck, cs, tk, ts] = desk.signing_credentials().expect("credentials");
+        let url = desk.stage_url(true).expect("the stage URL");
+        let ids: Vec<i64> = (0..count)
+            .map(|i| {
+                desk.import_text(
+                    "bench",
+                    &format!("st={}\nbp=120/80p{}", 20_000 + i, 40 + i % 100),
+                )
+                .expect("import")
+                .encounter
+                .id
+            })
+            .collect();
+        let bin = env!("CARGO_BIN_EXE_razdesk");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/stage_client.py");
+        let py = python();
+        let mut spawn = Vec::new();
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            spawn.push(run(Command::new(bin).arg("--version")));
+            ours.push(run(Command::new(bin).arg("--data-dir").arg(&dir).args([
+                "stage",
+                &id.to_string(),
+                "--qr",
+            ])));
+            let her = format!("st={}\nbp=121/81", 30_000 + i);
+            theirs.push(run(
+                Command::new(&py).args([script, &url, &ck, &cs, &tk, &ts, &her])
+            ));
+        }
+        let (s, o, t) = (p50(spawn), p50(ours), p50(theirs));
+        println!(
+            "a stage as a process, p50 of {count}, loopback (OMHE, QR drawn and saved by razdesk)"
+        );
+        println!("| | p50 | vs razdesk |");
+        println!("|---|---:|---:|");
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!("| razdesk stage | {:.1} ms | 1.0x |", ms(o));
+        println!(
+            "| Python requests-oauthlib stage | {:.1} ms | {:.1}x (target >= 25x) |",
+            ms(t),
+            t.as_secs_f64() / o.as_secs_f64()
+        );
+        println!(
+            "| razdesk --version (process start) | {:.1} ms | {:.2}x |",
+            ms(s),
+            s.as_secs_f64() / o.as_secs_f64()
+        );
+        gw.stop().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+}
