@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 runs="${1:-1000000}"
 scratch="${FUZZ_SCRATCH:-$(mktemp -d)}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
-for target in ccr_reader ccd_import omhe_parse answer_codec pmt_parse form_decode; do
+for target in ccr_reader ccd_import omhe_parse answer_codec pmt_parse form_decode shl_link; do
   mkdir -p "$scratch/$target"
   echo "== $target: $runs runs"
   RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "$scratch/$target" "corpus/$target" -- \

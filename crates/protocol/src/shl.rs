@@ -1,7 +1,9 @@
 //! SMART Health Links (HL7 SMART Health Cards and Links, STU1) as the v1.1
 //! extension uses them: the `shlink:/` payload, its flags, and the file's
-//! compact JWE (`alg` `dir`, `enc` `A256GCM`, DEFLATE as the specification
-//! recommends), with a 256-bit key that only the link carries.
+//! compact JWE (`alg` `dir`, `enc` `A256GCM`), with a 256-bit key that only the
+//! link carries. Files are written without compression (`zip` is optional;
+//! DEFLATE cost three times the visit's read for a file that is stored and
+//! served, never printed); files that others compressed (`zip: DEF`) are read.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -126,14 +128,13 @@ fn key_bytes(key: &str) -> Result<Vec<u8>, ShlError> {
     }
 }
 
-/// Encrypts a file for a link: compact JWE, `dir` + `A256GCM`, `zip` `DEF`,
-/// `cty` the file's type.
+/// Encrypts a file for a link: compact JWE, `dir` + `A256GCM`, `cty` the
+/// file's type.
 pub fn encrypt(key: &str, content_type: &str, plain: &[u8]) -> Result<String, ShlError> {
     use josekit::jwe::{self, Dir, JweHeader};
     let k = key_bytes(key)?;
     let mut header = JweHeader::new();
     header.set_content_encryption("A256GCM");
-    header.set_compression("DEF");
     header.set_content_type(content_type);
     let encrypter = Dir
         .encrypter_from_bytes(&k)
