@@ -100,6 +100,8 @@ export async function show(arg) {
   const parts = [`Valid until ${shown.expires}.`];
   if (shown.amount) parts.push(`Amount due: ${shown.amount}.`);
   if (shown.uri) parts.push(`Link: ${shown.uri}`);
+  if (shown.health_apps) parts.push("Health apps can scan the same QR code (SMART Health Link).");
+  if (shown.shl_passcode) parts.push(`Their passcode: ${shown.shl_passcode} (printed on its own page).`);
   $("code-info").textContent = parts.join(" ");
   delivered("");
   $("code-print").focus();

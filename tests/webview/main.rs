@@ -431,7 +431,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         open_encounter_of(&d, "Alice Sharpe").await;
         click(&d, "stage-button").await;
         shown(&d, "screen-code").await;
-        text_where(&d, "code-info", |t| t.contains("Valid until")).await;
+        text_where(&d, "code-info", |t| t.contains("Health apps can scan")).await;
         let codes = staged_codes(&dir);
         // History lists the newest first.
         let (_, image) = codes.first().cloned().expect("the new code");

@@ -48,6 +48,11 @@ pub struct CodeScreen {
     pub amount: Option<String>,
     /// Receipts made so far (a reprint says COPY).
     pub receipts: i64,
+    /// The QR carries a SMART Health Link: health apps can scan it.
+    pub health_apps: bool,
+    /// The link's passcode, when it has one (staff may read it out; the
+    /// receipt prints it on a page of its own).
+    pub shl_passcode: Option<String>,
 }
 
 impl Desk {
@@ -89,15 +94,14 @@ impl Desk {
         let grouped = RazId::parse(&raz)
             .map(|r| r.grouped())
             .unwrap_or_else(|_| raz.to_string());
+        let mut qr = s.variant == "url";
         let barcode = match &s.image_path {
             Some(p) => {
                 let bytes = std::fs::read(p)
                     .map_err(DeskError::io(format!("cannot read the barcode {p}")))?;
-                let mime = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
-                    "image/png"
-                } else {
-                    "image/jpeg"
-                };
+                // A PNG is a QR drawn here (also for a Tag code with a link).
+                qr = bytes.starts_with(&[0x89, b'P', b'N', b'G']);
+                let mime = if qr { "image/png" } else { "image/jpeg" };
                 Some(format!(
                     "data:{mime};base64,{}",
                     base64::engine::general_purpose::STANDARD.encode(&bytes)
@@ -105,6 +109,7 @@ impl Desk {
             }
             None => None,
         };
+        let link = self.code_link(s.id)?;
         let amount = s
             .pmt
             .as_deref()
@@ -115,11 +120,13 @@ impl Desk {
             raz_id: raz,
             grouped,
             barcode,
-            barcode_kind: if s.variant == "url" { "QR code" } else { "Tag" },
+            barcode_kind: if qr { "QR code" } else { "Tag" },
             uri: s.raz_uri.clone(),
             expires: crate::clock::date(s.updated + CODE_TTL_DAYS * 86_400),
             amount,
             receipts: self.store.receipts_made(s.id)?,
+            health_apps: link.is_some(),
+            shl_passcode: link.and_then(|l| l.passcode),
             staging: s,
         })
     }

@@ -3,8 +3,7 @@
 //! say the line and column.
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::{NsReader, Reader};
+use quick_xml::Reader;
 use std::sync::Arc;
 
 /// Deepest element nesting accepted.
@@ -28,11 +27,6 @@ fn too_many_attributes() -> String {
 
 fn too_many_namespaces() -> String {
     format!("more than {MAX_NS_IN_SCOPE} namespace declarations are in scope")
-}
-
-/// True for `xmlns` and `xmlns:prefix`.
-fn is_ns_decl(key: &[u8]) -> bool {
-    key == b"xmlns" || key.starts_with(b"xmlns:")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -234,11 +228,59 @@ fn line_col(bytes: &[u8], pos: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Namespace declarations in scope while a tree is built: (depth of the
+/// declaring element, prefix, namespace); the default one has an empty prefix.
+#[derive(Default)]
+struct Scope(Vec<(usize, Box<str>, Arc<str>)>);
+
+impl Scope {
+    /// Takes an element's `xmlns` attributes into scope at `depth`.
+    fn declare(&mut self, el: &Element, depth: usize) {
+        for (k, v) in &el.attrs {
+            let prefix = match k.as_str() {
+                "xmlns" => "",
+                k => match k.strip_prefix("xmlns:") {
+                    Some(p) => p,
+                    None => continue,
+                },
+            };
+            self.0.push((depth, prefix.into(), Arc::from(v.as_str())));
+        }
+    }
+
+    /// The namespace of an element's name; `Err` with the prefix when it was
+    /// never declared. An empty namespace (`xmlns=""`) is no namespace.
+    fn resolve<'a>(&self, name: &'a str) -> Result<Option<Arc<str>>, &'a str> {
+        let prefix = name.split_once(':').map_or("", |(p, _)| p);
+        let found = self
+            .0
+            .iter()
+            .rev()
+            .find(|(_, p, _)| p.len() == prefix.len() && **p == *prefix);
+        match found {
+            Some((_, _, uri)) if uri.is_empty() => Ok(None),
+            Some((_, _, uri)) => Ok(Some(uri.clone())),
+            None if prefix.is_empty() || prefix == "xml" => Ok(None),
+            None => Err(prefix),
+        }
+    }
+
+    /// The element at `depth` ended: its declarations leave scope.
+    fn leave(&mut self, depth: usize) {
+        while self.0.last().is_some_and(|(d, _, _)| *d >= depth) {
+            self.0.pop();
+        }
+    }
+}
+
 /// Parses a whole document into its root element.
+///
+/// Namespaces are followed by [`Scope`] over quick-xml's plain reader rather
+/// than its `NsReader`, which resolves every name and attribute in full.
 pub fn parse(xml: &str) -> Result<Element, XmlError> {
     let at = |pos: usize, message: String| error_at(xml, pos, message);
     check_size(xml.len())?;
-    let mut reader = NsReader::from_str(xml);
+    let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
@@ -248,19 +290,21 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
         pos: 0,
         line: 1,
     };
-    let mut last_ns: Option<Arc<str>> = None;
-    // Namespace declarations of each open element, and in scope altogether.
-    let mut decls: Vec<usize> = Vec::new();
-    let mut in_scope = 0usize;
-    let declared = |el: &Element| {
-        el.attrs
-            .iter()
-            .filter(|(k, _)| is_ns_decl(k.as_bytes()))
-            .count()
+    let mut scope = Scope::default();
+    // An element just opened: its declarations in scope, its name resolved.
+    let enter = |el: &mut Element, scope: &mut Scope, depth: usize| -> Result<(), String> {
+        scope.declare(el, depth);
+        if scope.0.len() > MAX_NS_IN_SCOPE {
+            return Err(too_many_namespaces());
+        }
+        el.namespace = scope
+            .resolve(&el.name)
+            .map_err(|p| format!("the prefix {p} is not declared"))?;
+        Ok(())
     };
     loop {
         let start = reader.buffer_position() as usize;
-        let event = match reader.read_resolved_event() {
+        let event = match reader.read_event() {
             Ok(ev) => ev,
             Err(e) => {
                 let msg = format!("not well-formed XML: {e}");
@@ -268,8 +312,8 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
             }
         };
         match event {
-            (ns, Event::Start(ref e)) => {
-                let el = open(e, ns, &mut lines, &mut last_ns, start).map_err(|m| at(start, m))?;
+            Event::Start(ref e) => {
+                let mut el = open(e, &mut lines, start).map_err(|m| at(start, m))?;
                 if root.is_some() && stack.is_empty() {
                     return Err(at(
                         start,
@@ -280,12 +324,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
                 }
-                let d = declared(&el);
-                in_scope += d;
-                if in_scope > MAX_NS_IN_SCOPE {
-                    return Err(at(start, too_many_namespaces()));
-                }
-                decls.push(d);
+                enter(&mut el, &mut scope, stack.len()).map_err(|m| at(start, m))?;
                 stack.push(el);
                 if stack.len() > MAX_DEPTH {
                     return Err(at(
@@ -294,15 +333,14 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                     ));
                 }
             }
-            (ns, Event::Empty(ref e)) => {
-                let el = open(e, ns, &mut lines, &mut last_ns, start).map_err(|m| at(start, m))?;
+            Event::Empty(ref e) => {
+                let mut el = open(e, &mut lines, start).map_err(|m| at(start, m))?;
                 count += 1;
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
                 }
-                if in_scope + declared(&el) > MAX_NS_IN_SCOPE {
-                    return Err(at(start, too_many_namespaces()));
-                }
+                enter(&mut el, &mut scope, stack.len()).map_err(|m| at(start, m))?;
+                scope.leave(stack.len());
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),
                     None if root.is_none() => root = Some(el),
@@ -314,17 +352,17 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                     }
                 }
             }
-            (_, Event::End(_)) => {
+            Event::End(_) => {
                 let el = stack
                     .pop()
                     .ok_or_else(|| at(start, "an end tag without a start".into()))?;
-                in_scope -= decls.pop().unwrap_or(0);
+                scope.leave(stack.len());
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(el)),
                     None => root = Some(el),
                 }
             }
-            (_, Event::Text(t)) => {
+            Event::Text(t) => {
                 let text = t
                     .decode()
                     .map_err(|e| at(start, format!("text is not readable: {e}")))?;
@@ -338,26 +376,26 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                     None => return Err(at(start, "text outside the root element".into())),
                 }
             }
-            (_, Event::CData(c)) => {
+            Event::CData(c) => {
                 let text = String::from_utf8_lossy(c.as_ref()).into_owned();
                 if let Some(parent) = stack.last_mut() {
                     parent.children.push(Node::Text(text));
                 }
             }
-            (_, Event::GeneralRef(r)) => {
+            Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 let text = reference_text(&name).map_err(|m| at(start, m))?;
                 if let Some(parent) = stack.last_mut() {
                     parent.children.push(Node::Text(text));
                 }
             }
-            (_, Event::DocType(d)) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
+            Event::DocType(d) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
                 return Err(at(
                     start,
                     "documents that declare entities are refused".into(),
                 ));
             }
-            (_, Event::Eof) => break,
+            Event::Eof => break,
             _ => {}
         }
     }
@@ -392,34 +430,12 @@ impl Lines<'_> {
     }
 }
 
-fn open(
-    e: &BytesStart,
-    ns: ResolveResult,
-    lines: &mut Lines,
-    last_ns: &mut Option<Arc<str>>,
-    pos: usize,
-) -> Result<Element, String> {
+fn open(e: &BytesStart, lines: &mut Lines, pos: usize) -> Result<Element, String> {
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-    let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-    let namespace = match ns {
-        ResolveResult::Bound(n) => {
-            let n = String::from_utf8_lossy(n.as_ref());
-            match last_ns {
-                Some(prev) if **prev == *n => Some(prev.clone()),
-                _ => {
-                    let fresh: Arc<str> = Arc::from(n.as_ref());
-                    *last_ns = Some(fresh.clone());
-                    Some(fresh)
-                }
-            }
-        }
-        ResolveResult::Unknown(p) => {
-            return Err(format!(
-                "the prefix {} is not declared",
-                String::from_utf8_lossy(&p)
-            ))
-        }
-        ResolveResult::Unbound => None,
+    // The local name is the part after the prefix: no second decoding.
+    let local = match name.split_once(':') {
+        Some((_, l)) => l.to_string(),
+        None => name.clone(),
     };
     let mut attrs = Vec::new();
     for (i, a) in e.attributes().enumerate() {
@@ -428,7 +444,7 @@ fn open(
         }
         let a = a.map_err(|e| format!("a broken attribute: {e}"))?;
         let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let raw = String::from_utf8_lossy(&a.value).into_owned();
+        let raw = String::from_utf8_lossy(&a.value);
         let value = quick_xml::escape::unescape(&raw)
             .map_err(|e| format!("attribute {key}: {e}"))?
             .into_owned();
@@ -438,7 +454,7 @@ fn open(
     Ok(Element {
         name,
         local,
-        namespace,
+        namespace: None,
         attrs,
         children: Vec::new(),
         line,
@@ -585,12 +601,18 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                 }
                 let (local, prefix) = e.name().decompose();
                 let prefix = prefix.as_ref().map_or(&b""[..], |p| p.as_ref());
-                let namespace = scope
-                    .iter()
-                    .rev()
-                    .find(|(_, p, _)| p == prefix)
-                    .map(|(_, _, uri)| uri.as_str())
-                    .filter(|uri| !uri.is_empty());
+                // Only the root's namespace is reported and only prefixes must be
+                // declared: an unprefixed element below the root needs no lookup.
+                let namespace = if depth == 0 || !prefix.is_empty() {
+                    scope
+                        .iter()
+                        .rev()
+                        .find(|(_, p, _)| p.len() == prefix.len() && p.as_slice() == prefix)
+                        .map(|(_, _, uri)| uri.as_str())
+                        .filter(|uri| !uri.is_empty())
+                } else {
+                    None
+                };
                 if namespace.is_none() && !prefix.is_empty() && prefix != b"xml" {
                     return Err(at(
                         start,

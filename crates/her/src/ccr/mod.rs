@@ -242,16 +242,17 @@ fn value_units(e: &Element) -> Option<String> {
     })
 }
 
+/// The document's actors by ID, their IDs read once (items look them up).
 struct Actors<'a> {
-    list: Vec<&'a Element>,
+    list: Vec<(Option<String>, &'a Element)>,
 }
 
 impl<'a> Actors<'a> {
     fn get(&self, id: &str) -> Option<&'a Element> {
         self.list
             .iter()
-            .copied()
-            .find(|a| a.text_at(&["ActorObjectID"]).as_deref() == Some(id))
+            .find(|(a, _)| a.as_deref() == Some(id))
+            .map(|(_, e)| *e)
     }
 
     fn name(&self, id: &str) -> Option<String> {
@@ -285,7 +286,11 @@ fn from_tree(root: &Element) -> Ccr {
     let actors = Actors {
         list: root
             .child("Actors")
-            .map(|a| a.children_named("Actor").collect())
+            .map(|a| {
+                a.children_named("Actor")
+                    .map(|e| (e.text_at(&["ActorObjectID"]), e))
+                    .collect()
+            })
             .unwrap_or_default(),
     };
     let mut ccr = Ccr {
