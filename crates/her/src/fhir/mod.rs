@@ -6,8 +6,8 @@
 //! status FHIR has no code for) is kept as text, never dropped. The original
 //! record rides along in a `DocumentReference`.
 //!
-//! Ids are name-based UUIDs from the record's bytes: the same record always
-//! makes the same Bundle.
+//! Ids are UUIDs derived from one name-based UUID of the record's bytes: the
+//! same record always makes the same Bundle.
 
 mod ccr;
 pub mod codes;
@@ -49,15 +49,19 @@ impl Builder {
         }
     }
 
-    /// The id the next resource of `kind` would get, for references made
-    /// before it is added.
-    pub fn id_for(&self, kind: &str, n: usize) -> String {
-        Uuid::new_v5(&self.seed, format!("{kind}/{n}").as_bytes()).to_string()
+    /// The id of the `n`th resource: the record's UUID with `n` added to its
+    /// last bits (a version-8 UUID), so one hash of the record serves them all.
+    pub fn id_for(&self, n: usize) -> String {
+        let mut bytes = *self.seed.as_bytes();
+        let tail = u64::from_be_bytes(bytes[8..].try_into().unwrap_or_default())
+            .wrapping_add(n as u64 + 1);
+        bytes[8..].copy_from_slice(&tail.to_be_bytes());
+        Uuid::new_v8(bytes).to_string()
     }
 
     /// Adds a resource; returns its reference (`urn:uuid:...`).
     pub fn add(&mut self, kind: &str, mut resource: Map<String, Value>) -> String {
-        let id = self.id_for(kind, self.entries.len());
+        let id = self.id_for(self.entries.len());
         let mut head = Map::new();
         head.insert("resourceType".into(), json!(kind));
         head.insert("id".into(), json!(id));
@@ -71,7 +75,7 @@ impl Builder {
     pub fn finish(self) -> Value {
         json!({
             "resourceType": "Bundle",
-            "id": Uuid::new_v5(&self.seed, b"Bundle").to_string(),
+            "id": Uuid::new_v8(*self.seed.as_bytes()).to_string(),
             "type": "collection",
             "entry": self.entries,
         })
