@@ -618,3 +618,120 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
     drop(h);
     outcome.expect("the gateway run finished within 5 minutes");
 }
+
+/// Desk speed, staging from the app: Enter on the encounter screen to the new
+/// code on screen, timed in the page (`performance.now()`), p50 of 20 stages on
+/// the sandbox, against `razdesk stage ID` as a process on the same sandbox for
+/// 20 other encounters. A measurement, not a check of time: run it with
+/// `cargo test -p razcode-desk-app --test webview -- --ignored --nocapture measure`
+/// after `cargo build -p razcode-desk` (it starts target/<profile>/razdesk).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement; prints figures"]
+async fn measure_staging_from_the_app() {
+    use razcode_her::ccr::writer::{write, NewEncounter, NewPatient};
+    const N: usize = 20;
+    let h = Harness::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = data.path().join("desk");
+    let dir_arg = dir.display().to_string();
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let razdesk = std::env::current_exe()
+        .expect("the test's path")
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>")
+        .join("razdesk");
+    assert!(
+        razdesk.exists(),
+        "build razdesk first: cargo build -p razcode-desk"
+    );
+    let run = async {
+        shown(&d, "screen-firstrun").await;
+        click(&d, "choose-sandbox").await;
+        shown(&d, "screen-worklist").await;
+        let desk = Desk::open(&dir).expect("the app's desk");
+        let mut ids = Vec::new();
+        for i in 0..2 * N {
+            let ccr = write(&NewEncounter {
+                document_id: format!("measure-{i}"),
+                created: "2026-11-26T10:00:00Z".into(),
+                patient: NewPatient {
+                    given: "Measure".into(),
+                    family: format!("Patient{i:02}"),
+                    mrn: Some(format!("M-{i:02}")),
+                    ..NewPatient::default()
+                },
+                clinic: "Sandbox Family Practice".into(),
+                visit_date: "2026-11-26T09:30:00Z".into(),
+                visit_kind: "Office Visit".into(),
+                ..NewEncounter::default()
+            });
+            ids.push(
+                desk.import_text("measure", &ccr)
+                    .expect("import")
+                    .encounter
+                    .id,
+            );
+        }
+        click(&d, "nav-worklist").await;
+        let mut app = Vec::new();
+        let mut last = String::new();
+        for i in 0..N {
+            open_encounter_of(&d, &format!("Measure Patient{i:02}")).await;
+            let ms: f64 = d
+                .execute_async(
+                    r#"const [last, done] = arguments;
+                    const t0 = performance.now();
+                    document.getElementById('stage-form').requestSubmit();
+                    const seen = () => {
+                      const screen = document.getElementById('screen-code');
+                      const id = document.getElementById('code-id').textContent;
+                      if (!screen.hidden && id.length >= 12 && id !== last) done(performance.now() - t0);
+                      else setTimeout(seen, 1);
+                    };
+                    seen();"#,
+                    vec![serde_json::Value::String(last.clone())],
+                )
+                .await
+                .expect("the stage in the page")
+                .convert()
+                .expect("milliseconds");
+            last = text_where(&d, "code-id", |t| t.len() >= 12).await;
+            app.push(ms);
+            press(&d, "main", Key::Escape).await;
+            shown(&d, "screen-worklist").await;
+        }
+        let mut cli = Vec::new();
+        for id in &ids[N..] {
+            let t = std::time::Instant::now();
+            let out = std::process::Command::new(&razdesk)
+                .args(["--data-dir", &dir_arg, "stage", &id.to_string()])
+                .output()
+                .expect("razdesk runs");
+            cli.push(t.elapsed().as_secs_f64() * 1e3);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert_eq!(staged_codes(&dir).len(), 2 * N, "every stage gave a code");
+        let p50 = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (a, c) = (p50(&mut app), p50(&mut cli));
+        println!("staging, p50 of {N} each, sandbox gateway, this build's profile");
+        println!("| | p50 ms | ratio to the CLI |");
+        println!("|---|---:|---:|");
+        println!(
+            "| app: Enter to the code on screen | {a:.1} | {:.2} |",
+            a / c
+        );
+        println!("| razdesk stage ID (a process) | {c:.1} | 1.00 |");
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;
+    let _ = d.quit().await;
+    drop(h);
+    outcome.expect("the measurement finished within 5 minutes");
+}
