@@ -63,18 +63,23 @@ async function start() {
     await go("firstrun");
   } else {
     $("nav").hidden = false;
-    if (st.settings.sandbox && !st.sandbox_running) {
-      try {
-        await call("use_sandbox", {}, "Starting the sandbox gateway…");
-        st = await refreshHeader();
-      } catch {
-        /* the error is shown; the worklist still opens */
-      }
-    }
     await go(st.settings.activated ? "worklist" : "activate");
   }
   // The first screen is on the glass after the next frame.
-  requestAnimationFrame(() => requestAnimationFrame(() => call("first_paint").catch(() => {})));
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      call("first_paint").catch(() => {});
+      // The sandbox's gateway is needed only to stage: it starts after the
+      // first screen is painted, not before (the worklist reads the desk alone).
+      if (st.configured && st.settings.sandbox && !st.sandbox_running) {
+        call("use_sandbox", {}, "Starting the sandbox gateway…")
+          .then(() => refreshHeader())
+          .catch(() => {
+            /* the error is shown; the worklist stays open */
+          });
+      }
+    }),
+  );
 }
 
 start();

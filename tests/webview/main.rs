@@ -619,6 +619,39 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
     outcome.expect("the gateway run finished within 5 minutes");
 }
 
+/// A desk set up on the sandbox opens on its worklist first and starts its
+/// gateway after the first paint; a stage then works as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sandbox_desk_paints_its_worklist_then_starts_its_gateway() {
+    let h = Harness::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir_arg = data.path().join("desk").display().to_string();
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let first = async {
+        shown(&d, "screen-firstrun").await;
+        click(&d, "choose-sandbox").await;
+        shown(&d, "screen-worklist").await;
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), first).await;
+    let _ = d.quit().await;
+    outcome.expect("the sandbox was set up");
+    // The next morning: the same desk, the app started again.
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let again = async {
+        shown(&d, "screen-worklist").await;
+        text_where(&d, "org", |t| t.contains("Sandbox Family Practice")).await;
+        open_encounter_of(&d, "Ana Ávila").await;
+        idle(&d).await;
+        click(&d, "stage-button").await;
+        shown(&d, "screen-code").await;
+        text_where(&d, "code-id", |t| t.len() >= 12).await;
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), again).await;
+    let _ = d.quit().await;
+    drop(h);
+    outcome.expect("the restarted sandbox desk staged a code");
+}
+
 /// Desk speed, staging from the app: Enter on the encounter screen to the new
 /// code on screen, timed in the page (`performance.now()`), p50 of 20 stages on
 /// the sandbox, against `razdesk stage ID` as a process on the same sandbox for
