@@ -63,7 +63,9 @@ fn main() {
     let mut elements = 0usize;
     for _ in 0..rounds {
         for t in &texts {
-            elements += razcode_her::xml::parse(t).map(|e| e.children.len()).unwrap_or(0);
+            elements += razcode_her::xml::parse(t)
+                .map(|e| e.children.len())
+                .unwrap_or(0);
         }
     }
     let tree = mb / start.elapsed().as_secs_f64();

@@ -33,7 +33,7 @@ pub fn to_ccr(text: &str) -> std::result::Result<String, CcdError> {
 }
 
 struct Doc<'a> {
-    ids: HashMap<&'a str, &'a Element>,
+    ids: HashMap<&'a str, &'a Element<'a>>,
 }
 
 fn deep_text(e: &Element) -> String {
@@ -55,7 +55,7 @@ fn deep_text(e: &Element) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn index<'a>(e: &'a Element, ids: &mut HashMap<&'a str, &'a Element>) {
+fn index<'a>(e: &'a Element<'a>, ids: &mut HashMap<&'a str, &'a Element<'a>>) {
     if let Some(id) = e.attr("ID") {
         ids.insert(id, e);
     }
@@ -153,7 +153,7 @@ fn person_name(name: Option<&Element>) -> Option<String> {
     let name = name?;
     let parts: Vec<String> = name
         .elements()
-        .filter(|e| matches!(e.local.as_str(), "prefix" | "given" | "family" | "suffix"))
+        .filter(|e| matches!(e.local.as_ref(), "prefix" | "given" | "family" | "suffix"))
         .filter_map(Element::text)
         .collect();
     if parts.is_empty() {
@@ -164,11 +164,11 @@ fn person_name(name: Option<&Element>) -> Option<String> {
 }
 
 /// Every `section`, however deep it nests.
-fn sections(root: &Element) -> Vec<&Element> {
+fn sections<'a>(root: &'a Element<'a>) -> Vec<&'a Element<'a>> {
     root.descendants("section")
 }
 
-fn entries(section: &Element) -> impl Iterator<Item = &Element> {
+fn entries<'a>(section: &'a Element<'a>) -> impl Iterator<Item = &'a Element<'a>> {
     section
         .children_named("entry")
         .filter_map(|e| e.elements().next())
@@ -193,7 +193,7 @@ fn value_text(doc: &Doc, obs: &Element) -> Option<(String, Option<String>)> {
 pub fn import(text: &str) -> std::result::Result<NewEncounter, CcdError> {
     let root = xml::parse(text)?;
     if root.local != "ClinicalDocument" || root.namespace.as_deref() != Some(NAMESPACE) {
-        return Err(CcdError::NotCda(root.local.clone()));
+        return Err(CcdError::NotCda(root.local.to_string()));
     }
     let mut ids = HashMap::new();
     index(&root, &mut ids);

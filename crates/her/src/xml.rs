@@ -4,6 +4,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Deepest element nesting accepted.
@@ -55,28 +56,30 @@ impl XmlError {
     }
 }
 
+/// A node of the tree. Names and text borrow from the document where they
+/// can (no escapes to undo), so building a tree allocates little.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node {
-    Element(Element),
-    Text(String),
+pub enum Node<'a> {
+    Element(Element<'a>),
+    Text(Cow<'a, str>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Element {
+pub struct Element<'a> {
     /// The name as written, prefix included (`ccr:Problem`).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The local name (`Problem`).
-    pub local: String,
+    pub local: Cow<'a, str>,
     /// The namespace the name resolves to, if any (shared between elements).
     pub namespace: Option<Arc<str>>,
     /// Attributes as written, values unescaped.
-    pub attrs: Vec<(String, String)>,
-    pub children: Vec<Node>,
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub children: Vec<Node<'a>>,
     pub line: usize,
 }
 
-impl Element {
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+impl<'a> Element<'a> {
+    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
@@ -84,29 +87,38 @@ impl Element {
     }
 
     /// The first child element with this local name.
-    pub fn child(&self, local: &str) -> Option<&Element> {
+    pub fn child(&self, local: &str) -> Option<&Element<'a>> {
         self.elements().find(|e| e.local == local)
     }
 
-    pub fn children_named<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+    pub fn children_named<'s>(
+        &'s self,
+        local: &'s str,
+    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.elements().filter(move |e| e.local == local)
     }
 
     /// Follows a path of local names through first children.
-    pub fn path(&self, path: &[&str]) -> Option<&Element> {
+    pub fn path(&self, path: &[&str]) -> Option<&Element<'a>> {
         path.iter().try_fold(self, |e, p| e.child(p))
     }
 
     /// The element's own text, trimmed; `None` when empty.
     pub fn text(&self) -> Option<String> {
-        let t: String = self
-            .children
-            .iter()
-            .filter_map(|n| match n {
-                Node::Text(t) => Some(t.as_str()),
-                Node::Element(_) => None,
-            })
-            .collect();
+        let mut texts = self.children.iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_ref()),
+            Node::Element(_) => None,
+        });
+        // Most elements hold one piece of text: no joining needed.
+        let first = texts.next()?;
+        let t = match texts.next() {
+            None => std::borrow::Cow::Borrowed(first),
+            Some(second) => {
+                let mut all = format!("{first}{second}");
+                all.extend(texts);
+                std::borrow::Cow::Owned(all)
+            }
+        };
         let t = t.trim();
         (!t.is_empty()).then(|| t.to_string())
     }
@@ -120,13 +132,13 @@ impl Element {
         self.attrs
             .iter()
             .find(|(k, _)| k == name || k.rsplit(':').next() == Some(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// Every descendant (depth first) with this local name.
-    pub fn descendants<'a>(&'a self, local: &'a str) -> Vec<&'a Element> {
+    pub fn descendants<'s>(&'s self, local: &'s str) -> Vec<&'s Element<'a>> {
         let mut out = Vec::new();
-        let mut stack: Vec<&Element> = vec![self];
+        let mut stack: Vec<&Element<'a>> = vec![self];
         while let Some(e) = stack.pop() {
             for c in e.elements().collect::<Vec<_>>().into_iter().rev() {
                 stack.push(c);
@@ -237,26 +249,30 @@ impl Scope {
     /// Takes an element's `xmlns` attributes into scope at `depth`.
     fn declare(&mut self, el: &Element, depth: usize) {
         for (k, v) in &el.attrs {
-            let prefix = match k.as_str() {
+            let prefix = match k.as_ref() {
                 "xmlns" => "",
                 k => match k.strip_prefix("xmlns:") {
                     Some(p) => p,
                     None => continue,
                 },
             };
-            self.0.push((depth, prefix.into(), Arc::from(v.as_str())));
+            self.0.push((depth, prefix.into(), Arc::from(v.as_ref())));
         }
     }
 
     /// The namespace of an element's name; `Err` with the prefix when it was
     /// never declared. An empty namespace (`xmlns=""`) is no namespace.
     fn resolve<'a>(&self, name: &'a str) -> Result<Option<Arc<str>>, &'a str> {
-        let prefix = name.split_once(':').map_or("", |(p, _)| p);
-        let found = self
-            .0
-            .iter()
-            .rev()
-            .find(|(_, p, _)| p.len() == prefix.len() && **p == *prefix);
+        let (prefix, _) = split_name(name);
+        // Most names have no prefix: the default declaration, found by length.
+        let found = if prefix.is_empty() {
+            self.0.iter().rev().find(|(_, p, _)| p.is_empty())
+        } else {
+            self.0
+                .iter()
+                .rev()
+                .find(|(_, p, _)| p.len() == prefix.len() && **p == *prefix)
+        };
         match found {
             Some((_, _, uri)) if uri.is_empty() => Ok(None),
             Some((_, _, uri)) => Ok(Some(uri.clone())),
@@ -277,13 +293,21 @@ impl Scope {
 ///
 /// Namespaces are followed by [`Scope`] over quick-xml's plain reader rather
 /// than its `NsReader`, which resolves every name and attribute in full.
-pub fn parse(xml: &str) -> Result<Element, XmlError> {
+pub fn parse(xml: &str) -> Result<Element<'_>, XmlError> {
     let at = |pos: usize, message: String| error_at(xml, pos, message);
     check_size(xml.len())?;
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    // Bytes of an event as text borrowed from the document (quick-xml hands
+    // out slices of it), or owned when they are not a piece of it.
+    let text_of = |bytes: &[u8]| -> Cow<'_, str> {
+        match borrowed(xml, bytes) {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    };
     let mut count = 0usize;
     let mut lines = Lines {
         text: xml.as_bytes(),
@@ -313,7 +337,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
         };
         match event {
             Event::Start(ref e) => {
-                let mut el = open(e, &mut lines, start).map_err(|m| at(start, m))?;
+                let mut el = open(e, &text_of, &mut lines, start).map_err(|m| at(start, m))?;
                 if root.is_some() && stack.is_empty() {
                     return Err(at(
                         start,
@@ -334,7 +358,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 }
             }
             Event::Empty(ref e) => {
-                let mut el = open(e, &mut lines, start).map_err(|m| at(start, m))?;
+                let mut el = open(e, &text_of, &mut lines, start).map_err(|m| at(start, m))?;
                 count += 1;
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
@@ -363,21 +387,18 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 }
             }
             Event::Text(t) => {
-                let text = t
-                    .decode()
-                    .map_err(|e| at(start, format!("text is not readable: {e}")))?;
-                let text = quick_xml::escape::unescape(&text)
+                let text = unescape(text_of(t.as_ref()))
                     .map_err(|e| at(start, format!("unknown character reference: {e}")))?;
                 match stack.last_mut() {
                     // Records carry no meaning in the blanks between elements.
-                    Some(_) if text.trim().is_empty() => {}
-                    Some(parent) => parent.children.push(Node::Text(text.into_owned())),
-                    None if text.trim().is_empty() => {}
+                    Some(_) if is_blank(&text) => {}
+                    Some(parent) => parent.children.push(Node::Text(text)),
+                    None if is_blank(&text) => {}
                     None => return Err(at(start, "text outside the root element".into())),
                 }
             }
             Event::CData(c) => {
-                let text = String::from_utf8_lossy(c.as_ref()).into_owned();
+                let text = text_of(c.as_ref());
                 if let Some(parent) = stack.last_mut() {
                     parent.children.push(Node::Text(text));
                 }
@@ -386,7 +407,7 @@ pub fn parse(xml: &str) -> Result<Element, XmlError> {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 let text = reference_text(&name).map_err(|m| at(start, m))?;
                 if let Some(parent) = stack.last_mut() {
-                    parent.children.push(Node::Text(text));
+                    parent.children.push(Node::Text(Cow::Owned(text)));
                 }
             }
             Event::DocType(d) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
@@ -430,12 +451,46 @@ impl Lines<'_> {
     }
 }
 
-fn open(e: &BytesStart, lines: &mut Lines, pos: usize) -> Result<Element, String> {
-    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+/// `(prefix, local)` of a name (`ccr:Problem`); the prefix is empty when
+/// there is none. Names are short: a byte loop beats a searcher's set-up.
+fn split_name(name: &str) -> (&str, &str) {
+    match name.bytes().position(|b| b == b':') {
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => ("", name),
+    }
+}
+
+/// XML's blanks (space, tab, CR, LF) and nothing else.
+fn is_blank(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// `bytes` as a slice of `xml`, when that is where they are.
+fn borrowed<'a>(xml: &'a str, bytes: &[u8]) -> Option<&'a str> {
+    let start = (bytes.as_ptr() as usize).checked_sub(xml.as_ptr() as usize)?;
+    xml.get(start..start.checked_add(bytes.len())?)
+}
+
+/// Undoes escapes; text without any stays borrowed.
+fn unescape(text: Cow<'_, str>) -> Result<Cow<'_, str>, quick_xml::escape::EscapeError> {
+    match text {
+        Cow::Borrowed(t) => quick_xml::escape::unescape(t),
+        Cow::Owned(t) => Ok(Cow::Owned(quick_xml::escape::unescape(&t)?.into_owned())),
+    }
+}
+
+fn open<'a>(
+    e: &BytesStart,
+    text_of: &impl Fn(&[u8]) -> Cow<'a, str>,
+    lines: &mut Lines,
+    pos: usize,
+) -> Result<Element<'a>, String> {
+    let name = text_of(e.name().as_ref());
     // The local name is the part after the prefix: no second decoding.
-    let local = match name.split_once(':') {
-        Some((_, l)) => l.to_string(),
-        None => name.clone(),
+    let local = match &name {
+        Cow::Borrowed(n) => Cow::Borrowed(split_name(n).1),
+        Cow::Owned(n) => Cow::Owned(split_name(n).1.to_string()),
     };
     let mut attrs = Vec::new();
     for (i, a) in e.attributes().enumerate() {
@@ -443,11 +498,8 @@ fn open(e: &BytesStart, lines: &mut Lines, pos: usize) -> Result<Element, String
             return Err(too_many_attributes());
         }
         let a = a.map_err(|e| format!("a broken attribute: {e}"))?;
-        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        let raw = String::from_utf8_lossy(&a.value);
-        let value = quick_xml::escape::unescape(&raw)
-            .map_err(|e| format!("attribute {key}: {e}"))?
-            .into_owned();
+        let key = text_of(a.key.as_ref());
+        let value = unescape(text_of(&a.value)).map_err(|e| format!("attribute {key}: {e}"))?;
         attrs.push((key, value));
     }
     let line = lines.at(pos);

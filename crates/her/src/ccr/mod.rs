@@ -244,11 +244,11 @@ fn value_units(e: &Element) -> Option<String> {
 
 /// The document's actors by ID, their IDs read once (items look them up).
 struct Actors<'a> {
-    list: Vec<(Option<String>, &'a Element)>,
+    list: Vec<(Option<String>, &'a Element<'a>)>,
 }
 
 impl<'a> Actors<'a> {
-    fn get(&self, id: &str) -> Option<&'a Element> {
+    fn get(&self, id: &str) -> Option<&'a Element<'a>> {
         self.list
             .iter()
             .find(|(a, _)| a.as_deref() == Some(id))
@@ -481,7 +481,7 @@ fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
             .unwrap_or_default(),
     };
     if it.text.is_empty() {
-        it.text = e.text().unwrap_or_else(|| e.local.clone());
+        it.text = e.text().unwrap_or_else(|| e.local.to_string());
     }
     it
 }
@@ -502,7 +502,7 @@ fn test(t: &Element) -> Test {
     }
 }
 
-impl Element {
+impl Element<'_> {
     /// The `Text` child of a `Description`-like element, or its own text.
     fn text_opt_text(&self) -> Option<String> {
         self.text_at(&["Text"]).or_else(|| self.text())
