@@ -101,6 +101,7 @@ export async function show(arg) {
   if (shown.amount) parts.push(`Amount due: ${shown.amount}.`);
   if (shown.uri) parts.push(`Link: ${shown.uri}`);
   if (shown.health_apps) parts.push("Health apps can scan the same QR code (SMART Health Link).");
+  else if (shown.staging.shl_mode !== "off") parts.push("This gateway made no SMART Health Link (it does not offer them); the code works.");
   if (shown.shl_passcode) parts.push(`Their passcode: ${shown.shl_passcode} (printed on its own page).`);
   $("code-info").textContent = parts.join(" ");
   delivered("");

@@ -45,7 +45,15 @@ pub struct StageOutcome {
     pub raz_uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raz_image: Option<String>,
+    /// What staff should know about a code that was made: a SMART Health Link
+    /// asked for that the gateway did not make.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
+
+/// The words for a link asked for and not made (a gateway without the v1.1
+/// extension ignores `razcode_shl`).
+pub const NO_LINK: &str = "This gateway made no SMART Health Link (it does not offer them): the code works, and its QR code holds only the redemption address.";
 
 impl StageOutcome {
     pub fn new(s: &Staging, err: Option<&DeskError>) -> StageOutcome {
@@ -73,6 +81,7 @@ impl StageOutcome {
             errormsg: err.map(|e| e.to_string()).or_else(|| s.errormsg.clone()),
             raz_uri: when_staged(&s.raz_uri),
             raz_image: when_staged(&s.raz_image),
+            notice: (staged && s.shl_mode != "off" && !s.has_link).then(|| NO_LINK.to_string()),
         }
     }
 }

@@ -98,6 +98,8 @@ pub struct Staging {
     pub paid_at: Option<String>,
     /// The SMART Health Link asked for: `off`, `on` or `passcode`.
     pub shl_mode: String,
+    /// The gateway's answer gave a SMART Health Link (kept sealed).
+    pub has_link: bool,
 }
 
 /// A staging's link and passcode as sealed at rest.
@@ -136,7 +138,7 @@ pub struct Patient {
     pub linked: bool,
 }
 
-const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode";
+const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL";
 
 fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -172,6 +174,7 @@ fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         pay_online: r.get(27)?,
         paid_at: r.get(28)?,
         shl_mode: r.get(29)?,
+        has_link: r.get(30)?,
     })
 }
 

@@ -335,3 +335,55 @@ async fn the_viewer_opens_a_link_we_did_not_make() {
         "{v}"
     );
 }
+
+/// A v1 gateway ignores `razcode_shl`: the code is made and works, the QR holds
+/// the redemption address only, and the desk says plainly why there is no link.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_without_links_still_gives_a_code_and_the_desk_says_so() {
+    let w = World::start().await;
+    w.ready().await;
+    let id = w.import_omhe("old.txt", "bp=125/82");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let uri = format!("{base}/r/7KQ29XD4HRBM");
+    let answer = format!("ACK=Success&raz_id=7KQ2-9XD4-HRBM&raz_uri={uri}&pmt=invalid");
+    let app = axum::Router::new().fallback(move || {
+        let a = answer.clone();
+        async move {
+            (
+                axum::http::StatusCode::OK,
+                [("content-type", "application/x-www-form-urlencoded")],
+                a,
+            )
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    w.set_api_base(&base);
+    let (ok, v) = w.desk(&["stage", &id, "--shl"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["raz_id"], "7KQ2-9XD4-HRBM");
+    assert!(
+        v["notice"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no SMART Health Link"),
+        "{v}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("r.pdf");
+    let staging = v["staging_id"].as_i64().unwrap().to_string();
+    assert!(
+        w.desk(&["receipt", &staging, "--out", pdf.to_str().unwrap()])
+            .0
+    );
+    assert_eq!(
+        scan(&pdf, "150"),
+        uri,
+        "the QR holds the redemption address only"
+    );
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    assert!(
+        !text.contains("SMART Health Links"),
+        "no promise of a link: {text}"
+    );
+}

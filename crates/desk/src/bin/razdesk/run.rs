@@ -245,9 +245,13 @@ fn encounter_or_file(desk: &Desk, target: &str) -> Result<i64, DeskError> {
 fn stage_text(o: &StageOutcome) -> String {
     match &o.raz_id {
         Some(id) => format!(
-            "RAZCODE {id}\nbarcode: {}\npayment: {}",
+            "RAZCODE {id}\nbarcode: {}\npayment: {}{}",
             o.image.as_deref().unwrap_or("-"),
-            o.pmt.unwrap_or("-")
+            o.pmt.unwrap_or("-"),
+            o.notice
+                .as_deref()
+                .map(|n| format!("\nnote: {n}"))
+                .unwrap_or_default()
         ),
         None => format!(
             "not staged: {}",
