@@ -7,24 +7,16 @@
 //! Needs the Python environment scripts/setup-test.sh makes (requests-oauthlib).
 //! `cargo bench -p razcode-desk --bench stage_process [-- COUNT]`
 
+#[path = "../../her/tests/support/checkers.rs"]
+mod checkers;
+
 use razcode_desk::Desk;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn p50(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-fn python() -> PathBuf {
-    std::env::var_os("RAZCODE_TEST_PYENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                .join(".local/share/razcode/test-python")
-        })
-        .join("bin/python")
 }
 
 fn run(cmd: &mut Command) -> Duration {
@@ -64,7 +56,7 @@ fn main() {
             .collect();
         let bin = env!("CARGO_BIN_EXE_razdesk");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/stage_client.py");
-        let py = python();
+        let py = checkers::python();
         let mut spawn = Vec::new();
         let mut ours = Vec::new();
         let mut theirs = Vec::new();

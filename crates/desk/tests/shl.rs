@@ -14,19 +14,6 @@ use std::process::Command;
 
 const VISIT: &str = "ccr/examples/minimal_clinic_encounter.xml";
 
-fn tool(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd}: {e} (run scripts/setup-test.sh)"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// The QR code on page 1 of a receipt, as a phone would read it.
 fn scan(pdf: &Path, dpi: &str) -> String {
     let prefix = pdf.with_extension("scan");

@@ -102,6 +102,20 @@ fn pt(mm: f32) -> Pt {
     Pt(mm * PT_PER_MM)
 }
 
+impl<'a> Canvas<'a> {
+    /// An empty page `page_w` wide, written from its top margin.
+    fn new(fonts: &'a Fonts, margin: f32, page_w: f32, page_h: f32) -> Canvas<'a> {
+        Canvas {
+            fonts,
+            ops: Vec::new(),
+            y: margin,
+            left: margin,
+            width: page_w - 2.0 * margin,
+            page_h,
+        }
+    }
+}
+
 struct Canvas<'a> {
     fonts: &'a Fonts,
     ops: Vec<Op>,
@@ -274,42 +288,21 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
             let mut probe = PdfDocument::new("measure");
             let probe_fonts = Fonts::load()
                 .ok_or_else(|| DeskError::Receipt("its fonts cannot be loaded".into()))?;
-            let mut c = Canvas {
-                fonts: &probe_fonts,
-                ops: Vec::new(),
-                y: margin,
-                left: margin,
-                width: page_w - 2.0 * margin,
-                page_h: 1000.0,
-            };
+            let mut c = Canvas::new(&probe_fonts, margin, page_w, 1000.0);
             layout(
                 &mut c, &mut probe, r, thermal, title, body, id_size, code_mm,
             )?;
             c.y + margin + 4.0
         }
     };
-    let mut c = Canvas {
-        fonts: &fonts,
-        ops: Vec::new(),
-        y: margin,
-        left: margin,
-        width: page_w - 2.0 * margin,
-        page_h,
-    };
+    let mut c = Canvas::new(&fonts, margin, page_w, page_h);
     layout(&mut c, &mut doc, r, thermal, title, body, id_size, code_mm)?;
     let ops = std::mem::take(&mut c.ops);
     let mut pages = vec![PdfPage::new(Mm(page_w), Mm(page_h), ops)];
     if let Some(code) = &r.shl_passcode {
         // Its own page (a slip on a roll): kept apart from the code it opens.
         let slip_h = if thermal { 60.0 } else { page_h };
-        let mut c = Canvas {
-            fonts: &fonts,
-            ops: Vec::new(),
-            y: margin,
-            left: margin,
-            width: page_w - 2.0 * margin,
-            page_h: slip_h,
-        };
+        let mut c = Canvas::new(&fonts, margin, page_w, slip_h);
         passcode_slip(&mut c, r, code, thermal, title, body, id_size);
         pages.push(PdfPage::new(Mm(page_w), Mm(slip_h), c.ops));
     }

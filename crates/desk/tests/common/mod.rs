@@ -229,3 +229,18 @@ pub fn gateway_ids(db: &Path) -> Vec<String> {
         .map(|r| r.unwrap())
         .collect()
 }
+
+/// Runs a tool the tests read results with (pdftotext, pdftoppm, zbarimg);
+/// its output, or a panic naming what to install.
+pub fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd}: {e} (run scripts/setup-test.sh)"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -38,6 +38,25 @@ async fn owned(
     Ok((id, stage))
 }
 
+/// The claimed stage for a download, or the page saying its patient deleted it.
+async fn kept(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    raw: &str,
+    suffix: &str,
+) -> Result<(RazId, Box<Stage>), Response> {
+    let (id, stage) = owned(state, headers, peer, raw, suffix).await?;
+    if stage.her.is_empty() {
+        return Err(page(
+            StatusCode::GONE,
+            "Record deleted",
+            "<p>You deleted this record from your account.</p>",
+        ));
+    }
+    Ok((id, stage))
+}
+
 pub async fn record_page(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -143,17 +162,10 @@ pub async fn download(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(&state, &headers, addr, &raw, "/download").await {
+    let (id, stage) = match kept(&state, &headers, addr, &raw, "/download").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if stage.her.is_empty() {
-        return page(
-            StatusCode::GONE,
-            "Record deleted",
-            "<p>You deleted this record from your account.</p>",
-        );
-    }
     let (ctype, ext) = if stage.her_kind == "ccr" {
         ("application/xml; charset=utf-8", "xml")
     } else {
@@ -169,17 +181,10 @@ pub async fn download_fhir(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(&state, &headers, addr, &raw, "/fhir").await {
+    let (id, stage) = match kept(&state, &headers, addr, &raw, "/fhir").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if stage.her.is_empty() {
-        return page(
-            StatusCode::GONE,
-            "Record deleted",
-            "<p>You deleted this record from your account.</p>",
-        );
-    }
     let text = String::from_utf8_lossy(&stage.her).into_owned();
     let bundle = tokio::task::spawn_blocking(move || {
         razcode_her::fhir::convert(&text).map(|b| b.to_string())
