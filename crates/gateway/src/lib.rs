@@ -27,8 +27,11 @@ use tokio::sync::oneshot;
 /// How to run a gateway.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The SQLite database (created when missing).
-    pub db: PathBuf,
+    /// The database: a SQLite file (created when missing) or a PostgreSQL URL.
+    pub db: store::Target,
+    /// The key file that seals secrets and records; `<db>.key` beside a
+    /// SQLite database when not given, required with PostgreSQL.
+    pub key_file: Option<PathBuf>,
     pub listen: SocketAddr,
     /// The URL clients reach the gateway at, when it differs from `http://<listen>`
     /// (behind a TLS-terminating proxy, say). Its scheme decides whether PLAINTEXT
@@ -46,9 +49,10 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(db: impl Into<PathBuf>, listen: SocketAddr) -> Config {
+    pub fn new(db: impl Into<store::Target>, listen: SocketAddr) -> Config {
         Config {
             db: db.into(),
+            key_file: None,
             listen,
             public_url: None,
             sandbox: false,
@@ -98,7 +102,8 @@ impl Gateway {
         }
         let store = {
             let db = config.db.clone();
-            tokio::task::spawn_blocking(move || store::Store::open(&db))
+            let key = config.key_file.clone();
+            tokio::task::spawn_blocking(move || store::Store::connect(&db, key.as_deref()))
                 .await
                 .map_err(|e| GatewayError::Setup(e.to_string()))??
         };

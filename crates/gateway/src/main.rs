@@ -1,7 +1,7 @@
 //! `razcode-gateway`: run a RAZCODE gateway, and manage its consumers and accounts.
 
 use clap::{Parser, Subcommand};
-use razcode_gateway::store::{AccountKind, Store};
+use razcode_gateway::store::{AccountKind, Store, Target};
 use razcode_gateway::{clock::Clock, crypto, Config, Gateway};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,8 +22,8 @@ struct Cli {
 enum Command {
     /// Serve the protocol, the approval pages and redemption.
     Serve {
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: Database,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// The URL clients use, when it is not http://<listen> (behind a TLS proxy).
@@ -60,18 +60,38 @@ enum Command {
 #[derive(Subcommand)]
 enum ConsumerAction {
     Add {
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: Database,
         #[arg(long)]
         name: String,
     },
 }
 
+/// The database every command works on, and the key file that seals it.
+#[derive(clap::Args)]
+struct Database {
+    /// A SQLite file (created when missing), or a PostgreSQL URL:
+    /// postgres://user:password@host:port/dbname (libpq's form).
+    #[arg(long)]
+    db: Target,
+    /// The key file that seals secrets and records (created when missing).
+    /// Default: <db>.key beside a SQLite file; required with PostgreSQL, the
+    /// same file for every instance on the database.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+}
+
+impl Database {
+    fn open(&self) -> Result<Store, String> {
+        Store::connect(&self.db, self.key_file.as_deref()).map_err(|e| e.to_string())
+    }
+}
+
 /// An account's sign-in, for `org add` and `patient add`.
 #[derive(clap::Args)]
 struct SignIn {
-    #[arg(long)]
-    db: PathBuf,
+    #[command(flatten)]
+    db: Database,
     #[arg(long)]
     email: String,
     #[arg(long)]
@@ -89,8 +109,8 @@ enum AccountAction {
     /// How the organization's patients pay: its payment link and the secret its
     /// payment portal signs notices with.
     Set {
-        #[arg(long)]
-        db: PathBuf,
+        #[command(flatten)]
+        db: Database,
         /// The organization's email.
         #[arg(long)]
         email: String,
@@ -119,7 +139,7 @@ fn add_account(account: &SignIn, kind: AccountKind, name: &str) -> Result<(), St
     if account.password.chars().count() < 10 {
         return Err("choose a password of at least 10 characters".into());
     }
-    let store = Store::open(&account.db).map_err(|e| e.to_string())?;
+    let store = account.db.open()?;
     let hash = crypto::hash_password(&account.password)?;
     let id = store
         .add_account(kind, &account.email, name, &hash, Clock::default().now())
@@ -129,7 +149,7 @@ fn add_account(account: &SignIn, kind: AccountKind, name: &str) -> Result<(), St
 }
 
 fn set_org_payment(
-    db: &std::path::Path,
+    db: &Database,
     email: &str,
     pay_url: Option<&str>,
     notify_secret: Option<&str>,
@@ -140,7 +160,7 @@ fn set_org_payment(
     if notify_secret.is_some_and(|s| s.len() < 16) {
         return Err("choose a notice secret of at least 16 characters".into());
     }
-    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let store = db.open()?;
     if !store
         .set_org_payment(email, pay_url, notify_secret)
         .map_err(|e| e.to_string())?
@@ -203,7 +223,8 @@ fn main() -> ExitCode {
             insecure_http,
             trusted_proxies,
         } => {
-            let mut config = Config::new(db, listen);
+            let mut config = Config::new(db.db, listen);
+            config.key_file = db.key_file;
             config.public_url = public_url;
             config.sandbox = sandbox;
             config.insecure_http = insecure_http;
@@ -215,13 +236,14 @@ fn main() -> ExitCode {
         }
         Command::Consumer {
             action: ConsumerAction::Add { db, name },
-        } => Store::open(&db)
-            .and_then(|s| s.add_consumer(&name, Clock::default().now()))
-            .map(|c| {
-                println!("consumer_key={}", c.key);
-                println!("consumer_secret={}", c.secret);
-            })
-            .map_err(|e| e.to_string()),
+        } => db.open().and_then(|s| {
+            let c = s
+                .add_consumer(&name, Clock::default().now())
+                .map_err(|e| e.to_string())?;
+            println!("consumer_key={}", c.key);
+            println!("consumer_secret={}", c.secret);
+            Ok(())
+        }),
         Command::Org {
             action: AccountAction::Add { account, name },
         } => add_account(&account, AccountKind::Org, &name),

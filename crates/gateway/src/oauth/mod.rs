@@ -26,6 +26,15 @@ impl OAuthError {
         }
     }
 
+    /// A request whose nonce was seen (here or, on a shared database, by
+    /// another instance).
+    pub fn nonce_reused() -> OAuthError {
+        OAuthError::new(
+            ErrorCode::NonceReused,
+            "this nonce was already used with the same credentials and timestamp; sign each request with a new nonce",
+        )
+    }
+
     /// Missing or duplicated `oauth_*` parameters: `signature_invalid` with 400.
     pub fn malformed(message: impl Into<String>) -> OAuthError {
         OAuthError {

@@ -46,9 +46,7 @@ async fn practice_stage(
     state: &AppState,
     req: &PracticeRequest,
 ) -> Result<(RazId, Stage), ApiError> {
-    if let Some((key, ts)) = req.nonce.clone() {
-        state.db(move |s| s.persist_nonce(&key, ts)).await?;
-    }
+    state.keep_nonce(req.nonce.clone()).await?;
     let unknown = || {
         ApiError::new(
             ErrorCode::RazIdUnknown,

@@ -25,7 +25,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use razcode_protocol::{paths, ErrorCode};
+use razcode_protocol::paths;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -95,7 +95,7 @@ impl AppState {
         clock: Clock,
         trusted_proxies: Vec<std::net::IpAddr>,
     ) -> Result<AppState, crate::GatewayError> {
-        let writer = crate::store::writer::StageWriter::start(store.path())?;
+        let writer = crate::store::writer::StageWriter::start(store.target())?;
         let since = clock.now() - razcode_protocol::TIMESTAMP_WINDOW_SECS - 1;
         let s = store.clone();
         let (server_key, recent) = tokio::task::spawn_blocking(move || {
@@ -186,10 +186,21 @@ impl AppState {
         if self.nonces.insert(key.clone(), ts) {
             Ok(Some((key, ts)))
         } else {
-            Err(OAuthError::new(
-                ErrorCode::NonceReused,
-                "this nonce was already used with the same credentials and timestamp; sign each request with a new nonce",
-            ))
+            Err(OAuthError::nonce_reused())
+        }
+    }
+
+    /// Keeps an accepted request's nonce in the database, where a restart (and,
+    /// on a shared database, every other instance) finds it; `nonce_reused`
+    /// when it was kept before.
+    pub async fn keep_nonce(&self, nonce: Option<(String, i64)>) -> Result<(), api::ApiError> {
+        let Some((key, ts)) = nonce else {
+            return Ok(());
+        };
+        if self.db(move |s| s.persist_nonce(&key, ts)).await? {
+            Ok(())
+        } else {
+            Err(OAuthError::nonce_reused().into())
         }
     }
 

@@ -217,6 +217,9 @@ async fn write(state: &AppState, mut row: NewStage) -> Result<(RazId, bool), Api
                 );
                 return Ok((raz_id, row.pmt.is_some()));
             }
+            Ok(Written::NonceReused) => {
+return Err(crate::oauth::OAuthError::nonce_reused().into())
+            }
             Err(WriteError::DuplicateId) => continue,
             Err(e) => return Err(ApiError::internal(&e)),
         }

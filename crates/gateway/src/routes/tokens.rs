@@ -48,15 +48,10 @@ pub async fn request_token(
         )
         .into());
     }
-    let nonce = req.accept_nonce(&state)?;
+    state.keep_nonce(req.accept_nonce(&state)?).await?;
     let (consumer, now) = (req.consumer.id, state.clock.now());
     let t = state
-        .db(move |s| {
-            if let Some((key, ts)) = nonce {
-                s.persist_nonce(&key, ts)?;
-            }
-            s.add_temp_token(consumer, &callback, now)
-        })
+        .db(move |s| s.add_temp_token(consumer, &callback, now))
         .await?;
     tracing::info!(consumer, "temporary credentials issued");
     Ok(Tokens(TokenAnswer {
@@ -97,9 +92,7 @@ pub async fn access_token(
         ));
     }
     req.check_signature(&state, &temp.secret)?;
-    if let Some((key, ts)) = req.accept_nonce(&state)? {
-        state.db(move |s| s.persist_nonce(&key, ts)).await?;
-    }
+    state.keep_nonce(req.accept_nonce(&state)?).await?;
     let verifier_ok = match (&temp.state, &temp.verifier, &req.oauth.verifier) {
         (TempState::Approved, Some(expected), Some(given)) => crypto::equal(expected, given),
         _ => false,

@@ -1,9 +1,9 @@
 //! Accounts (organizations and patients), their sign-in lockout, and
 //! redemption sessions.
 
+use super::sql::{p, unique_violation, Param, Row};
 use super::{Account, AccountKind, Result, Store, StoreError};
 use crate::crypto;
-use rusqlite::{params, OptionalExtension};
 
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -20,55 +20,39 @@ impl Store {
     ) -> Result<i64> {
         let email = normalize_email(email);
         self.with(|c| {
-            match c.execute(
-                "INSERT INTO accounts(kind, email, name, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![kind.as_str(), email, name, password_hash, now],
+            match c.query_one::<i64>(
+                "INSERT INTO accounts(kind, email, name, password_hash, created)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                p![kind.as_str(), email, name, password_hash, now],
             ) {
-                Ok(_) => Ok(c.last_insert_rowid()),
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Err(StoreError::EmailTaken { email })
-                }
-                Err(e) => Err(e.into()),
+                Err(e) if unique_violation(&e).is_some() => Err(StoreError::EmailTaken { email }),
+                other => other,
             }
         })
     }
 
     pub fn account_by_email(&self, kind: AccountKind, email: &str) -> Result<Option<Account>> {
         let email = normalize_email(email);
-        self.account_where("kind = ?1 AND email = ?2", params![kind.as_str(), email])
+        self.account_where("kind = ?1 AND email = ?2", p![kind.as_str(), email])
     }
 
     pub fn account(&self, id: i64) -> Result<Option<Account>> {
-        self.account_where("id = ?1", params![id])
+        self.account_where("id = ?1", p![id])
     }
 
-    fn account_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Account>> {
+    fn account_where(&self, cond: &str, params: &[Param]) -> Result<Option<Account>> {
         let sql = format!(
             "SELECT id, kind, email, name, password_hash, failed_logins, locked_until FROM accounts WHERE {cond}"
         );
-        self.with(|c| {
-            Ok(c.query_row(&sql, p, |r| {
-                Ok(Account {
-                    id: r.get(0)?,
-                    kind: AccountKind::parse(&r.get::<_, String>(1)?),
-                    email: r.get(2)?,
-                    name: r.get(3)?,
-                    password_hash: r.get(4)?,
-                    failed_logins: r.get(5)?,
-                    locked_until: r.get(6)?,
-                })
-            })
-            .optional()?)
-        })
+        let row = self.with(|c| c.query_opt(&sql, params))?;
+        row.as_ref().map(account).transpose()
     }
 
     /// Reserves a sign-in attempt before the password is checked: it counts as
     /// wrong until [`Store::login_succeeded`] says otherwise, and the attempt that
     /// reaches `limit` locks the account for `lock_secs` at once. In one
-    /// statement, so concurrent attempts cannot all slip under the limit. False
-    /// when the account is locked (no attempt is left).
+    /// statement, so concurrent attempts (on any instance) cannot all slip
+    /// under the limit. False when the account is locked (no attempt is left).
     pub fn reserve_login(&self, id: i64, now: i64, limit: i64, lock_secs: i64) -> Result<bool> {
         self.with(|c| {
             let n = c.execute(
@@ -76,7 +60,7 @@ impl Store {
                    failed_logins = CASE WHEN failed_logins + 1 >= ?2 THEN 0 ELSE failed_logins + 1 END,
                    locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
                  WHERE id = ?1 AND locked_until <= ?4",
-                params![id, limit, now + lock_secs, now],
+                p![id, limit, now + lock_secs, now],
             )?;
             Ok(n == 1)
         })
@@ -86,7 +70,7 @@ impl Store {
         self.with(|c| {
             c.execute(
                 "UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
-                params![id],
+                p![id],
             )?;
             Ok(())
         })
@@ -95,10 +79,10 @@ impl Store {
     pub fn add_session(&self, account_id: i64, now: i64, ttl: i64) -> Result<String> {
         let token = crypto::random_token(40);
         self.with(|c| {
-            c.execute("DELETE FROM sessions WHERE expires < ?1", params![now])?;
+            c.execute("DELETE FROM sessions WHERE expires < ?1", p![now])?;
             c.execute(
                 "INSERT INTO sessions(token_hash, account_id, expires) VALUES (?1, ?2, ?3)",
-                params![crypto::sha256_hex(&token), account_id, now + ttl],
+                p![crypto::sha256_hex(&token), account_id, now + ttl],
             )?;
             Ok(())
         })?;
@@ -107,12 +91,24 @@ impl Store {
 
     pub fn session_account(&self, token: &str, now: i64) -> Result<Option<i64>> {
         self.with(|c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT account_id FROM sessions WHERE token_hash = ?1 AND expires >= ?2",
-                params![crypto::sha256_hex(token), now],
-                |r| r.get(0),
-            )
-            .optional()?)
+                p![crypto::sha256_hex(token), now],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
         })
     }
+}
+
+fn account(r: &Row) -> Result<Account> {
+    Ok(Account {
+        id: r.get(0)?,
+        kind: AccountKind::parse(&r.get::<String>(1)?),
+        email: r.get(2)?,
+        name: r.get(3)?,
+        password_hash: r.get(4)?,
+        failed_logins: r.get(5)?,
+        locked_until: r.get(6)?,
+    })
 }

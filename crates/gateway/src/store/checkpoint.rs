@@ -10,7 +10,8 @@
 //! than one that does not). Should the log still pass 1000 pages, a restart
 //! checkpoint waits for the writer between two groups and makes it start over.
 
-use super::{connect, Result, StoreError};
+use super::sqlite::connect;
+use super::{Result, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};

@@ -1,45 +1,45 @@
 //! Staged codes as redemption reads them, claims, and the redemption limiter.
 
+use super::sql::p;
 use super::{Result, Stage, Store};
-use rusqlite::{params, OptionalExtension};
+
+/// An erased record: an empty value rather than a row removed, so the
+/// code's state stays for the clinic.
+const ERASED: &[u8] = &[];
 
 impl Store {
     /// A stage with its record opened (records are sealed at rest).
     pub fn stage(&self, raz_id: &str) -> Result<Option<Stage>> {
-        let found = self.with(|c| {
-            Ok(c.query_row(
+        let Some(r) = self.with(|c| {
+            c.query_opt(
                 "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
                         created, expires, claimed_by, claimed_at, voided_at, void_reason, paid_at,
                         her_sealed
                  FROM stages WHERE raz_id = ?1",
-                params![raz_id],
-                |r| {
-                    Ok(Stage {
-                        raz_id: r.get(0)?,
-                        consumer_id: r.get(1)?,
-                        org_account_id: r.get(2)?,
-                        user_account_id: r.get(3)?,
-                        her: r.get(4)?,
-                        her_kind: r.get(5)?,
-                        pmt: r.get(6)?,
-                        created: r.get(7)?,
-                        expires: r.get(8)?,
-                        claimed_by: r.get(9)?,
-                        claimed_at: r.get(10)?,
-                        voided_at: r.get(11)?,
-                        void_reason: r.get(12)?,
-                        paid_at: r.get(13)?,
-                    })
-                    .map(|s| (s, r.get::<_, bool>(14)))
-                },
+                p![raz_id],
             )
-            .optional()?)
-        })?;
-        let Some((mut stage, sealed)) = found else {
+        })?
+        else {
             return Ok(None);
         };
-        if sealed? && !stage.her.is_empty() {
-            stage.her = self.vault.open_sealed(&stage.her)?.into_bytes();
+        let mut stage = Stage {
+            raz_id: r.get(0)?,
+            consumer_id: r.get(1)?,
+            org_account_id: r.get(2)?,
+            user_account_id: r.get(3)?,
+            her: r.get(4)?,
+            her_kind: r.get(5)?,
+            pmt: r.get(6)?,
+            created: r.get(7)?,
+            expires: r.get(8)?,
+            claimed_by: r.get(9)?,
+            claimed_at: r.get(10)?,
+            voided_at: r.get(11)?,
+            void_reason: r.get(12)?,
+            paid_at: r.get(13)?,
+        };
+        if r.get::<bool>(14)? && !stage.her.is_empty() {
+            stage.her = self.open_sealed(&stage.her)?.into_bytes();
         }
         Ok(Some(stage))
     }
@@ -48,8 +48,8 @@ impl Store {
     pub fn erase_record(&self, raz_id: &str, account_id: i64) -> Result<bool> {
         self.with(|c| {
             Ok(c.execute(
-                "UPDATE stages SET her = x'' WHERE raz_id = ?1 AND claimed_by = ?2",
-                params![raz_id, account_id],
+                "UPDATE stages SET her = ?3 WHERE raz_id = ?1 AND claimed_by = ?2",
+                p![raz_id, account_id, ERASED],
             )? == 1)
         })
     }
@@ -60,7 +60,7 @@ impl Store {
             Ok(c.execute(
                 "UPDATE stages SET claimed_by = ?2, claimed_at = ?3
                  WHERE raz_id = ?1 AND claimed_by IS NULL AND voided_at IS NULL",
-                params![raz_id, account_id, now],
+                p![raz_id, account_id, now],
             )? == 1)
         })
     }
@@ -69,41 +69,41 @@ impl Store {
     /// reason are kept (voiding again succeeds and changes nothing).
     pub fn void(&self, raz_id: &str, now: i64, reason: Option<&str>) -> Result<()> {
         self.with(|c| {
-            c.execute(
-                "UPDATE stages SET her = x'', voided_at = COALESCE(voided_at, ?2),
-                   void_reason = CASE WHEN voided_at IS NULL THEN ?3 ELSE void_reason END
-                 WHERE raz_id = ?1",
-                params![raz_id, now, reason],
-            )?;
-            // Its SMART Health Link goes with the record.
-            c.execute("DELETE FROM shl_links WHERE raz_id = ?1", params![raz_id])?;
-            Ok(())
+            c.transaction(|tx| {
+                tx.execute(
+                    "UPDATE stages SET her = ?4, voided_at = COALESCE(voided_at, ?2),
+                       void_reason = CASE WHEN voided_at IS NULL THEN ?3 ELSE void_reason END
+                     WHERE raz_id = ?1",
+                    p![raz_id, now, reason, ERASED],
+                )?;
+                // Its SMART Health Link goes with the record.
+                tx.execute("DELETE FROM shl_links WHERE raz_id = ?1", p![raz_id])?;
+                Ok(())
+            })
         })
     }
 
     /// Records a wrong code from `client` and returns how many it made since `since`.
     pub fn redeem_failure(&self, client: &str, now: i64, since: i64) -> Result<i64> {
         self.with(|c| {
-            c.execute("DELETE FROM redeem_failures WHERE at < ?1", params![since])?;
+            c.execute("DELETE FROM redeem_failures WHERE at < ?1", p![since])?;
             c.execute(
                 "INSERT INTO redeem_failures(client, at) VALUES (?1, ?2)",
-                params![client, now],
+                p![client, now],
             )?;
-            Ok(c.query_row(
+            c.query_one(
                 "SELECT COUNT(*) FROM redeem_failures WHERE client = ?1 AND at >= ?2",
-                params![client, since],
-                |r| r.get(0),
-            )?)
+                p![client, since],
+            )
         })
     }
 
     pub fn redeem_failures(&self, client: &str, since: i64) -> Result<i64> {
         self.with(|c| {
-            Ok(c.query_row(
+            c.query_one(
                 "SELECT COUNT(*) FROM redeem_failures WHERE client = ?1 AND at >= ?2",
-                params![client, since],
-                |r| r.get(0),
-            )?)
+                p![client, since],
+            )
         })
     }
 }

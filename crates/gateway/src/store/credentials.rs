@@ -1,66 +1,74 @@
 //! OAuth credentials: consumers, temporary and token credentials (secrets
 //! sealed), and the nonces of accepted requests.
 
+use super::sql::{p, Param, Row};
 use super::{AccessToken, AccountKind, Consumer, Result, Store, StoreError, TempState, TempToken};
 use crate::crypto;
 use razcode_protocol::TIMESTAMP_WINDOW_SECS;
-use rusqlite::{params, OptionalExtension};
 
 impl Store {
     pub fn add_consumer(&self, name: &str, now: i64) -> Result<Consumer> {
         let key = crypto::random_token(24);
         let secret = crypto::random_token(40);
         let sealed = self.seal(&secret)?;
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO consumers(key, secret, name, created) VALUES (?1, ?2, ?3, ?4)",
-                params![key, sealed, name, now],
-            )?;
-            Ok(Consumer {
-                id: c.last_insert_rowid(),
-                key: key.clone(),
-                secret: secret.clone(),
-                name: name.to_string(),
-            })
+        let id = self.with(|c| {
+            c.query_one(
+                "INSERT INTO consumers(key, secret, name, created) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                p![key, sealed, name, now],
+            )
+        })?;
+        Ok(Consumer {
+            id,
+            key,
+            secret,
+            name: name.to_string(),
         })
     }
 
     pub fn consumer_by_key(&self, key: &str) -> Result<Option<Consumer>> {
-        self.consumer_where("key = ?1", params![key])
+        self.consumer_where("key = ?1", p![key])
     }
 
-    fn consumer_where(&self, cond: &str, p: impl rusqlite::Params) -> Result<Option<Consumer>> {
+    fn consumer_where(&self, cond: &str, params: &[Param]) -> Result<Option<Consumer>> {
         let sql =
             format!("SELECT id, key, secret, name FROM consumers WHERE {cond} ORDER BY id LIMIT 1");
-        self.query_sealed(
-            &sql,
-            p,
-            2,
-            |r| {
+        self.sealed_row(&sql, params, 2)?
+            .map(|(r, secret)| {
                 Ok(Consumer {
                     id: r.get(0)?,
                     key: r.get(1)?,
-                    secret: String::new(),
+                    secret,
                     name: r.get(3)?,
                 })
-            },
-            |c, secret| Consumer { secret, ..c },
-        )
+            })
+            .transpose()
+    }
+
+    /// One row whose column `secret_col` is a sealed secret, with the secret
+    /// opened once the connection is free again.
+    pub(crate) fn sealed_row(
+        &self,
+        sql: &str,
+        params: &[Param],
+        secret_col: usize,
+    ) -> Result<Option<(Row, String)>> {
+        let Some(row) = self.with(|c| c.query_opt(sql, params))? else {
+            return Ok(None);
+        };
+        let secret = self.open_sealed(&row.get::<Vec<u8>>(secret_col)?)?;
+        Ok(Some((row, secret)))
     }
 
     pub fn consumer_name(&self, id: i64) -> Result<Option<String>> {
         self.with(|c| {
-            Ok(c.query_row(
-                "SELECT name FROM consumers WHERE id = ?1",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?)
+            c.query_opt("SELECT name FROM consumers WHERE id = ?1", p![id])?
+                .map(|r| r.get(0))
+                .transpose()
         })
     }
 
     pub fn consumer_by_name(&self, name: &str) -> Result<Option<Consumer>> {
-        self.consumer_where("name = ?1", params![name])
+        self.consumer_where("name = ?1", p![name])
     }
 
     pub fn add_temp_token(&self, consumer_id: i64, callback: &str, now: i64) -> Result<TempToken> {
@@ -79,7 +87,7 @@ impl Store {
         self.with(|c| {
             c.execute(
                 "INSERT INTO temp_tokens(token, secret, consumer_id, callback, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![t.token, sealed, consumer_id, callback, now],
+                p![t.token, sealed, consumer_id, callback, now],
             )?;
             Ok(())
         })?;
@@ -87,32 +95,31 @@ impl Store {
     }
 
     pub fn temp_token(&self, token: &str) -> Result<Option<TempToken>> {
-        self.query_sealed(
+        self.sealed_row(
             "SELECT token, secret, consumer_id, callback, created, state, kind, account_id, verifier
              FROM temp_tokens WHERE token = ?1",
-            params![token],
+            p![token],
             1,
-            |r| {
-                let state: String = r.get(5)?;
-                Ok(TempToken {
-                    token: r.get(0)?,
-                    secret: String::new(),
-                    consumer_id: r.get(2)?,
-                    callback: r.get(3)?,
-                    created: r.get(4)?,
-                    state: match state.as_str() {
-                        "approved" => TempState::Approved,
-                        "denied" => TempState::Denied,
-                        "exchanged" => TempState::Exchanged,
-                        _ => TempState::Pending,
-                    },
-                    kind: r.get::<_, Option<String>>(6)?.map(|k| AccountKind::parse(&k)),
-                    account_id: r.get(7)?,
-                    verifier: r.get(8)?,
-                })
-            },
-            |t, secret| TempToken { secret, ..t },
-        )
+        )?
+        .map(|(r, secret)| {
+            Ok(TempToken {
+                token: r.get(0)?,
+                secret,
+                consumer_id: r.get(2)?,
+                callback: r.get(3)?,
+                created: r.get(4)?,
+                state: match r.get::<String>(5)?.as_str() {
+                    "approved" => TempState::Approved,
+                    "denied" => TempState::Denied,
+                    "exchanged" => TempState::Exchanged,
+                    _ => TempState::Pending,
+                },
+                kind: r.get::<Option<String>>(6)?.map(|k| AccountKind::parse(&k)),
+                account_id: r.get(7)?,
+                verifier: r.get(8)?,
+            })
+        })
+        .transpose()
     }
 
     /// Approves a pending temporary token; returns the verifier.
@@ -122,7 +129,7 @@ impl Store {
             let n = c.execute(
                 "UPDATE temp_tokens SET state = 'approved', kind = ?2, account_id = ?3, verifier = ?4
                  WHERE token = ?1 AND state = 'pending'",
-                params![token, kind.as_str(), account_id, verifier],
+                p![token, kind.as_str(), account_id, verifier],
             )?;
             if n == 1 {
                 Ok(verifier.clone())
@@ -136,7 +143,7 @@ impl Store {
         self.with(|c| {
             c.execute(
                 "UPDATE temp_tokens SET state = 'denied' WHERE token = ?1 AND state = 'pending'",
-                params![token],
+                p![token],
             )?;
             Ok(())
         })
@@ -156,49 +163,50 @@ impl Store {
         };
         let sealed = self.seal(&access.secret)?;
         self.with(|c| {
-            let tx = c.transaction()?;
-            let n = tx.execute(
-                "UPDATE temp_tokens SET state = 'exchanged', verifier = NULL WHERE token = ?1 AND state = 'approved'",
-                params![temp.token],
-            )?;
-            if n != 1 {
-                return Err(StoreError::AlreadyExchanged);
-            }
-            tx.execute(
-                "INSERT INTO access_tokens(token, secret, consumer_id, kind, account_id, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![access.token, sealed, access.consumer_id, kind.as_str(), account_id, now],
-            )?;
-            tx.commit()?;
-            Ok(())
+            c.transaction(|tx| {
+                let n = tx.execute(
+                    "UPDATE temp_tokens SET state = 'exchanged', verifier = NULL WHERE token = ?1 AND state = 'approved'",
+                    p![temp.token],
+                )?;
+                if n != 1 {
+                    return Err(StoreError::AlreadyExchanged);
+                }
+                tx.execute(
+                    "INSERT INTO access_tokens(token, secret, consumer_id, kind, account_id, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    p![access.token, sealed, access.consumer_id, kind.as_str(), account_id, now],
+                )?;
+                Ok(())
+            })
         })?;
         Ok(access)
     }
 
     pub fn access_token(&self, token: &str) -> Result<Option<AccessToken>> {
-        self.query_sealed(
+        self.sealed_row(
             "SELECT token, secret, consumer_id, kind, account_id FROM access_tokens WHERE token = ?1",
-            params![token],
+            p![token],
             1,
-            |r| {
-                Ok(AccessToken {
-                    token: r.get(0)?,
-                    secret: String::new(),
-                    consumer_id: r.get(2)?,
-                    kind: AccountKind::parse(&r.get::<_, String>(3)?),
-                    account_id: r.get(4)?,
-                })
-            },
-            |a, secret| AccessToken { secret, ..a },
-        )
+        )?
+        .map(|(r, secret)| {
+            Ok(AccessToken {
+                token: r.get(0)?,
+                secret,
+                consumer_id: r.get(2)?,
+                kind: AccountKind::parse(&r.get::<String>(3)?),
+                account_id: r.get(4)?,
+            })
+        })
+        .transpose()
     }
 
-    pub fn persist_nonce(&self, key: &str, timestamp: i64) -> Result<()> {
+    /// Keeps an accepted request's nonce; false when it was kept before (by
+    /// this instance or, on a shared database, by another).
+    pub fn persist_nonce(&self, key: &str, timestamp: i64) -> Result<bool> {
         self.with(|c| {
-            c.execute(
-                "INSERT OR IGNORE INTO nonces(key, timestamp) VALUES (?1, ?2)",
-                params![key, timestamp],
-            )?;
-            Ok(())
+            Ok(c.execute(
+                "INSERT INTO nonces(key, timestamp) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                p![key, timestamp],
+            )? == 1)
         })
     }
 
@@ -206,19 +214,19 @@ impl Store {
     /// stages'), and drops the older ones of other requests.
     pub fn recent_nonces(&self, since: i64) -> Result<Vec<(String, i64)>> {
         self.with(|c| {
-            c.execute("DELETE FROM nonces WHERE timestamp < ?1", params![since])?;
+            c.execute("DELETE FROM nonces WHERE timestamp < ?1", p![since])?;
             // A stage's nonce timestamp is at most the window away from the
             // time it was staged.
-            let mut st = c.prepare(
+            c.query(
                 "SELECT key, timestamp FROM nonces
                  UNION ALL
                  SELECT nonce, nonce_ts FROM stages
-                  WHERE nonce IS NOT NULL AND created >= ?1 - ?2 AND nonce_ts >= ?1",
-            )?;
-            let rows = st.query_map(params![since, TIMESTAMP_WINDOW_SECS], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+                  WHERE nonce IS NOT NULL AND created >= ?2 AND nonce_ts >= ?1",
+                p![since, since - TIMESTAMP_WINDOW_SECS],
+            )?
+            .iter()
+            .map(|r| Ok((r.get(0)?, r.get(1)?)))
+            .collect()
         })
     }
 }

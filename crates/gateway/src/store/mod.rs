@@ -1,4 +1,6 @@
-//! The gateway's SQLite database (WAL, migrations by `user_version`).
+//! The gateway's database: SQLite (a file, WAL) or PostgreSQL (several
+//! gateway instances on one database), chosen by [`Target`]. The same
+//! statements run on both ([`sql`]); each engine has its own migrations.
 //!
 //! General operations share one connection behind a mutex and are called from
 //! blocking tasks. Stages go through [`writer::StageWriter`], which commits them in
@@ -10,19 +12,24 @@ pub mod checkpoint;
 mod codes;
 mod credentials;
 mod payments;
+mod pg;
 pub mod shl;
+pub mod sql;
+pub(crate) mod sqlite;
+mod target;
 pub use shl::ShlLink;
 pub mod prune;
 pub mod writer;
 
 pub use accounts::normalize_email;
 pub use payments::{OrgPayment, PaymentRecorded};
+pub use target::Target;
 
 use crate::crypto;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use razcode_vault::Vault;
-use rusqlite::{params, Connection, OptionalExtension};
+use sql::{p, Conn};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -32,12 +39,20 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {}", pg::describe(.0))]
+    Postgres(#[from] postgres::Error),
     #[error("the database at {path} was written by a newer gateway (schema {found}, this one knows {known})")]
     TooNew {
         path: String,
         found: i64,
         known: i64,
     },
+    #[error("a gateway on PostgreSQL needs --key-file: the key file that seals its secrets and records (every instance on the database uses the same one)")]
+    KeyFileRequired,
+    #[error("column {index} holds {found}, not what the gateway expects")]
+    Column { index: usize, found: String },
+    #[error("the database returned no row where one was expected")]
+    NoRow,
     #[error("an account with the email {email} already exists")]
     EmailTaken { email: String },
     #[error("this approval request was already answered")]
@@ -66,46 +81,7 @@ pub enum StoreError {
     },
 }
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema.sql"),
-    include_str!("schema2.sql"),
-    include_str!("schema3.sql"),
-    include_str!("schema4.sql"),
-    include_str!("schema5.sql"),
-    include_str!("schema6.sql"),
-    include_str!("schema7.sql"),
-];
-
-/// Opens a connection with the settings every connection of the gateway uses.
-pub fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    Ok(conn)
-}
-
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StoreError::TooNew {
-            path: path.display().to_string(),
-            found: version,
-            known,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
-}
-
-/// The key file that seals a database's secrets: `<database>.key` beside it.
+/// The key file that seals a SQLite database's secrets: `<database>.key` beside it.
 pub fn key_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(".key");
@@ -115,96 +91,24 @@ pub fn key_path(db: &Path) -> PathBuf {
 /// Tables whose `secret` column holds an OAuth secret.
 const SECRET_TABLES: [&str; 3] = ["consumers", "temp_tokens", "access_tokens"];
 
-/// Seals the secrets that earlier gateways kept as text (sealed ones are
-/// blobs), in one transaction.
-fn seal_plain_secrets(conn: &mut Connection, vault: &Vault) -> Result<()> {
-    let tx = conn.transaction()?;
-    for table in SECRET_TABLES {
-        let plain: Vec<(i64, String)> = tx
-            .prepare(&format!(
-                "SELECT rowid, secret FROM {table} WHERE typeof(secret) = 'text'"
-            ))?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut update = tx.prepare(&format!("UPDATE {table} SET secret = ?2 WHERE rowid = ?1"))?;
-        for (rowid, secret) in plain {
-            update.execute(params![rowid, vault.seal(&secret)?])?;
-        }
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-/// Seals the records that earlier gateways kept in clear, in one transaction.
-fn seal_plain_records(conn: &mut Connection, vault: &Vault) -> Result<()> {
-    let tx = conn.transaction()?;
-    let plain: Vec<(String, Vec<u8>)> = tx
-        .prepare("SELECT raz_id, her FROM stages WHERE her_sealed = 0 AND length(her) > 0")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut update = tx.prepare("UPDATE stages SET her = ?2, her_sealed = 1 WHERE raz_id = ?1")?;
-    for (raz_id, her) in plain {
-        update.execute(params![raz_id, vault.seal(&String::from_utf8_lossy(&her))?])?;
-    }
-    drop(update);
-    tx.commit()?;
-    Ok(())
-}
-
-/// The database and its WAL and shared-memory files are the gateway's user's
-/// alone (mode 0600); SQLite gives the WAL the database file's mode.
-fn owner_only(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        // Created here only when missing: opening and closing another handle
-        // on a database this process has open would drop SQLite's POSIX locks.
-        if !path.exists() {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .map_err(|e| StoreError::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?;
-        }
-        for suffix in ["", "-wal", "-shm"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            let file = PathBuf::from(name);
-            if file.exists() {
-                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(
-                    |e| StoreError::Io {
-                        path: file.display().to_string(),
-                        source: e,
-                    },
-                )?;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
-}
-
 /// Refuses to start with a key file that does not open this database's
 /// secrets (a database restored without its key, say), rather than failing
 /// every signed request later.
-fn check_key(conn: &Connection, vault: &Vault) -> Result<()> {
+fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
     for table in SECRET_TABLES {
-        let sealed: Option<Vec<u8>> = conn
-            .query_row(&format!("SELECT secret FROM {table} LIMIT 1"), [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if let Some(sealed) = sealed {
-            vault.open_sealed(&sealed)?;
+        let sealed = c.query_opt(&format!("SELECT secret FROM {table} LIMIT 1"), p![])?;
+        if let Some(row) = sealed {
+            vault.open_sealed(&row.get::<Vec<u8>>(0)?)?;
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// The open connection of either engine.
+enum Backend {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,26 +218,33 @@ impl Stage {
 }
 
 pub struct Store {
-    path: PathBuf,
-    conn: Mutex<Connection>,
-    /// Seals the OAuth secrets (consumers', temporary and token credentials')
-    /// and the server key.
+    target: Target,
+    conn: Mutex<Backend>,
+    /// Seals the OAuth secrets (consumers', temporary and token credentials'),
+    /// the server key and the records.
     vault: Vault,
 }
 
 impl Store {
-    /// Opens (or creates) the database and its key file, `<path>.key`.
+    /// Opens (or creates) a SQLite database and its key file, `<path>.key`.
     pub fn open(path: &Path) -> Result<Store> {
-        let vault = Vault::open(&key_path(path))?;
-        owner_only(path)?;
-        let mut conn = connect(path)?;
-        migrate(&mut conn, path)?;
-        seal_plain_secrets(&mut conn, &vault)?;
-        seal_plain_records(&mut conn, &vault)?;
-        check_key(&conn, &vault)?;
+        Store::connect(&Target::Sqlite(path.to_path_buf()), None)
+    }
+
+    /// Opens the database `target` names, migrating it, with the key file
+    /// `key_file` (for SQLite `<db>.key` when not given; required for
+    /// PostgreSQL).
+    pub fn connect(target: &Target, key_file: Option<&Path>) -> Result<Store> {
+        let key = target.key_file(key_file)?;
+        let vault = Vault::open(&key)?;
+        let mut backend = match target {
+            Target::Sqlite(path) => Backend::Sqlite(sqlite::open(path, &vault)?),
+            Target::Postgres(url) => Backend::Postgres(pg::open(url)?),
+        };
+        check_key(&mut conn_of(&mut backend), &vault)?;
         Ok(Store {
-            path: path.to_path_buf(),
-            conn: Mutex::new(conn),
+            target: target.clone(),
+            conn: Mutex::new(backend),
             vault,
         })
     }
@@ -347,46 +258,41 @@ impl Store {
         self.seal(her)
     }
 
-    /// One row with a sealed `secret` in column `secret_col`: `map` reads the
-    /// rest, and the secret, opened once the connection is free again, is put
-    /// in by `with_secret`.
-    pub(crate) fn query_sealed<T>(
-        &self,
-        sql: &str,
-        p: impl rusqlite::Params,
-        secret_col: usize,
-        map: impl FnOnce(&rusqlite::Row) -> rusqlite::Result<T>,
-        with_secret: impl FnOnce(T, String) -> T,
-    ) -> Result<Option<T>> {
-        let found = self.with(|c| {
-            Ok(
-                c.query_row(sql, p, |r| Ok((map(r)?, r.get::<_, Vec<u8>>(secret_col)?)))
-                    .optional()?,
-            )
-        })?;
-        found
-            .map(|(row, sealed)| Ok(with_secret(row, self.vault.open_sealed(&sealed)?)))
-            .transpose()
+    /// Opens a sealed secret.
+    pub(crate) fn open_sealed(&self, sealed: &[u8]) -> Result<String> {
+        Ok(self.vault.open_sealed(sealed)?)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The database this store is on.
+    pub fn target(&self) -> &Target {
+        &self.target
     }
 
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut conn)
+    /// Whether other gateway instances may share the database (PostgreSQL):
+    /// then what one instance remembers in memory (nonces) is also claimed
+    /// in the database.
+    pub fn shared(&self) -> bool {
+        matches!(self.target, Target::Postgres(_))
+    }
+
+    /// Runs `f` on the store's connection (reconnecting to PostgreSQL first
+    /// when the server closed the last one).
+    pub fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+        let mut backend = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        if let (Backend::Postgres(client), Target::Postgres(url)) = (&mut *backend, &self.target) {
+            if client.is_closed() {
+                *client = pg::connect(url)?;
+            }
+        }
+        f(&mut conn_of(&mut backend))
     }
 
     /// The server's 32-byte secret (CSRF tokens), made on first use.
     pub fn server_key(&self) -> Result<Vec<u8>> {
-        let setting = |c: &Connection, name: &str| -> Result<Option<Vec<u8>>> {
-            Ok(c.query_row(
-                "SELECT value FROM settings WHERE name = ?1",
-                params![name],
-                |r| r.get(0),
-            )
-            .optional()?)
+        let setting = |c: &mut Conn, name: &str| -> Result<Option<Vec<u8>>> {
+            c.query_opt("SELECT value FROM settings WHERE name = ?1", p![name])?
+                .map(|r| r.get(0))
+                .transpose()
         };
         self.with(|c| {
             if let Some(sealed) = setting(c, "server_key_sealed")? {
@@ -399,15 +305,32 @@ impl Store {
                 Some(k) => k,
                 None => crypto::random_bytes(32),
             };
-            let tx = c.transaction()?;
-            tx.execute(
-                "INSERT INTO settings(name, value) VALUES ('server_key_sealed', ?1)",
-                params![self.seal(&BASE64.encode(&key))?],
+            let sealed = self.seal(&BASE64.encode(&key))?;
+            c.transaction(|tx| {
+                // Another instance may have made it first: the first one stays.
+                tx.execute(
+                    "INSERT INTO settings(name, value) VALUES ('server_key_sealed', ?1)
+                     ON CONFLICT (name) DO NOTHING",
+                    p![sealed],
+                )?;
+                tx.execute("DELETE FROM settings WHERE name = 'server_key'", p![])?;
+                Ok(())
+            })?;
+            let kept: Vec<u8> = c.query_one(
+                "SELECT value FROM settings WHERE name = 'server_key_sealed'",
+                p![],
             )?;
-            tx.execute("DELETE FROM settings WHERE name = 'server_key'", [])?;
-            tx.commit()?;
-            Ok(key)
+            BASE64
+                .decode(self.vault.open_sealed(&kept)?)
+                .map_err(|_| StoreError::ServerKeyDamaged)
         })
+    }
+}
+
+fn conn_of(backend: &mut Backend) -> Conn<'_> {
+    match backend {
+        Backend::Sqlite(c) => Conn::Sqlite(c),
+        Backend::Postgres(c) => Conn::Postgres(c),
     }
 }
 
@@ -464,12 +387,15 @@ mod tests {
             .with(|c| {
                 c.execute(
                     "UPDATE consumers SET secret = ?1 WHERE id = ?2",
-                    params![old_secret, consumer.id],
+                    p![old_secret, consumer.id],
                 )?;
-                c.execute("DELETE FROM settings WHERE name = 'server_key_sealed'", [])?;
+                c.execute(
+                    "DELETE FROM settings WHERE name = 'server_key_sealed'",
+                    p![],
+                )?;
                 c.execute(
                     "INSERT INTO settings(name, value) VALUES ('server_key', ?1)",
-                    params![&[7u8; 32][..]],
+                    p![&[7u8; 32][..]],
                 )?;
                 Ok(())
             })
@@ -478,17 +404,16 @@ mod tests {
         let store = Store::open(&db).unwrap();
         assert_eq!(secret_of(&store), old_secret);
         let kind: String = store
-            .with(|c| Ok(c.query_row("SELECT typeof(secret) FROM consumers", [], |r| r.get(0))?))
+            .with(|c| c.query_one("SELECT typeof(secret) FROM consumers", p![]))
             .unwrap();
         assert_eq!(kind, "blob");
         assert_eq!(store.server_key().unwrap(), vec![7u8; 32]);
         let clear: i64 = store
             .with(|c| {
-                Ok(c.query_row(
+                c.query_one(
                     "SELECT count(*) FROM settings WHERE name = 'server_key'",
-                    [],
-                    |r| r.get(0),
-                )?)
+                    p![],
+                )
             })
             .unwrap();
         assert_eq!(clear, 0, "the key kept in clear is gone once sealed");
@@ -517,7 +442,7 @@ mod tests {
                 c.execute(
                     "INSERT INTO stages(raz_id, consumer_id, org_account_id, her, her_kind, created, expires, her_sealed)
                      VALUES ('OLDPLAIN0000', ?1, ?2, CAST(?3 AS BLOB), 'ccr', 0, 10, 0)",
-                    params![consumer.id, org, record],
+                    p![consumer.id, org, record],
                 )?;
                 Ok(())
             })
@@ -528,7 +453,7 @@ mod tests {
         let stage = store.stage("OLDPLAIN0000").unwrap().unwrap();
         assert_eq!(stage.her, record.as_bytes());
         store
-            .with(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")?))
+            .with(|c| c.batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"))
             .unwrap();
         assert!(!file_holds(&db, b"Theodora Quill"));
     }

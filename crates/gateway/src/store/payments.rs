@@ -1,8 +1,8 @@
 //! Payments: each organization's payment link template and notice secret
 //! (sealed), and the bills its payment portal says are paid.
 
+use super::sql::p;
 use super::{normalize_email, AccountKind, Result, Store};
-use rusqlite::{params, OptionalExtension};
 
 /// How an organization's patients pay.
 #[derive(Debug, Clone, Default)]
@@ -38,55 +38,55 @@ impl Store {
         let sealed = notify_secret.map(|s| self.seal(s)).transpose()?;
         let email = normalize_email(email);
         self.with(|c| {
-            let tx = c.transaction()?;
-            let id: Option<i64> = tx
-                .query_row(
+            c.transaction(|tx| {
+                let Some(row) = tx.query_opt(
                     "SELECT id FROM accounts WHERE kind = ?1 AND email = ?2",
-                    params![AccountKind::Org.as_str(), email],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let Some(id) = id else {
-                return Ok(false);
-            };
-            if let Some(url) = pay_url {
-                tx.execute(
-                    "UPDATE accounts SET pay_url = NULLIF(?2, '') WHERE id = ?1",
-                    params![id, url],
-                )?;
-            }
-            if let Some(s) = &sealed {
-                tx.execute(
-                    "UPDATE accounts SET notify_secret = ?2 WHERE id = ?1",
-                    params![id, s],
-                )?;
-            }
-            tx.commit()?;
-            Ok(true)
+                    p![AccountKind::Org.as_str(), email],
+                )?
+                else {
+                    return Ok(false);
+                };
+                let id: i64 = row.get(0)?;
+                if let Some(url) = pay_url {
+                    tx.execute(
+                        "UPDATE accounts SET pay_url = NULLIF(?2, '') WHERE id = ?1",
+                        p![id, url],
+                    )?;
+                }
+                if let Some(s) = &sealed {
+                    tx.execute(
+                        "UPDATE accounts SET notify_secret = ?2 WHERE id = ?1",
+                        p![id, s],
+                    )?;
+                }
+                Ok(true)
+            })
         })
     }
 
     /// How the organization `account_id`'s patients pay.
     pub fn org_payment(&self, account_id: i64) -> Result<OrgPayment> {
-        let row: Option<(String, Option<String>, Option<Vec<u8>>)> = self.with(|c| {
-            Ok(c.query_row(
+        let Some(r) = self.with(|c| {
+            c.query_opt(
                 "SELECT name, pay_url, notify_secret FROM accounts WHERE id = ?1",
-                params![account_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                p![account_id],
             )
-            .optional()?)
-        })?;
-        let Some((name, pay_url, sealed)) = row else {
+        })?
+        else {
             return Ok(OrgPayment::default());
         };
         Ok(OrgPayment {
-            name,
-            pay_url,
-            notify_secret: sealed.map(|s| self.vault.open_sealed(&s)).transpose()?,
+            name: r.get(0)?,
+            pay_url: r.get(1)?,
+            notify_secret: r
+                .get::<Option<Vec<u8>>>(2)?
+                .map(|s| self.open_sealed(&s))
+                .transpose()?,
         })
     }
 
     /// Records a payment notice: the transaction once, the bill paid once.
+    /// A notice for a bill already paid is not kept.
     pub fn record_payment(
         &self,
         raz_id: &str,
@@ -95,25 +95,30 @@ impl Store {
         now: i64,
     ) -> Result<PaymentRecorded> {
         self.with(|c| {
-            let tx = c.transaction()?;
-            let inserted = tx.execute(
-                "INSERT INTO payment_notices(transaction_id, raz_id, received) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(transaction_id) DO NOTHING",
-                params![transaction_id, raz_id, now],
-            )?;
-            if inserted == 0 {
-                return Ok(PaymentRecorded::Replay);
-            }
-            let paid = tx.execute(
-                "UPDATE stages SET paid_at = ?2 WHERE raz_id = ?1 AND paid_at IS NULL",
-                params![raz_id, paid_at],
-            )?;
-            if paid == 0 {
-                // Rolled back: the notice is not kept, the bill stays as it was.
-                return Ok(PaymentRecorded::AlreadyPaid);
-            }
-            tx.commit()?;
-            Ok(PaymentRecorded::Paid)
+            c.transaction(|tx| {
+                let seen: i64 = tx.query_one(
+                    "SELECT COUNT(*) FROM payment_notices WHERE transaction_id = ?1",
+                    p![transaction_id],
+                )?;
+                if seen > 0 {
+                    return Ok(PaymentRecorded::Replay);
+                }
+                let paid = tx.execute(
+                    "UPDATE stages SET paid_at = ?2 WHERE raz_id = ?1 AND paid_at IS NULL",
+                    p![raz_id, paid_at],
+                )?;
+                if paid == 0 {
+                    return Ok(PaymentRecorded::AlreadyPaid);
+                }
+                // The same transaction noticed on another instance meanwhile
+                // has paid the bill there first: this one waited on the row and
+                // found it paid above.
+                tx.execute(
+                    "INSERT INTO payment_notices(transaction_id, raz_id, received) VALUES (?1, ?2, ?3)",
+                    p![transaction_id, raz_id, now],
+                )?;
+                Ok(PaymentRecorded::Paid)
+            })
         })
     }
 }

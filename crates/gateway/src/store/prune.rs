@@ -3,9 +3,9 @@
 //! sign-in sessions, and the records of codes that expired unclaimed (the row
 //! and its state stay, so the clinic can still ask about the code).
 
+use super::sql::p;
 use super::{Result, Store};
 use razcode_protocol::{TEMP_CREDENTIAL_TTL_SECS, TIMESTAMP_WINDOW_SECS};
-use rusqlite::params;
 
 /// Temporary credentials are kept an hour past their 10 minutes, so that a
 /// late exchange is still told `token_expired` rather than `token_unknown`.
@@ -22,31 +22,33 @@ pub struct Pruned {
 
 impl Store {
     pub fn prune(&self, now: i64) -> Result<Pruned> {
+        let erased: &[u8] = &[];
         self.with(|c| {
-            let tx = c.transaction()?;
-            let pruned = Pruned {
-                nonces: tx.execute(
-                    "DELETE FROM nonces WHERE timestamp < ?1",
-                    params![now - TIMESTAMP_WINDOW_SECS - 1],
-                )?,
-                temp_tokens: tx.execute(
-                    "DELETE FROM temp_tokens WHERE created < ?1",
-                    params![now - TEMP_KEPT_SECS],
-                )?,
-                sessions: tx.execute("DELETE FROM sessions WHERE expires < ?1", params![now])?,
-                records: tx.execute(
-                    "UPDATE stages SET her = x'' WHERE claimed_at IS NULL AND expires < ?1 AND length(her) > 0",
-                    params![now],
-                )?,
-            };
-            // Links die with their code's expiry; file addresses after an hour.
-            tx.execute(
-                "DELETE FROM shl_links WHERE raz_id IN (SELECT raz_id FROM stages WHERE expires < ?1)",
-                params![now],
-            )?;
-            tx.execute("DELETE FROM shl_file_urls WHERE expires < ?1", params![now])?;
-            tx.commit()?;
-            Ok(pruned)
+            c.transaction(|tx| {
+                let pruned = Pruned {
+                    nonces: tx.execute(
+                        "DELETE FROM nonces WHERE timestamp < ?1",
+                        p![now - TIMESTAMP_WINDOW_SECS - 1],
+                    )?,
+                    temp_tokens: tx.execute(
+                        "DELETE FROM temp_tokens WHERE created < ?1",
+                        p![now - TEMP_KEPT_SECS],
+                    )?,
+                    sessions: tx.execute("DELETE FROM sessions WHERE expires < ?1", p![now])?,
+                    records: tx.execute(
+                        "UPDATE stages SET her = ?2
+                         WHERE claimed_at IS NULL AND expires < ?1 AND length(her) > 0",
+                        p![now, erased],
+                    )?,
+                };
+                // Links die with their code's expiry; file addresses after an hour.
+                tx.execute(
+                    "DELETE FROM shl_links WHERE raz_id IN (SELECT raz_id FROM stages WHERE expires < ?1)",
+                    p![now],
+                )?;
+                tx.execute("DELETE FROM shl_file_urls WHERE expires < ?1", p![now])?;
+                Ok(pruned)
+            })
         })
     }
 }
@@ -60,15 +62,16 @@ mod tests {
         store
             .with(|c| {
                 c.execute(
-                    "INSERT INTO stages(raz_id, consumer_id, org_account_id, her, her_kind, created, expires, claimed_by, claimed_at)
-                     VALUES (?1, ?2, ?3, CAST('bp=120/80' AS BLOB), 'omhe', 0, ?4, ?5, ?6)",
-                    params![
+                    "INSERT INTO stages(raz_id, consumer_id, org_account_id, her, her_kind, created, expires, claimed_by, claimed_at, her_sealed)
+                     VALUES (?1, ?2, ?3, ?7, 'omhe', 0, ?4, ?5, ?6, 0)",
+                    p![
                         raz_id,
                         consumer,
                         org,
                         expires,
                         claimed.then_some(org),
-                        claimed.then_some(1)
+                        claimed.then_some(1i64),
+                        b"bp=120/80".as_slice()
                     ],
                 )?;
                 Ok(())

@@ -1,8 +1,8 @@
 //! SMART Health Links: the encrypted file behind each link, its passcode's
 //! wrong-guess budget, and short-lived file addresses.
 
+use super::sql::p;
 use super::{Result, Store};
-use rusqlite::{params, OptionalExtension};
 
 /// A link as its manifest reads it, with the code's state.
 #[derive(Debug, Clone)]
@@ -30,53 +30,48 @@ impl Store {
     /// new key, so the old file could no longer be opened). The code's expiry.
     pub fn put_link(&self, link: &NewLink, now: i64) -> Result<i64> {
         self.with(|c| {
-            let tx = c.transaction()?;
-            tx.execute(
-                "DELETE FROM shl_links WHERE raz_id = ?1",
-                params![link.raz_id],
-            )?;
-            tx.execute(
-                "INSERT INTO shl_links(id, raz_id, file, passcode_hash, attempts_left, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    link.id,
-                    link.raz_id,
-                    link.file,
-                    link.passcode_hash,
-                    link.attempts,
-                    now
-                ],
-            )?;
-            let expires = tx.query_row(
-                "SELECT expires FROM stages WHERE raz_id = ?1",
-                params![link.raz_id],
-                |r| r.get(0),
-            )?;
-            tx.commit()?;
-            Ok(expires)
+            c.transaction(|tx| {
+                tx.execute("DELETE FROM shl_links WHERE raz_id = ?1", p![link.raz_id])?;
+                tx.execute(
+                    "INSERT INTO shl_links(id, raz_id, file, passcode_hash, attempts_left, created)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    p![
+                        link.id,
+                        link.raz_id,
+                        link.file,
+                        link.passcode_hash,
+                        link.attempts,
+                        now
+                    ],
+                )?;
+                tx.query_one(
+                    "SELECT expires FROM stages WHERE raz_id = ?1",
+                    p![link.raz_id],
+                )
+            })
         })
     }
 
     pub fn link(&self, id: &str) -> Result<Option<ShlLink>> {
         self.with(|c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT l.id, l.raz_id, l.file, l.passcode_hash, l.attempts_left, s.expires,
                         s.voided_at IS NOT NULL
                  FROM shl_links l JOIN stages s ON s.raz_id = l.raz_id WHERE l.id = ?1",
-                params![id],
-                |r| {
-                    Ok(ShlLink {
-                        id: r.get(0)?,
-                        raz_id: r.get(1)?,
-                        file: r.get(2)?,
-                        passcode_hash: r.get(3)?,
-                        attempts_left: r.get(4)?,
-                        expires: r.get(5)?,
-                        voided: r.get(6)?,
-                    })
-                },
-            )
-            .optional()?)
+                p![id],
+            )?
+            .map(|r| {
+                Ok(ShlLink {
+                    id: r.get(0)?,
+                    raz_id: r.get(1)?,
+                    file: r.get(2)?,
+                    passcode_hash: r.get(3)?,
+                    attempts_left: r.get(4)?,
+                    expires: r.get(5)?,
+                    voided: r.get(6)?,
+                })
+            })
+            .transpose()
         })
     }
 
@@ -84,13 +79,14 @@ impl Store {
     /// at 0 is dead for good).
     pub fn spend_attempt(&self, id: &str) -> Result<i64> {
         self.with(|c| {
-            Ok(c.query_row(
-                "UPDATE shl_links SET attempts_left = max(attempts_left - 1, 0) WHERE id = ?1
-                 RETURNING attempts_left",
-                params![id],
-                |r| r.get(0),
-            )
-            .optional()?
+            Ok(c.query_opt(
+                "UPDATE shl_links
+                 SET attempts_left = CASE WHEN attempts_left > 0 THEN attempts_left - 1 ELSE 0 END
+                 WHERE id = ?1 RETURNING attempts_left",
+                p![id],
+            )?
+            .map(|r| r.get(0))
+            .transpose()?
             .unwrap_or(0))
         })
     }
@@ -99,7 +95,7 @@ impl Store {
         self.with(|c| {
             c.execute(
                 "INSERT INTO shl_file_urls(token, link_id, expires) VALUES (?1, ?2, ?3)",
-                params![token, link_id, expires],
+                p![token, link_id, expires],
             )?;
             Ok(())
         })
@@ -108,12 +104,12 @@ impl Store {
     /// The link a file address stands for, while it is good.
     pub fn file_url(&self, token: &str, now: i64) -> Result<Option<String>> {
         self.with(|c| {
-            Ok(c.query_row(
+            c.query_opt(
                 "SELECT link_id FROM shl_file_urls WHERE token = ?1 AND expires >= ?2",
-                params![token, now],
-                |r| r.get(0),
-            )
-            .optional()?)
+                p![token, now],
+            )?
+            .map(|r| r.get(0))
+            .transpose()
         })
     }
 }

@@ -1,0 +1,80 @@
+//! PostgreSQL: one database shared by every gateway instance. Commits wait
+//! for the server's durable flush (`synchronous_commit = on`, also with a
+//! server configured otherwise), migrations run under an advisory lock so that
+//! instances starting together migrate once, and the schema version is a
+//! table of its own.
+
+use super::{Result, StoreError};
+use postgres::{Client, NoTls};
+
+const MIGRATIONS: &[&str] = &[include_str!("pg_schema/schema1.sql")];
+
+/// Any number, the same for every instance: the lock migrations hold.
+const MIGRATION_LOCK: i64 = 0x5241_5a43_4f44_45;
+
+/// A connection with the settings every connection of the gateway uses.
+pub fn connect(url: &str) -> Result<Client> {
+    let mut config: postgres::Config = url.parse()?;
+    config.application_name("razcode-gateway");
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    // Database TLS is not built in yet: the URL's sslmode=require would be
+    // refused by `NoTls`, so such a URL fails to connect rather than travel
+    // in clear (see the README's deployment section).
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute("SET synchronous_commit = on; SET lock_timeout = '10s'")?;
+    Ok(client)
+}
+
+/// Connects and migrates.
+pub fn open(url: &str) -> Result<Client> {
+    let mut client = connect(url)?;
+    migrate(&mut client, url)?;
+    Ok(client)
+}
+
+fn migrate(client: &mut Client, url: &str) -> Result<()> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS razcode_schema (version BIGINT NOT NULL)")?;
+    let version: i64 = match tx.query_opt("SELECT version FROM razcode_schema", &[])? {
+        Some(r) => r.get(0),
+        None => {
+            tx.execute("INSERT INTO razcode_schema(version) VALUES (0)", &[])?;
+            0
+        }
+    };
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew {
+            path: super::Target::Postgres(url.into()).display(),
+            found: version,
+            known,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        tx.batch_execute(sql)?;
+        tx.execute("UPDATE razcode_schema SET version = $1", &[&(i as i64 + 1)])?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// An error as a person can act on it: the server's own message when it
+/// sent one, else the client's (cannot connect, closed, ...).
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} ({})", d.message(), d.code().code()),
+        None => {
+            let mut s = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(inner) = source {
+                s.push_str(": ");
+                s.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            s
+        }
+    }
+}
