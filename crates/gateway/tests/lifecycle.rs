@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use razcode_gateway::store::{AccountKind, Store};
+use razcode_gateway::store::AccountKind;
 use razcode_protocol::RazId;
 
 async fn call(
@@ -36,17 +36,19 @@ async fn status_of(env: &Env, t: &Tokens, id: &RazId) -> (u16, Vec<(String, Stri
 
 /// A second practice on the same gateway, activated through the same consumer.
 async fn other_practice(env: &Env) -> Tokens {
-    let store = Store::open(&env.dir.path().join("gateway.db")).unwrap();
     let hash = razcode_gateway::crypto::hash_password("other-password-1").unwrap();
-    store
-        .add_account(
-            AccountKind::Org,
-            "desk@other.test",
-            "Other Clinic",
-            &hash,
-            0,
-        )
-        .unwrap();
+    env.with_store(move |store| {
+        store
+            .add_account(
+                AccountKind::Org,
+                "desk@other.test",
+                "Other Clinic",
+                &hash,
+                0,
+            )
+            .unwrap()
+    })
+    .await;
     let p = authorize(
         env,
         "/platform/activate",
@@ -173,8 +175,10 @@ async fn void_withdraws_every_page_download_and_image_of_a_claimed_code() {
     }
 
     // The record itself is erased at once.
-    let store = Store::open(&env.dir.path().join("gateway.db")).unwrap();
-    let stage = store.stage(&id.compact()).unwrap().unwrap();
+    let compact = id.compact();
+    let stage = env
+        .with_store(move |s| s.stage(&compact).unwrap().unwrap())
+        .await;
     assert!(stage.her.is_empty());
     assert_eq!(
         stage.void_reason.as_deref(),

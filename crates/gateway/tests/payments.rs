@@ -6,7 +6,6 @@
 mod common;
 use common::*;
 use hmac::{Hmac, Mac};
-use razcode_gateway::store::Store;
 use razcode_protocol::RazId;
 use sha2::Sha256;
 use std::process::Command;
@@ -17,8 +16,7 @@ const SECRET: &str = "notice-secret-0123456789";
 fn org_set(env: &Env, args: &[&str]) -> std::process::Output {
     Command::new(GW)
         .args(["org", "set", "--email", ORG_EMAIL])
-        .arg("--db")
-        .arg(env.dir.path().join("gateway.db"))
+        .args(env.db_args())
         .args(args)
         .output()
         .unwrap()
@@ -173,8 +171,7 @@ fn only_https_payment_links_are_accepted() {
     assert!(out.status.success(), "loopback http is for tests");
     let out = Command::new(GW)
         .args(["org", "set", "--email", "nobody@clinic.test"])
-        .arg("--db")
-        .arg(env.dir.path().join("gateway.db"))
+        .args(env.db_args())
         .args(["--pay-url", "https://pay.example/"])
         .output()
         .unwrap();
@@ -193,8 +190,9 @@ async fn notices_pay_the_bill_once_and_refuse_what_does_not_match() {
         String::from_utf8_lossy(&out.stderr)
     );
     // The secret is sealed at rest.
-    let db = std::fs::read(env.dir.path().join("gateway.db")).unwrap();
-    assert!(!db.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()));
+    let db = env.db.clone();
+    let at_rest = blocking(move || bytes_at_rest(&db)).await;
+    assert!(!holds(&at_rest, SECRET.as_bytes()));
 
     let id = billed(&env, &t, r#"{"amount":"25.00","currency":"USD"}"#).await;
     let body = notice(&id, "25.00", "USD", "tx-1");
@@ -232,8 +230,10 @@ async fn notices_pay_the_bill_once_and_refuse_what_does_not_match() {
     let again = notice(&id, "25", "USD", "tx-3");
     let (status, v) = notify(&env, &again, &signature(SECRET, &again)).await;
     assert_eq!(status, 409, "{v}");
-    let store = Store::open(&env.dir.path().join("gateway.db")).unwrap();
-    let stage = store.stage(&id.compact()).unwrap().unwrap();
+    let compact = id.compact();
+    let stage = env
+        .with_store(move |s| s.stage(&compact).unwrap().unwrap())
+        .await;
     assert!(stage.paid_at.is_some());
 
     // The paid code's pages say it is paid.

@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use razcode_gateway::store::Target;
 use razcode_protocol::RazId;
 
 const OMHE: &str = "bp=120/80p60#dt20260101:093000\nwt=70.5k\n";
@@ -167,8 +168,9 @@ async fn user_bound_codes_and_user_errors() {
         );
     }
     // A patient token of another consumer.
-    let store = razcode_gateway::store::Store::open(&env.dir.path().join("gateway.db")).unwrap();
-    let other = store.add_consumer("Other desk", 0).unwrap();
+    let other = env
+        .with_store(|store| store.add_consumer("Other desk", 0).unwrap())
+        .await;
     let other_env_client =
         oauth1_request::Credentials::new(other.key.as_str(), other.secret.as_str());
     let url = env.url("/request-token.ashx");
@@ -857,9 +859,18 @@ async fn a_broken_database_is_internal_and_shows_no_code() {
     let env = Env::start().await;
     let t = activate(&env).await;
     // Break the real database under the running gateway.
-    let c = rusqlite::Connection::open(env.dir.path().join("gateway.db")).unwrap();
-    c.execute_batch("ALTER TABLE stages RENAME TO stages_gone")
-        .unwrap();
+    let db = env.db.clone();
+    blocking(move || match db {
+        Target::Sqlite(path) => rusqlite::Connection::open(path)
+            .unwrap()
+            .execute_batch("ALTER TABLE stages RENAME TO stages_gone")
+            .unwrap(),
+        Target::Postgres(url) => postgres::Client::connect(&url, postgres::NoTls)
+            .unwrap()
+            .batch_execute("ALTER TABLE stages RENAME TO stages_gone")
+            .unwrap(),
+    })
+    .await;
     let (status, a) = stage(&env, &t, "/gateway/stage", &[("her", OMHE)]).await;
     assert_eq!(
         (status, get(&a, "ACK"), get(&a, "errorcode")),

@@ -136,17 +136,19 @@ async fn user_bound_code_only_for_that_account() {
     let id = staged(&env, &t, Some(&user)).await;
     let path = format!("/r/{}", id.compact());
     // Another HealthJibe account.
-    let store = razcode_gateway::store::Store::open(&env.dir.path().join("gateway.db")).unwrap();
     let hash = razcode_gateway::crypto::hash_password("someone-else-pw").unwrap();
-    store
-        .add_account(
-            razcode_gateway::store::AccountKind::Patient,
-            "someone@else.test",
-            "Someone",
-            &hash,
-            0,
-        )
-        .unwrap();
+    env.with_store(move |store| {
+        store
+            .add_account(
+                razcode_gateway::store::AccountKind::Patient,
+                "someone@else.test",
+                "Someone",
+                &hash,
+                0,
+            )
+            .unwrap()
+    })
+    .await;
     let (_, r) = claim(&env, &path, "someone@else.test", "someone-else-pw").await;
     assert_eq!(r.status(), 403);
     assert!(r
@@ -232,9 +234,11 @@ async fn stages_and_nonces_survive_a_restart() {
     .await;
     let a = pairs(&r.text().await.unwrap());
     let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
-    let Env { gw, dir, .. } = env;
+    let Env {
+        gw, dir, db, key, ..
+    } = env;
     gw.stop().await;
-    let env = Env::start_in(dir).await;
+    let env = Env::start_on(dir, db, key, |_| {}).await;
     let url = env.url("/gateway/stage");
     let replay = signed_post(
         &env.http,

@@ -10,9 +10,10 @@ pub struct NonceStore {
     seen: Mutex<HashMap<String, i64>>,
 }
 
-/// The key a nonce is remembered under.
+/// The key a nonce is remembered under. The parts are joined by the unit
+/// separator (U+001F): PostgreSQL's text holds no NUL.
 pub fn nonce_key(consumer: &str, token: &str, timestamp: i64, nonce: &str) -> String {
-    format!("{consumer}\u{0}{token}\u{0}{timestamp}\u{0}{nonce}")
+    format!("{consumer}\u{1f}{token}\u{1f}{timestamp}\u{1f}{nonce}")
 }
 
 impl NonceStore {

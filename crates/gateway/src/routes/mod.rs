@@ -95,7 +95,12 @@ impl AppState {
         clock: Clock,
         trusted_proxies: Vec<std::net::IpAddr>,
     ) -> Result<AppState, crate::GatewayError> {
-        let writer = crate::store::writer::StageWriter::start(store.target())?;
+        let target = store.target().clone();
+        // Connecting may block (PostgreSQL's client has a runtime of its own).
+        let writer =
+            tokio::task::spawn_blocking(move || crate::store::writer::StageWriter::start(&target))
+                .await
+                .map_err(|e| crate::GatewayError::Setup(e.to_string()))??;
         let since = clock.now() - razcode_protocol::TIMESTAMP_WINDOW_SECS - 1;
         let s = store.clone();
         let (server_key, recent) = tokio::task::spawn_blocking(move || {

@@ -109,6 +109,8 @@ fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
 enum Backend {
     Sqlite(rusqlite::Connection),
     Postgres(postgres::Client),
+    /// Given away as the store was dropped.
+    Closed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,7 +243,7 @@ impl Store {
             Target::Sqlite(path) => Backend::Sqlite(sqlite::open(path, &vault)?),
             Target::Postgres(url) => Backend::Postgres(pg::open(url)?),
         };
-        check_key(&mut conn_of(&mut backend), &vault)?;
+        check_key(&mut conn_of(&mut backend)?, &vault)?;
         Ok(Store {
             target: target.clone(),
             conn: Mutex::new(backend),
@@ -284,7 +286,7 @@ impl Store {
                 *client = pg::connect(url)?;
             }
         }
-        f(&mut conn_of(&mut backend))
+        f(&mut conn_of(&mut backend)?)
     }
 
     /// The server's 32-byte secret (CSRF tokens), made on first use.
@@ -327,10 +329,27 @@ impl Store {
     }
 }
 
-fn conn_of(backend: &mut Backend) -> Conn<'_> {
+fn conn_of(backend: &mut Backend) -> Result<Conn<'_>> {
     match backend {
-        Backend::Sqlite(c) => Conn::Sqlite(c),
-        Backend::Postgres(c) => Conn::Postgres(c),
+        Backend::Sqlite(c) => Ok(Conn::Sqlite(c)),
+        Backend::Postgres(c) => Ok(Conn::Postgres(c)),
+        Backend::Closed => Err(StoreError::TaskFailed("the store is closed".into())),
+    }
+}
+
+impl Drop for Store {
+    /// PostgreSQL's blocking client ends its connection on a runtime of its
+    /// own, which may not happen on an async runtime's thread, where the
+    /// last handle on a store is often dropped: it is closed on a thread of
+    /// its own.
+    fn drop(&mut self) {
+        let backend = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Backend::Postgres(_) = backend {
+            let client = std::mem::replace(backend, Backend::Closed);
+            let _ = std::thread::Builder::new()
+                .name("pg-close".into())
+                .spawn(move || drop(client));
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use postgres::{Client, NoTls};
 const MIGRATIONS: &[&str] = &[include_str!("pg_schema/schema1.sql")];
 
 /// Any number, the same for every instance: the lock migrations hold.
-const MIGRATION_LOCK: i64 = 0x5241_5a43_4f44_45;
+const MIGRATION_LOCK: i64 = 0x0052_415a_434f_4445;
 
 /// A connection with the settings every connection of the gateway uses.
 pub fn connect(url: &str) -> Result<Client> {

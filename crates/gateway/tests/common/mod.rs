@@ -3,17 +3,122 @@
 
 use oauth::ParameterList;
 use oauth1_request as oauth;
+use razcode_gateway::store::{Store, Target};
 use razcode_gateway::{Config, Gateway};
 use razcode_protocol::RazId;
 use std::fmt::Display;
 use std::num::NonZeroU64;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub struct Env {
     pub gw: Gateway,
     pub dir: tempfile::TempDir,
     pub http: reqwest::Client,
     pub consumer: (String, String),
+    /// The gateway's database and key file.
+    pub db: Target,
+    pub key: PathBuf,
+}
+
+/// Runs blocking work (a store call) off the async runtime.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+/// Whether the suite runs on PostgreSQL: `RAZCODE_TEST_BACKEND=postgres`,
+/// beside the throwaway cluster of `scripts/with-postgres.sh`. Else SQLite.
+pub fn on_postgres() -> bool {
+    std::env::var("RAZCODE_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// The throwaway cluster's superuser URL.
+pub fn postgres_admin_url() -> String {
+    std::env::var("RAZCODE_TEST_POSTGRES").expect(
+        "RAZCODE_TEST_POSTGRES is not set: run the PostgreSQL tests through scripts/with-postgres.sh, which starts a throwaway cluster",
+    )
+}
+
+/// A new, empty database on the throwaway cluster; its URL.
+pub fn new_postgres_database() -> String {
+    let admin = postgres_admin_url();
+    let name = format!("gw_{}", hex_id());
+    let created = name.clone();
+    // The blocking client may not run on the test's async runtime.
+    let a = admin.clone();
+    std::thread::spawn(move || {
+        let mut c = postgres::Client::connect(&a, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {created}"))
+            .unwrap();
+    })
+    .join()
+    .unwrap();
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+fn hex_id() -> String {
+    use rand::Rng;
+    let n: u64 = rand::rng().random();
+    format!("{n:016x}")
+}
+
+/// A fresh database for one gateway: a SQLite file in `dir`, or a new
+/// database on the cluster; and its key file.
+pub fn new_database(dir: &Path) -> (Target, PathBuf) {
+    if on_postgres() {
+        (
+            Target::Postgres(new_postgres_database()),
+            dir.join("gateway.key"),
+        )
+    } else {
+        let db = dir.join("gateway.db");
+        let key = razcode_gateway::store::key_path(&db);
+        (Target::Sqlite(db), key)
+    }
+}
+
+/// Every byte the database keeps at rest: the SQLite file and its WAL, or
+/// the cluster's data directory after a checkpoint (tables, indexes and WAL).
+pub fn bytes_at_rest(db: &Target) -> Vec<u8> {
+    match db {
+        Target::Sqlite(path) => {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            let mut bytes = std::fs::read(path).unwrap();
+            bytes.extend(std::fs::read(PathBuf::from(wal)).unwrap_or_default());
+            bytes
+        }
+        Target::Postgres(url) => {
+            let u = url.clone();
+            std::thread::spawn(move || {
+                let mut c = postgres::Client::connect(&u, postgres::NoTls).unwrap();
+                c.batch_execute("CHECKPOINT").unwrap();
+            })
+            .join()
+            .unwrap();
+            let data = std::env::var("RAZCODE_TEST_POSTGRES_DATA")
+                .expect("RAZCODE_TEST_POSTGRES_DATA (set by scripts/with-postgres.sh)");
+            let mut bytes = Vec::new();
+            read_tree(Path::new(&data), &mut bytes);
+            bytes
+        }
+    }
+}
+
+fn read_tree(dir: &Path, out: &mut Vec<u8>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            read_tree(&path, out);
+        } else if let Ok(b) = std::fs::read(&path) {
+            out.extend(b);
+        }
+    }
+}
+
+pub fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 pub const ORG_EMAIL: &str = "desk@clinic.test";
@@ -51,40 +156,89 @@ impl Env {
         dir: tempfile::TempDir,
         configure: impl FnOnce(&mut Config),
     ) -> Env {
-        let db = dir.path().join("gateway.db");
-        let mut config = Config::new(&db, "127.0.0.1:0".parse().unwrap());
+        let (db, key) = new_database(dir.path());
+        Env::start_on(dir, db, key, configure).await
+    }
+
+    /// A gateway on a given database (a second instance on the same one, say).
+    pub async fn start_on(
+        dir: tempfile::TempDir,
+        db: Target,
+        key: PathBuf,
+        configure: impl FnOnce(&mut Config),
+    ) -> Env {
+        // The gateway's warnings and errors beside a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_test_writer()
+            .try_init();
+        let mut config = Config::new(db.clone(), "127.0.0.1:0".parse().unwrap());
+        config.key_file = Some(key.clone());
         configure(&mut config);
         let gw = Gateway::start(config).await.unwrap();
-        let store = razcode_gateway::store::Store::open(&db).unwrap();
-        let consumer = match store.consumer_by_name("Test desk").unwrap() {
-            Some(c) => c,
-            None => store.add_consumer("Test desk", 0).unwrap(),
-        };
-        for (kind, email, pw, name) in [
-            (
-                razcode_gateway::store::AccountKind::Org,
-                ORG_EMAIL,
-                ORG_PASSWORD,
-                "Harbor Street Clinic",
-            ),
-            (
-                razcode_gateway::store::AccountKind::Patient,
-                PATIENT_EMAIL,
-                PATIENT_PASSWORD,
-                "Ana Ávila",
-            ),
-        ] {
-            if store.account_by_email(kind, email).unwrap().is_none() {
-                let hash = razcode_gateway::crypto::hash_password(pw).unwrap();
-                store.add_account(kind, email, name, &hash, 0).unwrap();
+        let consumer = blocking({
+            let (db, key) = (db.clone(), key.clone());
+            move || {
+                let store = Store::connect(&db, Some(&key)).unwrap();
+                let consumer = match store.consumer_by_name("Test desk").unwrap() {
+                    Some(c) => c,
+                    None => store.add_consumer("Test desk", 0).unwrap(),
+                };
+                for (kind, email, pw, name) in [
+                    (
+                        razcode_gateway::store::AccountKind::Org,
+                        ORG_EMAIL,
+                        ORG_PASSWORD,
+                        "Harbor Street Clinic",
+                    ),
+                    (
+                        razcode_gateway::store::AccountKind::Patient,
+                        PATIENT_EMAIL,
+                        PATIENT_PASSWORD,
+                        "Ana Ávila",
+                    ),
+                ] {
+                    if store.account_by_email(kind, email).unwrap().is_none() {
+                        let hash = razcode_gateway::crypto::hash_password(pw).unwrap();
+                        store.add_account(kind, email, name, &hash, 0).unwrap();
+                    }
+                }
+                consumer
             }
-        }
+        })
+        .await;
         Env {
             gw,
             dir,
             http: browser(),
             consumer: (consumer.key, consumer.secret),
+            db,
+            key,
         }
+    }
+
+    /// Runs `f` on the gateway's store, opened beside it, off the async
+    /// runtime (PostgreSQL's blocking client may not run on it).
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> T {
+        let (db, key) = (self.db.clone(), self.key.clone());
+        blocking(move || f(&Store::connect(&db, Some(&key)).unwrap())).await
+    }
+
+    /// `--db` and `--key-file` for the gateway's commands.
+    pub fn db_args(&self) -> Vec<String> {
+        let db = match &self.db {
+            Target::Sqlite(p) => p.display().to_string(),
+            Target::Postgres(url) => url.clone(),
+        };
+        vec![
+            "--db".into(),
+            db,
+            "--key-file".into(),
+            self.key.display().to_string(),
+        ]
     }
 
     pub fn url(&self, path: &str) -> String {
