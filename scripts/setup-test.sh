@@ -18,6 +18,9 @@ python3 -c "import ensurepip, venv" 2>/dev/null || need_apt+=(python3-venv)
 pkg-config --exists webkit2gtk-4.1 2>/dev/null || need_apt+=(libwebkit2gtk-4.1-dev)
 command -v Xvfb >/dev/null 2>&1 || need_apt+=(xvfb)
 command -v WebKitWebDriver >/dev/null 2>&1 || need_apt+=(webkit2gtk-driver)
+# A real PostgreSQL server for the gateway's second storage engine: the tests
+# run beside a throwaway cluster (scripts/with-postgres.sh).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   $SUDO apt-get update -qq
@@ -68,5 +71,13 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# Every test runs beside one throwaway PostgreSQL cluster; then the gateway's
+# protocol suite runs again with PostgreSQL as its database (same binaries).
 echo "== cargo test"
-cargo test --workspace --locked
+scripts/with-postgres.sh bash -c '
+  set -euo pipefail
+  cargo test --workspace --locked
+  echo "== the gateway protocol suite on PostgreSQL"
+  RAZCODE_TEST_BACKEND=postgres cargo test --locked -p razcode-gateway \
+    --test protocol --test lifecycle --test payments --test redemption --test security --test shl
+'

@@ -18,6 +18,9 @@ pub struct Env {
     /// The gateway's database and key file.
     pub db: Target,
     pub key: PathBuf,
+    /// Another instance on the same database that the helpers talk to
+    /// instead of `gw` ([`Env::use_instance`]).
+    instance: std::sync::Mutex<Option<String>>,
 }
 
 /// Runs blocking work (a store call) off the async runtime.
@@ -214,7 +217,14 @@ impl Env {
             consumer: (consumer.key, consumer.secret),
             db,
             key,
+            instance: Default::default(),
         }
+    }
+
+    /// From now on the helpers talk to the instance at `base` (another
+    /// gateway on the same database); `None`: back to this one.
+    pub fn use_instance(&self, base: Option<&str>) {
+        *self.instance.lock().unwrap() = base.map(str::to_string);
     }
 
     /// Runs `f` on the gateway's store, opened beside it, off the async
@@ -242,7 +252,10 @@ impl Env {
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.gw.base_url)
+        match &*self.instance.lock().unwrap() {
+            Some(base) => format!("{base}{path}"),
+            None => format!("{}{path}", self.gw.base_url),
+        }
     }
 
     pub fn client(&self) -> oauth::Credentials<&str> {
@@ -260,6 +273,22 @@ pub async fn signed_post<'a>(
     accept: Option<&str>,
     tweak: impl FnOnce(&mut oauth::Builder<'a, oauth::HmacSha1, &'a str, &'a str>),
 ) -> reqwest::Response {
+    signed_request(http, url, client, token, params, accept, tweak)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A signed POST, not yet sent (for callers that expect it may fail).
+pub fn signed_request<'a>(
+    http: &reqwest::Client,
+    url: &str,
+    client: oauth::Credentials<&'a str>,
+    token: Option<(&'a str, &'a str)>,
+    params: &[(&str, &str)],
+    accept: Option<&str>,
+    tweak: impl FnOnce(&mut oauth::Builder<'a, oauth::HmacSha1, &'a str, &'a str>),
+) -> reqwest::RequestBuilder {
     let (authorization, body) = {
         let mut sorted: Vec<(&str, &str)> = params.to_vec();
         sorted.sort();
@@ -286,7 +315,7 @@ pub async fn signed_post<'a>(
     if let Some(a) = accept {
         req = req.header("Accept", a);
     }
-    req.send().await.unwrap()
+    req
 }
 
 pub fn pairs(body: &str) -> Vec<(String, String)> {

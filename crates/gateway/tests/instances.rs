@@ -1,0 +1,245 @@
+//! Several gateway processes on one PostgreSQL database behave as one gateway.
+//! Needs the throwaway cluster of `scripts/with-postgres.sh` (the README's test
+//! command runs every test beside one).
+
+mod common;
+
+use common::*;
+use razcode_gateway::store::Target;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+const BIN: &str = env!("CARGO_BIN_EXE_razcode-gateway");
+
+/// One `razcode-gateway serve` process.
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Instance {
+    fn start(db_args: &[String]) -> Instance {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(db_args)
+            .env("RAZCODE_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("not a listening line: {line:?}"))
+            .to_string();
+        Instance { child, base }
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn status_on(env: &Env, base: &str, t: &Tokens, code: &str) -> Option<String> {
+    env.use_instance(Some(base));
+    let (_, a) = stage(env, t, "/gateway/status", &[("raz_id", code)]).await;
+    get(&a, "state").map(str::to_string)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_database_are_one_gateway() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Target::Postgres(new_postgres_database());
+    let key = dir.path().join("gateway.key");
+    // The in-process gateway seeds the consumer and accounts; the two
+    // processes serve.
+    let env = Env::start_on(dir, db, key, |_| {}).await;
+    let a = Instance::start(&env.db_args());
+    let mut b = Instance::start(&env.db_args());
+
+    // Activation started on A, approved and exchanged on B.
+    env.use_instance(Some(&a.base));
+    let temp = request_token(&env, "http://127.0.0.1:9/callback").await;
+    env.use_instance(Some(&b.base));
+    let fields = [
+        ("email", ORG_EMAIL),
+        ("password", ORG_PASSWORD),
+        ("action", "approve"),
+    ];
+    let r = approve(&env, "/platform/activate", &temp.token, &fields).await;
+    let verifier = verifier_from(&r);
+    let r = exchange(&env, &temp, &verifier).await;
+    assert_eq!(r.status(), 200);
+    let p = pairs(&r.text().await.unwrap());
+    let t = Tokens {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: get(&p, "oauth_token_secret").unwrap().into(),
+        org: get(&p, "razcode_org").map(String::from),
+    };
+    // The temporary credentials were exchanged once, for both.
+    env.use_instance(Some(&a.base));
+    assert_eq!(exchange(&env, &temp, &verifier).await.status(), 401);
+
+    // Stages spread over both; each code is known to the other.
+    let mut codes = Vec::new();
+    for i in 0..6 {
+        let (here, there) = if i % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        env.use_instance(Some(&here.base));
+        let id = staged(&env, &t, None).await;
+        assert_eq!(
+            status_on(&env, &there.base, &t, &id.compact())
+                .await
+                .as_deref(),
+            Some("issued")
+        );
+        codes.push(id);
+    }
+
+    // A request replayed to the other instance is refused there.
+    let stamp = now();
+    let replayed = |base: String| {
+        let env = &env;
+        let t = &t;
+        async move {
+            let url = format!("{base}/gateway/stage");
+            let r = signed_post(
+                &env.http,
+                &url,
+                env.client(),
+                Some((&t.token, &t.secret)),
+                &[("her", "wt=70")],
+                None,
+                |b| {
+                    b.nonce("one-nonce-for-two-instances").timestamp(ts(stamp));
+                },
+            )
+            .await;
+            pairs(&r.text().await.unwrap())
+        }
+    };
+    let first = replayed(a.base.clone()).await;
+    assert_eq!(get(&first, "ACK"), Some("Success"), "{first:?}");
+    let again = replayed(b.base.clone()).await;
+    assert_eq!(get(&again, "errorcode"), Some("nonce_reused"), "{again:?}");
+
+    // An idempotency key repeated on the other answers the same code.
+    env.use_instance(Some(&a.base));
+    let key = [("her", "wt=71"), ("razcode_idempotency_key", "visit-77")];
+    let (_, one) = stage(&env, &t, "/gateway/stage", &key).await;
+    env.use_instance(Some(&b.base));
+    let (_, two) = stage(&env, &t, "/gateway/stage", &key).await;
+    assert!(get(&one, "raz_id").is_some(), "{one:?}");
+    assert_eq!(get(&one, "raz_id"), get(&two, "raz_id"));
+
+    // A code is claimed once, whichever instance each patient reaches.
+    let path = format!("/r/{}", codes[0].compact());
+    env.use_instance(Some(&a.base));
+    let (_, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        status_on(&env, &b.base, &t, &codes[0].compact())
+            .await
+            .as_deref(),
+        Some("claimed")
+    );
+
+    // Wrong passwords count on both: the lockout (5) is shared.
+    for (i, base) in [&a.base, &b.base, &a.base, &b.base, &a.base]
+        .into_iter()
+        .enumerate()
+    {
+        env.use_instance(Some(base));
+        let temp = request_token(&env, "oob").await;
+        let fields = [
+            ("email", ORG_EMAIL),
+            ("password", "wrong-password-0"),
+            ("action", "approve"),
+        ];
+        let r = approve(&env, "/platform/activate", &temp.token, &fields).await;
+        assert_ne!(r.status(), 303, "wrong password {i} approved");
+    }
+    env.use_instance(Some(&b.base));
+    let temp = request_token(&env, "oob").await;
+    let r = approve(&env, "/platform/activate", &temp.token, &fields).await;
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("locked") || page.contains("Too many"),
+        "the right password during the lock: {page}"
+    );
+
+    // B killed (SIGKILL) while stages are under way: every code it answered
+    // with ACK=Success is there for A.
+    let answered = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut load = Vec::new();
+    for worker in 0..8 {
+        let answered = answered.clone();
+        let (http, consumer) = (env.http.clone(), env.consumer.clone());
+        let (token, secret) = (t.token.clone(), t.secret.clone());
+        let url = format!("{}/gateway/stage", b.base);
+        load.push(tokio::spawn(async move {
+            for n in 0.. {
+                let her = format!("wt={}.{worker}", 60 + n % 30);
+                let sent = signed_request(
+                    &http,
+                    &url,
+                    oauth1_request::Credentials::new(&consumer.0, &consumer.1),
+                    Some((&token, &secret)),
+                    &[("her", &her)],
+                    None,
+                    |_| {},
+                )
+                .send()
+                .await;
+                let Ok(r) = sent else { break };
+                let Ok(body) = r.text().await else { break };
+                let p = pairs(&body);
+                if get(&p, "ACK") == Some("Success") {
+                    answered
+                        .lock()
+                        .unwrap()
+                        .push(get(&p, "raz_id").unwrap().to_string());
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    b.child.kill().unwrap();
+    b.child.wait().unwrap();
+    for l in load {
+        l.await.unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    assert!(
+        answered.len() >= 10,
+        "only {} stages before the kill",
+        answered.len()
+    );
+    for code in &answered {
+        assert_eq!(
+            status_on(&env, &a.base, &t, code).await.as_deref(),
+            Some("issued"),
+            "{code} was answered ACK=Success by the killed instance"
+        );
+    }
+    // And redeemable there: the last one is claimed through A.
+    let last = razcode_protocol::RazId::parse(answered.last().unwrap()).unwrap();
+    env.use_instance(Some(&a.base));
+    let (b2, r) = claim(
+        &env,
+        &format!("/r/{}", last.compact()),
+        PATIENT_EMAIL,
+        PATIENT_PASSWORD,
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let page = page_text(&b2, &env.url(&format!("/r/{}/record", last.compact()))).await;
+    assert!(page.contains("Weight") || page.contains("wt"), "{page}");
+}
