@@ -11,7 +11,12 @@
 //! so each row is measured `STAGE_BENCH_RUNS` times (default 5), baseline and
 //! stages alternately, and the medians are reported with the range.
 //!
-//! `cargo bench -p razcode-gateway --bench stage_throughput [-- REQUESTS]`
+//! Then, beside the throwaway PostgreSQL cluster of `scripts/with-postgres.sh`,
+//! the storage engines at 64 clients: PostgreSQL with one gateway instance and
+//! with two on the same database (32 clients each), against SQLite with one,
+//! measured in the same run.
+//!
+//! `scripts/with-postgres.sh cargo bench -p razcode-gateway --bench stage_throughput [-- REQUESTS]`
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -36,27 +41,39 @@ async fn run(
     requests: Vec<Vec<u8>>,
     expect: &'static str,
 ) -> f64 {
-    let total = requests.len();
-    let queue = Arc::new(std::sync::Mutex::new(requests));
+    run_on(vec![(addr, requests)], concurrency, expect).await
+}
+
+/// Requests per second over several instances at once, each with its own
+/// requests (signed for its address) and `concurrency` clients.
+async fn run_on(
+    targets: Vec<(std::net::SocketAddr, Vec<Vec<u8>>)>,
+    concurrency: usize,
+    expect: &'static str,
+) -> f64 {
+    let total: usize = targets.iter().map(|(_, r)| r.len()).sum();
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..concurrency {
-        let queue = queue.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut conn = raw::Conn::open(addr).await;
-            loop {
-                let Some(req) = queue.lock().expect("the queue").pop() else {
-                    break;
-                };
-                let (status, body) = conn.send(&req).await;
-                assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-                assert!(
-                    body.windows(expect.len()).any(|w| w == expect.as_bytes()),
-                    "{}",
-                    String::from_utf8_lossy(&body)
-                );
-            }
-        }));
+    for (addr, requests) in targets {
+        let queue = Arc::new(std::sync::Mutex::new(requests));
+        for _ in 0..concurrency {
+            let queue = queue.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut conn = raw::Conn::open(addr).await;
+                loop {
+                    let Some(req) = queue.lock().expect("the queue").pop() else {
+                        break;
+                    };
+                    let (status, body) = conn.send(&req).await;
+                    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+                    assert!(
+                        body.windows(expect.len()).any(|w| w == expect.as_bytes()),
+                        "{}",
+                        String::from_utf8_lossy(&body)
+                    );
+                }
+            }));
+        }
     }
     for t in tasks {
         t.await.expect("a client task");
@@ -220,5 +237,98 @@ fn main() {
             let (s, b) = (Spread::of(stages), Spread::of(baselines));
             println!("| {concurrency} | {s} | {b} | {:.2} |", s.median / b.median);
         }
+        drop(env);
+        engines(total, runs, &her).await;
     });
+}
+
+/// A gateway's address and the stage requests signed for it.
+struct Target {
+    addr: std::net::SocketAddr,
+    host: String,
+    url: String,
+}
+
+impl Target {
+    fn of(base: &str) -> Target {
+        let host = base.trim_start_matches("http://").to_string();
+        Target {
+            addr: host.parse().expect("a loopback address"),
+            url: format!("{base}/gateway/stage"),
+            host,
+        }
+    }
+
+    fn requests(&self, env: &Env, t: &Tokens, her: &str, n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|_| {
+                let (auth, body) = sign(env, t, &self.url, her);
+                post_request("/gateway/stage", &self.host, &auth, &body)
+            })
+            .collect()
+    }
+}
+
+/// Stages per second on `targets` at 64 clients in all, `runs` times.
+async fn engine_row(
+    env: &Env,
+    t: &Tokens,
+    her: &str,
+    targets: &[Target],
+    total: usize,
+    runs: usize,
+) -> Spread {
+    let mut rates = Vec::new();
+    for _ in 0..runs {
+        let each = total / targets.len();
+        let work = targets
+            .iter()
+            .map(|g| (g.addr, g.requests(env, t, her, each)))
+            .collect();
+        rates.push(run_on(work, 64 / targets.len(), "ACK=Success").await);
+    }
+    Spread::of(rates)
+}
+
+async fn engines(total: usize, runs: usize, her: &str) {
+    if std::env::var("RAZCODE_TEST_POSTGRES").is_err() {
+        println!("\n(PostgreSQL rows: run this bench through scripts/with-postgres.sh)");
+        return;
+    }
+    println!("\nstorage engines, 64 clients in all, {total} requests per run, median of {runs}");
+    println!("| database | gateway instances | stages/s | ratio to SQLite, one instance |");
+    println!("|---|---:|---:|---:|");
+    let sqlite = {
+        let dir = tempfile::tempdir().expect("a directory");
+        let db = dir.path().join("gateway.db");
+        let key = razcode_gateway::store::key_path(&db);
+        let env = Env::start_on(dir, db.into(), key, |_| {}).await;
+        let t = activate(&env).await;
+        let one = [Target::of(&env.url(""))];
+        engine_row(&env, &t, her, &one, total, runs).await
+    };
+    println!("| SQLite | 1 | {sqlite} | 1.00 |");
+    let dir = tempfile::tempdir().expect("a directory");
+    let db = razcode_gateway::store::Target::Postgres(new_postgres_database());
+    let key = dir.path().join("gateway.key");
+    let env = Env::start_on(dir, db.clone(), key.clone(), |_| {}).await;
+    let t = activate(&env).await;
+    let mut config = razcode_gateway::Config::new(db, "127.0.0.1:0".parse().expect("an address"));
+    config.key_file = Some(key);
+    let second = razcode_gateway::Gateway::start(config)
+        .await
+        .expect("a second instance");
+    let one = [Target::of(&env.url(""))];
+    let pg1 = engine_row(&env, &t, her, &one, total, runs).await;
+    println!(
+        "| PostgreSQL | 1 | {pg1} | {:.2} |",
+        pg1.median / sqlite.median
+    );
+    let two = [Target::of(&env.url("")), Target::of(&second.base_url)];
+    let pg2 = engine_row(&env, &t, her, &two, total, runs).await;
+    println!(
+        "| PostgreSQL | 2 | {pg2} | {:.2} |",
+        pg2.median / sqlite.median
+    );
+    second.stop().await;
 }

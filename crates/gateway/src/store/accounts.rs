@@ -44,7 +44,7 @@ impl Store {
         let sql = format!(
             "SELECT id, kind, email, name, password_hash, failed_logins, locked_until FROM accounts WHERE {cond}"
         );
-        let row = self.with(|c| c.query_opt(&sql, params))?;
+        let row = self.with(|c| c.query_opt_dyn(&sql, params))?;
         row.as_ref().map(account).transpose()
     }
 

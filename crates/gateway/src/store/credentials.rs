@@ -52,7 +52,7 @@ impl Store {
         params: &[Param],
         secret_col: usize,
     ) -> Result<Option<(Row, String)>> {
-        let Some(row) = self.with(|c| c.query_opt(sql, params))? else {
+        let Some(row) = self.with(|c| c.query_opt_dyn(sql, params))? else {
             return Ok(None);
         };
         let secret = self.open_sealed(&row.get::<Vec<u8>>(secret_col)?)?;

@@ -96,7 +96,7 @@ const SECRET_TABLES: [&str; 3] = ["consumers", "temp_tokens", "access_tokens"];
 /// every signed request later.
 fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
     for table in SECRET_TABLES {
-        let sealed = c.query_opt(&format!("SELECT secret FROM {table} LIMIT 1"), p![])?;
+        let sealed = c.query_opt_dyn(&format!("SELECT secret FROM {table} LIMIT 1"), p![])?;
         if let Some(row) = sealed {
             vault.open_sealed(&row.get::<Vec<u8>>(0)?)?;
             return Ok(());
@@ -108,7 +108,7 @@ fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
 /// The open connection of either engine.
 enum Backend {
     Sqlite(rusqlite::Connection),
-    Postgres(postgres::Client),
+    Postgres(pg::PgConn),
     /// Given away as the store was dropped.
     Closed,
 }

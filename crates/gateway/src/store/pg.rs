@@ -5,7 +5,31 @@
 //! table of its own.
 
 use super::{Result, StoreError};
-use postgres::{Client, NoTls};
+use postgres::{Client, NoTls, Statement};
+use std::collections::HashMap;
+
+/// A connection and its prepared statements: each statement is parsed by the
+/// server once per connection, not once per call (a round trip saved each time).
+pub struct PgConn {
+    pub client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl PgConn {
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    /// The prepared form of one of the store's statements (`?N` as `$N`).
+    pub fn statement(&mut self, sql: &'static str) -> Result<Statement> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&super::sql::pg_sql(sql))?;
+        self.statements.insert(sql, s.clone());
+        Ok(s)
+    }
+}
 
 const MIGRATIONS: &[&str] = &[include_str!("pg_schema/schema1.sql")];
 
@@ -13,7 +37,7 @@ const MIGRATIONS: &[&str] = &[include_str!("pg_schema/schema1.sql")];
 const MIGRATION_LOCK: i64 = 0x0052_415a_434f_4445;
 
 /// A connection with the settings every connection of the gateway uses.
-pub fn connect(url: &str) -> Result<Client> {
+pub fn connect(url: &str) -> Result<PgConn> {
     let mut config: postgres::Config = url.parse()?;
     config.application_name("razcode-gateway");
     if config.get_connect_timeout().is_none() {
@@ -24,14 +48,17 @@ pub fn connect(url: &str) -> Result<Client> {
     // in clear (see the README's deployment section).
     let mut client = config.connect(NoTls)?;
     client.batch_execute("SET synchronous_commit = on; SET lock_timeout = '10s'")?;
-    Ok(client)
+    Ok(PgConn {
+        client,
+        statements: HashMap::new(),
+    })
 }
 
 /// Connects and migrates.
-pub fn open(url: &str) -> Result<Client> {
-    let mut client = connect(url)?;
-    migrate(&mut client, url)?;
-    Ok(client)
+pub fn open(url: &str) -> Result<PgConn> {
+    let mut conn = connect(url)?;
+    migrate(&mut conn.client, url)?;
+    Ok(conn)
 }
 
 fn migrate(client: &mut Client, url: &str) -> Result<()> {

@@ -144,12 +144,26 @@ impl<T: FromValue> FromValue for Option<T> {
 /// A connection to either database.
 pub enum Conn<'c> {
     Sqlite(&'c rusqlite::Connection),
-    Postgres(&'c mut postgres::Client),
+    Postgres(&'c mut super::pg::PgConn),
 }
 
 impl Conn<'_> {
-    /// Runs a statement; the rows it changed.
-    pub fn execute(&mut self, sql: &str, params: &[Param]) -> Result<usize> {
+    /// Runs a statement; the rows it changed. Statements are `'static`: the
+    /// store's own, prepared once per connection (dynamic ones go through
+    /// [`Conn::execute_dyn`]).
+    pub fn execute(&mut self, sql: &'static str, params: &[Param]) -> Result<usize> {
+        match self {
+            Conn::Postgres(c) => {
+                let st = c.statement(sql)?;
+                let refs = pg_params(params);
+                Ok(c.client.execute(&st, &refs)? as usize)
+            }
+            Conn::Sqlite(_) => self.execute_dyn(sql, params),
+        }
+    }
+
+    /// Runs a statement built at run time (not prepared ahead on PostgreSQL).
+    pub fn execute_dyn(&mut self, sql: &str, params: &[Param]) -> Result<usize> {
         match self {
             Conn::Sqlite(c) => {
                 let mut st = c.prepare_cached(sql)?;
@@ -157,13 +171,25 @@ impl Conn<'_> {
             }
             Conn::Postgres(c) => {
                 let refs = pg_params(params);
-                Ok(c.execute(pg_sql(sql).as_str(), &refs)? as usize)
+                Ok(c.client.execute(pg_sql(sql).as_str(), &refs)? as usize)
             }
         }
     }
 
-    /// Every row of a query.
-    pub fn query(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Row>> {
+    /// Every row of one of the store's queries (prepared once per connection).
+    pub fn query(&mut self, sql: &'static str, params: &[Param]) -> Result<Vec<Row>> {
+        match self {
+            Conn::Postgres(c) => {
+                let st = c.statement(sql)?;
+                let refs = pg_params(params);
+                c.client.query(&st, &refs)?.iter().map(pg_row).collect()
+            }
+            Conn::Sqlite(_) => self.query_dyn(sql, params),
+        }
+    }
+
+    /// Every row of a query built at run time.
+    pub fn query_dyn(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Row>> {
         match self {
             Conn::Sqlite(c) => {
                 let mut st = c.prepare_cached(sql)?;
@@ -181,7 +207,8 @@ impl Conn<'_> {
             }
             Conn::Postgres(c) => {
                 let refs = pg_params(params);
-                c.query(pg_sql(sql).as_str(), &refs)?
+                c.client
+                    .query(pg_sql(sql).as_str(), &refs)?
                     .iter()
                     .map(pg_row)
                     .collect()
@@ -190,12 +217,17 @@ impl Conn<'_> {
     }
 
     /// The first row of a query, if any.
-    pub fn query_opt(&mut self, sql: &str, params: &[Param]) -> Result<Option<Row>> {
+    pub fn query_opt(&mut self, sql: &'static str, params: &[Param]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
+    /// The first row of a query built at run time, if any.
+    pub fn query_opt_dyn(&mut self, sql: &str, params: &[Param]) -> Result<Option<Row>> {
+        Ok(self.query_dyn(sql, params)?.into_iter().next())
+    }
+
     /// The first column of the first row; an error when there is no row.
-    pub fn query_one<T: FromValue>(&mut self, sql: &str, params: &[Param]) -> Result<T> {
+    pub fn query_one<T: FromValue>(&mut self, sql: &'static str, params: &[Param]) -> Result<T> {
         match self.query_opt(sql, params)? {
             Some(r) => r.get(0),
             None => Err(StoreError::NoRow),
@@ -206,7 +238,7 @@ impl Conn<'_> {
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Postgres(c) => Ok(c.batch_execute(sql)?),
+            Conn::Postgres(c) => Ok(c.client.batch_execute(sql)?),
         }
     }
 

@@ -112,7 +112,7 @@ enum WriterConn {
         checkpoints: checkpoint::Nudge,
     },
     Postgres {
-        client: postgres::Client,
+        client: pg::PgConn,
         url: String,
     },
 }
@@ -167,74 +167,97 @@ impl WriterConn {
 
 type Outcome = std::result::Result<Written, WriteError>;
 
-/// Writes a group in one transaction. On PostgreSQL a failed statement ends
-/// the transaction, so each stage has a savepoint to roll back to.
+/// Writes a group in one transaction.
 fn write_group(c: &mut Conn, group: &[Job]) -> Result<Vec<Outcome>> {
     let pg = c.is_postgres();
     c.transaction(|tx| {
-        let mut results = Vec::with_capacity(group.len());
-        for (s, _) in group {
-            if pg {
-                tx.batch("SAVEPOINT stage")?;
-            }
-            let r = write_one(tx, s, pg);
-            if pg {
-                tx.batch(if r.is_ok() {
-                    "RELEASE SAVEPOINT stage"
+        group
+            .iter()
+            .map(|(s, _)| {
+                if let Some(found) = existing(tx, s)? {
+                    return Ok(found);
+                }
+                if pg {
+                    insert_shared(tx, s)
                 } else {
-                    "ROLLBACK TO SAVEPOINT stage"
-                })?;
-            }
-            results.push(match r {
-                Ok(w) => w,
-                Err(e) => match unique_violation(&e) {
-                    // Another instance committed the same key meanwhile.
-                    Some(which) if which.contains("idem") => match existing(tx, s)? {
-                        Some(w) => w,
-                        None => return Err(e),
-                    },
-                    Some(_) => Err(WriteError::DuplicateId),
-                    None => return Err(e),
-                },
-            });
-        }
-        Ok(results)
+                    insert_alone(tx, s)
+                }
+            })
+            .collect()
     })
 }
 
-fn write_one(tx: &mut Conn, s: &NewStage, claim_nonce: bool) -> Result<Outcome> {
+/// The row's parameters, `?1` to `?13` in the order of [`INSERT_STAGE`].
+macro_rules! stage_params {
+    ($s:expr) => {
+        p![
+            $s.raz_id,
+            $s.consumer_id,
+            $s.org_account_id,
+            $s.user_account_id,
+            &$s.her[..],
+            $s.her_kind,
+            $s.pmt,
+            $s.created,
+            $s.expires,
+            $s.idem_key,
+            $s.nonce.as_ref().map(|(key, _)| key),
+            $s.nonce.as_ref().map(|(_, ts)| *ts),
+            $s.request_hash,
+        ]
+    };
+}
+
+const INSERT_STAGE: &str = "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)";
+
+/// SQLite, one gateway: the in-memory replay check has seen the nonce; the
+/// row keeps it for a restart.
+fn insert_alone(tx: &mut Conn, s: &NewStage) -> Result<Outcome> {
+    match tx.execute(INSERT_STAGE, stage_params!(s)) {
+        Ok(_) => Ok(Ok(Written::New)),
+        Err(e) if unique_violation(&e).is_some() => Ok(Err(WriteError::DuplicateId)),
+        Err(e) => Err(e),
+    }
+}
+
+/// PostgreSQL, shared by instances: in one statement (one round trip; a
+/// failed statement would end the whole group's transaction), the nonce is
+/// claimed and the stage inserted only if the claim succeeded; any conflict
+/// inserts nothing and is told apart afterwards, off the common path.
+fn insert_shared(tx: &mut Conn, s: &NewStage) -> Result<Outcome> {
+    let inserted = tx.execute(
+        "WITH claimed AS (
+             INSERT INTO nonces(key, timestamp)
+             SELECT ?11::text, ?12::bigint WHERE ?11::text IS NOT NULL
+             ON CONFLICT (key) DO NOTHING RETURNING key
+         )
+         INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
+         SELECT ?1::text, ?2::bigint, ?3::bigint, ?4::bigint, ?5::bytea, ?6::text, ?7::text, ?8::bigint, ?9::bigint, ?10::text, ?11::text, ?12::bigint, ?13::text, 1
+         WHERE ?11::text IS NULL OR EXISTS (SELECT 1 FROM claimed)
+         ON CONFLICT DO NOTHING",
+        stage_params!(s),
+    )?;
+    if inserted == 1 {
+        return Ok(Ok(Written::New));
+    }
+    // Another instance committed the same idempotency key meanwhile.
     if let Some(found) = existing(tx, s)? {
         return Ok(found);
     }
-    if let (true, Some((key, ts))) = (claim_nonce, &s.nonce) {
-        let claimed = tx.execute(
-            "INSERT INTO nonces(key, timestamp) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
-            p![key, ts],
-        )?;
-        if claimed == 0 {
-            return Ok(Ok(Written::NonceReused));
-        }
-    }
-    tx.execute(
-        "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)",
-        p![
-            s.raz_id,
-            s.consumer_id,
-            s.org_account_id,
-            s.user_account_id,
-            &s.her[..],
-            s.her_kind,
-            s.pmt,
-            s.created,
-            s.expires,
-            s.idem_key,
-            s.nonce.as_ref().map(|(key, _)| key),
-            s.nonce.as_ref().map(|(_, ts)| *ts),
-            s.request_hash,
-        ],
+    let id_taken: i64 = tx.query_one(
+        "SELECT COUNT(*) FROM stages WHERE raz_id = ?1",
+        p![s.raz_id],
     )?;
-    Ok(Ok(Written::New))
+    if id_taken == 0 {
+        return Ok(Ok(Written::NonceReused));
+    }
+    // The ID collided (one chance in 2^60): the nonce this statement claimed
+    // goes back, so the retry under a new ID can claim it again.
+    if let Some((key, _)) = &s.nonce {
+        tx.execute("DELETE FROM nonces WHERE key = ?1", p![key])?;
+    }
+    Ok(Err(WriteError::DuplicateId))
 }
 
 /// The code an idempotency key already has, or its conflict.
