@@ -108,7 +108,7 @@ fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
 /// The open connection of either engine.
 enum Backend {
     Sqlite(rusqlite::Connection),
-    Postgres(pg::PgConn),
+    Postgres(Box<pg::PgConn>),
     /// Given away as the store was dropped.
     Closed,
 }

@@ -37,7 +37,7 @@ const MIGRATIONS: &[&str] = &[include_str!("pg_schema/schema1.sql")];
 const MIGRATION_LOCK: i64 = 0x0052_415a_434f_4445;
 
 /// A connection with the settings every connection of the gateway uses.
-pub fn connect(url: &str) -> Result<PgConn> {
+pub fn connect(url: &str) -> Result<Box<PgConn>> {
     let mut config: postgres::Config = url.parse()?;
     config.application_name("razcode-gateway");
     if config.get_connect_timeout().is_none() {
@@ -48,14 +48,14 @@ pub fn connect(url: &str) -> Result<PgConn> {
     // in clear (see the README's deployment section).
     let mut client = config.connect(NoTls)?;
     client.batch_execute("SET synchronous_commit = on; SET lock_timeout = '10s'")?;
-    Ok(PgConn {
+    Ok(Box::new(PgConn {
         client,
         statements: HashMap::new(),
-    })
+    }))
 }
 
 /// Connects and migrates.
-pub fn open(url: &str) -> Result<PgConn> {
+pub fn open(url: &str) -> Result<Box<PgConn>> {
     let mut conn = connect(url)?;
     migrate(&mut conn.client, url)?;
     Ok(conn)

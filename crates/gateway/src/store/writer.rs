@@ -112,7 +112,7 @@ enum WriterConn {
         checkpoints: checkpoint::Nudge,
     },
     Postgres {
-        client: pg::PgConn,
+        client: Box<pg::PgConn>,
         url: String,
     },
 }
