@@ -499,6 +499,16 @@ async fn replay_and_clock_skew() {
     );
     // The same nonce with another timestamp is a new request.
     assert_eq!(send("replayed-nonce", stamp + 1).await.status(), 200);
+    // A nonce neither database could keep as text is refused as malformed,
+    // and the stages beside it are made as usual.
+    let (bad, good) = tokio::join!(send("nul\u{0}nonce", stamp), send("beside-it", stamp));
+    let bad_answer = pairs(&bad.text().await.unwrap());
+    assert_eq!(
+        get(&bad_answer, "errorcode"),
+        Some("signature_invalid"),
+        "{bad_answer:?}"
+    );
+    assert_eq!(good.status(), 200);
     // Timestamps are whole seconds: a second may pass between reading the clock
     // here and the gateway's check, so the late side keeps one second of margin.
     for skew in [-301, 302, -600, 600] {

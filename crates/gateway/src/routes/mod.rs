@@ -187,6 +187,12 @@ impl AppState {
         let (Some(ts), Some(nonce)) = (p.timestamp, p.nonce.as_deref()) else {
             return Ok(None);
         };
+        // Kept as text by either database (PostgreSQL's holds no NUL).
+        if nonce.chars().any(char::is_control) {
+            return Err(OAuthError::malformed(
+                "oauth_nonce holds a control character; use letters and digits",
+            ));
+        }
         let key = nonce_key(&p.consumer_key, p.token.as_deref().unwrap_or(""), ts, nonce);
         if self.nonces.insert(key.clone(), ts) {
             Ok(Some((key, ts)))

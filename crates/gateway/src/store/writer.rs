@@ -133,8 +133,32 @@ impl WriterConn {
     }
 
     fn write(&mut self, group: Vec<Job>) {
-        let outcome = match self {
-            WriterConn::Sqlite { conn, .. } => write_group(&mut Conn::Sqlite(conn), &group),
+        let outcome = self.commit(&group);
+        match outcome {
+            Ok(results) => answer(group, results),
+            // One stage that the database refuses (a value it cannot store,
+            // say) must not fail the others that shared its group: each is
+            // tried again in a transaction of its own.
+            Err(e) if group.len() > 1 => {
+                tracing::warn!(error = %e, stages = group.len(), "a group commit failed; committing its stages one by one");
+                for job in group {
+                    let one = vec![job];
+                    match self.commit(&one) {
+                        Ok(results) => answer(one, results),
+                        Err(e) => fail(one, &e),
+                    }
+                }
+            }
+            Err(e) => fail(group, &e),
+        }
+        if let WriterConn::Sqlite { checkpoints, .. } = self {
+            checkpoints.commit_done();
+        }
+    }
+
+    fn commit(&mut self, group: &[Job]) -> Result<Vec<Outcome>> {
+        match self {
+            WriterConn::Sqlite { conn, .. } => write_group(&mut Conn::Sqlite(conn), group),
             WriterConn::Postgres { client, url } => {
                 if client.is_closed() {
                     match pg::connect(url) {
@@ -142,26 +166,23 @@ impl WriterConn {
                         Err(e) => tracing::error!(error = %e, "cannot reconnect the stage writer"),
                     }
                 }
-                write_group(&mut Conn::Postgres(client), &group)
-            }
-        };
-        match outcome {
-            Ok(results) => {
-                for ((_, done), r) in group.into_iter().zip(results) {
-                    let _ = done.send(r);
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, stages = group.len(), "stage commit failed");
-                let what = e.to_string();
-                for (_, done) in group {
-                    let _ = done.send(Err(WriteError::Store(StoreError::TaskFailed(what.clone()))));
-                }
+                write_group(&mut Conn::Postgres(client), group)
             }
         }
-        if let WriterConn::Sqlite { checkpoints, .. } = self {
-            checkpoints.commit_done();
-        }
+    }
+}
+
+fn answer(group: Vec<Job>, results: Vec<Outcome>) {
+    for ((_, done), r) in group.into_iter().zip(results) {
+        let _ = done.send(r);
+    }
+}
+
+fn fail(group: Vec<Job>, e: &StoreError) {
+    tracing::error!(error = %e, stages = group.len(), "stage commit failed");
+    let what = e.to_string();
+    for (_, done) in group {
+        let _ = done.send(Err(WriteError::Store(StoreError::TaskFailed(what.clone()))));
     }
 }
 
