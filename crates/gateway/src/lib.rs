@@ -5,6 +5,7 @@
 //! tests use an ephemeral loopback port); the `razcode-gateway` binary wraps it.
 
 pub mod clock;
+pub mod config_file;
 pub mod crypto;
 mod html;
 pub mod oauth;

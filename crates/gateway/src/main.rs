@@ -1,6 +1,7 @@
 //! `razcode-gateway`: run a RAZCODE gateway, and manage its consumers and accounts.
 
 use clap::{Parser, Subcommand};
+use razcode_gateway::config_file::ConfigFile;
 use razcode_gateway::store::{AccountKind, Store, Target};
 use razcode_gateway::{clock::Clock, crypto, Config, Gateway};
 use std::net::SocketAddr;
@@ -22,10 +23,19 @@ struct Cli {
 enum Command {
     /// Serve the protocol, the approval pages and redemption.
     Serve {
-        #[command(flatten)]
-        db: Database,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: SocketAddr,
+        /// Settings from a file (the package's /etc/razcode-gateway/gateway.toml);
+        /// flags override it.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// A SQLite file (created when missing), or a PostgreSQL URL.
+        #[arg(long)]
+        db: Option<Target>,
+        /// The key file that seals secrets and records (see the other commands).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+        /// Default 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<SocketAddr>,
         /// The URL clients use, when it is not http://<listen> (behind a TLS proxy).
         #[arg(long)]
         public_url: Option<String>,
@@ -179,6 +189,43 @@ fn set_org_payment(
     Ok(())
 }
 
+/// `serve`'s flags, each overriding the configuration file.
+struct ServeFlags {
+    db: Option<Target>,
+    key_file: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    public_url: Option<String>,
+    sandbox: bool,
+    insecure_http: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+fn serve_config(file: Option<&std::path::Path>, flags: ServeFlags) -> Result<Config, String> {
+    let file = match file {
+        Some(path) => ConfigFile::read(path).map_err(|e| e.to_string())?,
+        None => ConfigFile::default(),
+    };
+    let db = flags
+        .db
+        .or_else(|| file.db.as_deref().map(Target::parse))
+        .ok_or("no database: give --db (a SQLite file or a PostgreSQL URL) or db in --config")?;
+    let listen = flags
+        .listen
+        .or(file.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let mut config = Config::new(db, listen);
+    config.key_file = flags.key_file.or(file.key_file);
+    config.public_url = flags.public_url.or(file.public_url);
+    config.sandbox = flags.sandbox;
+    config.insecure_http = flags.insecure_http || file.insecure_http;
+    config.trusted_proxies = if flags.trusted_proxies.is_empty() {
+        file.trusted_proxies
+    } else {
+        flags.trusted_proxies
+    };
+    Ok(config)
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     let gw = Gateway::start(config).await.map_err(|e| e.to_string())?;
     if let Some(creds) = &gw.sandbox {
@@ -216,23 +263,30 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve {
+            config,
             db,
+            key_file,
             listen,
             public_url,
             sandbox,
             insecure_http,
             trusted_proxies,
         } => {
-            let mut config = Config::new(db.db, listen);
-            config.key_file = db.key_file;
-            config.public_url = public_url;
-            config.sandbox = sandbox;
-            config.insecure_http = insecure_http;
-            config.trusted_proxies = trusted_proxies;
-            match tokio::runtime::Runtime::new() {
-                Ok(rt) => rt.block_on(serve(config)),
-                Err(e) => Err(e.to_string()),
-            }
+            let flags = ServeFlags {
+                db,
+                key_file,
+                listen,
+                public_url,
+                sandbox,
+                insecure_http,
+                trusted_proxies,
+            };
+            serve_config(config.as_deref(), flags).and_then(|config| {
+                match tokio::runtime::Runtime::new() {
+                    Ok(rt) => rt.block_on(serve(config)),
+                    Err(e) => Err(e.to_string()),
+                }
+            })
         }
         Command::Consumer {
             action: ConsumerAction::Add { db, name },

@@ -202,3 +202,52 @@ fn terminate(child: &mut std::process::Child) {
         .status();
     let _ = child.wait();
 }
+
+/// `serve --config`: the file's settings, flags over them, the key file made
+/// on first start, and a typo named.
+#[test]
+fn serve_reads_its_config_file_and_flags_override_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("state/gateway.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let config = dir.path().join("gateway.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:1\"\npublic_url = \"http://127.0.0.1:9\"\ndb = \"{}\"\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    // The flag's address wins over the file's; the file's public URL stays.
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "listening on http://127.0.0.1:9");
+    terminate(&mut child);
+    assert!(db.exists(), "the file's database");
+    assert!(
+        dir.path().join("state/gateway.db.key").exists(),
+        "the key file made on first start"
+    );
+
+    std::fs::write(&config, "listen_on = \"127.0.0.1:0\"\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("listen_on") && err.contains("gateway.toml"),
+        "{err}"
+    );
+}
