@@ -15,5 +15,7 @@ def draw(size):
             if v == "1":
                 d.rounded_rectangle([m + x * c + c // 10, m + y * c + c // 10, m + (x + 1) * c - c // 10, m + (y + 1) * c - c // 10], radius=c // 5, fill=(255, 255, 255, 255))
     return im.resize((size, size), Image.LANCZOS)
-for n, name in [(32, "32x32.png"), (128, "128x128.png"), (256, "128x128@2x.png"), (512, "icon.png")]:
+# Every size a desktop asks for (the packages install each in hicolor/).
+for n, name in [(16, "16x16.png"), (24, "24x24.png"), (32, "32x32.png"), (48, "48x48.png"),
+                (64, "64x64.png"), (128, "128x128.png"), (256, "128x128@2x.png"), (512, "icon.png")]:
     draw(n).save("icons/" + name)

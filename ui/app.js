@@ -68,7 +68,7 @@ async function start() {
   // The first screen is on the glass after the next frame.
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
-      call("first_paint").catch(() => {});
+      call("first_paint", { screen: currentScreen() }).catch(() => {});
       // The sandbox's gateway is needed only to stage: it starts after the
       // first screen is painted, not before (the worklist reads the desk alone).
       if (st.configured && st.settings.sandbox && !st.sandbox_running) {

@@ -468,12 +468,14 @@ pub async fn print_test(shell: State<'_, Shell>) -> Answer {
         .await
 }
 
-/// The UI calls this once its first screen is painted: the start-up time goes
-/// to stderr, and with `--exit-after-paint` the app quits (the benchmark).
+/// The UI calls this once its first screen is painted: the start-up time and
+/// the screen go to stderr (the start-up benchmark and the installed
+/// package's test read them), and with `--exit-after-paint` the app quits.
 #[tauri::command]
-pub fn first_paint(app: AppHandle, shell: State<'_, Shell>) {
+pub fn first_paint(app: AppHandle, shell: State<'_, Shell>, screen: Option<String>) {
     let ms = shell.started.elapsed().as_secs_f64() * 1000.0;
-    eprintln!("first paint after {ms:.0} ms");
+    let screen = screen.unwrap_or_else(|| "an empty page".into());
+    eprintln!("first paint after {ms:.0} ms: {screen}");
     if shell.exit_after_paint {
         app.exit(0);
     }
