@@ -142,7 +142,27 @@ desk_package() {
   for b in "$stage"/usr/bin/*; do strip_bin "$b"; done
   local pkg; pkg=$(sed -n 's/^Package: //p' "$stage/DEBIAN/control")
   doc_files "$pkg" "$stage"
-  sed -i "s/^Installed-Size: .*/Installed-Size: $(du -sk --exclude=DEBIAN "$stage" | cut -f1)/" "$stage/DEBIAN/control"
+  # The control file as Debian's tools write it: every linked library a
+  # dependency (libc and WebKitGTK among them), a maintainer with an address,
+  # the description wrapped.
+  cat >"$stage/DEBIAN/control" <<EOF
+Package: $pkg
+Version: $version
+Architecture: $arch
+Maintainer: $maintainer
+Installed-Size: $(du -sk --exclude=DEBIAN "$stage" | cut -f1)
+Depends: $(shlib_depends "$stage"/usr/bin/*)
+Section: misc
+Priority: optional
+Homepage: https://razcode-desk.invalid/
+Description: RAZCODE Desk: checkout codes that hand patients their record
+ For a clinic's front desk: at checkout the desk stages the visit's record
+ with the clinic's RAZCODE gateway and hands the patient a code, printed or
+ emailed with a barcode, that pulls the record into the patient's own health
+ account or health app (SMART Health Links), and can pay the bill.
+ .
+ razdesk, the same desk without a window, is installed beside the app.
+EOF
   finish_deb "$stage" "$pkg"
 }
 

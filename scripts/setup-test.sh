@@ -81,3 +81,11 @@ scripts/with-postgres.sh bash -c '
   RAZCODE_TEST_BACKEND=postgres cargo test --locked -p razcode-gateway \
     --test protocol --test lifecycle --test payments --test redemption --test security --test shl
 '
+# The two Debian packages, built from this same debug build, installed on this
+# machine, run, upgraded and purged (scripts/test-packages.sh; as root).
+echo "== packages"
+if [ "$(id -u)" -eq 0 ]; then
+  scripts/test-packages.sh
+else
+  echo "(not root: the packages install system-wide; as root, scripts/test-packages.sh tests them)"
+fi

@@ -3,6 +3,11 @@
 
 import { $, call, clearError } from "./api.js";
 import { register, go, goBack, currentScreen, refreshHeader } from "./nav.js";
+
+// The About box's module is loaded on first use.
+$("about-open").addEventListener("click", () =>
+  import("./about.js").then((m) => m.show()).catch(() => {}),
+);
 import * as approval from "./approval.js";
 import * as setup from "./setup.js";
 import * as worklist from "./worklist.js";

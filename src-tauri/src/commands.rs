@@ -49,6 +49,14 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
         .await
 }
 
+/// The About box: version, data folder, gateway, licences.
+#[tauri::command]
+pub async fn about(shell: State<'_, Shell>) -> Answer {
+    shell
+        .desk(|desk| async move { Ok(json!(desk.about())) })
+        .await
+}
+
 /// Starts the embedded gateway with the demo practice (first run, or each
 /// start of a desk set up on the sandbox).
 #[tauri::command]

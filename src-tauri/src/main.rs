@@ -49,6 +49,7 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
+            commands::about,
             commands::use_sandbox,
             commands::setup_gateway,
             commands::activate,

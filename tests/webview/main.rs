@@ -252,6 +252,21 @@ async fn sandbox_first_run_to_receipt_and_history() {
         let row = text_where(&d, "history", |t| t.contains(&raz_id)).await;
         assert!(row.contains("Issued") && row.contains("file"), "{row}");
 
+        // About: the version, this desk's data folder, its gateway, licences.
+        click(&d, "about-open").await;
+        let about = text_where(&d, "about-dialog", |t| t.contains("Version")).await;
+        assert!(
+            about.contains(env!("CARGO_PKG_VERSION"))
+                && about.contains(&data.path().display().to_string())
+                && about.contains("the sandbox")
+                && about.contains("OFL-1.1"),
+            "{about}"
+        );
+        let crates = text_where(&d, "about-crates-summary", |t| t.contains("crates")).await;
+        let n: usize = crates.split(' ').next().unwrap_or("0").parse().unwrap_or(0);
+        assert!(n > 100, "{crates}");
+        click(&d, "about-close").await;
+
         // Settings: the print queue and a watched folder.
         let printer = std::env::var("RAZDESK_TEST_PRINTER").unwrap_or_else(|_| "RAZPDF".into());
         let watched = data.path().join("ehr-export");

@@ -3,6 +3,7 @@
 //! import, staging with an outbox that never stages an encounter twice, and
 //! barcodes. Nothing here draws a window.
 
+pub mod about;
 pub mod activation;
 pub mod barcode;
 pub mod checkout;

@@ -110,6 +110,12 @@ pub enum Command {
     },
     /// Run the embedded gateway on loopback with a demo practice, and keep serving.
     Sandbox,
+    /// The version, the data folder, the gateway, and the licences of the
+    /// fonts and crates the programs ship (--licences lists every crate).
+    About {
+        #[arg(long)]
+        licences: bool,
+    },
     /// Clinic details printed on receipts, and the receipt format.
     Clinic {
         #[arg(long)]

@@ -145,6 +145,23 @@ pub async fn command(cli: Cli) -> Run {
         } => email(&desk, staging_id, &to, format.as_deref()).await,
         Command::Smtp(args) => smtp(&desk, args.into()),
         Command::Sandbox => sandbox(&desk, cli.json).await,
+        Command::About { licences } => {
+            let a = desk.about();
+            let mut text = format!(
+                "RAZCODE Desk {}\ndata folder {}\ngateway {}\nfonts: {}\n{} crates (MIT, Apache-2.0, and others: razdesk about --licences)",
+                a.version,
+                a.data_dir,
+                a.gateway.as_deref().unwrap_or("(not set up)"),
+                a.fonts.iter().map(|f| format!("{} ({})", f.name, f.licence)).collect::<Vec<_>>().join("; "),
+                a.crates.len()
+            );
+            if licences {
+                for c in &a.crates {
+                    text.push_str(&format!("\n{} {} {}", c.name, c.version, c.licence));
+                }
+            }
+            Ok(Out::ok(json!({"ok": true, "about": a}), text))
+        }
     }
 }
 

@@ -1,0 +1,79 @@
+//! What the About box and `razdesk about` say: the version, and the licences
+//! of what the programs ship: the fonts the receipts embed and the crates the
+//! app is built from (`assets/licences.json`, kept current by the test
+//! `tests/about.rs`).
+
+use serde::{Deserialize, Serialize};
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The list of crates, as the test writes it.
+const CRATES_JSON: &str = include_str!("../../../assets/licences.json");
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Licence {
+    pub name: String,
+    pub version: String,
+    pub licence: String,
+}
+
+/// A font the receipts embed (assets/fonts/LICENSES.md).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FontLicence {
+    pub name: &'static str,
+    pub licence: &'static str,
+    /// Where the file was copied from, unchanged.
+    pub from: &'static str,
+}
+
+pub fn fonts() -> Vec<FontLicence> {
+    vec![
+        FontLicence {
+            name: "Noto Sans (regular, bold), © Google",
+            licence: "OFL-1.1",
+            from: "Debian's fonts-noto-core",
+        },
+        FontLicence {
+            name: "Droid Sans Fallback, © 2006-2010 Google",
+            licence: "Apache-2.0",
+            from: "Debian's fonts-droid-fallback",
+        },
+        FontLicence {
+            name: "Inconsolata, © 2006 Raph Levien",
+            licence: "OFL-1.0",
+            from: "Debian's fonts-inconsolata",
+        },
+    ]
+}
+
+/// The crates the app and `razdesk` are built from, with their licences.
+pub fn crates() -> Vec<Licence> {
+    // Written by the test from `cargo metadata`; a damaged file would fail it.
+    serde_json::from_str(CRATES_JSON).unwrap_or_default()
+}
+
+/// What the About box shows for one desk.
+#[derive(Debug, Clone, Serialize)]
+pub struct About {
+    pub version: &'static str,
+    pub data_dir: String,
+    /// The gateway the desk talks to, once set up.
+    pub gateway: Option<String>,
+    pub sandbox: bool,
+    pub fonts: Vec<FontLicence>,
+    pub crates: Vec<Licence>,
+}
+
+impl crate::Desk {
+    pub fn about(&self) -> About {
+        let settings = self.settings().ok();
+        About {
+            version: VERSION,
+            data_dir: self.dir.display().to_string(),
+            gateway: settings.as_ref().map(|s| s.api_base.clone()),
+            sandbox: settings.as_ref().is_some_and(|s| s.sandbox),
+            fonts: fonts(),
+            crates: crates(),
+        }
+    }
+}
