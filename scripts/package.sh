@@ -131,7 +131,8 @@ desk_package() {
   cargo build "${cargo_flags[@]}" -p razcode-desk --bin razdesk >&2
   local debug_flag=(); [ "$profile" = debug ] && debug_flag=(--debug)
   # razdesk beside the app, from the same build.
-  local conf="{\"version\":\"$version\",\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/razdesk\":\"$bin/razdesk\"}}}}}"
+  # Tauri wants semver (0.1.0-prev); Debian's order wants 0.1.0~prev < 0.1.0.
+  local conf="{\"version\":\"${version//\~/-}\",\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/razdesk\":\"$bin/razdesk\"}}}}}"
   (cd src-tauri && cargo tauri build "${debug_flag[@]}" --bundles deb --config "$conf" -- --locked) >&2
   local built
   built=$(ls -t "$bin"/bundle/deb/*.deb | head -1)
