@@ -103,7 +103,10 @@ fn pdf_text(file: &Path) -> String {
 
 async fn open_encounter_of(d: &WebDriver, patient: &str) {
     let p = patient.to_string();
-    let button = until(d, &format!("{patient} in the worklist"), || {
+    // The worklist is drawn again when the sandbox's gateway comes up after
+    // the first paint: a row found just before may be gone when clicked, so
+    // the row is found and clicked again until the encounter opens.
+    until(d, &format!("{patient} in the worklist, opened"), || {
         let p = p.clone();
         async move {
             for b in d
@@ -112,14 +115,14 @@ async fn open_encounter_of(d: &WebDriver, patient: &str) {
                 .map_err(|e| e.to_string())?
             {
                 if b.text().await.map_err(|e| e.to_string())? == p {
-                    return Ok(Some(b));
+                    b.click().await.map_err(|e| e.to_string())?;
+                    return Ok(Some(()));
                 }
             }
             Err("not listed".into())
         }
     })
     .await;
-    button.click().await.expect("open the encounter");
     text_where(d, "prev-patient", |t| t == patient).await;
 }
 
@@ -655,6 +658,8 @@ async fn a_sandbox_desk_paints_its_worklist_then_starts_its_gateway() {
     let again = async {
         shown(&d, "screen-worklist").await;
         text_where(&d, "org", |t| t.contains("Sandbox Family Practice")).await;
+        // Its gateway starts after the first paint (the busy line says so).
+        idle(&d).await;
         open_encounter_of(&d, "Ana Ávila").await;
         idle(&d).await;
         click(&d, "stage-button").await;
