@@ -27,28 +27,8 @@ enum Command {
         /// flags override it.
         #[arg(long)]
         config: Option<PathBuf>,
-        /// A SQLite file (created when missing), or a PostgreSQL URL.
-        #[arg(long)]
-        db: Option<Target>,
-        /// The key file that seals secrets and records (see the other commands).
-        #[arg(long)]
-        key_file: Option<PathBuf>,
-        /// Default 127.0.0.1:8080.
-        #[arg(long)]
-        listen: Option<SocketAddr>,
-        /// The URL clients use, when it is not http://<listen> (behind a TLS proxy).
-        #[arg(long)]
-        public_url: Option<String>,
-        /// Seed and print demo credentials (loopback only).
-        #[arg(long)]
-        sandbox: bool,
-        /// Allow a plain http public URL that is not loopback (a test network only).
-        #[arg(long)]
-        insecure_http: bool,
-        /// A proxy whose Forwarded / X-Forwarded-For headers name the client
-        /// (repeatable): limits then count each patient, not the proxy.
-        #[arg(long = "trusted-proxy")]
-        trusted_proxies: Vec<std::net::IpAddr>,
+        #[command(flatten)]
+        flags: ServeFlags,
     },
     /// Consumers: the apps (desks) that may call the gateway.
     Consumer {
@@ -190,13 +170,29 @@ fn set_org_payment(
 }
 
 /// `serve`'s flags, each overriding the configuration file.
+#[derive(clap::Args)]
 struct ServeFlags {
+    /// A SQLite file (created when missing), or a PostgreSQL URL.
+    #[arg(long)]
     db: Option<Target>,
+    /// The key file that seals secrets and records (see the other commands).
+    #[arg(long)]
     key_file: Option<PathBuf>,
+    /// Default 127.0.0.1:8080.
+    #[arg(long)]
     listen: Option<SocketAddr>,
+    /// The URL clients use, when it is not http://<listen> (behind a TLS proxy).
+    #[arg(long)]
     public_url: Option<String>,
+    /// Seed and print demo credentials (loopback only).
+    #[arg(long)]
     sandbox: bool,
+    /// Allow a plain http public URL that is not loopback (a test network only).
+    #[arg(long)]
     insecure_http: bool,
+    /// A proxy whose Forwarded / X-Forwarded-For headers name the client
+    /// (repeatable): limits then count each patient, not the proxy.
+    #[arg(long = "trusted-proxy")]
     trusted_proxies: Vec<std::net::IpAddr>,
 }
 
@@ -262,25 +258,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve {
-            config,
-            db,
-            key_file,
-            listen,
-            public_url,
-            sandbox,
-            insecure_http,
-            trusted_proxies,
-        } => {
-            let flags = ServeFlags {
-                db,
-                key_file,
-                listen,
-                public_url,
-                sandbox,
-                insecure_http,
-                trusted_proxies,
-            };
+        Command::Serve { config, flags } => {
             serve_config(config.as_deref(), flags).and_then(|config| {
                 match tokio::runtime::Runtime::new() {
                     Ok(rt) => rt.block_on(serve(config)),
