@@ -1,5 +1,7 @@
 //! The `razcode-gateway` binary: its commands and its output contract.
 
+mod common;
+use common::first_line;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -187,11 +189,10 @@ fn a_plain_http_public_url_is_refused_unless_asked_for() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "listening on http://gw.clinic.example");
+    assert_eq!(
+        first_line(&mut child),
+        "listening on http://gw.clinic.example"
+    );
     terminate(&mut child);
 }
 
@@ -226,11 +227,7 @@ fn serve_reads_its_config_file_and_flags_override_it() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "listening on http://127.0.0.1:9");
+    assert_eq!(first_line(&mut child), "listening on http://127.0.0.1:9");
     terminate(&mut child);
     assert!(db.exists(), "the file's database");
     assert!(

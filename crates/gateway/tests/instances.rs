@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use razcode_gateway::store::Target;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
@@ -28,12 +27,8 @@ impl Instance {
             .stderr(Stdio::inherit())
             .spawn()
             .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let line = first_line(&mut child);
         let base = line
-            .trim()
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("not a listening line: {line:?}"))
             .to_string();
@@ -105,29 +100,12 @@ async fn two_processes_on_one_database_are_one_gateway() {
 
     // A request replayed to the other instance is refused there.
     let stamp = now();
-    let replayed = |base: String| {
-        let env = &env;
-        let t = &t;
-        async move {
-            let url = format!("{base}/gateway/stage");
-            let r = signed_post(
-                &env.http,
-                &url,
-                env.client(),
-                Some((&t.token, &t.secret)),
-                &[("her", "wt=70")],
-                None,
-                |b| {
-                    b.nonce("one-nonce-for-two-instances").timestamp(ts(stamp));
-                },
-            )
-            .await;
-            pairs(&r.text().await.unwrap())
-        }
-    };
-    let first = replayed(a.base.clone()).await;
+    let nonce = "one-nonce-for-two-instances";
+    env.use_instance(Some(&a.base));
+    let first = stage_with_nonce(&env, &t, "wt=70", nonce, stamp).await;
     assert_eq!(get(&first, "ACK"), Some("Success"), "{first:?}");
-    let again = replayed(b.base.clone()).await;
+    env.use_instance(Some(&b.base));
+    let again = stage_with_nonce(&env, &t, "wt=70", nonce, stamp).await;
     assert_eq!(get(&again, "errorcode"), Some("nonce_reused"), "{again:?}");
 
     // An idempotency key repeated on the other answers the same code.

@@ -218,44 +218,16 @@ async fn wrong_codes_are_limited() {
 async fn stages_and_nonces_survive_a_restart() {
     let env = Env::start().await;
     let t = activate(&env).await;
-    let url = env.url("/gateway/stage");
     let stamp = now();
-    let r = signed_post(
-        &env.http,
-        &url,
-        env.client(),
-        Some((&t.token, &t.secret)),
-        &[("her", "wt=70")],
-        None,
-        |b| {
-            b.nonce("before-restart").timestamp(ts(stamp));
-        },
-    )
-    .await;
-    let a = pairs(&r.text().await.unwrap());
+    let a = stage_with_nonce(&env, &t, "wt=70", "before-restart", stamp).await;
     let id = RazId::parse(get(&a, "raz_id").unwrap()).unwrap();
     let Env {
         gw, dir, db, key, ..
     } = env;
     gw.stop().await;
     let env = Env::start_on(dir, db, key, |_| {}).await;
-    let url = env.url("/gateway/stage");
-    let replay = signed_post(
-        &env.http,
-        &url,
-        env.client(),
-        Some((&t.token, &t.secret)),
-        &[("her", "wt=70")],
-        None,
-        |b| {
-            b.nonce("before-restart").timestamp(ts(stamp));
-        },
-    )
-    .await;
-    assert_eq!(
-        get(&pairs(&replay.text().await.unwrap()), "errorcode"),
-        Some("nonce_reused")
-    );
+    let replay = stage_with_nonce(&env, &t, "wt=70", "before-restart", stamp).await;
+    assert_eq!(get(&replay, "errorcode"), Some("nonce_reused"));
     let (_, r) = claim(
         &env,
         &format!("/r/{}", id.compact()),

@@ -23,6 +23,17 @@ pub struct Env {
     instance: std::sync::Mutex<Option<String>>,
 }
 
+/// The first line a started process prints (a gateway's `listening on
+/// <url>`), without its line end.
+pub fn first_line(child: &mut std::process::Child) -> String {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("the child's stdout is piped"))
+        .read_line(&mut line)
+        .unwrap();
+    line.trim().to_string()
+}
+
 /// Runs blocking work (a store call) off the async runtime.
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     tokio::task::spawn_blocking(f).await.unwrap()
@@ -462,6 +473,31 @@ pub async fn stage(
     .await;
     let status = r.status().as_u16();
     (status, pairs(&r.text().await.unwrap()))
+}
+
+/// A stage of `her` signed with this nonce and timestamp (so that it can be
+/// sent again as it was); the answer's pairs.
+pub async fn stage_with_nonce(
+    env: &Env,
+    t: &Tokens,
+    her: &str,
+    nonce: &str,
+    stamp: i64,
+) -> Vec<(String, String)> {
+    let url = env.url("/gateway/stage");
+    let r = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[("her", her)],
+        None,
+        |b| {
+            b.nonce(nonce).timestamp(ts(stamp));
+        },
+    )
+    .await;
+    pairs(&r.text().await.unwrap())
 }
 
 pub fn ts(secs: i64) -> Option<NonZeroU64> {
