@@ -38,11 +38,15 @@ export function message(e) {
 
 /**
  * Invokes a command. `progress` is shown while it runs; a failure is shown in
- * the alert region and thrown again so callers can stop.
+ * the alert region and thrown again so callers can stop. Only a call with
+ * progress (one staff started) clears the last error: a background read
+ * (the header's state, a list) must not hide what went wrong a moment ago.
  */
 export async function call(command, args = {}, progress = null) {
-  clearError();
-  if (progress) setBusy(progress);
+  if (progress) {
+    clearError();
+    setBusy(progress);
+  }
   try {
     return await tauri.core.invoke(command, args);
   } catch (e) {

@@ -58,21 +58,10 @@ pub async fn about(shell: State<'_, Shell>) -> Answer {
 }
 
 /// Starts the embedded gateway with the demo practice (first run, or each
-/// start of a desk set up on the sandbox).
+/// start of a desk set up on the sandbox); one already running is kept.
 #[tauri::command]
 pub async fn use_sandbox(shell: State<'_, Shell>) -> Answer {
-    let mut running = shell.sandbox.lock().await;
-    if let Some(old) = running.take() {
-        old.stop().await;
-    }
-    let (gateway, settings) = shell
-        .desk(|desk| async move {
-            let gw = desk.start_sandbox().await?;
-            let settings = desk.settings()?;
-            Ok((gw, settings))
-        })
-        .await?;
-    *running = Some(gateway);
+    let settings = shell.start_sandbox().await?;
     Ok(json!({"settings": settings}))
 }
 
@@ -144,6 +133,7 @@ fn verifier(shell: &Shell, oob: bool) -> Verifier {
 
 #[tauri::command]
 pub async fn activate(app: AppHandle, shell: State<'_, Shell>, oob: bool) -> Answer {
+    shell.gateway_ready().await?;
     let v = verifier(&shell, oob);
     let show = show_approval(app);
     shell
@@ -161,6 +151,7 @@ pub async fn link_patient(
     mrn: String,
     oob: bool,
 ) -> Answer {
+    shell.gateway_ready().await?;
     let v = verifier(&shell, oob);
     let show = show_approval(app);
     shell
@@ -263,6 +254,7 @@ pub async fn preview(shell: State<'_, Shell>, id: i64, leave_out: Vec<String>) -
 /// Stages; the code screen's content only when the gateway answered Success.
 #[tauri::command]
 pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer {
+    shell.gateway_ready().await?;
     shell
         .desk(move |desk| async move {
             let req = form.request()?;
@@ -303,6 +295,7 @@ pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer 
 /// Asks the gateway for the state of every code that can still change.
 #[tauri::command]
 pub async fn refresh_states(shell: State<'_, Shell>) -> Answer {
+    shell.gateway_ready().await?;
     shell
         .desk(|desk| async move { Ok(json!(desk.refresh_states().await?)) })
         .await
@@ -311,6 +304,7 @@ pub async fn refresh_states(shell: State<'_, Shell>) -> Answer {
 /// Withdraws a code (the gateway erases its record); the staging as it is now.
 #[tauri::command]
 pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answer {
+    shell.gateway_ready().await?;
     shell
         .desk(move |desk| async move { Ok(json!(desk.void(id, &reason).await?)) })
         .await
@@ -319,6 +313,7 @@ pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answ
 /// Voids a code and stages its encounter again; the new code's screen.
 #[tauri::command]
 pub async fn reissue_code(shell: State<'_, Shell>, id: i64, reason: Option<String>) -> Answer {
+    shell.gateway_ready().await?;
     shell
         .desk(move |desk| async move {
             match desk.reissue(id, reason.as_deref()).await {
@@ -339,6 +334,7 @@ pub async fn outbox(shell: State<'_, Shell>) -> Answer {
 
 #[tauri::command]
 pub async fn retry_outbox(shell: State<'_, Shell>) -> Answer {
+    shell.gateway_ready().await?;
     shell
         .desk(|desk| async move { Ok(json!(desk.retry_all().await?)) })
         .await

@@ -104,6 +104,40 @@ impl Shell {
         })
     }
 
+    /// Starts the sandbox's gateway unless it runs (the lock is held while it
+    /// starts, so a second caller waits for the first start); the settings.
+    pub async fn start_sandbox(&self) -> Result<razcode_desk::Settings, UiError> {
+        let mut running = self.sandbox.lock().await;
+        if running.is_some() {
+            return self.desk(|desk| async move { Ok(desk.settings()?) }).await;
+        }
+        let (gateway, settings) = self
+            .desk(|desk| async move {
+                let gw = desk.start_sandbox().await?;
+                let settings = desk.settings()?;
+                Ok((gw, settings))
+            })
+            .await?;
+        *running = Some(gateway);
+        Ok(settings)
+    }
+
+    /// Before a call to the gateway: a desk on the sandbox has its gateway up.
+    /// The app starts it after the first paint; staff quicker than that (or a
+    /// start that failed) get it started here rather than a refused connection.
+    pub async fn gateway_ready(&self) -> Result<(), UiError> {
+        if self.sandbox.lock().await.is_some() {
+            return Ok(());
+        }
+        let on_sandbox = self
+            .desk(|desk| async move { Ok(desk.settings()?.sandbox) })
+            .await?;
+        if on_sandbox {
+            self.start_sandbox().await?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` with the desk on a blocking thread. The desk's futures borrow
     /// its SQLite connection, which is not `Sync`, so they are driven there by
     /// the app's runtime; what they spawn (the sandbox) lives on that runtime.

@@ -658,13 +658,18 @@ async fn a_sandbox_desk_paints_its_worklist_then_starts_its_gateway() {
     let again = async {
         shown(&d, "screen-worklist").await;
         text_where(&d, "org", |t| t.contains("Sandbox Family Practice")).await;
-        // Its gateway starts after the first paint (the busy line says so).
-        idle(&d).await;
+        // Its gateway starts after the first paint; staff who stage before it
+        // is up wait for it rather than see the visit go to the outbox.
         open_encounter_of(&d, "Ana Ávila").await;
-        idle(&d).await;
         click(&d, "stage-button").await;
         shown(&d, "screen-code").await;
         text_where(&d, "code-id", |t| t.len() >= 12).await;
+        let waiting = d.find(By::Id("outbox-count")).await.expect("the badge");
+        assert_eq!(
+            waiting.is_displayed().await.ok(),
+            Some(false),
+            "nothing waits in the outbox"
+        );
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(120), again).await;
     let _ = d.quit().await;
