@@ -30,6 +30,8 @@ pub struct StageForm {
     pub shl: Option<String>,
     /// Section keys to leave out (`problems`, `medications`, ...).
     pub leave_out: Vec<String>,
+    /// The receipt's and email's language (BCP 47); none: the patient's.
+    pub language: Option<String>,
 }
 
 fn filled(s: &Option<String>) -> Option<String> {
@@ -70,6 +72,9 @@ impl StageForm {
                 .transpose()?,
             leave_out: parse_leave_out(self.leave_out.iter().map(String::as_str))?,
             replaces: None,
+            language: filled(&self.language)
+                .map(|t| crate::languages::parse(&t))
+                .transpose()?,
         })
     }
 }

@@ -26,6 +26,10 @@ pub const CLINIC_NAME: &str = "clinic_name";
 pub const CLINIC_ADDRESS: &str = "clinic_address";
 pub const CLINIC_PHONE: &str = "clinic_phone";
 pub const CLINIC_LOGO: &str = "clinic_logo";
+/// The language receipts and emails are in when the patient has none (BCP 47).
+pub const CLINIC_LANGUAGE: &str = "clinic_language";
+/// The staff app's own language.
+pub const APP_LANGUAGE: &str = "app_language";
 pub const SMTP_HOST: &str = "smtp_host";
 pub const SMTP_PORT: &str = "smtp_port";
 pub const SMTP_SECURITY: &str = "smtp_security";

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod keys;
+pub mod languages;
 pub mod lifecycle;
 pub mod links;
 pub mod receipt;

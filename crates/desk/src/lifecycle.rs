@@ -196,6 +196,7 @@ impl Desk {
             shl: crate::links::ShlMode::parse(&old.shl_mode).ok(),
             leave_out: parse_leave_out(old.leave_out.split(',')).map_err(|e| (None, e))?,
             replaces: Some(old.id),
+            language: self.staging_language(old.id).ok(),
         };
         self.stage(&req).await
     }

@@ -84,6 +84,8 @@ impl Desk {
     /// The receipt's content for a staging. `copy` forces COPY; a reprint says it anyway.
     pub fn receipt_for(&self, s: &Staging, copy: bool) -> Result<Receipt> {
         let settings = self.settings()?;
+        let lang = self.staging_language(s.id)?;
+        let tz = self.time_zone();
         let clinic = self.clinic()?;
         let enc = self.store.encounter(s.encounter_id)?;
         let image_path = s
@@ -110,10 +112,12 @@ impl Desk {
                 .as_deref()
                 .and_then(|p| PaymentRequest::parse(p).ok())
                 .map(|p| receipt::AmountDue {
-                    amount: format!("{} {}", p.currency, p.amount),
+                    amount: razcode_lang::amount(lang, &p.currency, &p.amount),
                     description: p.description,
                     reference: p.reference,
-                    due_date: p.due_date,
+                    due_date: p
+                        .due_date
+                        .map(|d| razcode_lang::visit_date(lang, &d, &tz)),
                     online: s.pay_online == Some(true),
                 })
         } else {
@@ -123,31 +127,32 @@ impl Desk {
             clinic_name: clinic
                 .name
                 .or(settings.organization)
-                .unwrap_or_else(|| "Your clinic".into()),
+                .unwrap_or_else(|| razcode_lang::text(lang, "receipt-your-clinic")),
             clinic_address: clinic.address,
             clinic_phone: clinic.phone,
             logo,
             patient_name: enc
                 .as_ref()
                 .and_then(|e| e.patient_name.clone())
-                .unwrap_or_else(|| "(name not in the record)".into()),
+                .unwrap_or_else(|| razcode_lang::text(lang, "receipt-no-name")),
             visit_date: enc
                 .as_ref()
-                .and_then(|e| e.visit_date.clone())
-                .map(|d| d.chars().take(10).collect()),
+                .and_then(|e| e.visit_date.as_deref())
+                .map(|d| razcode_lang::visit_date(lang, d, &tz)),
             raz_id: s.raz_id.clone().unwrap_or_default(),
             barcode,
             redeem_url: format!("{}/r", settings.healthjibe_base),
-            expires: date(s.updated + CODE_TTL_DAYS * 86_400),
+            expires: razcode_lang::date_in(lang, s.updated + CODE_TTL_DAYS * 86_400, &tz),
             amount_due,
             copy: copy || self.store.receipts_made(s.id)? > 0,
-            issued: date_time(self.now()),
+            issued: razcode_lang::date_time_in(lang, self.now(), &tz),
             replaces: match s.replaces {
                 Some(old) => self.store.staging(old)?.and_then(|o| o.raz_id),
                 None => None,
             },
             health_apps: link.is_some(),
             shl_passcode: link.and_then(|l| l.passcode),
+            language: lang,
         })
     }
 
@@ -351,6 +356,7 @@ impl Desk {
             replaces: None,
             health_apps: false,
             shl_passcode: None,
+            language: self.clinic_language()?,
         };
         let pdf = receipt::render(&r, self.receipt_format()?)?;
         let dir = self.dir.join("receipts");
@@ -400,6 +406,7 @@ impl Desk {
             redeem_url: r.redeem_url,
             expires: r.expires,
             pdf,
+            language: r.language,
         };
         let message = crate::receipt::email::build(smtp, &mail)?;
         match crate::receipt::email::send(smtp, message).await {

@@ -33,6 +33,9 @@ pub struct StageRequest {
     pub leave_out: Vec<SectionKind>,
     /// The staging whose code this one replaces (a reissue).
     pub replaces: Option<i64>,
+    /// The language its receipts and emails are in (kept with the staging and
+    /// the patient); none: the patient's, else the clinic's.
+    pub language: Option<razcode_lang::Language>,
 }
 
 /// What a stage ends with: the staging, or why not (with the staging when
@@ -77,9 +80,22 @@ impl Desk {
         let now = self.now();
         // Durable before the request leaves, in one commit: the staging (the
         // outbox entry) and the older requests it replaces.
+        // The language is the desk's, never sent: kept in the same commit.
+        let keep_language = |store: &crate::store::Store, id: i64| -> crate::store::Result<()> {
+            if let Some(lang) = req.language {
+                store.set_staging_language(id, lang.tag())?;
+                if let Some(m) = &enc.patient_mrn {
+                    store.set_patient_language(m, lang.tag())?;
+                }
+            }
+            Ok(())
+        };
         let staging = self.store.together(|store| {
             let staging = match store.staging_by_key(&key)? {
-                Some(s) if s.status == StagingStatus::Staged => return Ok(Err(s)),
+                Some(s) if s.status == StagingStatus::Staged => {
+                    keep_language(store, s.id)?;
+                    return Ok(Err(s));
+                }
                 Some(s) => {
                     store.requeue(s.id, variant, mrn, pmt.as_deref(), now)?;
                     store.staging(s.id)?.unwrap_or(s)
@@ -101,6 +117,7 @@ impl Desk {
             // Sent with other choices before the gateway answered: the older
             // request is replaced, never sent again (v1.1: a key covers all it sends).
             store.supersede_pending(enc.id, staging.id, now)?;
+            keep_language(store, staging.id)?;
             Ok(Ok(staging))
         })?;
         let staging = match staging {

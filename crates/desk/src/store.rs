@@ -18,6 +18,7 @@ pub enum StoreError {
 
 mod codes;
 mod deliveries;
+mod languages;
 mod status;
 
 pub use deliveries::{Delivery, NewDelivery};
@@ -31,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema5.sql"),
     include_str!("schema6.sql"),
     include_str!("schema7.sql"),
+    include_str!("schema8.sql"),
 ];
 
 pub struct Store {

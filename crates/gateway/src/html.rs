@@ -2,6 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use razcode_lang::Language;
 
 /// Escapes text for HTML content and attribute values: the XML escaping of
 /// `razcode_her` (which also drops control characters), and `'` besides.
@@ -12,19 +13,90 @@ pub fn escape(s: &str) -> String {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}\
 h1{font-size:1.5rem}label{display:block;margin-top:.8rem;font-weight:600}\
 input{font-size:1rem;padding:.4rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}\
-button{font-size:1rem;padding:.5rem 1.2rem;margin:1rem .5rem 0 0;border-radius:4px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer}\
-button.secondary{background:#fff;color:#0b4f8a}.error{background:#fde8e8;border-left:4px solid #b00020;padding:.6rem}\
-.code{font-family:ui-monospace,monospace;font-size:1.6rem;letter-spacing:.1em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3rem .6rem;text-align:left}\
-fieldset{border:1px solid #999;margin-top:1rem}";
+button{font-size:1rem;padding:.5rem 1.2rem;margin-block:1rem 0;margin-inline:0 .5rem;border-radius:4px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer}\
+button.secondary{background:#fff;color:#0b4f8a}.error{background:#fde8e8;border-inline-start:4px solid #b00020;padding:.6rem}\
+.code{font-family:ui-monospace,monospace;font-size:1.6rem;letter-spacing:.1em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3rem .6rem;text-align:start}\
+fieldset{border:1px solid #999;margin-top:1rem}\
+footer{max-width:40rem;margin:2rem auto;padding:0 1rem;color:#444}footer nav{display:flex;gap:.6rem;flex-wrap:wrap}\
+.langs{display:flex;gap:.8rem;list-style:none;margin:0;padding:0}";
 
-/// A whole page with the given status.
+/// A whole page with the given status (the practice's pages: English).
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+    respond(status, document(Language::En, title, body, ""))
+}
+
+/// A patient's page in `lang`, with the language menu.
+pub fn page_in(lang: Language, status: StatusCode, title: &str, body: &str) -> Response {
+    respond(status, document(lang, title, body, &language_menu(lang)))
+}
+
+/// Right-to-left scripts get `dir="rtl"`; none of ours is one yet, but the
+/// pages' styles only use logical directions so that one can be added.
+fn direction(tag: &str) -> &'static str {
+    match tag.split('-').next().unwrap_or("") {
+        "ar" | "he" | "fa" | "ur" => "rtl",
+        _ => "ltr",
+    }
+}
+
+pub fn document(lang: Language, title: &str, body: &str, footer: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"{tag}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1>{body}</main></body></html>",
+         <title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1>{body}</main>{footer}</body></html>",
+        tag = lang.tag(),
+        dir = direction(lang.tag()),
         t = escape(title)
-    );
+    )
+}
+
+/// Links to the page in each language (the choice is kept in a cookie).
+fn language_menu(current: Language) -> String {
+    let links: Vec<String> = Language::ALL
+        .iter()
+        .map(|&l| {
+            let name = escape(&l.name());
+            if l == current {
+                format!("<li><strong lang=\"{}\">{name}</strong></li>", l.tag())
+            } else {
+                format!(
+                    "<li><a href=\"?lang={t}\" lang=\"{t}\" hreflang=\"{t}\">{name}</a></li>",
+                    t = l.tag()
+                )
+            }
+        })
+        .collect();
+    format!(
+        "<footer><nav aria-label=\"{label}\"><span>{label}:</span><ul class=\"langs\">{}</ul></nav></footer>",
+        links.join(""),
+        label = escape(&razcode_lang::text(current, "page-language"))
+    )
+}
+
+/// A catalog message as HTML: its text escaped, each argument given as HTML
+/// (the caller escaped or marked it up), so that markup never comes from text.
+pub fn say(lang: Language, id: &str, args: &[(&str, String)]) -> String {
+    let marks: Vec<String> = (0..args.len())
+        .map(|i| format!("\u{E000}{i}\u{E001}"))
+        .collect();
+    let named: Vec<(&str, &str)> = args
+        .iter()
+        .zip(&marks)
+        .map(|((k, _), m)| (*k, m.as_str()))
+        .collect();
+    let mut out = escape(&razcode_lang::text_with(lang, id, &named));
+    for ((_, html), m) in args.iter().zip(&marks) {
+        out = out.replace(m, html);
+    }
+    out
+}
+
+/// A code as the pages show it.
+pub fn code(grouped: &str) -> String {
+    format!("<span class=\"code\">{}</span>", escape(grouped))
+}
+
+fn respond(status: StatusCode, html: String) -> Response {
     let mut r = (status, html).into_response();
     let h = r.headers_mut();
     h.insert(

@@ -40,6 +40,8 @@ pub struct Mail {
     pub redeem_url: String,
     pub expires: String,
     pub pdf: Vec<u8>,
+    /// The patient's language: subject and body are in it.
+    pub language: razcode_lang::Language,
 }
 
 /// The clinic's own certificate authority from a PEM file; errors name the file.
@@ -63,20 +65,26 @@ pub fn parse_address(a: &str) -> Result<Mailbox> {
 }
 
 pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
-    let body = format!(
-        "Hello,\n\nThis is your visit record code from {clinic}:\n\n    {id}\n\n\
-         To add the visit to your HealthJibe account, open {url} and type the code, \
-         then sign in. The code works once, until {expires}.\n\n\
-         The attached PDF is your discharge receipt with the same code.\n\n{clinic}\n",
-        clinic = m.clinic,
-        id = m.raz_id,
-        url = m.redeem_url,
-        expires = m.expires
+    let l = m.language;
+    let mut body = razcode_lang::text_with(
+        l,
+        "email-body",
+        &[
+            ("clinic", &m.clinic),
+            ("code", &m.raz_id),
+            ("url", &m.redeem_url),
+            ("expires", &m.expires),
+        ],
     );
+    body.push('\n');
     Message::builder()
         .from(parse_address(&smtp.from)?)
         .to(parse_address(&m.to)?)
-        .subject(format!("Your visit record code from {}", m.clinic))
+        .subject(razcode_lang::text_with(
+            l,
+            "email-subject",
+            &[("clinic", &m.clinic)],
+        ))
         .multipart(
             MultiPart::mixed()
                 .singlepart(SinglePart::plain(body))

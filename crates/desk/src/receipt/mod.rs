@@ -7,6 +7,7 @@ pub mod print;
 
 use crate::error::{DeskError, Result};
 use fonts::{Fonts, Style};
+use razcode_lang::{text, text_with, Language};
 use printpdf::{
     Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
     RawImage, Rect, Rgb, TextItem, XObjectTransform,
@@ -94,6 +95,8 @@ pub struct Receipt {
     pub health_apps: bool,
     /// The link's passcode, printed on a page of its own to be kept apart.
     pub shl_passcode: Option<String>,
+    /// The patient's language: every sentence, date and amount is in it.
+    pub language: Language,
 }
 
 const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -329,12 +332,10 @@ fn passcode_slip(
     let center = if thermal { Align::Center } else { Align::Left };
     c.para(&r.clinic_name, Style::Bold, title, center);
     c.rule();
-    c.para("Passcode for your health apps", Style::Bold, title, center);
+    let l = r.language;
+    c.para(&text(l, "receipt-passcode-title"), Style::Bold, title, center);
     c.para(
-        &format!(
-            "A health app that scans code {} asks for this passcode:",
-            r.raz_id
-        ),
+        &text_with(l, "receipt-passcode-ask", &[("code", &r.raz_id)]),
         Style::Regular,
         body,
         center,
@@ -342,12 +343,7 @@ fn passcode_slip(
     c.gap(2.0);
     c.line(code, Style::Mono, id_size, Align::Center);
     c.gap(2.0);
-    c.para(
-        "Keep it apart from the receipt. After a few wrong tries the link stops working; the code itself still does.",
-        Style::Regular,
-        body,
-        center,
-    );
+    c.para(&text(l, "receipt-passcode-keep"), Style::Regular, body, center);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -362,6 +358,7 @@ fn layout(
     code_mm: f32,
 ) -> Result<()> {
     let center = if thermal { Align::Center } else { Align::Left };
+    let l = r.language;
     if let Some(logo) = &r.logo {
         c.image(doc, logo, if thermal { 30.0 } else { 35.0 }, center)?;
         c.gap(2.0);
@@ -371,26 +368,36 @@ fn layout(
         c.para(a, Style::Regular, body, center);
     }
     if let Some(p) = &r.clinic_phone {
-        c.para(&format!("Phone {p}"), Style::Regular, body, center);
+        c.para(
+            &text_with(l, "receipt-phone", &[("phone", p)]),
+            Style::Regular,
+            body,
+            center,
+        );
     }
     c.rule();
     if r.copy {
-        c.line("COPY", Style::Bold, title * 1.3, Align::Center);
+        c.line(&text(l, "receipt-copy"), Style::Bold, title * 1.3, Align::Center);
         c.gap(1.0);
     }
-    c.para("Your visit record code", Style::Bold, title, center);
+    c.para(&text(l, "receipt-title"), Style::Bold, title, center);
     c.para(
-        &format!("Patient: {}", r.patient_name),
+        &text_with(l, "receipt-patient", &[("name", &r.patient_name)]),
         Style::Regular,
         body,
         center,
     );
     if let Some(d) = &r.visit_date {
-        c.para(&format!("Visit: {d}"), Style::Regular, body, center);
+        c.para(
+            &text_with(l, "receipt-visit", &[("date", d)]),
+            Style::Regular,
+            body,
+            center,
+        );
     }
     if let Some(old) = &r.replaces {
         c.para(
-            &format!("This code replaces code {old}, which no longer works."),
+            &text_with(l, "receipt-replaces", &[("old", old)]),
             Style::Regular,
             body,
             center,
@@ -405,34 +412,34 @@ fn layout(
     c.image(doc, bytes, code_mm, Align::Center)?;
     c.gap(4.0);
     c.para(
-        &format!(
-            "To add this visit to your HealthJibe account, scan the code or open {} and type the code above, then sign in. The code works once, until {}.",
-            r.redeem_url, r.expires
+        &text_with(
+            l,
+            "receipt-how",
+            &[("url", &r.redeem_url), ("expires", &r.expires)],
         ),
         Style::Regular,
         body,
         center,
     );
     if r.health_apps {
-        c.para(
-            "Health apps that read SMART Health Links can scan the same code to get this visit.",
-            Style::Regular,
-            body,
-            center,
-        );
+        c.para(&text(l, "receipt-health-apps"), Style::Regular, body, center);
     }
     if let Some(due) = &r.amount_due {
         c.rule();
         c.para(
-            &format!("Amount due: {}", due.amount),
+            &text_with(l, "receipt-amount-due", &[("amount", &due.amount)]),
             Style::Bold,
             title * 0.9,
             center,
         );
         for line in [
             due.description.clone(),
-            due.reference.as_ref().map(|x| format!("Reference: {x}")),
-            due.due_date.as_ref().map(|x| format!("Due by {x}")),
+            due.reference
+                .as_ref()
+                .map(|x| text_with(l, "receipt-reference", &[("reference", x)])),
+            due.due_date
+                .as_ref()
+                .map(|x| text_with(l, "receipt-due-by", &[("date", x)])),
         ]
         .into_iter()
         .flatten()
@@ -440,15 +447,15 @@ fn layout(
             c.para(&line, Style::Regular, body, center);
         }
         let how = if due.online {
-            "You can pay from your phone after you redeem the code.".to_string()
+            text(l, "receipt-pay-online")
         } else {
-            format!("Please pay this bill at {}.", r.clinic_name)
+            text_with(l, "receipt-pay-at-clinic", &[("clinic", &r.clinic_name)])
         };
         c.para(&how, Style::Regular, body, center);
     }
     c.rule();
     c.para(
-        &format!("Issued {}", r.issued),
+        &text_with(l, "receipt-issued", &[("when", &r.issued)]),
         Style::Regular,
         body * 0.85,
         center,

@@ -4,7 +4,8 @@
 use super::signin::{login, signup};
 use super::AppState;
 use crate::crypto;
-use crate::html::{error_box, escape, page};
+use razcode_lang::Language;
+use crate::html::{error_box, escape, page, say};
 use crate::store::{AccountKind, TempState, TempToken};
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -96,22 +97,31 @@ pub fn csrf_refused() -> Response {
     )
 }
 
-pub fn signin_fields(email: &str) -> String {
+pub fn signin_fields(l: Language, email: &str) -> String {
     format!(
-        "<label for=\"email\">Email</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{}\">\
-         <label for=\"password\">Password</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>",
-        escape(email)
+        "<label for=\"email\">{}</label><input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{}\">\
+         <label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>",
+        say(l, "page-email", &[]),
+        escape(email),
+        say(l, "page-password", &[]),
     )
 }
 
-pub fn signup_form(action: &str, hidden: &str, submit: &str) -> String {
+pub fn signup_form(l: Language, action: &str, hidden: &str, submit: &str) -> String {
+    let min = MIN_PASSWORD.to_string();
     format!(
-        "<form method=\"post\" action=\"{action}\"><fieldset><legend>New to HealthJibe? Create an account</legend>{hidden}\
-         <label for=\"name\">Your name</label><input id=\"name\" name=\"name\" autocomplete=\"name\" required>\
-         <label for=\"new_email\">Email</label><input id=\"new_email\" name=\"new_email\" type=\"email\" autocomplete=\"email\" required>\
-         <label for=\"new_password\">Password (at least {MIN_PASSWORD} characters)</label><input id=\"new_password\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"{MIN_PASSWORD}\">\
-         <label for=\"new_password2\">Password again</label><input id=\"new_password2\" name=\"new_password2\" type=\"password\" autocomplete=\"new-password\" required>\
-         <button name=\"action\" value=\"signup\">{submit}</button></fieldset></form>"
+        "<form method=\"post\" action=\"{action}\"><fieldset><legend>{}</legend>{hidden}\
+         <label for=\"name\">{}</label><input id=\"name\" name=\"name\" autocomplete=\"name\" required>\
+         <label for=\"new_email\">{}</label><input id=\"new_email\" name=\"new_email\" type=\"email\" autocomplete=\"email\" required>\
+         <label for=\"new_password\">{}</label><input id=\"new_password\" name=\"new_password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"{MIN_PASSWORD}\">\
+         <label for=\"new_password2\">{}</label><input id=\"new_password2\" name=\"new_password2\" type=\"password\" autocomplete=\"new-password\" required>\
+         <button name=\"action\" value=\"signup\">{}</button></fieldset></form>",
+        say(l, "page-signup-legend", &[]),
+        say(l, "page-your-name", &[]),
+        say(l, "page-email", &[]),
+        say(l, "page-new-password", &[("min", min)]),
+        say(l, "page-password-again", &[]),
+        escape(submit),
     )
 }
 
@@ -192,10 +202,11 @@ async fn form_page(
         escape(&app),
         realm.account,
         realm.path,
-        signin_fields(email),
+        signin_fields(Language::En, email),
     );
     if realm.signup {
         body.push_str(&signup_form(
+            Language::En,
             realm.path,
             &hidden,
             "Create account and allow",

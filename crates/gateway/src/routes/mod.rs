@@ -6,6 +6,7 @@ pub(crate) mod bill;
 mod client;
 pub(crate) mod form;
 mod image;
+mod language;
 mod lifecycle;
 mod payments;
 mod record;
@@ -269,6 +270,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(redeem::home))
         .merge(shl_routes())
         .layer(axum::middleware::from_fn(api::negotiate))
+        .layer(axum::middleware::from_fn(language::remember))
         // A slow client cannot hold a request open while it trickles a body in,
         // and a flood waits its turn instead of exhausting memory.
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(

@@ -5,8 +5,10 @@
 use super::approve::{csrf_cookie, csrf_ok, csrf_refused, csrf_tag, with_cookie};
 use super::bill;
 use super::redeem::{date, iso_date, lookup, redirect, session_account, Lookup};
+use super::language::PageLanguage;
 use super::AppState;
-use crate::html::{escape, page};
+use crate::html::{code, escape, page_in, say};
+use razcode_lang::{text, Language};
 use crate::store::Stage;
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -18,13 +20,14 @@ use std::net::SocketAddr;
 
 /// The stage, when the signed-in patient claimed it.
 async fn owned(
+    l: Language,
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,
     raw: &str,
     suffix: &str,
 ) -> Result<(RazId, Box<Stage>), Response> {
-    let (id, stage) = match lookup(state, headers, peer, raw, suffix).await {
+    let (id, stage) = match lookup(l, state, headers, peer, raw, suffix).await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return Err(r),
     };
@@ -40,30 +43,36 @@ async fn owned(
 
 /// The claimed stage for a download, or the page saying its patient deleted it.
 async fn kept(
+    l: Language,
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,
     raw: &str,
     suffix: &str,
 ) -> Result<(RazId, Box<Stage>), Response> {
-    let (id, stage) = owned(state, headers, peer, raw, suffix).await?;
+    let (id, stage) = owned(l, state, headers, peer, raw, suffix).await?;
     if stage.her.is_empty() {
-        return Err(page(
-            StatusCode::GONE,
-            "Record deleted",
-            "<p>You deleted this record from your account.</p>",
-        ));
+        return Err(deleted_page(l, StatusCode::GONE, &id, ""));
     }
     Ok((id, stage))
+}
+
+fn deleted_page(l: Language, status: StatusCode, id: &RazId, bill: &str) -> Response {
+    let body = format!(
+        "<p>{}</p>{bill}",
+        say(l, "page-record-deleted", &[("code", code(&id.grouped()))])
+    );
+    page_in(l, status, &text(l, "page-record-deleted-title"), &body)
 }
 
 pub async fn record_page(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    PageLanguage(l): PageLanguage,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match owned(&state, &headers, addr, &raw, "/record").await {
+    let (id, stage) = match owned(l, &state, &headers, addr, &raw, "/record").await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -76,34 +85,36 @@ pub async fn record_page(
         &stage,
         &org,
         &iso_date(state.clock.now()),
-        stage.paid_at.map(date).as_deref(),
+        stage.paid_at.map(|t| date(l, t)).as_deref(),
     );
     if stage.her.is_empty() {
-        let body = format!(
-            "<p>You deleted the record of code <span class=\"code\">{}</span> from your account.</p>{bill}",
-            id.grouped()
-        );
-        return page(StatusCode::OK, "Record deleted", &body);
+        return deleted_page(l, StatusCode::OK, &id, &bill);
     }
     let (cookie, set_cookie) = csrf_cookie(&state, &headers);
     let delete = format!(
         "<form method=\"post\" action=\"/r/{}/delete\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button class=\"secondary\" name=\"action\" value=\"delete\">Delete this record from my account</button></form>",
+         <button class=\"secondary\" name=\"action\" value=\"delete\">{}</button></form>",
         id.compact(),
-        csrf_tag(&state, &cookie, &format!("delete:{}", id.compact()))
+        csrf_tag(&state, &cookie, &format!("delete:{}", id.compact())),
+        say(l, "page-record-delete", &[]),
     );
-    let text = String::from_utf8_lossy(&stage.her).into_owned();
-    let mut body = format!("<p>This record is now in your HealthJibe account (code <span class=\"code\">{}</span>).</p>", id.grouped());
-    match check(&text) {
+    let record = String::from_utf8_lossy(&stage.her).into_owned();
+    let mut body = format!(
+        "<p>{}</p>",
+        say(l, "page-record-added", &[("code", code(&id.grouped()))])
+    );
+    let tz = razcode_lang::TimeZone::system();
+    match check(&record) {
         Ok(Her::Ccr(ccr)) => {
             body.push_str("<table><tbody>");
             for (label, value) in [
-                ("Patient", ccr.patient.name.clone()),
-                ("Date of birth", ccr.patient.date_of_birth.clone()),
-                ("Gender", ccr.patient.gender.clone()),
-                ("Visit", ccr.visit_date.clone()),
-                ("From", (!ccr.from.is_empty()).then(|| ccr.from.join(", "))),
+                ("page-record-patient", ccr.patient.name.clone()),
+                ("page-record-birth", ccr.patient.date_of_birth.as_deref().map(|d| razcode_lang::visit_date(l, d, &tz))),
+                ("page-record-gender", ccr.patient.gender.clone()),
+                ("page-record-visit", ccr.visit_date.as_deref().map(|d| razcode_lang::visit_date(l, d, &tz))),
+                ("page-record-from", (!ccr.from.is_empty()).then(|| ccr.from.join(", "))),
             ] {
+                let label = say(l, label, &[]);
                 if let Some(v) = value {
                     body.push_str(&format!(
                         "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
@@ -111,7 +122,10 @@ pub async fn record_page(
                     ));
                 }
             }
-            body.push_str("</tbody></table><h2>Sections</h2>");
+            body.push_str(&format!(
+                "</tbody></table><h2>{}</h2>",
+                say(l, "page-record-sections", &[])
+            ));
             for section in &ccr.sections {
                 body.push_str(&format!("<h3>{}</h3><ul>", escape(&section.kind.title())));
                 for item in &section.items {
@@ -126,7 +140,12 @@ pub async fn record_page(
             }
         }
         Ok(Her::Omhe(messages)) => {
-            body.push_str("<table><thead><tr><th>Measurement</th><th>Values</th><th>When</th></tr></thead><tbody>");
+            body.push_str(&format!(
+                "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                say(l, "page-record-measurement", &[]),
+                say(l, "page-record-values", &[]),
+                say(l, "page-record-when", &[])
+            ));
             for m in messages {
                 let values = m
                     .fields
@@ -144,25 +163,31 @@ pub async fn record_page(
             }
             body.push_str("</tbody></table>");
         }
-        Err(_) => body.push_str("<p>The record could not be shown here; download it below.</p>"),
+        Err(_) => body.push_str(&format!("<p>{}</p>", say(l, "page-record-unreadable", &[]))),
     }
     body.push_str(&bill);
     body.push_str(&delete);
     body.push_str(&format!(
-        "<p><a href=\"/r/{c}/download\">Download the record as the clinic sent it</a></p>\
-         <p><a href=\"/r/{c}/fhir\">Download it for health apps (FHIR R4)</a></p>",
+        "<p><a href=\"/r/{c}/download\">{}</a></p>\
+         <p><a href=\"/r/{c}/fhir\">{}</a></p>",
+        say(l, "page-record-download", &[]),
+        say(l, "page-record-fhir", &[]),
         c = id.compact()
     ));
-    with_cookie(page(StatusCode::OK, "Your visit record", &body), set_cookie)
+    with_cookie(
+        page_in(l, StatusCode::OK, &text(l, "page-record-title"), &body),
+        set_cookie,
+    )
 }
 
 pub async fn download(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    PageLanguage(l): PageLanguage,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match kept(&state, &headers, addr, &raw, "/download").await {
+    let (id, stage) = match kept(l, &state, &headers, addr, &raw, "/download").await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -178,16 +203,17 @@ pub async fn download(
 pub async fn download_fhir(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    PageLanguage(l): PageLanguage,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match kept(&state, &headers, addr, &raw, "/fhir").await {
+    let (id, stage) = match kept(l, &state, &headers, addr, &raw, "/fhir").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    let text = String::from_utf8_lossy(&stage.her).into_owned();
+    let record = String::from_utf8_lossy(&stage.her).into_owned();
     let bundle = tokio::task::spawn_blocking(move || {
-        razcode_her::fhir::convert(&text).map(|b| b.to_string())
+        razcode_her::fhir::convert(&record).map(|b| b.to_string())
     })
     .await;
     match bundle {
@@ -196,10 +222,11 @@ pub async fn download_fhir(
             razcode_her::fhir::MEDIA_TYPE,
             &format!("razcode-{}.fhir.json", id.compact()),
         ),
-        _ => page(
+        _ => page_in(
+            l,
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Not available",
-            "<p>This record cannot be converted for health apps; download it as the clinic sent it.</p>",
+            &text(l, "page-fhir-unavailable-title"),
+            &format!("<p>{}</p>", say(l, "page-fhir-unavailable", &[])),
         ),
     }
 }
@@ -229,11 +256,12 @@ fn attachment(bytes: Vec<u8>, ctype: &'static str, filename: &str) -> Response {
 pub async fn delete(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    PageLanguage(l): PageLanguage,
     headers: HeaderMap,
     Path(raw): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let (id, stage) = match owned(&state, &headers, addr, &raw, "/record").await {
+    let (id, stage) = match owned(l, &state, &headers, addr, &raw, "/record").await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -251,11 +279,7 @@ pub async fn delete(
         }
         Err(e) => {
             tracing::error!(error = %e, "record not deleted");
-            page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Try again",
-                "<p>The record could not be deleted. Try again in a minute.</p>",
-            )
+            super::redeem::try_again(l, "page-record-delete-failed")
         }
     }
 }

@@ -7,7 +7,9 @@ use super::approve::{
 use super::bill;
 use super::signin::{login, signup};
 use super::AppState;
-use crate::html::{error_box, escape, page};
+use super::language::PageLanguage;
+use crate::html::{code, error_box, escape, page_in, say};
+use razcode_lang::{text, Language};
 use crate::store::{AccountKind, Stage};
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -30,11 +32,22 @@ pub(super) fn redirect(to: &str, status: StatusCode) -> Response {
     r
 }
 
-fn too_many() -> Response {
-    page(
+fn too_many(l: Language) -> Response {
+    page_in(
+        l,
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many attempts",
-        "<p>Too many codes that do not exist were tried from this connection. Wait 15 minutes, then type the code again carefully, or ask the clinic for a new one.</p>",
+        &text(l, "page-too-many-title"),
+        &format!("<p>{}</p>", say(l, "page-too-many", &[])),
+    )
+}
+
+/// Something went wrong on our side: the patient can only try again.
+pub(super) fn try_again(l: Language, message: &str) -> Response {
+    page_in(
+        l,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &text(l, "page-try-again-title"),
+        &format!("<p>{}</p>", say(l, message, &[])),
     )
 }
 
@@ -49,26 +62,21 @@ pub(super) fn iso_date(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn date(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|d| {
-            d.format(&time::macros::format_description!(
-                "[month repr:long] [day padding:none], [year]"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
+/// A date as the page's language writes it, in the gateway's time zone.
+pub(super) fn date(l: Language, ts: i64) -> String {
+    razcode_lang::date(l, ts)
 }
 
-fn enter_form(message: &str, typed: &str) -> String {
+fn enter_form(l: Language, message: &str, typed: &str) -> String {
     format!(
-        "{}<p>Type the RAZCODE on your discharge receipt. Dashes, spaces and upper or lower case do not matter.</p>\
+        "{}<p>{}</p>\
          <form method=\"post\" action=\"/r\"><label for=\"code\">RAZCODE</label>\
          <input id=\"code\" name=\"code\" class=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" required value=\"{}\" placeholder=\"XXXX-XXXX-XXXX\">\
-         <button>Continue</button></form>",
+         <button>{}</button></form>",
         error_box(message),
-        escape(typed)
+        say(l, "page-enter-help", &[]),
+        escape(typed),
+        say(l, "page-continue", &[]),
     )
 }
 
@@ -76,18 +84,27 @@ pub async fn home() -> Response {
     redirect("/r", StatusCode::SEE_OTHER)
 }
 
-pub async fn enter_page() -> Response {
-    page(StatusCode::OK, "Get your visit record", &enter_form("", ""))
+pub async fn enter_page(PageLanguage(l): PageLanguage) -> Response {
+    page_in(
+        l,
+        StatusCode::OK,
+        &text(l, "page-get-record"),
+        &enter_form(l, "", ""),
+    )
 }
 
-pub async fn enter_submit(Form(f): Form<HashMap<String, String>>) -> Response {
+pub async fn enter_submit(
+    PageLanguage(l): PageLanguage,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let typed = f.get("code").cloned().unwrap_or_default();
     match RazId::parse(&typed) {
         Ok(id) => redirect(&format!("/r/{}", id.compact()), StatusCode::SEE_OTHER),
-        Err(e) => page(
+        Err(_) => page_in(
+            l,
             StatusCode::BAD_REQUEST,
-            "Get your visit record",
-            &enter_form(&format!("That is not a RAZCODE: {e}."), &typed),
+            &text(l, "page-get-record"),
+            &enter_form(l, &text(l, "page-not-a-code"), &typed),
         ),
     }
 }
@@ -98,6 +115,7 @@ pub(super) enum Lookup {
 }
 
 pub(super) async fn lookup(
+    l: Language,
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,
@@ -115,16 +133,14 @@ pub(super) async fn lookup(
         .unwrap_or(0)
         >= ATTEMPT_LIMIT;
     if limited && !owner_of(state, headers, raw).await {
-        return Lookup::Respond(too_many());
+        return Lookup::Respond(too_many(l));
     }
     let Ok(id) = RazId::parse(raw) else {
-        return Lookup::Respond(page(
+        return Lookup::Respond(page_in(
+            l,
             StatusCode::NOT_FOUND,
-            "Get your visit record",
-            &enter_form(
-                "That is not a RAZCODE. Check the code on your receipt.",
-                raw,
-            ),
+            &text(l, "page-get-record"),
+            &enter_form(l, &text(l, "page-not-a-code"), raw),
         ));
     };
     if raw != id.compact() {
@@ -135,39 +151,34 @@ pub(super) async fn lookup(
     }
     let compact = id.compact();
     match state.db(move |s| s.stage(&compact)).await {
-        Ok(Some(stage)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(id)),
+        Ok(Some(stage)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(l, id)),
         Ok(Some(stage)) => Lookup::Found(id, Box::new(stage)),
         Ok(None) => {
             let c = client.to_string();
             let _ = state.db(move |s| s.redeem_failure(&c, now, since)).await;
-            Lookup::Respond(page(
+            Lookup::Respond(page_in(
+                l,
                 StatusCode::NOT_FOUND,
-                "Code not found",
-                &enter_form(
-                    "There is no record with this code. Check each character on your receipt.",
-                    &id.grouped(),
-                ),
+                &text(l, "page-not-found-title"),
+                &enter_form(l, &text(l, "page-not-found"), &id.grouped()),
             ))
         }
         Err(e) => {
             tracing::error!(error = %e, "code lookup failed");
-            Lookup::Respond(page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Try again",
-                "<p>Something went wrong. Try again in a minute.</p>",
-            ))
+            Lookup::Respond(try_again(l, "page-try-again"))
         }
     }
 }
 
 /// Every page of a voided code says so, and nothing else of it.
-pub fn withdrawn(id: RazId) -> Response {
-    page(
+pub fn withdrawn(l: Language, id: RazId) -> Response {
+    page_in(
+        l,
         StatusCode::GONE,
-        "The clinic withdrew this code",
+        &text(l, "page-withdrawn-title"),
         &format!(
-            "<p>The clinic withdrew code <span class=\"code\">{}</span>, and its record is no longer here. If you need your visit record, contact the clinic: they can give you a new code.</p>",
-            id.grouped()
+            "<p>{}</p>",
+            say(l, "page-withdrawn", &[("code", code(&id.grouped()))])
         ),
     )
 }
@@ -195,7 +206,9 @@ pub(super) async fn session_account(state: &AppState, headers: &HeaderMap) -> Op
         .flatten()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn claim_page(
+    l: Language,
     state: &AppState,
     id: RazId,
     stage: &Stage,
@@ -210,36 +223,49 @@ fn claim_page(
         csrf_tag(state, cookie, &id.compact())
     );
     let bound = if stage.user_account_id.is_some() {
-        "<p>This code was issued to one HealthJibe account: sign in with the account you linked at the clinic.</p>"
+        format!("<p>{}</p>", say(l, "page-bound", &[]))
     } else {
-        ""
+        String::new()
     };
     // The bill is said before sign-in, without anything of the visit itself.
     let bill = match bill::bill(stage) {
-        Some(b) if stage.paid_at.is_some() => format!(
-            "<p>This visit has a bill of {}. It is paid.</p>",
-            escape(&bill::money(&b.amount, &b.currency))
-        ),
-        Some(b) => format!(
-            "<p>This visit has a bill of {}. After you sign in you can see it and how to pay it.</p>",
-            escape(&bill::money(&b.amount, &b.currency))
-        ),
+        Some(b) => {
+            let amount = escape(&razcode_lang::amount(l, &b.currency, &b.amount));
+            let id = if stage.paid_at.is_some() {
+                "page-bill-paid"
+            } else {
+                "page-bill-due"
+            };
+            format!("<p>{}</p>", say(l, id, &[("amount", amount)]))
+        }
         None => String::new(),
     };
     let body = format!(
-        "{}<p>Code <span class=\"code\">{}</span> holds your visit record. Sign in to HealthJibe to add it to your account. The code can be used until {}.</p>{bill}{bound}\
-         <form method=\"post\" action=\"{action}\">{hidden}{}<button name=\"action\" value=\"signin\">Sign in and get my record</button></form>{}",
+        "{}<p>{}</p>{bill}{bound}\
+         <form method=\"post\" action=\"{action}\">{hidden}{}<button name=\"action\" value=\"signin\">{}</button></form>{}",
         error_box(message),
-        id.grouped(),
-        date(stage.expires),
-        signin_fields(email),
-        if stage.user_account_id.is_none() { signup_form(&action, &hidden, "Create account and get my record") } else { String::new() },
+        say(
+            l,
+            "page-claim",
+            &[
+                ("code", code(&id.grouped())),
+                ("date", escape(&date(l, stage.expires)))
+            ]
+        ),
+        signin_fields(l, email),
+        say(l, "page-signin-get", &[]),
+        if stage.user_account_id.is_none() {
+            signup_form(l, &action, &hidden, &text(l, "page-signup-get"))
+        } else {
+            String::new()
+        },
     );
-    page(status, "Get your visit record", &body)
+    page_in(l, status, &text(l, "page-get-record"), &body)
 }
 
 /// Page for a code that cannot be claimed now, if any.
 fn unclaimable(
+    l: Language,
     state: &AppState,
     id: RazId,
     stage: &Stage,
@@ -252,24 +278,41 @@ fn unclaimable(
                 StatusCode::SEE_OTHER,
             ));
         }
-        return Some(page(
+        return Some(page_in(
+            l,
             StatusCode::CONFLICT,
-            "Already claimed",
+            &text(l, "page-claimed-title"),
             &format!(
-                "<p>The record for code <span class=\"code\">{}</span> was already added to a HealthJibe account on {}. If that was not you, contact the clinic.</p>",
-                id.grouped(),
-                date(stage.claimed_at.unwrap_or(stage.created))
+                "<p>{}</p>",
+                say(
+                    l,
+                    "page-claimed",
+                    &[
+                        ("code", code(&id.grouped())),
+                        (
+                            "date",
+                            escape(&date(l, stage.claimed_at.unwrap_or(stage.created)))
+                        )
+                    ]
+                )
             ),
         ));
     }
     if state.clock.now() > stage.expires {
-        return Some(page(
+        return Some(page_in(
+            l,
             StatusCode::GONE,
-            "This code has expired",
+            &text(l, "page-expired-title"),
             &format!(
-                "<p>Code <span class=\"code\">{}</span> expired on {}: codes can be used for 30 days. Ask the clinic for a new one.</p>",
-                id.grouped(),
-                date(stage.expires)
+                "<p>{}</p>",
+                say(
+                    l,
+                    "page-expired",
+                    &[
+                        ("code", code(&id.grouped())),
+                        ("date", escape(&date(l, stage.expires)))
+                    ]
+                )
             ),
         ));
     }
@@ -279,20 +322,21 @@ fn unclaimable(
 pub async fn code_page(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    PageLanguage(l): PageLanguage,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Response {
-    let (id, stage) = match lookup(&state, &headers, addr, &raw, "").await {
+    let (id, stage) = match lookup(l, &state, &headers, addr, &raw, "").await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
     let viewer = session_account(&state, &headers).await;
-    if let Some(r) = unclaimable(&state, id, &stage, viewer) {
+    if let Some(r) = unclaimable(l, &state, id, &stage, viewer) {
         return r;
     }
     let (cookie, set) = csrf_cookie(&state, &headers);
     with_cookie(
-        claim_page(&state, id, &stage, &cookie, "", "", StatusCode::OK),
+        claim_page(l, &state, id, &stage, &cookie, "", "", StatusCode::OK),
         set,
     )
 }
@@ -300,19 +344,20 @@ pub async fn code_page(
 pub async fn code_submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    PageLanguage(l): PageLanguage,
     headers: HeaderMap,
     Path(raw): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let client = state.client(addr, &headers);
-    let (id, stage) = match lookup(&state, &headers, addr, &raw, "").await {
+    let (id, stage) = match lookup(l, &state, &headers, addr, &raw, "").await {
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
     if !csrf_ok(&state, &headers, &form, &id.compact()) {
         return csrf_refused();
     }
-    if let Some(r) = unclaimable(&state, id, &stage, session_account(&state, &headers).await) {
+    if let Some(r) = unclaimable(l, &state, id, &stage, session_account(&state, &headers).await) {
         return r;
     }
     let cookie = approve::cookie(&headers, "raz_csrf").unwrap_or_default();
@@ -323,7 +368,7 @@ pub async fn code_submit(
         match signup(&state, &form).await {
             Ok(a) => a,
             Err(m) => {
-                return claim_page(&state, id, &stage, &cookie, "", &m, StatusCode::BAD_REQUEST)
+                return claim_page(l, &state, id, &stage, &cookie, "", &m, StatusCode::BAD_REQUEST)
             }
         }
     } else {
@@ -332,7 +377,7 @@ pub async fn code_submit(
             Ok(a) => a,
             Err(e) => {
                 let (message, status) = e.shown();
-                return claim_page(&state, id, &stage, &cookie, &email, message, status);
+                return claim_page(l, &state, id, &stage, &cookie, &email, message, status);
             }
         }
     };
@@ -343,8 +388,8 @@ pub async fn code_submit(
             .db(move |s| s.redeem_failure(&client.to_string(), now, since))
             .await;
         return claim_page(
-            &state, id, &stage, &cookie, &email,
-            "This code was issued to a different HealthJibe account. Sign in with the account you linked at the clinic.",
+            l, &state, id, &stage, &cookie, &email,
+            &text(l, "page-wrong-account"),
             StatusCode::FORBIDDEN,
         );
     }
@@ -367,10 +412,15 @@ pub async fn code_submit(
             }
             r
         }
-        Ok((false, _)) => page(StatusCode::CONFLICT, "Already claimed", "<p>Someone claimed this code a moment ago. If that was not you, contact the clinic.</p>"),
+        Ok((false, _)) => page_in(
+            l,
+            StatusCode::CONFLICT,
+            &text(l, "page-claimed-title"),
+            &format!("<p>{}</p>", say(l, "page-claimed-now", &[])),
+        ),
         Err(e) => {
             tracing::error!(error = %e, "claim failed");
-            page(StatusCode::INTERNAL_SERVER_ERROR, "Try again", "<p>Something went wrong. Try again in a minute.</p>")
+            try_again(l, "page-try-again")
         }
     }
 }

@@ -139,6 +139,18 @@ pub enum Command {
         /// Put a SMART Health Link on receipts: off, on, or passcode (printed separately).
         #[arg(long)]
         shl: Option<String>,
+        /// The language receipts and emails are in when the patient has none
+        /// (BCP 47: en, es, zh-Hans).
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// A patient's language, kept with the patient (receipts and emails use it).
+    Patient {
+        #[arg(long)]
+        mrn: String,
+        /// BCP 47: en, es, zh-Hans. Without it, the patient's language is shown.
+        #[arg(long)]
+        language: Option<String>,
     },
     /// Print a staged code's receipt through the system's print queue.
     Print {
@@ -147,6 +159,9 @@ pub enum Command {
         printer: Option<String>,
         #[arg(long)]
         format: Option<String>,
+        /// The language (BCP 47: en, es, zh-Hans); default: the staging's.
+        #[arg(long)]
+        language: Option<String>,
     },
     /// The printers the system knows.
     Printers,
@@ -162,6 +177,9 @@ pub enum Command {
         to: String,
         #[arg(long)]
         format: Option<String>,
+        /// The language (BCP 47: en, es, zh-Hans); default: the staging's.
+        #[arg(long)]
+        language: Option<String>,
     },
     /// The SMTP server emails go through.
     Smtp(SmtpArgs),
@@ -181,6 +199,9 @@ pub enum Command {
         /// Mark it COPY (a reprint always is).
         #[arg(long)]
         copy: bool,
+        /// The language (BCP 47: en, es, zh-Hans); default: the staging's.
+        #[arg(long)]
+        language: Option<String>,
     },
 }
 
@@ -242,6 +263,10 @@ pub struct StageChoices {
     /// Sections to leave out, comma-separated (problems,medications,...).
     #[arg(long, value_delimiter = ',')]
     pub leave_out: Vec<String>,
+    /// The receipt's and email's language (BCP 47: en, es, zh-Hans), kept
+    /// with the staging and the patient; default: the patient's, else the clinic's.
+    #[arg(long)]
+    pub language: Option<String>,
 }
 
 impl StageChoices {
@@ -263,6 +288,7 @@ impl StageChoices {
                 _ => None,
             },
             leave_out: self.leave_out,
+            language: self.language,
         }
     }
 }

@@ -99,8 +99,12 @@ pub async fn command(cli: Cli) -> Run {
             printer,
             barcode,
             shl,
+            language,
         } => {
             desk.set_code_prefs(barcode.as_deref(), shl.as_deref())?;
+            if let Some(tag) = language {
+                desk.set_clinic_language(&tag)?;
+            }
             clinic(
                 &desk,
                 Clinic {
@@ -118,12 +122,30 @@ pub async fn command(cli: Cli) -> Run {
             out,
             format,
             copy,
-        } => receipt(&desk, staging_id, &out, format.as_deref(), copy),
+            language,
+        } => {
+            choose_language(&desk, staging_id, language.as_deref())?;
+            receipt(&desk, staging_id, &out, format.as_deref(), copy)
+        }
         Command::Print {
             staging_id,
             printer,
             format,
-        } => print(&desk, staging_id, printer.as_deref(), format.as_deref()),
+            language,
+        } => {
+            choose_language(&desk, staging_id, language.as_deref())?;
+            print(&desk, staging_id, printer.as_deref(), format.as_deref())
+        }
+        Command::Patient { mrn, language } => {
+            let lang = match language {
+                Some(tag) => desk.set_patient_language(&mrn, &tag)?,
+                None => desk.patient_language(Some(&mrn))?,
+            };
+            Ok(Out::ok(
+                json!({"ok": true, "mrn": mrn, "language": lang}),
+                format!("{mrn}: {} ({})", lang.name(), lang.tag()),
+            ))
+        }
         Command::PrintTest { printer } => {
             let job = desk.print_test(printer.as_deref())?;
             Ok(Out::ok(
@@ -142,7 +164,11 @@ pub async fn command(cli: Cli) -> Run {
             staging_id,
             to,
             format,
-        } => email(&desk, staging_id, &to, format.as_deref()).await,
+            language,
+        } => {
+            choose_language(&desk, staging_id, language.as_deref())?;
+            email(&desk, staging_id, &to, format.as_deref()).await
+        }
         Command::Smtp(args) => smtp(&desk, args.into()),
         Command::Sandbox => sandbox(&desk, cli.json).await,
         Command::About { licences } => {
@@ -442,6 +468,17 @@ fn clinic(desk: &Desk, c: Clinic, printer: Option<&str>, format: Option<&str>) -
             prefs.shl.name()
         ),
     ))
+}
+
+/// A language given for a staged code's receipt is kept with it (the
+/// staging's later receipts, emails and outbox retries use it too).
+fn choose_language(desk: &Desk, staging_id: i64, tag: Option<&str>) -> Result<(), DeskError> {
+    if let Some(tag) = tag {
+        let lang = razcode_desk::languages::parse(tag)?;
+        desk.staged(staging_id)?;
+        desk.keep_staging_language(staging_id, lang)?;
+    }
+    Ok(())
 }
 
 fn receipt(desk: &Desk, staging_id: i64, out: &Path, format: Option<&str>, copy: bool) -> Run {

@@ -1,0 +1,100 @@
+//! Which language a patient reads: the one staff chose for a staging, else
+//! the patient's, else the clinic's default, else English. The staff app's own
+//! language is a setting of its own.
+
+use crate::error::{DeskError, Result};
+use crate::keys;
+use crate::Desk;
+pub use razcode_lang::Language;
+
+/// A BCP 47 tag we have, or an error that lists the ones there are.
+pub fn parse(tag: &str) -> Result<Language> {
+    Language::parse(tag).map_err(|e| DeskError::Input(format!("{e}.")))
+}
+
+fn stored(tag: Option<String>) -> Option<Language> {
+    tag.and_then(|t| Language::parse(&t).ok())
+}
+
+impl Desk {
+    /// The clinic's default language for receipts and emails.
+    pub fn set_clinic_language(&self, tag: &str) -> Result<Language> {
+        let lang = parse(tag)?;
+        self.store.set_setting(keys::CLINIC_LANGUAGE, lang.tag())?;
+        Ok(lang)
+    }
+
+    pub fn clinic_language(&self) -> Result<Language> {
+        Ok(stored(self.store.setting(keys::CLINIC_LANGUAGE)?).unwrap_or_default())
+    }
+
+    /// The staff app's language (English or Spanish).
+    pub fn set_app_language(&self, tag: &str) -> Result<Language> {
+        let lang = parse(tag)?;
+        if !Language::APP.contains(&lang) {
+            return Err(DeskError::Input(format!(
+                "the app itself speaks {}; receipts also speak {}",
+                Language::APP.map(Language::tag).join(" and "),
+                Language::list()
+            )));
+        }
+        self.store.set_setting(keys::APP_LANGUAGE, lang.tag())?;
+        Ok(lang)
+    }
+
+    pub fn app_language(&self) -> Result<Language> {
+        Ok(stored(self.store.setting(keys::APP_LANGUAGE)?).unwrap_or_default())
+    }
+
+    /// Keeps the language a patient reads with the patient.
+    pub fn set_patient_language(&self, mrn: &str, tag: &str) -> Result<Language> {
+        let lang = parse(tag)?;
+        self.store.set_patient_language(mrn.trim(), lang.tag())?;
+        Ok(lang)
+    }
+
+    /// The patient's language, else the clinic's.
+    pub fn patient_language(&self, mrn: Option<&str>) -> Result<Language> {
+        if let Some(mrn) = mrn {
+            if let Some(l) = stored(self.store.patient_language(mrn)?) {
+                return Ok(l);
+            }
+        }
+        self.clinic_language()
+    }
+
+    /// The language an encounter's patient reads.
+    pub fn encounter_language(&self, encounter_id: i64) -> Result<Language> {
+        let enc = self.store.encounter(encounter_id)?;
+        self.patient_language(enc.as_ref().and_then(|e| e.patient_mrn.as_deref()))
+    }
+
+    /// The language a staging's receipts and emails are in: the one kept with
+    /// it, else its patient's now.
+    pub fn staging_language(&self, staging_id: i64) -> Result<Language> {
+        if let Some(l) = stored(self.store.staging_language(staging_id)?) {
+            return Ok(l);
+        }
+        let s = self.staging(staging_id)?;
+        self.encounter_language(s.encounter_id)
+    }
+
+    /// Keeps the language chosen for a staging, and with its patient.
+    pub fn keep_staging_language(&self, staging_id: i64, lang: Language) -> Result<()> {
+        self.store.set_staging_language(staging_id, lang.tag())?;
+        let s = self.staging(staging_id)?;
+        if let Some(mrn) = self
+            .store
+            .encounter(s.encounter_id)?
+            .and_then(|e| e.patient_mrn)
+        {
+            self.store.set_patient_language(&mrn, lang.tag())?;
+        }
+        Ok(())
+    }
+
+    /// The desk's time zone (the computer's): dates on screens and receipts.
+    pub fn time_zone(&self) -> razcode_lang::TimeZone {
+        razcode_lang::TimeZone::system()
+    }
+}

@@ -1,0 +1,120 @@
+# 简体中文：患者阅读的全部消息（工作人员应用的 "app-" 消息回退到英文）。
+
+## 语言（各用其本名）
+language-en = English
+language-es = Español
+language-zh-Hans = 中文（简体）
+
+## 日期、时间和金额
+month-short-1 = 1
+month-short-2 = 2
+month-short-3 = 3
+month-short-4 = 4
+month-short-5 = 5
+month-short-6 = 6
+month-short-7 = 7
+month-short-8 = 8
+month-short-9 = 9
+month-short-10 = 10
+month-short-11 = 11
+month-short-12 = 12
+# "2026年11月26日"
+date-medium = { $year }年{ $month-short }月{ $day }日
+# "上午9:30"
+time-short = { $ampm }{ $hour12 }:{ $minute }
+time-am = 上午
+time-pm = 下午
+date-time = { $date } { $time }
+# "US$1,234.50"
+amount = { $symbol }{ $number }
+number-decimal = .
+number-group = ,
+
+## 出院收据
+receipt-your-clinic = 您的诊所
+receipt-no-name = （记录中没有姓名）
+receipt-phone = 电话 { $phone }
+receipt-copy = 副本
+receipt-title = 您的就诊记录代码
+receipt-patient = 患者：{ $name }
+receipt-visit = 就诊：{ $date }
+receipt-replaces = 此代码取代代码 { $old }，原代码已失效。
+receipt-how = 要将此次就诊添加到您的 HealthJibe 账户，请扫描代码，或打开 { $url } 并输入上面的代码，然后登录。此代码仅可使用一次，有效期至 { $expires }。
+receipt-health-apps = 支持 SMART Health Links 的健康应用也可以扫描同一代码获取此次就诊记录。
+receipt-amount-due = 应付金额：{ $amount }
+receipt-reference = 参考号：{ $reference }
+receipt-due-by = 付款截止日期：{ $date }
+receipt-pay-online = 兑换代码后，您可以用手机付款。
+receipt-pay-at-clinic = 请在 { $clinic } 支付此账单。
+receipt-issued = 开具时间：{ $when }
+receipt-passcode-title = 健康应用的访问密码
+receipt-passcode-ask = 扫描代码 { $code } 的健康应用会要求输入此密码：
+receipt-passcode-keep = 请将密码与收据分开保管。多次输错后链接将失效，但代码本身仍然有效。
+
+## 附有收据的电子邮件
+email-subject = 来自 { $clinic } 的就诊记录代码
+email-body =
+    您好：
+
+    这是您在 { $clinic } 的就诊记录代码：
+
+    {"    "}{ $code }
+
+    要将此次就诊添加到您的 HealthJibe 账户，请打开 { $url } 并输入代码，然后登录。此代码仅可使用一次，有效期至 { $expires }。
+
+    附件 PDF 是带有同一代码的出院收据。
+
+    { $clinic }
+
+## 网关的患者页面
+page-language = 语言
+page-get-record = 获取您的就诊记录
+page-enter-help = 请输入出院收据上的 RAZCODE。短横线、空格和大小写均不影响。
+page-continue = 继续
+page-not-a-code = 这不是 RAZCODE。请核对收据上的代码。
+page-not-found-title = 未找到代码
+page-not-found = 没有与此代码对应的记录。请逐个核对收据上的字符。
+page-try-again-title = 请重试
+page-try-again = 出现问题。请一分钟后重试。
+page-too-many-title = 尝试次数过多
+page-too-many = 此连接尝试了过多不存在的代码。请等待 15 分钟后仔细重新输入代码，或向诊所索取新代码。
+page-withdrawn-title = 诊所已撤回此代码
+page-withdrawn = 诊所已撤回代码 { $code }，其记录已不在此处。如果您需要就诊记录，请联系诊所，他们可以给您新的代码。
+page-claim = 代码 { $code } 包含您的就诊记录。请登录 HealthJibe 将其添加到您的账户。此代码有效期至 { $date }。
+page-bound = 此代码仅发给一个 HealthJibe 账户：请使用您在诊所关联的账户登录。
+page-wrong-account = 此代码发给了另一个 HealthJibe 账户。请使用您在诊所关联的账户登录。
+page-bill-paid = 此次就诊有一笔 { $amount } 的账单，已付清。
+page-bill-due = 此次就诊有一笔 { $amount } 的账单。登录后您可以查看账单及付款方式。
+page-signin-get = 登录并获取我的记录
+page-signup-get = 创建账户并获取我的记录
+page-claimed-title = 已被领取
+page-claimed = 代码 { $code } 的记录已于 { $date } 添加到一个 HealthJibe 账户。如果不是您本人，请联系诊所。
+page-claimed-now = 刚才有人领取了此代码。如果不是您本人，请联系诊所。
+page-expired-title = 此代码已过期
+page-expired = 代码 { $code } 已于 { $date } 过期：代码的有效期为 30 天。请向诊所索取新代码。
+page-email = 电子邮件
+page-password = 密码
+page-signup-legend = 第一次使用 HealthJibe？创建账户
+page-your-name = 您的姓名
+page-new-password = 密码（至少 { $min } 个字符）
+page-password-again = 再次输入密码
+page-record-title = 您的就诊记录
+page-record-added = 此记录已添加到您的 HealthJibe 账户（代码 { $code }）。
+page-record-patient = 患者
+page-record-birth = 出生日期
+page-record-gender = 性别
+page-record-visit = 就诊
+page-record-from = 来自
+page-record-sections = 部分
+page-record-measurement = 测量项目
+page-record-values = 数值
+page-record-when = 时间
+page-record-unreadable = 无法在此显示记录；请在下方下载。
+page-record-download = 下载诊所发送的原始记录
+page-record-fhir = 为健康应用下载（FHIR R4）
+page-record-delete = 从我的账户中删除此记录
+page-record-deleted-title = 记录已删除
+page-record-deleted = 您已从账户中删除代码 { $code } 的记录。
+page-record-delete-failed = 无法删除记录。请一分钟后重试。
+page-fhir-unavailable-title = 不可用
+page-fhir-unavailable = 此记录无法转换为健康应用可用的格式；请下载诊所发送的原始记录。

@@ -1,0 +1,16 @@
+//! What people read, in their language. One Fluent catalog per language
+//! (`locales/*.ftl`), shared by the desk core, the app and the gateway; dates,
+//! times and amounts written the way each language writes them.
+//!
+//! A message missing from a catalog falls back to English; the tests check that
+//! every catalog has every message English has (the staff app's `app-` ones in
+//! the app's languages only).
+
+mod catalog;
+mod format;
+mod language;
+
+pub use catalog::{ids, messages_with_prefix, text, text_with};
+pub use format::{amount, date, date_time, date_time_in, date_in, visit_date};
+pub use language::{Language, UnknownLanguage};
+pub use jiff::tz::TimeZone;
