@@ -115,9 +115,7 @@ impl Desk {
                     amount: razcode_lang::amount(lang, &p.currency, &p.amount),
                     description: p.description,
                     reference: p.reference,
-                    due_date: p
-                        .due_date
-                        .map(|d| razcode_lang::visit_date(lang, &d, &tz)),
+                    due_date: p.due_date.map(|d| razcode_lang::visit_date(lang, &d, &tz)),
                     online: s.pay_online == Some(true),
                 })
         } else {

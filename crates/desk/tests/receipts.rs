@@ -140,7 +140,7 @@ async fn three_layouts_with_every_name_and_a_readable_barcode() {
                 assert!(flat.contains(want), "{format}: {want:?} not in {flat}");
             }
             assert_eq!(
-                flat.contains("USD 25.00"),
+                flat.contains("Amount due: $25.00"),
                 s.raz_id == greek.raz_id,
                 "{format}: amount due only with a valid payment"
             );

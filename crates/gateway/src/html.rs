@@ -40,12 +40,15 @@ fn direction(tag: &str) -> &'static str {
 }
 
 pub fn document(lang: Language, title: &str, body: &str, footer: &str) -> String {
+    document_tagged(lang.tag(), title, body, footer)
+}
+
+fn document_tagged(tag: &str, title: &str, body: &str, footer: &str) -> String {
     format!(
         "<!doctype html><html lang=\"{tag}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1>{body}</main>{footer}</body></html>",
-        tag = lang.tag(),
-        dir = direction(lang.tag()),
+        dir = direction(tag),
         t = escape(title)
     )
 }
@@ -122,5 +125,33 @@ pub fn error_box(message: &str) -> String {
         String::new()
     } else {
         format!("<p class=\"error\" role=\"alert\">{}</p>", escape(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A later right-to-left language (Arabic) needs only its catalog: the
+    /// page says its direction, and no style is tied to left or right.
+    #[test]
+    fn a_right_to_left_page_stays_possible() {
+        let html = document_tagged("ar", "رمز زيارتك", "<p>مرحبا</p>", "");
+        assert!(html.contains("<html lang=\"ar\" dir=\"rtl\">"), "{html}");
+        assert!(html.contains("<h1>رمز زيارتك</h1>"));
+        for physical in ["left", "right"] {
+            assert!(!STYLE.contains(physical), "{physical} in the page style");
+        }
+        let en = document(Language::En, "t", "", "");
+        assert!(en.contains("dir=\"ltr\""));
+    }
+
+    #[test]
+    fn messages_as_html_escape_text_and_keep_markup_arguments() {
+        let html = say(Language::Es, "page-withdrawn", &[("code", code("AB<1>"))]);
+        assert!(
+            html.starts_with("La clínica retiró el código <span class=\"code\">AB&lt;1&gt;</span>"),
+            "{html}"
+        );
     }
 }

@@ -237,3 +237,77 @@ async fn stages_and_nonces_survive_a_restart() {
     .await;
     assert_eq!(r.status(), 303);
 }
+
+#[tokio::test]
+async fn pages_speak_the_browsers_language_and_the_menus_choice() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let id = staged(&env, &t, None).await;
+    let path = format!("/r/{}", id.compact());
+    let http = reqwest::Client::new();
+    let page = |lang: Option<&'static str>, cookie: Option<String>, url: String| {
+        let mut r = http.get(url);
+        if let Some(l) = lang {
+            r = r.header("Accept-Language", l);
+        }
+        if let Some(c) = cookie {
+            r = r.header("Cookie", c);
+        }
+        r.send()
+    };
+    let r = page(Some("es-MX,es;q=0.9,en;q=0.5"), None, env.url(&path))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    for want in [
+        "<html lang=\"es\" dir=\"ltr\">",
+        "Obtenga el registro de su visita",
+        "contiene el registro de su visita",
+        "Correo electrónico",
+        "Iniciar sesión y obtener mi registro",
+        "Crear una cuenta y obtener mi registro",
+        "href=\"?lang=zh-Hans\"",
+    ] {
+        assert!(html.contains(want), "{want:?} not in {html}");
+    }
+    assert!(!html.contains("Sign in and get my record"));
+    // A language we do not have: English.
+    let html = page(Some("fr-FR"), None, env.url(&path))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Sign in and get my record"), "{html}");
+    // The menu's choice wins over the browser's and is kept in a cookie.
+    let r = page(Some("es"), None, env.url(&format!("{path}?lang=zh-Hans")))
+        .await
+        .unwrap();
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("raz_lang="))
+        .expect("the language cookie");
+    assert!(set.starts_with("raz_lang=zh-Hans"), "{set}");
+    assert!(r.text().await.unwrap().contains("登录并获取我的记录"));
+    let kept = set.split(';').next().unwrap().to_string();
+    let html = page(Some("es"), Some(kept), env.url("/r"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("请输入出院收据上的 RAZCODE"), "{html}");
+    // A code that does not exist, in Spanish.
+    let r = page(Some("es"), None, env.url("/r/ABCDEFGHJKMN"))
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Código no encontrado") || html.contains("Eso no es un RAZCODE"),
+        "{html}"
+    );
+}

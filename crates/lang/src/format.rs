@@ -130,7 +130,10 @@ pub fn amount(lang: Language, currency: &str, value: &str) -> String {
         None => (false, value),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return format!("{currency} {value}");
     }
     let group = text(lang, "number-group");
@@ -152,7 +155,8 @@ pub fn amount(lang: Language, currency: &str, value: &str) -> String {
         sym.push('\u{a0}');
     }
     let out = text_with(lang, "amount", &[("symbol", &sym), ("number", &number)]);
-    out.trim_end_matches(['\u{a0}', ' ']).replace("\u{a0} ", " ")
+    out.trim_end_matches(['\u{a0}', ' '])
+        .replace("\u{a0} ", " ")
 }
 
 #[cfg(test)]
@@ -166,7 +170,10 @@ mod tests {
         let ts = 1_795_703_400;
         assert_eq!(date_time_in(Language::En, ts, &ny), "Nov 26, 2026, 9:30 AM");
         assert_eq!(date_time_in(Language::Es, ts, &ny), "26 nov 2026, 9:30");
-        assert_eq!(date_time_in(Language::ZhHans, ts, &ny), "2026年11月26日 上午9:30");
+        assert_eq!(
+            date_time_in(Language::ZhHans, ts, &ny),
+            "2026年11月26日 上午9:30"
+        );
         assert_eq!(date_in(Language::En, ts, &ny), "Nov 26, 2026");
         assert_eq!(
             visit_date(Language::En, "2026-11-26T09:30:00-05:00", &ny),

@@ -12,7 +12,10 @@ pub enum Language {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("{tag:?} is not a language RAZCODE Desk has; use one of: {}", Language::list())]
+#[error(
+    "{tag:?} is not a language RAZCODE Desk has; use one of: {}",
+    Language::list()
+)]
 pub struct UnknownLanguage {
     pub tag: String,
 }
@@ -54,9 +57,7 @@ impl Language {
             "en" => Ok(Language::En),
             "es" => Ok(Language::Es),
             "zh" => match (script.as_deref(), region.as_deref()) {
-                (Some("hans"), _) | (None, None | Some("CN" | "SG" | "MY")) => {
-                    Ok(Language::ZhHans)
-                }
+                (Some("hans"), _) | (None, None | Some("CN" | "SG" | "MY")) => Ok(Language::ZhHans),
                 _ => Err(unknown()),
             },
             _ => Err(unknown()),

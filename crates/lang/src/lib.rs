@@ -11,6 +11,6 @@ mod format;
 mod language;
 
 pub use catalog::{ids, messages_with_prefix, text, text_with};
-pub use format::{amount, date, date_time, date_time_in, date_in, visit_date};
-pub use language::{Language, UnknownLanguage};
+pub use format::{amount, date, date_in, date_time, date_time_in, visit_date};
 pub use jiff::tz::TimeZone;
+pub use language::{Language, UnknownLanguage};

@@ -22,14 +22,20 @@ fn messages(lang: Language) -> BTreeMap<String, BTreeSet<String>> {
             if let Some(p) = &m.value {
                 for el in &p.elements {
                     if let ast::PatternElement::Placeable {
-                        expression: ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
+                        expression:
+                            ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
                     } = el
                     {
                         vars.insert(id.name.to_string());
                     }
                 }
             }
-            assert!(m.value.is_some(), "{}: {} has no value", lang.tag(), m.id.name);
+            assert!(
+                m.value.is_some(),
+                "{}: {} has no value",
+                lang.tag(),
+                m.id.name
+            );
             out.insert(m.id.name.to_string(), vars);
         }
     }
@@ -39,7 +45,11 @@ fn messages(lang: Language) -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn every_catalog_has_every_english_message() {
     let en = messages(Language::En);
-    assert!(en.len() > 80, "the English catalog is read ({} messages)", en.len());
+    assert!(
+        en.len() > 80,
+        "the English catalog is read ({} messages)",
+        en.len()
+    );
     for lang in Language::ALL {
         let theirs = messages(lang);
         let app = Language::APP.contains(&lang);
@@ -79,12 +89,23 @@ fn a_missing_message_falls_back_to_english_not_to_its_id() {
 fn messages_read_in_their_language() {
     let code = [("code", "7KQ2-M9XD-4HRB")];
     let es = razcode_lang::text_with(Language::Es, "page-withdrawn", &code);
-    assert!(es.starts_with("La clínica retiró el código 7KQ2-M9XD-4HRB"), "{es}");
+    assert!(
+        es.starts_with("La clínica retiró el código 7KQ2-M9XD-4HRB"),
+        "{es}"
+    );
     let body = razcode_lang::text_with(
         Language::En,
         "email-body",
-        &[("clinic", "C"), ("code", "X"), ("url", "U"), ("expires", "E")],
+        &[
+            ("clinic", "C"),
+            ("code", "X"),
+            ("url", "U"),
+            ("expires", "E"),
+        ],
     );
     assert!(body.starts_with("Hello,\n\nThis is"), "{body:?}");
-    assert!(body.contains("\n\n    X\n\n"), "the code stands indented: {body:?}");
+    assert!(
+        body.contains("\n\n    X\n\n"),
+        "the code stands indented: {body:?}"
+    );
 }

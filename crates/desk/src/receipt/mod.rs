@@ -7,11 +7,11 @@ pub mod print;
 
 use crate::error::{DeskError, Result};
 use fonts::{Fonts, Style};
-use razcode_lang::{text, text_with, Language};
 use printpdf::{
     Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
     RawImage, Rect, Rgb, TextItem, XObjectTransform,
 };
+use razcode_lang::{text, text_with, Language};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Format {
@@ -333,7 +333,12 @@ fn passcode_slip(
     c.para(&r.clinic_name, Style::Bold, title, center);
     c.rule();
     let l = r.language;
-    c.para(&text(l, "receipt-passcode-title"), Style::Bold, title, center);
+    c.para(
+        &text(l, "receipt-passcode-title"),
+        Style::Bold,
+        title,
+        center,
+    );
     c.para(
         &text_with(l, "receipt-passcode-ask", &[("code", &r.raz_id)]),
         Style::Regular,
@@ -343,7 +348,12 @@ fn passcode_slip(
     c.gap(2.0);
     c.line(code, Style::Mono, id_size, Align::Center);
     c.gap(2.0);
-    c.para(&text(l, "receipt-passcode-keep"), Style::Regular, body, center);
+    c.para(
+        &text(l, "receipt-passcode-keep"),
+        Style::Regular,
+        body,
+        center,
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -377,7 +387,12 @@ fn layout(
     }
     c.rule();
     if r.copy {
-        c.line(&text(l, "receipt-copy"), Style::Bold, title * 1.3, Align::Center);
+        c.line(
+            &text(l, "receipt-copy"),
+            Style::Bold,
+            title * 1.3,
+            Align::Center,
+        );
         c.gap(1.0);
     }
     c.para(&text(l, "receipt-title"), Style::Bold, title, center);
@@ -422,7 +437,12 @@ fn layout(
         center,
     );
     if r.health_apps {
-        c.para(&text(l, "receipt-health-apps"), Style::Regular, body, center);
+        c.para(
+            &text(l, "receipt-health-apps"),
+            Style::Regular,
+            body,
+            center,
+        );
     }
     if let Some(due) = &r.amount_due {
         c.rule();

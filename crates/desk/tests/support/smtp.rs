@@ -50,7 +50,7 @@ impl Smtp {
     /// Every message received, parsed by Python's email package.
     pub fn messages(&self) -> Vec<Value> {
         let script = r#"
-import email, json, os, sys, base64
+import email, email.header, json, os, sys, base64
 out = []
 d = os.path.join(sys.argv[1], 'new')
 for name in sorted(os.listdir(d)):
@@ -63,7 +63,7 @@ for name in sorted(os.listdir(d)):
             atts.append({'name': part.get_filename(), 'type': part.get_content_type(), 'data': base64.b64encode(part.get_payload(decode=True)).decode()})
         else:
             body += part.get_payload(decode=True).decode()
-    out.append({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'body': body, 'attachments': atts})
+    out.append({'to': m['To'], 'from': m['From'], 'subject': str(email.header.make_header(email.header.decode_header(m['Subject'] or ''))), 'body': body, 'attachments': atts})
 print(json.dumps(out))
 "#;
         let out = Command::new("python3")

@@ -4,12 +4,12 @@
 use super::signin::{login, signup};
 use super::AppState;
 use crate::crypto;
-use razcode_lang::Language;
 use crate::html::{error_box, escape, page, say};
 use crate::store::{AccountKind, TempState, TempToken};
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use razcode_lang::Language;
 use razcode_protocol::{paths, TEMP_CREDENTIAL_TTL_SECS};
 use std::collections::HashMap;
 use std::net::SocketAddr;

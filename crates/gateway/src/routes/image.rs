@@ -20,7 +20,9 @@ pub async fn tag_image(State(state): State<AppState>, Path(file): Path<String>) 
     };
     let compact = id.compact();
     match state.db(move |s| s.stage(&compact)).await {
-        Ok(Some(s)) if s.voided_at.is_some() => return super::redeem::withdrawn(razcode_lang::Language::En, id),
+        Ok(Some(s)) if s.voided_at.is_some() => {
+            return super::redeem::withdrawn(razcode_lang::Language::En, id)
+        }
         Ok(Some(_)) => {}
         Ok(None) => return not_found(),
         Err(e) => {

@@ -48,7 +48,10 @@ pub async fn remember(req: Request, next: Next) -> Response {
     let chosen = from_query(req.uri().query());
     let mut res = next.run(req).await;
     if let Some(lang) = chosen {
-        let value = format!("{COOKIE}={}; Path=/r; SameSite=Lax; Max-Age=31536000", lang.tag());
+        let value = format!(
+            "{COOKIE}={}; Path=/r; SameSite=Lax; Max-Age=31536000",
+            lang.tag()
+        );
         if let Ok(v) = HeaderValue::from_str(&value) {
             res.headers_mut().append(header::SET_COOKIE, v);
         }

@@ -4,16 +4,16 @@
 
 use super::approve::{csrf_cookie, csrf_ok, csrf_refused, csrf_tag, with_cookie};
 use super::bill;
-use super::redeem::{date, iso_date, lookup, redirect, session_account, Lookup};
 use super::language::PageLanguage;
+use super::redeem::{date, iso_date, lookup, redirect, session_account, Lookup};
 use super::AppState;
 use crate::html::{code, escape, page_in, say};
-use razcode_lang::{text, Language};
 use crate::store::Stage;
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_her::{check, Her};
+use razcode_lang::{text, Language};
 use razcode_protocol::RazId;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -109,10 +109,24 @@ pub async fn record_page(
             body.push_str("<table><tbody>");
             for (label, value) in [
                 ("page-record-patient", ccr.patient.name.clone()),
-                ("page-record-birth", ccr.patient.date_of_birth.as_deref().map(|d| razcode_lang::visit_date(l, d, &tz))),
+                (
+                    "page-record-birth",
+                    ccr.patient
+                        .date_of_birth
+                        .as_deref()
+                        .map(|d| razcode_lang::visit_date(l, d, &tz)),
+                ),
                 ("page-record-gender", ccr.patient.gender.clone()),
-                ("page-record-visit", ccr.visit_date.as_deref().map(|d| razcode_lang::visit_date(l, d, &tz))),
-                ("page-record-from", (!ccr.from.is_empty()).then(|| ccr.from.join(", "))),
+                (
+                    "page-record-visit",
+                    ccr.visit_date
+                        .as_deref()
+                        .map(|d| razcode_lang::visit_date(l, d, &tz)),
+                ),
+                (
+                    "page-record-from",
+                    (!ccr.from.is_empty()).then(|| ccr.from.join(", ")),
+                ),
             ] {
                 let label = say(l, label, &[]);
                 if let Some(v) = value {

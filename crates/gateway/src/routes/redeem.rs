@@ -5,15 +5,15 @@ use super::approve::{
     self, csrf_cookie, csrf_ok, csrf_refused, csrf_tag, signin_fields, signup_form, with_cookie,
 };
 use super::bill;
+use super::language::PageLanguage;
 use super::signin::{login, signup};
 use super::AppState;
-use super::language::PageLanguage;
 use crate::html::{code, error_box, escape, page_in, say};
-use razcode_lang::{text, Language};
 use crate::store::{AccountKind, Stage};
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use razcode_lang::{text, Language};
 use razcode_protocol::RazId;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -357,7 +357,13 @@ pub async fn code_submit(
     if !csrf_ok(&state, &headers, &form, &id.compact()) {
         return csrf_refused();
     }
-    if let Some(r) = unclaimable(l, &state, id, &stage, session_account(&state, &headers).await) {
+    if let Some(r) = unclaimable(
+        l,
+        &state,
+        id,
+        &stage,
+        session_account(&state, &headers).await,
+    ) {
         return r;
     }
     let cookie = approve::cookie(&headers, "raz_csrf").unwrap_or_default();
@@ -368,7 +374,16 @@ pub async fn code_submit(
         match signup(&state, &form).await {
             Ok(a) => a,
             Err(m) => {
-                return claim_page(l, &state, id, &stage, &cookie, "", &m, StatusCode::BAD_REQUEST)
+                return claim_page(
+                    l,
+                    &state,
+                    id,
+                    &stage,
+                    &cookie,
+                    "",
+                    &m,
+                    StatusCode::BAD_REQUEST,
+                )
             }
         }
     } else {
@@ -388,7 +403,12 @@ pub async fn code_submit(
             .db(move |s| s.redeem_failure(&client.to_string(), now, since))
             .await;
         return claim_page(
-            l, &state, id, &stage, &cookie, &email,
+            l,
+            &state,
+            id,
+            &stage,
+            &cookie,
+            &email,
             &text(l, "page-wrong-account"),
             StatusCode::FORBIDDEN,
         );
@@ -406,8 +426,13 @@ pub async fn code_submit(
         Ok((true, session)) => {
             tracing::info!("code claimed");
             let secure = if state.public.tls() { "; Secure" } else { "" };
-            let mut r = redirect(&format!("/r/{}/record", id.compact()), StatusCode::SEE_OTHER);
-            if let Ok(v) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={session}; Path=/r; HttpOnly; SameSite=Lax{secure}")) {
+            let mut r = redirect(
+                &format!("/r/{}/record", id.compact()),
+                StatusCode::SEE_OTHER,
+            );
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "{SESSION_COOKIE}={session}; Path=/r; HttpOnly; SameSite=Lax{secure}"
+            )) {
                 r.headers_mut().append(header::SET_COOKIE, v);
             }
             r

@@ -1,0 +1,205 @@
+//! The patient's language: receipts in Spanish and Chinese read back with
+//! pdftotext, an email in Spanish through a real SMTP server, the language
+//! kept with the staging, the patient and the clinic; unknown tags refused.
+
+mod common;
+use common::*;
+#[path = "support/smtp.rs"]
+mod smtp;
+use razcode_her::ccr::writer::{write, Coded, NewEncounter, NewPatient};
+use std::path::Path;
+
+fn flat_text(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn encounter(given: &str, family: &str, mrn: &str) -> String {
+    write(&NewEncounter {
+        document_id: format!("doc-{mrn}"),
+        created: "2026-11-26T10:00:00Z".into(),
+        patient: NewPatient {
+            given: given.into(),
+            family: family.into(),
+            date_of_birth: Some("1990-01-01".into()),
+            gender: None,
+            mrn: Some(mrn.into()),
+        },
+        clinic: "Harbor Street Clinic".into(),
+        visit_date: "2026-11-26".into(),
+        visit_kind: "Office Visit".into(),
+        problems: vec![Coded::text("Acute pharyngitis")],
+        ..NewEncounter::default()
+    })
+}
+
+/// Stages a file; its staging id.
+fn stage(w: &World, name: &str, ccr: &str, extra: &[&str]) -> String {
+    let f = w.desk_dir.path().join(name);
+    std::fs::write(&f, ccr).unwrap();
+    let mut args = vec!["stage", f.to_str().unwrap(), "--qr"];
+    args.extend_from_slice(extra);
+    let (ok, v) = w.desk(&args);
+    assert!(ok, "{v}");
+    v["staging_id"].to_string()
+}
+
+fn receipt(w: &World, staging: &str, extra: &[&str]) -> String {
+    let pdf = w
+        .desk_dir
+        .path()
+        .join(format!("r-{staging}-{}.pdf", extra.join("_")));
+    let mut args = vec!["receipt", staging, "--out", pdf.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let (ok, v) = w.desk(&args);
+    assert!(ok, "{v}");
+    flat_text(&pdf)
+}
+
+const PAYMENT: [&str; 8] = [
+    "--amount",
+    "1250.00",
+    "--currency",
+    "USD",
+    "--due-date",
+    "2026-12-31",
+    "--reference",
+    "INV-9",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn receipts_in_spanish_and_chinese() {
+    let w = World::start().await;
+    w.ready().await;
+    w.desk(&["clinic", "--name", "Harbor Street Clinic"]);
+    let mut extra = vec!["--language", "es"];
+    extra.extend_from_slice(&PAYMENT);
+    let s = stage(&w, "es.xml", &encounter("Ana", "Ávila", "ES-1"), &extra);
+    for format in ["letter", "80mm"] {
+        let text = receipt(&w, &s, &["--format", format]);
+        for want in [
+            "El código del registro de su visita",
+            "Paciente: Ana Ávila",
+            "Visita: 26 nov 2026",
+            "Importe a pagar: 1.250,00 US$",
+            "Vence el 31 dic 2026",
+            "Referencia: INV-9",
+            "Pague esta factura en Harbor Street Clinic.",
+            "inicie sesión",
+        ] {
+            assert!(text.contains(want), "{format}: {want:?} not in {text}");
+        }
+        assert!(!text.contains("Your visit record code"), "{text}");
+    }
+    // Another language for the same code: every sentence follows.
+    let text = receipt(&w, &s, &["--language", "zh-Hans", "--format", "80mm"]);
+    for want in [
+        "您的就诊记录代码",
+        "患者：Ana Ávila",
+        "就诊：2026年11月26日",
+        "应付金额：US$1,250.00",
+        "请在 Harbor Street Clinic 支付此账单。",
+    ] {
+        assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    // And English, on demand, with the dollar sign.
+    let text = receipt(&w, &s, &["--language", "en"]);
+    assert!(text.contains("Amount due: $1,250.00"), "{text}");
+    assert!(text.contains("Visit: Nov 26, 2026"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_language_is_kept_with_the_clinic_the_patient_and_the_staging() {
+    let w = World::start().await;
+    w.ready().await;
+    // An unknown tag is refused with the list of languages there are.
+    let f = w.desk_dir.path().join("x.xml");
+    std::fs::write(&f, encounter("Kai", "Li", "X-1")).unwrap();
+    let (ok, v) = w.desk(&["stage", f.to_str().unwrap(), "--language", "tlh"]);
+    assert!(!ok);
+    let m = v["error"]["message"].as_str().unwrap();
+    assert!(
+        m.contains("\"tlh\"") && m.contains("en, es, zh-Hans"),
+        "{m}"
+    );
+    let (ok, v) = w.desk(&["clinic", "--language", "fr"]);
+    assert!(!ok, "{v}");
+
+    // The clinic's default.
+    let (ok, v) = w.desk(&["clinic", "--language", "es"]);
+    assert!(ok, "{v}");
+    let s = stage(&w, "c.xml", &encounter("Luz", "Mora", "C-1"), &[]);
+    assert!(receipt(&w, &s, &[]).contains("El código del registro de su visita"));
+
+    // The patient's own, over the clinic's.
+    let (ok, v) = w.desk(&["patient", "--mrn", "P-1", "--language", "zh-Hans"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["language"], "zh-Hans");
+    let s = stage(&w, "p.xml", &encounter("伟", "张", "P-1"), &[]);
+    assert!(receipt(&w, &s, &[]).contains("您的就诊记录代码"));
+
+    // Chosen at the stage: kept with the staging and with the patient.
+    let s = stage(
+        &w,
+        "e.xml",
+        &encounter("Ed", "Ng", "E-1"),
+        &["--language", "en"],
+    );
+    assert!(receipt(&w, &s, &[]).contains("Your visit record code"));
+    let (ok, v) = w.desk(&["patient", "--mrn", "E-1"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["language"], "en");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_email_in_spanish() {
+    let w = World::start().await;
+    w.ready().await;
+    w.desk(&["clinic", "--name", "Harbor Street Clinic"]);
+    let s = stage(&w, "m.xml", &encounter("Ana", "Ávila", "M-1"), &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = smtp::Smtp::start(port);
+    let (ok, v) = w.desk(&[
+        "smtp",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--security",
+        "none",
+        "--from",
+        "Harbor Street Clinic <desk@clinic.test>",
+    ]);
+    assert!(ok, "{v}");
+    let (ok, v) = w.desk(&["email", &s, "--to", "ana@example.org", "--language", "es"]);
+    assert!(ok, "{v}");
+    let msgs = server.messages();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    let m = &msgs[0];
+    assert_eq!(
+        m["subject"],
+        "El código del registro de su visita en Harbor Street Clinic"
+    );
+    let body = m["body"].as_str().unwrap();
+    assert!(body.starts_with("Hola:"), "{body}");
+    assert!(
+        body.contains("El código funciona una sola vez, hasta el "),
+        "{body}"
+    );
+    assert!(!body.contains("Ávila"), "no patient data in the body");
+    let pdf = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(m["attachments"][0]["data"].as_str().unwrap())
+            .unwrap()
+    };
+    let file = w.desk_dir.path().join("attached.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    assert!(flat_text(&file).contains("El código del registro de su visita"));
+}
