@@ -84,7 +84,4 @@ export function el(tag, props = {}, ...children) {
   return e;
 }
 
-export function when(ts) {
-  if (!ts) return "";
-  return new Date(ts * 1000).toLocaleString();
-}
+export { formatTime as when } from "./l10n.js";

@@ -3,6 +3,7 @@
 
 import { $, call, clearError } from "./api.js";
 import { register, go, goBack, currentScreen, refreshHeader } from "./nav.js";
+import { applyLanguage, setReceiptLanguages } from "./l10n.js";
 
 // The About box's module is loaded on first use.
 $("about-open").addEventListener("click", () =>
@@ -64,6 +65,9 @@ async function start() {
       /* the error is shown on the first-run screen */
     }
   }
+  setReceiptLanguages(st.languages);
+  // A desk set to Spanish shows its first screen in Spanish.
+  await applyLanguage(st.app_language).catch(() => {});
   if (!st.configured) {
     await go("firstrun");
   } else {

@@ -3,6 +3,7 @@
 
 import { $, call } from "./api.js";
 import { go, refreshHeader } from "./nav.js";
+import { formatAmount, formatVisit, t } from "./l10n.js";
 
 let shown = null; // what `code` answered
 
@@ -11,6 +12,15 @@ export function init() {
   $("code-send").addEventListener("click", email);
   $("code-save").addEventListener("click", save);
   $("code-done").addEventListener("click", done);
+  $("code-language").addEventListener("change", async (e) => {
+    if (!shown) return;
+    try {
+      await call("receipt_language", { id: shown.staging.id, language: e.target.value });
+      shown.language = e.target.value;
+    } catch {
+      e.target.value = shown.language;
+    }
+  });
   $("code-email").addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
@@ -38,7 +48,7 @@ async function print() {
   if (!shown) return;
   try {
     const r = await call("print_receipt", { id: shown.staging.id }, "Sending the receipt to the printer…");
-    delivered(`Receipt sent to the printer (${r.job}).`);
+    delivered(`${t("app-receipt-sent-to-the-printer", "Receipt sent to the printer")} (${r.job}).`);
   } catch {
     /* shown */
   }
@@ -54,7 +64,7 @@ async function email() {
   }
   try {
     await call("email_receipt", { id: shown.staging.id, to }, `Emailing the receipt to ${to}…`);
-    delivered(`Receipt emailed to ${to}.`);
+    delivered(`${t("app-receipt-emailed-to", "Receipt emailed to")} ${to}.`);
   } catch {
     await refreshHeader().catch(() => {});
   }
@@ -64,7 +74,7 @@ async function save() {
   if (!shown) return;
   try {
     const r = await call("save_receipt", { id: shown.staging.id, format: null, copy: false }, "Making the receipt…");
-    delivered(`Receipt saved: ${r.file}`);
+    delivered(`${t("app-receipt-saved", "Receipt saved:")} ${r.file}`);
   } catch {
     /* shown */
   }
@@ -97,13 +107,17 @@ export async function show(arg) {
   } else {
     img.hidden = true;
   }
-  const parts = [`Valid until ${shown.expires}.`];
-  if (shown.amount) parts.push(`Amount due: ${shown.amount}.`);
+  const parts = [`${t("app-valid-until", "Valid until")} ${formatVisit(shown.expires)}.`];
+  if (shown.amount) {
+    const [value, currency] = shown.amount.split(" ");
+    parts.push(`${t("app-amount-due", "Amount due:")} ${formatAmount(value, currency)}.`);
+  }
   if (shown.uri) parts.push(`Link: ${shown.uri}`);
   if (shown.health_apps) parts.push("Health apps can scan the same QR code (SMART Health Link).");
   else if (shown.staging.shl_mode !== "off") parts.push("This gateway made no SMART Health Link (it does not offer them); the code works.");
   if (shown.shl_passcode) parts.push(`Their passcode: ${shown.shl_passcode} (printed on its own page).`);
   $("code-info").textContent = parts.join(" ");
+  $("code-language").value = shown.language;
   delivered("");
   $("code-print").focus();
 }

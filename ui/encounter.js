@@ -1,6 +1,7 @@
 // One encounter: a readable preview of exactly what is sent, the sections
 // that can be left out, the patient's link, payment, and Stage.
 
+import { formatVisit, t } from "./l10n.js";
 import { $, call, el, notice } from "./api.js";
 import { go } from "./nav.js";
 import { duringApproval } from "./approval.js";
@@ -60,7 +61,7 @@ function previewCcr(p) {
       el("dt", {}, "Born"),
       el("dd", {}, pt.date_of_birth || "—"),
       el("dt", {}, "Visit"),
-      el("dd", {}, sent.visit_date || "—"),
+      el("dd", {}, formatVisit(sent.visit_date) || "—"),
       el("dt", {}, "From"),
       el("dd", {}, (sent.from || []).join(", ") || "—"),
     ),
@@ -98,7 +99,7 @@ function previewOmhe(p) {
   ];
 }
 
-async function render() {
+async function render(fresh = false) {
   let p;
   try {
     p = await call("preview", { id: current.id, leaveOut: [...current.leaveOut] }, "Reading the record…");
@@ -118,6 +119,7 @@ async function render() {
       : `Not linked (MRN ${mrn}).`;
   $("enc-link").hidden = !mrn || p.patient.linked;
   $("stage-bind").disabled = !p.patient.linked;
+  if (fresh) $("stage-language").value = p.language;
   if (!p.patient.linked) $("stage-bind").checked = false;
 }
 
@@ -139,9 +141,10 @@ async function stage() {
     tag: $("bc-tag").checked,
     shl: $("stage-shl").value || null,
     leave_out: [...current.leaveOut],
+    language: $("stage-language").value || null,
   };
   try {
-    const code = await call("stage", { form }, "Staging with the gateway…");
+    const code = await call("stage", { form }, t("app-staging-with-the-gateway", "Staging with the gateway…"));
     await go("code", code, { remember: false });
   } catch (e) {
     if (e && e.status === PENDING) {
@@ -161,6 +164,6 @@ export async function show(id) {
     $("stage-shl").value = "";
     $("stage-bind").checked = false;
   }
-  await render();
+  await render(id !== undefined);
   $("stage-button").focus();
 }

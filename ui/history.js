@@ -1,6 +1,7 @@
 // History: every staging, its code and the code's state at the gateway
 // (issued, claimed, expired, voided), what was delivered; void and reissue.
 
+import { formatInstant } from "./l10n.js";
 import { $, call, el, when, notice } from "./api.js";
 import { go } from "./nav.js";
 import { ISSUED, PENDING, STAGED, VOIDED, billText, statusText } from "./status.js";
@@ -32,7 +33,7 @@ function deliveries(list) {
 
 /** An RFC 3339 time from the gateway, as people read it. */
 function at(rfc3339) {
-  return rfc3339 ? new Date(rfc3339).toLocaleString() : "";
+  return formatInstant(rfc3339);
 }
 
 function stateText(h) {

@@ -3,6 +3,7 @@
 // registers them), so every import points one way.
 
 import { $, call, clearError, notice } from "./api.js";
+import { t } from "./l10n.js";
 
 const screens = {};
 let current = null;
@@ -42,7 +43,7 @@ export async function refreshHeader() {
   const st = await call("app_state");
   const org = st.settings?.organization;
   $("org").textContent = st.settings
-    ? `${org ? org : "Not activated"} · ${st.settings.sandbox ? "Sandbox" : st.settings.api_base}`
+    ? `${org ? org : t("app-not-activated", "Not activated")} · ${st.settings.sandbox ? t("app-sandbox", "Sandbox") : st.settings.api_base}`
     : "";
   const badge = $("outbox-count");
   badge.textContent = st.outbox;

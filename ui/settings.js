@@ -2,6 +2,7 @@
 
 import { $, call, el, fileBase64, notice } from "./api.js";
 import { go } from "./nav.js";
+import { applyLanguage, t } from "./l10n.js";
 
 export function init() {
   $("set-change-gateway").addEventListener("click", () => go("firstrun"));
@@ -27,7 +28,8 @@ export function init() {
     }
     $("set-smtp-password").value = "";
     $("set-logo").value = "";
-    notice("Settings saved.");
+    await applyLanguage(form.app_language).catch(() => {});
+    notice(t("app-settings-saved", "Settings saved."));
   });
 }
 
@@ -54,6 +56,8 @@ export async function show() {
   $("set-barcode").value = s.code_prefs?.barcode || "qr";
   $("set-shl").value = s.code_prefs?.shl || "off";
   $("set-watch").value = s.watch_folder || "";
+  $("set-app-language").value = s.app_language || "en";
+  $("set-clinic-language").value = s.clinic_language || "en";
   const m = s.smtp || {};
   $("set-smtp-host").value = m.host || "";
   $("set-smtp-port").value = m.port || "";

@@ -1,5 +1,6 @@
 // The worklist: encounters from imports, drops, the watched folder and quick entry.
 
+import { formatVisit } from "./l10n.js";
 import { $, call, el, fileBase64, listen } from "./api.js";
 import { go } from "./nav.js";
 import { statusText } from "./status.js";
@@ -105,7 +106,7 @@ async function load() {
         "tr",
         {},
         el("td", {}, open),
-        el("td", {}, e.visit_date || ""),
+        el("td", {}, formatVisit(e.visit_date)),
         el("td", {}, e.summary),
         el("td", { className: `status ${e.staging || "new"}` }, statusText(e.staging)),
       );

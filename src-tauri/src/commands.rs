@@ -44,7 +44,30 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
                 "data_dir": dir,
                 "outbox": desk.waiting_count()?,
                 "version": env!("CARGO_PKG_VERSION"),
+                "app_language": desk.app_language()?,
+                "languages": razcode_desk::languages::menu(),
             }))
+        })
+        .await
+}
+
+/// The staff app's texts in a language (English or Spanish).
+#[tauri::command]
+pub fn ui_messages(language: String) -> Answer {
+    let lang = razcode_desk::languages::parse(&language)?;
+    Ok(json!(razcode_desk::languages::app_messages(lang)))
+}
+
+/// The language of a staged code's receipts and emails, chosen on the code
+/// screen (kept with the code and its patient).
+#[tauri::command]
+pub async fn receipt_language(shell: State<'_, Shell>, id: i64, language: String) -> Answer {
+    shell
+        .desk(move |desk| async move {
+            let lang = razcode_desk::languages::parse(&language)?;
+            desk.staged(id)?;
+            desk.keep_staging_language(id, lang)?;
+            Ok(json!({"language": lang}))
         })
         .await
 }
@@ -394,6 +417,8 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
                 "code_prefs": desk.code_prefs()?,
                 "watch_folder": desk.watch_folder()?,
                 "printers": print::printers().unwrap_or_default(),
+                "app_language": desk.app_language()?,
+                "clinic_language": desk.clinic_language()?,
             }))
         })
         .await
@@ -423,6 +448,10 @@ pub struct SettingsForm {
     pub smtp_from: Option<String>,
     /// The clinic's CA certificate (a PEM file); empty trusts the system's roots.
     pub smtp_ca_file: Option<String>,
+    /// The app's own language (`en`, `es`).
+    pub app_language: Option<String>,
+    /// Receipts' and emails' language when the patient has none.
+    pub clinic_language: Option<String>,
 }
 
 #[tauri::command]
@@ -444,6 +473,12 @@ pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answe
             }
             desk.set_receipt_prefs(form.printer.as_deref(), form.receipt_format.as_deref())?;
             desk.set_code_prefs(form.barcode.as_deref(), form.shl.as_deref())?;
+            if let Some(tag) = blank_none(form.app_language) {
+                desk.set_app_language(&tag)?;
+            }
+            if let Some(tag) = blank_none(form.clinic_language) {
+                desk.set_clinic_language(&tag)?;
+            }
             if let Some(w) = &form.watch_folder {
                 desk.set_watch_folder(w)?;
             }

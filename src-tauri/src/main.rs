@@ -51,6 +51,8 @@ fn main() {
             commands::app_state,
             commands::about,
             commands::use_sandbox,
+            commands::ui_messages,
+            commands::receipt_language,
             commands::setup_gateway,
             commands::activate,
             commands::link_patient,

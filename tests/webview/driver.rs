@@ -269,8 +269,22 @@ pub async fn screenshot(d: &WebDriver, name: &str) {
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
     };
     std::fs::create_dir_all(&dir).expect("docs/");
-    let png = d.screenshot_as_png().await.expect("a screenshot");
-    assert!(png.len() > 1000, "the screenshot {name} is empty");
+    // Taken once the screen has drawn: its fonts loaded and the picture more
+    // than a blank (a picture taken before the first paint is one colour).
+    let png = until(d, &format!("the screen to draw before the picture {name}"), || async {
+        let fonts: String = d
+            .execute("return document.fonts.status;", vec![])
+            .await
+            .map_err(|e| e.to_string())?
+            .convert()
+            .map_err(|e| e.to_string())?;
+        if fonts != "loaded" {
+            return Ok(None);
+        }
+        let png = d.screenshot_as_png().await.map_err(|e| e.to_string())?;
+        Ok((colours(&png) >= 8).then_some(png))
+    })
+    .await;
     std::fs::write(dir.join(format!("app-{name}.png")), png).expect("screenshot saved");
 }
 
@@ -280,4 +294,20 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel);
     assert!(p.exists(), "fixture {} is missing", p.display());
     p
+}
+
+/// How many colours a sample of the picture's pixels has.
+fn colours(png: &[u8]) -> usize {
+    let Ok(img) = image::load_from_memory(png) else {
+        return 0;
+    };
+    let rgb = img.to_rgb8();
+    let mut seen = std::collections::HashSet::new();
+    for p in rgb.pixels().step_by(97) {
+        seen.insert(p.0);
+        if seen.len() >= 64 {
+            break;
+        }
+    }
+    seen.len()
 }

@@ -14,6 +14,7 @@ use razcode_desk::store::{Staging, StagingStatus};
 use razcode_desk::Desk;
 use razcode_gateway::{Config, Gateway};
 use std::net::SocketAddr;
+use serde_json::json;
 use std::path::Path;
 use thirtyfour::prelude::*;
 
@@ -188,7 +189,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         shown(&d, "screen-code").await;
         let grouped = text_where(&d, "code-id", |t| compact(t).len() >= 8).await;
         let info = text_where(&d, "code-info", |t| t.contains("Valid until")).await;
-        assert!(info.contains("25.00 USD"), "amount due on screen: {info}");
+        assert!(info.contains("$25.00"), "amount due on screen: {info}");
         let loaded: bool = d
             .execute(
                 "const i = document.getElementById('code-barcode'); return i.complete && i.naturalWidth > 100;",
@@ -675,6 +676,80 @@ async fn a_sandbox_desk_paints_its_worklist_then_starts_its_gateway() {
     let _ = d.quit().await;
     drop(h);
     outcome.expect("the restarted sandbox desk staged a code");
+}
+
+/// The app in Spanish (from Settings): its screens, dates and amounts in
+/// Spanish, and a code staged for a Spanish-reading patient whose receipt is
+/// in Spanish too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_in_spanish_stages_a_code_with_a_spanish_receipt() {
+    let h = Harness::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir_arg = data.path().join("desk").display().to_string();
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let choose = |id: &'static str, value: &'static str| {
+        let d = &d;
+        async move {
+            d.execute(
+                "const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'));",
+                vec![json!(id), json!(value)],
+            )
+            .await
+            .expect("a choice made");
+        }
+    };
+    let run = async {
+        shown(&d, "screen-firstrun").await;
+        click(&d, "choose-sandbox").await;
+        shown(&d, "screen-worklist").await;
+        text_where(&d, "org", |t| t.contains("Sandbox Family Practice")).await;
+        click(&d, "nav-settings").await;
+        shown(&d, "screen-settings").await;
+        idle(&d).await;
+        choose("set-app-language", "es").await;
+        click(&d, "settings-save").await;
+        text_where(&d, "nav-worklist", |t| t == "Lista de trabajo").await;
+        text_where(&d, "settings-title", |t| t == "Configuración").await;
+        text_where(&d, "notice", |t| t == "Configuración guardada.").await;
+        screenshot(&d, "es-settings").await;
+
+        click(&d, "nav-worklist").await;
+        shown(&d, "screen-worklist").await;
+        // The sandbox's visits are today's, shown as Spanish writes a date.
+        let year = text_where(&d, "worklist", |t| t.contains("Ana Ávila")).await;
+        assert!(!year.contains("T09:30"), "no raw timestamps: {year}");
+        let month = [
+            "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+        ];
+        assert!(
+            month.iter().any(|m| year.contains(&format!(" {m} "))),
+            "a Spanish date: {year}"
+        );
+        screenshot(&d, "es-worklist").await;
+
+        open_encounter_of(&d, "Ana Ávila").await;
+        idle(&d).await;
+        choose("stage-language", "es").await;
+        type_into(&d, "pay-amount", "1250.00").await;
+        type_into(&d, "pay-currency", "USD").await;
+        screenshot(&d, "es-encounter").await;
+        click(&d, "stage-button").await;
+        shown(&d, "screen-code").await;
+        let info = text_where(&d, "code-info", |t| t.contains("Válido hasta el")).await;
+        assert!(info.contains("Importe a pagar: 1250,00") || info.contains("Importe a pagar: 1.250,00"), "{info}");
+        screenshot(&d, "es-code").await;
+        click(&d, "code-save").await;
+        let saved = text_where(&d, "code-delivery", |t| t.starts_with("Recibo guardado:")).await;
+        let file = saved.trim_start_matches("Recibo guardado:").trim().to_string();
+        let text = pdf_text(Path::new(&file));
+        for want in ["El código del registro de su visita", "Paciente: Ana Ávila", "1.250,00 US$"] {
+            assert!(text.contains(want), "{want:?} not in the receipt: {text}");
+        }
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(180), run).await;
+    let _ = d.quit().await;
+    drop(h);
+    outcome.expect("the Spanish checkout finished");
 }
 
 /// Desk speed, staging from the app: Enter on the encounter screen to the new

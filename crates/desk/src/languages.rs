@@ -12,6 +12,20 @@ pub fn parse(tag: &str) -> Result<Language> {
     Language::parse(tag).map_err(|e| DeskError::Input(format!("{e}.")))
 }
 
+/// Every language receipts speak: its tag and its own name (for menus).
+pub fn menu() -> Vec<serde_json::Value> {
+    Language::ALL
+        .iter()
+        .map(|l| serde_json::json!({"tag": l.tag(), "name": l.name()}))
+        .collect()
+}
+
+/// The staff app's texts in `lang` (its `app-` messages; English where one
+/// is missing).
+pub fn app_messages(lang: Language) -> std::collections::BTreeMap<String, String> {
+    razcode_lang::messages_with_prefix(lang, "app-")
+}
+
 fn stored(tag: Option<String>) -> Option<Language> {
     tag.and_then(|t| Language::parse(&t).ok())
 }

@@ -52,12 +52,18 @@ impl Desk {
             activate_demo(self, approver).await?;
         }
         if self.store.encounters(None)?.is_empty() {
-            for e in samples() {
+            // Dated today, in the desk's time zone: a new user's "today"
+            // worklist shows them.
+            let today = jiff::Zoned::now();
+            for e in samples(&today) {
                 self.import_text("sandbox sample", &write(&e))?;
             }
             self.import_text(
                 "sandbox sample (OMHE)",
-                "bp=118/76p64#dt20261126:091500\nwt=154.2l\nbg=96\n",
+                &format!(
+                    "bp=118/76p64#dt{}:091500\nwt=154.2l\nbg=96\n",
+                    today.strftime("%Y%m%d")
+                ),
             )?;
         }
         self.audit("sandbox", "sandbox started");
@@ -93,11 +99,22 @@ async fn activate_demo(desk: &Desk, approver: DemoApprover) -> Result<()> {
     Ok(())
 }
 
-fn samples() -> Vec<NewEncounter> {
+/// `today` at `hour`:`minute`, with its offset (`2026-11-26T09:30:00-05:00`).
+fn today_at(today: &jiff::Zoned, hour: i8, minute: i8) -> String {
+    today
+        .date()
+        .at(hour, minute, 0, 0)
+        .to_zoned(today.time_zone().clone())
+        .map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+        .unwrap_or_else(|_| today.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+}
+
+fn samples(today: &jiff::Zoned) -> Vec<NewEncounter> {
+    let (created, visit_date) = (today_at(today, 10, 0), today_at(today, 9, 30));
     let visit =
         |id: &str, given: &str, family: &str, dob: &str, gender: &str, mrn: &str| NewEncounter {
             document_id: format!("sandbox-{id}"),
-            created: "2026-11-26T10:00:00-05:00".into(),
+            created: created.clone(),
             patient: NewPatient {
                 given: given.into(),
                 family: family.into(),
@@ -107,7 +124,7 @@ fn samples() -> Vec<NewEncounter> {
             },
             clinic: demo::ORG_NAME.into(),
             provider: Some("Dr. Robin Lee".into()),
-            visit_date: "2026-11-26T09:30:00-05:00".into(),
+            visit_date: visit_date.clone(),
             visit_kind: "Office Visit".into(),
             ..NewEncounter::default()
         };

@@ -23,6 +23,9 @@ pub struct Preview {
     pub sent: Value,
     pub bytes: usize,
     pub patient: PatientLink,
+    /// The language its receipt and email would be in (the patient's, else
+    /// the clinic's): the encounter screen's choice starts there.
+    pub language: crate::languages::Language,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -53,6 +56,8 @@ pub struct CodeScreen {
     /// The link's passcode, when it has one (staff may read it out; the
     /// receipt prints it on a page of its own).
     pub shl_passcode: Option<String>,
+    /// The language its receipts and emails are in.
+    pub language: crate::languages::Language,
 }
 
 impl Desk {
@@ -83,6 +88,7 @@ impl Desk {
                 mrn: enc.patient_mrn.clone(),
                 linked: patient.map(|p| p.linked).unwrap_or(false),
             },
+            language: self.encounter_language(enc.id)?,
             encounter: enc,
         })
     }
@@ -127,6 +133,7 @@ impl Desk {
             receipts: self.store.receipts_made(s.id)?,
             health_apps: link.is_some(),
             shl_passcode: link.and_then(|l| l.passcode),
+            language: self.staging_language(s.id)?,
             staging: s,
         })
     }

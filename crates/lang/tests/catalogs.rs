@@ -109,3 +109,32 @@ fn messages_read_in_their_language() {
         "the code stands indented: {body:?}"
     );
 }
+
+/// Every id the staff app's page and scripts name is in the English catalog
+/// (a missing one would show English in Spanish, or nothing at all).
+#[test]
+fn the_app_names_only_messages_there_are() {
+    let en = messages(Language::En);
+    let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui");
+    let mut named = BTreeSet::new();
+    for entry in std::fs::read_dir(&ui).expect("ui/") {
+        let path = entry.expect("an entry").path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext != "html" && ext != "js" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("a ui file");
+        for (i, _) in text.match_indices("\"app-") {
+            let rest = &text[i + 1..];
+            let id: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            named.insert((id, path.display().to_string()));
+        }
+    }
+    assert!(named.len() > 100, "the page's ids are read ({})", named.len());
+    for (id, file) in named {
+        assert!(en.contains_key(&id), "{file} names {id}, which is not in en.ftl");
+    }
+}
