@@ -112,7 +112,7 @@ export async function show(arg) {
     const [value, currency] = shown.amount.split(" ");
     parts.push(`${t("app-amount-due", "Amount due:")} ${formatAmount(value, currency)}.`);
   }
-  if (shown.uri) parts.push(`Link: ${shown.uri}`);
+  if (shown.uri) parts.push(`${t("app-link", "Link:")} ${shown.uri}`);
   if (shown.health_apps) parts.push("Health apps can scan the same QR code (SMART Health Link).");
   else if (shown.staging.shl_mode !== "off") parts.push("This gateway made no SMART Health Link (it does not offer them); the code works.");
   if (shown.shl_passcode) parts.push(`Their passcode: ${shown.shl_passcode} (printed on its own page).`);

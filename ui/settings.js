@@ -1,7 +1,7 @@
 // Settings: gateway, clinic and logo, printer, receipt format, SMTP.
 
 import { $, call, el, fileBase64, notice } from "./api.js";
-import { go } from "./nav.js";
+import { go, refreshHeader } from "./nav.js";
 import { applyLanguage, t } from "./l10n.js";
 
 export function init() {
@@ -29,6 +29,7 @@ export function init() {
     $("set-smtp-password").value = "";
     $("set-logo").value = "";
     await applyLanguage(form.app_language).catch(() => {});
+    await refreshHeader().catch(() => {});
     notice(t("app-settings-saved", "Settings saved."));
   });
 }

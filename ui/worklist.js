@@ -1,6 +1,6 @@
 // The worklist: encounters from imports, drops, the watched folder and quick entry.
 
-import { formatVisit } from "./l10n.js";
+import { formatVisit, t } from "./l10n.js";
 import { $, call, el, fileBase64, listen } from "./api.js";
 import { go } from "./nav.js";
 import { statusText } from "./status.js";
@@ -99,7 +99,7 @@ async function load() {
   const body = $("worklist").querySelector("tbody");
   body.replaceChildren(
     ...list.map((e) => {
-      const open = el("button", { type: "button", className: "link", textContent: e.patient_name || "(no name: readings only)" });
+      const open = el("button", { type: "button", className: "link", textContent: e.patient_name || t("app-no-name-readings-only", "(no name: readings only)") });
       open.dataset.encounter = e.id;
       open.addEventListener("click", () => go("encounter", e.id));
       const row = el(

@@ -271,19 +271,23 @@ pub async fn screenshot(d: &WebDriver, name: &str) {
     std::fs::create_dir_all(&dir).expect("docs/");
     // Taken once the screen has drawn: its fonts loaded and the picture more
     // than a blank (a picture taken before the first paint is one colour).
-    let png = until(d, &format!("the screen to draw before the picture {name}"), || async {
-        let fonts: String = d
-            .execute("return document.fonts.status;", vec![])
-            .await
-            .map_err(|e| e.to_string())?
-            .convert()
-            .map_err(|e| e.to_string())?;
-        if fonts != "loaded" {
-            return Ok(None);
-        }
-        let png = d.screenshot_as_png().await.map_err(|e| e.to_string())?;
-        Ok((colours(&png) >= 8).then_some(png))
-    })
+    let png = until(
+        d,
+        &format!("the screen to draw before the picture {name}"),
+        || async {
+            let fonts: String = d
+                .execute("return document.fonts.status;", vec![])
+                .await
+                .map_err(|e| e.to_string())?
+                .convert()
+                .map_err(|e| e.to_string())?;
+            if fonts != "loaded" {
+                return Ok(None);
+            }
+            let png = d.screenshot_as_png().await.map_err(|e| e.to_string())?;
+            Ok((colours(&png) >= 8).then_some(png))
+        },
+    )
     .await;
     std::fs::write(dir.join(format!("app-{name}.png")), png).expect("screenshot saved");
 }

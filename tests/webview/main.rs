@@ -13,8 +13,8 @@ use driver::*;
 use razcode_desk::store::{Staging, StagingStatus};
 use razcode_desk::Desk;
 use razcode_gateway::{Config, Gateway};
-use std::net::SocketAddr;
 use serde_json::json;
+use std::net::SocketAddr;
 use std::path::Path;
 use thirtyfour::prelude::*;
 
@@ -736,13 +736,23 @@ async fn the_app_in_spanish_stages_a_code_with_a_spanish_receipt() {
         click(&d, "stage-button").await;
         shown(&d, "screen-code").await;
         let info = text_where(&d, "code-info", |t| t.contains("Válido hasta el")).await;
-        assert!(info.contains("Importe a pagar: 1250,00") || info.contains("Importe a pagar: 1.250,00"), "{info}");
+        assert!(
+            info.contains("Importe a pagar: 1250,00") || info.contains("Importe a pagar: 1.250,00"),
+            "{info}"
+        );
         screenshot(&d, "es-code").await;
         click(&d, "code-save").await;
         let saved = text_where(&d, "code-delivery", |t| t.starts_with("Recibo guardado:")).await;
-        let file = saved.trim_start_matches("Recibo guardado:").trim().to_string();
+        let file = saved
+            .trim_start_matches("Recibo guardado:")
+            .trim()
+            .to_string();
         let text = pdf_text(Path::new(&file));
-        for want in ["El código del registro de su visita", "Paciente: Ana Ávila", "1.250,00 US$"] {
+        for want in [
+            "El código del registro de su visita",
+            "Paciente: Ana Ávila",
+            "1.250,00 US$",
+        ] {
             assert!(text.contains(want), "{want:?} not in the receipt: {text}");
         }
     };

@@ -63,6 +63,7 @@ fn main() {
         copy: false,
         issued: "2026-11-26 10:00 UTC".into(),
         replaces: None,
+        language: razcode_desk::languages::Language::En,
     };
     let start = Instant::now();
     for _ in 0..rounds {

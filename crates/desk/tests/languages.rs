@@ -47,6 +47,10 @@ fn stage(w: &World, name: &str, ccr: &str, extra: &[&str]) -> String {
 }
 
 fn receipt(w: &World, staging: &str, extra: &[&str]) -> String {
+    flat_text(&receipt_file(w, staging, extra))
+}
+
+fn receipt_file(w: &World, staging: &str, extra: &[&str]) -> std::path::PathBuf {
     let pdf = w
         .desk_dir
         .path()
@@ -55,7 +59,30 @@ fn receipt(w: &World, staging: &str, extra: &[&str]) -> String {
     args.extend_from_slice(extra);
     let (ok, v) = w.desk(&args);
     assert!(ok, "{v}");
-    flat_text(&pdf)
+    pdf
+}
+
+/// With RAZDESK_WRITE_DOCS: the receipt's first page as a picture in docs/.
+fn picture(pdf: &Path, name: &str) {
+    if std::env::var_os("RAZDESK_WRITE_DOCS").is_none() {
+        return;
+    }
+    let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs")
+        .join(name);
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-singlefile",
+            "-f",
+            "1",
+            pdf.to_str().unwrap(),
+            out.to_str().unwrap(),
+        ],
+    );
 }
 
 const PAYMENT: [&str; 8] = [
@@ -103,6 +130,20 @@ async fn receipts_in_spanish_and_chinese() {
         "请在 Harbor Street Clinic 支付此账单。",
     ] {
         assert!(text.contains(want), "{want:?} not in {text}");
+    }
+    // The pictures in docs/: a first print (not a COPY) in each language.
+    for (lang, format) in [("es", "letter"), ("en", "letter"), ("zh-Hans", "80mm")] {
+        let mut extra = vec!["--language", lang];
+        extra.extend_from_slice(&PAYMENT);
+        let mrn = format!("DOC-{lang}");
+        let doc = stage(
+            &w,
+            &format!("{mrn}.xml"),
+            &encounter("Ana", "Ávila", &mrn),
+            &extra,
+        );
+        let pdf = receipt_file(&w, &doc, &["--format", format]);
+        picture(&pdf, &format!("receipt-{format}-{lang}"));
     }
     // And English, on demand, with the dollar sign.
     let text = receipt(&w, &s, &["--language", "en"]);
@@ -165,6 +206,7 @@ async fn an_email_in_spanish() {
         .unwrap()
         .port();
     let server = smtp::Smtp::start(port);
+    assert_eq!(server.port, port);
     let (ok, v) = w.desk(&[
         "smtp",
         "--host",

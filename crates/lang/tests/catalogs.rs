@@ -133,8 +133,15 @@ fn the_app_names_only_messages_there_are() {
             named.insert((id, path.display().to_string()));
         }
     }
-    assert!(named.len() > 100, "the page's ids are read ({})", named.len());
+    assert!(
+        named.len() > 100,
+        "the page's ids are read ({})",
+        named.len()
+    );
     for (id, file) in named {
-        assert!(en.contains_key(&id), "{file} names {id}, which is not in en.ftl");
+        assert!(
+            en.contains_key(&id),
+            "{file} names {id}, which is not in en.ftl"
+        );
     }
 }
