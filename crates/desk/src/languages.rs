@@ -69,18 +69,36 @@ impl Desk {
 
     /// The patient's language, else the clinic's.
     pub fn patient_language(&self, mrn: Option<&str>) -> Result<Language> {
-        if let Some(mrn) = mrn {
-            if let Some(l) = stored(self.store.patient_language(mrn)?) {
-                return Ok(l);
-            }
+        match self.kept_patient_language(mrn)? {
+            Some(l) => Ok(l),
+            None => self.clinic_language(),
         }
-        self.clinic_language()
     }
 
-    /// The language an encounter's patient reads.
+    fn kept_patient_language(&self, mrn: Option<&str>) -> Result<Option<Language>> {
+        Ok(match mrn {
+            Some(mrn) => stored(self.store.patient_language(mrn)?),
+            None => None,
+        })
+    }
+
+    /// The language an encounter's patient reads: kept with the patient, else
+    /// the one the record names (a CCR's social history), else the clinic's.
     pub fn encounter_language(&self, encounter_id: i64) -> Result<Language> {
         let enc = self.store.encounter(encounter_id)?;
-        self.patient_language(enc.as_ref().and_then(|e| e.patient_mrn.as_deref()))
+        let mrn = enc.as_ref().and_then(|e| e.patient_mrn.as_deref());
+        if let Some(l) = self.kept_patient_language(mrn)? {
+            return Ok(l);
+        }
+        let from_record = enc
+            .as_ref()
+            .filter(|e| e.kind == "ccr")
+            .and_then(|e| razcode_her::ccr::patient_language(&e.her))
+            .and_then(|name| Language::from_name(&name));
+        match from_record {
+            Some(l) => Ok(l),
+            None => self.clinic_language(),
+        }
     }
 
     /// The language a staging's receipts and emails are in: the one kept with

@@ -245,3 +245,27 @@ async fn an_email_in_spanish() {
     std::fs::write(&file, pdf).unwrap();
     assert!(flat_text(&file).contains("El código del registro de su visita"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_record_that_names_the_patients_language_sets_the_default() {
+    let w = World::start().await;
+    w.ready().await;
+    let english = std::fs::read_to_string(fixture(
+        "ccr/samples/healthvault_docs_astm_example_jane_hernandez.xml",
+    ))
+    .unwrap();
+    let said = "<Text>Language</Text></Type><Description><Text>English</Text>";
+    assert!(
+        english.contains(said),
+        "the fixture names its patient's language"
+    );
+    let spanish = english.replace(
+        said,
+        "<Text>Language</Text></Type><Description><Text>Spanish</Text>",
+    );
+    let s = stage(&w, "jane.xml", &spanish, &[]);
+    assert!(receipt(&w, &s, &[]).contains("El código del registro de su visita"));
+    // Staff choose otherwise: the choice wins, and is kept with the patient.
+    let s = stage(&w, "jane-en.xml", &english, &["--language", "en"]);
+    assert!(receipt(&w, &s, &[]).contains("Your visit record code"));
+}

@@ -64,6 +64,25 @@ impl Language {
         }
     }
 
+    /// A language as a record names it: a tag (`es-MX`) or a name in English
+    /// or in the language itself (`Spanish`, `Español`, `Chinese`, `中文`).
+    pub fn from_name(name: &str) -> Option<Language> {
+        if let Ok(l) = Language::parse(name) {
+            return Some(l);
+        }
+        let n = name.trim().to_lowercase();
+        let n = n.split(['(', ',', ';']).next().unwrap_or("").trim();
+        match n {
+            "english" | "inglés" | "ingles" => Some(Language::En),
+            "spanish" | "español" | "espanol" | "castellano" | "castilian" => Some(Language::Es),
+            "chinese" | "mandarin" | "simplified chinese" | "chinese simplified" | "中文"
+            | "汉语" | "普通话" | "简体中文" | "中文（简体）" => {
+                Some(Language::ZhHans)
+            }
+            _ => None,
+        }
+    }
+
     /// The first language of an `Accept-Language` header we have, by its
     /// weights (`es-MX,es;q=0.9,en;q=0.8`); `None` when none of them is ours.
     pub fn from_accept_language(header: &str) -> Option<Language> {
@@ -131,6 +150,18 @@ mod tests {
         assert!(Language::parse("zh-TW").is_err());
         let e = Language::parse("klingon").unwrap_err().to_string();
         assert!(e.contains("en, es, zh-Hans"), "{e}");
+    }
+
+    #[test]
+    fn records_name_languages_in_words_or_tags() {
+        assert_eq!(Language::from_name("Spanish"), Some(Language::Es));
+        assert_eq!(Language::from_name(" Español "), Some(Language::Es));
+        assert_eq!(
+            Language::from_name("Chinese (Mandarin)"),
+            Some(Language::ZhHans)
+        );
+        assert_eq!(Language::from_name("es-MX"), Some(Language::Es));
+        assert_eq!(Language::from_name("Klingon"), None);
     }
 
     #[test]

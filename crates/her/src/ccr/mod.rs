@@ -194,6 +194,27 @@ pub fn read(text: &str) -> Result<Ccr, CcrError> {
     Ok(from_tree(&root))
 }
 
+/// The language the patient reads, as the record writes it: the social
+/// history's `Language` element (`<Type><Text>Language</Text></Type>`), its
+/// description's text or code. None when the record says nothing of it (the
+/// document's own `Language` is the language it is written in, not the
+/// patient's).
+pub fn patient_language(text: &str) -> Option<String> {
+    let root = xml::parse(text).ok()?;
+    root.descendants("SocialHistoryElement")
+        .into_iter()
+        .find_map(|e| {
+            let kind = e.text_at(&["Type", "Text"])?;
+            if !kind.trim().eq_ignore_ascii_case("language") {
+                return None;
+            }
+            e.text_at(&["Description", "Text"])
+                .filter(|t| !t.trim().is_empty())
+                .or_else(|| e.text_at(&["Description", "Code", "Value"]))
+        })
+        .map(|t| t.trim().to_string())
+}
+
 /// Checks the root element's name and namespace.
 pub fn check_root(root: &Element) -> Result<(), CcrError> {
     let at = |m: String| XmlError {
