@@ -2,35 +2,10 @@
 //! as people read it, and where to pay it (the practice's payment link with the
 //! bill filled in, or the clinic itself).
 
-use crate::html::escape;
+use crate::html::{escape, say};
 use crate::store::{OrgPayment, Stage};
+use razcode_lang::Language;
 use razcode_protocol::PaymentRequest;
-
-/// The symbol people know a currency by, where it is unambiguous enough.
-fn symbol(currency: &str) -> Option<&'static str> {
-    Some(match currency {
-        "USD" => "$",
-        "EUR" => "€",
-        "GBP" => "£",
-        "JPY" | "CNY" => "¥",
-        "INR" => "₹",
-        "KRW" => "₩",
-        "PHP" => "₱",
-        "VND" => "₫",
-        "CAD" => "CA$",
-        "AUD" => "A$",
-        "MXN" => "MX$",
-        _ => return None,
-    })
-}
-
-/// `$25.00 (USD)`, or `25.00 CHF` for a currency without a well-known symbol.
-pub fn money(amount: &str, currency: &str) -> String {
-    match symbol(currency) {
-        Some(s) => format!("{s}{amount} ({currency})"),
-        None => format!("{amount} {currency}"),
-    }
-}
 
 /// The stage's valid payment request, if it has one.
 pub fn bill(stage: &Stage) -> Option<PaymentRequest> {
@@ -60,52 +35,89 @@ pub fn pay_link(template: &str, raz_id: &str, bill: &PaymentRequest) -> String {
         .replace("{raz_id}", &enc(raz_id))
 }
 
-/// The bill's section of the record page: amount, what for, when due, and how
-/// to pay (or that it is paid). `today` is `YYYY-MM-DD` at the gateway.
-pub fn section(stage: &Stage, org: &OrgPayment, today: &str, paid_on: Option<&str>) -> String {
+/// The bill's section of the record page, in the page's language: amount,
+/// what for, when due, and how to pay (or that it is paid). `today` is
+/// `YYYY-MM-DD` at the gateway.
+pub fn section(
+    l: Language,
+    stage: &Stage,
+    org: &OrgPayment,
+    today: &str,
+    paid_on: Option<&str>,
+) -> String {
     let Some(b) = bill(stage) else {
         return String::new();
     };
-    let mut rows = vec![("Amount", money(&b.amount, &b.currency))];
+    let tz = razcode_lang::TimeZone::system();
+    let due = b
+        .due_date
+        .as_deref()
+        .map(|d| razcode_lang::visit_date(l, d, &tz));
+    let mut rows = vec![(
+        "page-bill-amount",
+        razcode_lang::amount(l, &b.currency, &b.amount),
+    )];
     if let Some(d) = &b.description {
-        rows.push(("For", d.clone()));
+        rows.push(("page-bill-for", d.clone()));
     }
     if let Some(r) = &b.reference {
-        rows.push(("Reference", r.clone()));
+        rows.push(("page-bill-reference", r.clone()));
     }
-    if let Some(d) = &b.due_date {
-        rows.push(("Due by", d.clone()));
+    if let Some(d) = &due {
+        rows.push(("page-bill-due-by", d.clone()));
     }
-    let mut html = String::from("<section aria-labelledby=\"bill-title\"><h2 id=\"bill-title\">Your bill</h2><table><tbody>");
+    let mut html = format!(
+        "<section aria-labelledby=\"bill-title\"><h2 id=\"bill-title\">{}</h2><table><tbody>",
+        say(l, "page-bill-title", &[])
+    );
     for (k, v) in rows {
         html.push_str(&format!(
-            "<tr><th scope=\"row\">{k}</th><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            say(l, k, &[]),
             escape(&v)
         ));
     }
     html.push_str("</tbody></table>");
     if let Some(on) = paid_on {
         html.push_str(&format!(
-            "<p class=\"paid\"><strong>Paid</strong> on {}. Thank you.</p></section>",
-            escape(on)
+            "<p class=\"paid\"><strong>{}</strong></p></section>",
+            say(l, "page-bill-paid-on", &[("date", escape(on))])
         ));
         return html;
     }
     if b.due_date.as_deref().is_some_and(|d| d < today) {
         html.push_str(&format!(
-            "<p class=\"overdue\"><strong>This bill is overdue:</strong> it was due by {}.</p>",
-            escape(b.due_date.as_deref().unwrap_or(""))
+            "<p class=\"overdue\"><strong>{}</strong></p>",
+            say(
+                l,
+                "page-bill-overdue",
+                &[("date", escape(due.as_deref().unwrap_or("")))]
+            )
         ));
     }
     match &org.pay_url {
-        Some(t) => html.push_str(&format!(
-            "<p><a class=\"button\" href=\"{}\" rel=\"noopener noreferrer\">Pay now</a> on {}'s payment page.</p>",
-            escape(&pay_link(t, &stage.raz_id, &b)),
-            escape(&org.name)
-        )),
+        Some(t) => {
+            let link = format!(
+                "<a class=\"button\" href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+                escape(&pay_link(t, &stage.raz_id, &b)),
+                say(l, "page-bill-pay-now", &[])
+            );
+            html.push_str(&format!(
+                "<p>{}</p>",
+                say(
+                    l,
+                    "page-bill-pay-on",
+                    &[("link", link), ("clinic", escape(&org.name))]
+                )
+            ));
+        }
         None => html.push_str(&format!(
-            "<p>Pay this bill at the clinic, {}. It cannot be paid online here.</p>",
-            escape(&org.name)
+            "<p>{}</p>",
+            say(
+                l,
+                "page-bill-pay-at-clinic",
+                &[("clinic", escape(&org.name))]
+            )
         )),
     }
     html.push_str("</section>");
@@ -148,11 +160,5 @@ mod tests {
         ] {
             assert!(check_template(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn money_reads_as_people_read_it() {
-        assert_eq!(money("25.00", "USD"), "$25.00 (USD)");
-        assert_eq!(money("25.00", "CHF"), "25.00 CHF");
     }
 }

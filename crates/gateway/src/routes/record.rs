@@ -82,6 +82,7 @@ pub async fn record_page(
         .await
         .unwrap_or_default();
     let bill = bill::section(
+        l,
         &stage,
         &org,
         &iso_date(state.clock.now()),
