@@ -256,7 +256,7 @@ async fn submit(
             let _ = state.db(move |s| s.deny_temp(&t)).await;
             return finish(&temp, None);
         }
-        Some("signup") if realm.signup => match signup(&state, &form).await {
+        Some("signup") if realm.signup => match signup(&state, &form, Language::En).await {
             Ok(a) => a,
             Err(m) => {
                 return form_page(
@@ -277,8 +277,9 @@ async fn submit(
             match login(&state, client, realm.kind, &email, &password).await {
                 Ok(a) => a,
                 Err(e) => {
-                    let (message, status) = e.shown();
-                    return form_page(&state, realm, &temp, &cookie, &email, message, status).await;
+                    let (message, status) = e.shown(Language::En);
+                    return form_page(&state, realm, &temp, &cookie, &email, &message, status)
+                        .await;
                 }
             }
         }

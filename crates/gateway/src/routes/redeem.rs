@@ -371,7 +371,7 @@ pub async fn code_submit(
     let account = if form.get("action").map(String::as_str) == Some("signup")
         && stage.user_account_id.is_none()
     {
-        match signup(&state, &form).await {
+        match signup(&state, &form, l).await {
             Ok(a) => a,
             Err(m) => {
                 return claim_page(
@@ -391,8 +391,8 @@ pub async fn code_submit(
         match login(&state, client, AccountKind::Patient, &email, &password).await {
             Ok(a) => a,
             Err(e) => {
-                let (message, status) = e.shown();
-                return claim_page(l, &state, id, &stage, &cookie, &email, message, status);
+                let (message, status) = e.shown(l);
+                return claim_page(l, &state, id, &stage, &cookie, &email, &message, status);
             }
         }
     };

@@ -8,6 +8,7 @@ use super::AppState;
 use crate::crypto;
 use crate::store::{Account, AccountKind, StoreError};
 use axum::http::StatusCode;
+use razcode_lang::{text, text_with, Language};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -30,19 +31,14 @@ pub enum LoginError {
 }
 
 impl LoginError {
-    /// What the sign-in form says, and its status (403 wrong, 429 locked).
-    pub fn shown(&self) -> (&'static str, StatusCode) {
-        match self {
-            LoginError::Wrong => ("The email or password is wrong.", StatusCode::FORBIDDEN),
-            LoginError::Locked => (
-                "Too many wrong passwords. This account is locked for 15 minutes.",
-                StatusCode::TOO_MANY_REQUESTS,
-            ),
-            LoginError::TooMany => (
-                "Too many sign-in attempts from your network. Wait 15 minutes and try again.",
-                StatusCode::TOO_MANY_REQUESTS,
-            ),
-        }
+    /// What the sign-in form says in `l`, and its status (403 wrong, 429 locked).
+    pub fn shown(&self, l: Language) -> (String, StatusCode) {
+        let (id, status) = match self {
+            LoginError::Wrong => ("page-error-wrong-password", StatusCode::FORBIDDEN),
+            LoginError::Locked => ("page-error-locked", StatusCode::TOO_MANY_REQUESTS),
+            LoginError::TooMany => ("page-error-too-many-signins", StatusCode::TOO_MANY_REQUESTS),
+        };
+        (text(l, id), status)
     }
 }
 
@@ -142,7 +138,11 @@ fn dummy_hash() -> &'static str {
 }
 
 /// Creates a patient account from the sign-up form.
-pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<Account, String> {
+pub async fn signup(
+    state: &AppState,
+    form: &HashMap<String, String>,
+    l: Language,
+) -> Result<Account, String> {
     let name = form
         .get("name")
         .map(|s| s.trim().to_string())
@@ -154,21 +154,23 @@ pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<
     let password = form.get("new_password").cloned().unwrap_or_default();
     let again = form.get("new_password2").cloned().unwrap_or_default();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err("Enter your name.".into());
+        return Err(text(l, "page-error-name"));
     }
     let valid_email = email.split_once('@').is_some_and(|(l, d)| {
         !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
     });
     if !valid_email {
-        return Err("Enter a valid email address.".into());
+        return Err(text(l, "page-error-email"));
     }
     if password.chars().count() < MIN_PASSWORD {
-        return Err(format!(
-            "Choose a password of at least {MIN_PASSWORD} characters."
+        return Err(text_with(
+            l,
+            "page-error-password-short",
+            &[("min", &MIN_PASSWORD.to_string())],
         ));
     }
     if password != again {
-        return Err("The two passwords are not the same.".into());
+        return Err(text(l, "page-error-passwords-differ"));
     }
     let now = state.clock.now();
     let r = state
@@ -180,38 +182,50 @@ pub async fn signup(state: &AppState, form: &HashMap<String, String>) -> Result<
         .await;
     match r {
         Ok(Some(a)) => Ok(a),
-        Ok(None) => Err("The account could not be created. Try again.".into()),
-        Err(e) => Err(signup_refusal(&e).into()),
+        Ok(None) => Err(text(l, "page-error-signup-failed")),
+        Err(e) => Err(text(l, signup_refusal(&e))),
     }
 }
 
-/// What the sign-up form says when the account could not be stored: only a
-/// taken email is the person's to fix.
+/// What the sign-up form says when the account could not be stored (a
+/// catalog id): only a taken email is the person's to fix.
 fn signup_refusal(e: &StoreError) -> &'static str {
     match e {
-        StoreError::EmailTaken { .. } => {
-            "An account with this email already exists. Sign in instead."
-        }
+        StoreError::EmailTaken { .. } => "page-error-email-taken",
         e => {
             tracing::error!(error = %e, "sign-up failed");
-            "The account could not be created. Try again later."
+            "page-error-signup-later"
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::signup_refusal;
+    use super::{signup_refusal, LoginError};
     use crate::store::StoreError;
+    use razcode_lang::{text, Language};
+
+    #[test]
+    fn refusals_are_said_in_the_pages_language() {
+        let (es, status) = LoginError::Wrong.shown(Language::Es);
+        assert_eq!(
+            es,
+            "El correo electrónico o la contraseña no son correctos."
+        );
+        assert_eq!(status, axum::http::StatusCode::FORBIDDEN);
+        let (zh, _) = LoginError::Locked.shown(Language::ZhHans);
+        assert!(zh.contains("锁定"), "{zh}");
+    }
 
     #[test]
     fn a_hash_failure_is_not_shown_as_a_taken_email() {
-        let hashing = signup_refusal(&StoreError::PasswordHash("out of memory".into()));
+        let said = |e: &StoreError| text(Language::En, signup_refusal(e));
+        let hashing = said(&StoreError::PasswordHash("out of memory".into()));
         assert_eq!(
             hashing,
             "The account could not be created. Try again later."
         );
-        let taken = signup_refusal(&StoreError::EmailTaken {
+        let taken = said(&StoreError::EmailTaken {
             email: "ana@example.org".into(),
         });
         assert!(taken.contains("already exists"), "{taken}");
