@@ -6,7 +6,6 @@ mod common;
 use common::*;
 #[path = "support/smtp.rs"]
 mod smtp;
-use razcode_her::ccr::writer::{write, Coded, NewEncounter, NewPatient};
 use std::path::Path;
 
 fn flat_text(pdf: &Path) -> String {
@@ -17,22 +16,7 @@ fn flat_text(pdf: &Path) -> String {
 }
 
 fn encounter(given: &str, family: &str, mrn: &str) -> String {
-    write(&NewEncounter {
-        document_id: format!("doc-{mrn}"),
-        created: "2026-11-26T10:00:00Z".into(),
-        patient: NewPatient {
-            given: given.into(),
-            family: family.into(),
-            date_of_birth: Some("1990-01-01".into()),
-            gender: None,
-            mrn: Some(mrn.into()),
-        },
-        clinic: "Harbor Street Clinic".into(),
-        visit_date: "2026-11-26".into(),
-        visit_kind: "Office Visit".into(),
-        problems: vec![Coded::text("Acute pharyngitis")],
-        ..NewEncounter::default()
-    })
+    visit_ccr(given, family, mrn, "2026-11-26")
 }
 
 /// Stages a file; its staging id.

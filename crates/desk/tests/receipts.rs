@@ -6,7 +6,6 @@ mod common;
 use common::*;
 #[path = "support/smtp.rs"]
 mod smtp;
-use razcode_her::ccr::writer::{write, Coded, NewEncounter, NewPatient};
 use smtp::Smtp;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,22 +37,7 @@ fn qr_on_page(pdf: &Path, dir: &Path) -> String {
 }
 
 fn encounter(given: &str, family: &str, mrn: &str) -> String {
-    write(&NewEncounter {
-        document_id: format!("doc-{mrn}"),
-        created: "2026-11-26T10:00:00Z".into(),
-        patient: NewPatient {
-            given: given.into(),
-            family: family.into(),
-            date_of_birth: Some("1990-01-01".into()),
-            gender: None,
-            mrn: Some(mrn.into()),
-        },
-        clinic: "Harbor Street Clinic".into(),
-        visit_date: "2026-11-26T09:30:00Z".into(),
-        visit_kind: "Office Visit".into(),
-        problems: vec![Coded::text("Acute pharyngitis")],
-        ..NewEncounter::default()
-    })
+    visit_ccr(given, family, mrn, "2026-11-26T09:30:00Z")
 }
 
 struct Staged {

@@ -244,3 +244,24 @@ pub fn tool(cmd: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A one-visit CCR (a sore throat at Harbor Street Clinic) for a patient.
+pub fn visit_ccr(given: &str, family: &str, mrn: &str, visit_date: &str) -> String {
+    use razcode_her::ccr::writer::{write, Coded, NewEncounter, NewPatient};
+    write(&NewEncounter {
+        document_id: format!("doc-{mrn}"),
+        created: "2026-11-26T10:00:00Z".into(),
+        patient: NewPatient {
+            given: given.into(),
+            family: family.into(),
+            date_of_birth: Some("1990-01-01".into()),
+            gender: None,
+            mrn: Some(mrn.into()),
+        },
+        clinic: "Harbor Street Clinic".into(),
+        visit_date: visit_date.into(),
+        visit_kind: "Office Visit".into(),
+        problems: vec![Coded::text("Acute pharyngitis")],
+        ..NewEncounter::default()
+    })
+}
