@@ -755,6 +755,23 @@ async fn the_app_in_spanish_stages_a_code_with_a_spanish_receipt() {
         ] {
             assert!(text.contains(want), "{want:?} not in the receipt: {text}");
         }
+        // The receipt's language changes on the code screen, before printing.
+        choose("code-language", "zh-Hans").await;
+        idle(&d).await;
+        click(&d, "code-save").await;
+        let again = text_where(&d, "code-delivery", |t| {
+            t.starts_with("Recibo guardado:") && !t.ends_with(&file)
+        })
+        .await;
+        let second = again
+            .trim_start_matches("Recibo guardado:")
+            .trim()
+            .to_string();
+        let text = pdf_text(Path::new(&second));
+        assert!(
+            text.contains("您的就诊记录代码"),
+            "a Chinese receipt: {text}"
+        );
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(180), run).await;
     let _ = d.quit().await;

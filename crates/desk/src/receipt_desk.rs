@@ -291,7 +291,10 @@ impl Desk {
         let dir = self.dir.join("receipts");
         std::fs::create_dir_all(&dir)
             .map_err(DeskError::io("cannot create the receipts folder"))?;
-        let path = dir.join(format!("{staging_id}-{}.pdf", self.now()));
+        // The receipt's number among the staging's keeps two made in the same
+        // second apart.
+        let n = self.store.receipts_made(staging_id)?;
+        let path = dir.join(format!("{staging_id}-{}-{n}.pdf", self.now()));
         std::fs::write(&path, pdf)
             .map_err(DeskError::io(format!("cannot save {}", path.display())))?;
         Ok(path)
