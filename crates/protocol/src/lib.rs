@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod errorcode;
+pub mod jwe;
 pub mod payment;
 pub mod raz_id;
 pub mod shl;

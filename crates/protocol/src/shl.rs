@@ -131,30 +131,13 @@ fn key_bytes(key: &str) -> Result<Vec<u8>, ShlError> {
 /// Encrypts a file for a link: compact JWE, `dir` + `A256GCM`, `cty` the
 /// file's type.
 pub fn encrypt(key: &str, content_type: &str, plain: &[u8]) -> Result<String, ShlError> {
-    use josekit::jwe::{self, Dir, JweHeader};
-    let k = key_bytes(key)?;
-    let mut header = JweHeader::new();
-    header.set_content_encryption("A256GCM");
-    header.set_content_type(content_type);
-    let encrypter = Dir
-        .encrypter_from_bytes(&k)
-        .map_err(|e| ShlError::Encrypt(e.to_string()))?;
-    jwe::serialize_compact(plain, &header, &encrypter).map_err(|e| ShlError::Encrypt(e.to_string()))
+    crate::jwe::encrypt(&key_bytes(key)?, content_type, plain)
+        .map_err(|e| ShlError::Encrypt(e.to_string()))
 }
 
 /// Decrypts a link's file; the plaintext and its `cty`.
 pub fn decrypt(key: &str, compact: &str) -> Result<(Vec<u8>, Option<String>), ShlError> {
-    use josekit::jwe::{self, Dir};
-    let k = key_bytes(key)?;
-    let decrypter = Dir
-        .decrypter_from_bytes(&k)
-        .map_err(|e| ShlError::Decrypt(e.to_string()))?;
-    let (plain, header) = jwe::deserialize_compact(compact.trim(), &decrypter)
-        .map_err(|e| ShlError::Decrypt(e.to_string()))?;
-    if header.content_encryption() != Some("A256GCM") {
-        return Err(ShlError::Decrypt("its enc is not A256GCM".into()));
-    }
-    Ok((plain, header.content_type().map(str::to_string)))
+    crate::jwe::decrypt(&key_bytes(key)?, compact).map_err(|e| ShlError::Decrypt(e.to_string()))
 }
 
 /// A label within the specification's 80 characters, cut at a character.
