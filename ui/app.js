@@ -3,7 +3,7 @@
 
 import { $, call, clearError } from "./api.js";
 import { register, go, goBack, currentScreen, refreshHeader } from "./nav.js";
-import { applyLanguage, setReceiptLanguages } from "./l10n.js";
+import { applyLanguage, setReceiptLanguages, t } from "./l10n.js";
 
 // The About box's module is loaded on first use.
 $("about-open").addEventListener("click", () =>
@@ -59,7 +59,7 @@ async function start() {
   }
   if (!st.configured && st.start_on_sandbox) {
     try {
-      await call("use_sandbox", {}, "Starting the sandbox: gateway, demo practice, sample visits…");
+      await call("use_sandbox", {}, t("app-busy-starting-the-sandbox-gateway-demo-practi", "Starting the sandbox: gateway, demo practice, sample visits…"));
       st = await refreshHeader();
     } catch {
       /* the error is shown on the first-run screen */
@@ -81,7 +81,7 @@ async function start() {
       // The sandbox's gateway is needed only to stage: it starts after the
       // first screen is painted, not before (the worklist reads the desk alone).
       if (st.configured && st.settings.sandbox && !st.sandbox_running) {
-        call("use_sandbox", {}, "Starting the sandbox gateway…")
+        call("use_sandbox", {}, t("app-busy-starting-the-sandbox-gateway", "Starting the sandbox gateway…"))
           .then(() => refreshHeader())
           .catch(() => {
             /* the error is shown; the worklist stays open */

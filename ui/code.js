@@ -47,7 +47,7 @@ function delivered(text) {
 async function print() {
   if (!shown) return;
   try {
-    const r = await call("print_receipt", { id: shown.staging.id }, "Sending the receipt to the printer…");
+    const r = await call("print_receipt", { id: shown.staging.id }, t("app-busy-sending-the-receipt-to-the-printer", "Sending the receipt to the printer…"));
     delivered(`${t("app-receipt-sent-to-the-printer", "Receipt sent to the printer")} (${r.job}).`);
   } catch {
     /* shown */
@@ -73,7 +73,7 @@ async function email() {
 async function save() {
   if (!shown) return;
   try {
-    const r = await call("save_receipt", { id: shown.staging.id, format: null, copy: false }, "Making the receipt…");
+    const r = await call("save_receipt", { id: shown.staging.id, format: null, copy: false }, t("app-busy-making-the-receipt", "Making the receipt…"));
     delivered(`${t("app-receipt-saved", "Receipt saved:")} ${r.file}`);
   } catch {
     /* shown */

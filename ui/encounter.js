@@ -28,7 +28,7 @@ export function init() {
     try {
       // The patient approves on the HealthJibe page, in the browser.
       await duringApproval(
-        () => call("link_patient", { mrn, oob: false }, "Waiting for the patient to approve in the browser…"),
+        () => call("link_patient", { mrn, oob: false }, t("app-busy-waiting-for-the-patient-to-approve-in-th", "Waiting for the patient to approve in the browser…")),
         () => ($("enc-approval").hidden = false),
       );
     } catch {
@@ -102,7 +102,7 @@ function previewOmhe(p) {
 async function render(fresh = false) {
   let p;
   try {
-    p = await call("preview", { id: current.id, leaveOut: [...current.leaveOut] }, "Reading the record…");
+    p = await call("preview", { id: current.id, leaveOut: [...current.leaveOut] }, t("app-busy-reading-the-record", "Reading the record…"));
   } catch {
     return;
   }

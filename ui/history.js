@@ -1,7 +1,7 @@
 // History: every staging, its code and the code's state at the gateway
 // (issued, claimed, expired, voided), what was delivered; void and reissue.
 
-import { formatInstant } from "./l10n.js";
+import { formatInstant, t } from "./l10n.js";
 import { $, call, el, when, notice } from "./api.js";
 import { go } from "./nav.js";
 import { ISSUED, PENDING, STAGED, VOIDED, billText, statusText } from "./status.js";
@@ -55,7 +55,7 @@ function actions(h) {
   if (h.state === VOIDED) return el("span", { className: "muted" }, h.void_reason ? `Withdrawn: ${h.void_reason}` : "Withdrawn");
   const reprint = button("Reprint", "reprint", async () => {
     try {
-      const r = await call("print_receipt", { id: h.id }, "Sending the copy to the printer…");
+      const r = await call("print_receipt", { id: h.id }, t("app-busy-sending-the-copy-to-the-printer", "Sending the copy to the printer…"));
       notice(`Copy sent to the printer (${r.job}).`);
       await load();
     } catch {
@@ -100,11 +100,11 @@ async function confirmVoid() {
   voiding = null;
   try {
     if (reissue) {
-      const code = await call("reissue_code", { id: entry.id, reason: reason || null }, "Voiding the code and staging the visit again…");
+      const code = await call("reissue_code", { id: entry.id, reason: reason || null }, t("app-busy-voiding-the-code-and-staging-the-visit-a", "Voiding the code and staging the visit again…"));
       await go("code", code, { remember: false });
       notice(`Code ${entry.raz_id} is voided; this new code replaces it.`);
     } else {
-      await call("void_code", { id: entry.id, reason }, "Voiding the code at the gateway…");
+      await call("void_code", { id: entry.id, reason }, t("app-busy-voiding-the-code-at-the-gateway", "Voiding the code at the gateway…"));
       notice(`Code ${entry.raz_id} is voided.`);
       await load();
     }
@@ -156,7 +156,7 @@ async function load() {
 /** Asks the gateway for the codes' states; shows them again when one changed. */
 async function refresh() {
   try {
-    const r = await call("refresh_states", {}, "Asking the gateway for the codes' states…");
+    const r = await call("refresh_states", {}, t("app-busy-asking-the-gateway-for-the-codes-states", "Asking the gateway for the codes' states…"));
     if (r.error) notice(`States not refreshed: ${r.error.message}`);
     if (r.changed > 0) await load();
   } catch {

@@ -1,6 +1,7 @@
 // The outbox: stagings that could not reach the gateway, emails not yet sent.
 
 import { $, call, el, notice } from "./api.js";
+import { t } from "./l10n.js";
 import { refreshHeader } from "./nav.js";
 import { STAGED } from "./status.js";
 
@@ -8,7 +9,7 @@ export function init() {
   $("outbox-retry").addEventListener("click", async () => {
     let r;
     try {
-      r = await call("retry_outbox", {}, "Sending what waits…");
+      r = await call("retry_outbox", {}, t("app-busy-sending-what-waits", "Sending what waits…"));
     } catch {
       return;
     }

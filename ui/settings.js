@@ -9,7 +9,7 @@ export function init() {
   $("set-activate").addEventListener("click", () => go("activate"));
   $("set-print-test").addEventListener("click", async () => {
     try {
-      const r = await call("print_test", {}, "Printing a test page…");
+      const r = await call("print_test", {}, t("app-busy-printing-a-test-page", "Printing a test page…"));
       notice(`Test page sent (${r.job}).`);
     } catch {
       /* shown */
@@ -22,7 +22,7 @@ export function init() {
     const logo = $("set-logo").files[0];
     if (logo) form.logo_data = await fileBase64(logo);
     try {
-      await call("save_settings", { form }, "Saving the settings…");
+      await call("save_settings", { form }, t("app-busy-saving-the-settings", "Saving the settings…"));
     } catch {
       return;
     }
@@ -37,7 +37,7 @@ export function init() {
 export async function show() {
   let s;
   try {
-    s = await call("get_settings", {}, "Reading the settings…");
+    s = await call("get_settings", {}, t("app-busy-reading-the-settings", "Reading the settings…"));
   } catch {
     return;
   }

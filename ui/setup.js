@@ -1,13 +1,14 @@
 // First run (sandbox or gateway) and activation of the practice.
 
 import { $, call } from "./api.js";
+import { t } from "./l10n.js";
 import { go, refreshHeader } from "./nav.js";
 import { duringApproval } from "./approval.js";
 
 export function init() {
   $("choose-sandbox").addEventListener("click", async () => {
     try {
-      await call("use_sandbox", {}, "Starting the sandbox: gateway, demo practice, sample visits…");
+      await call("use_sandbox", {}, t("app-busy-starting-the-sandbox-gateway-demo-practi", "Starting the sandbox: gateway, demo practice, sample visits…"));
     } catch {
       return;
     }
@@ -20,7 +21,7 @@ export function init() {
     e.preventDefault();
     const f = new FormData(e.target);
     try {
-      await call("setup_gateway", { form: Object.fromEntries(f.entries()) }, "Saving the gateway…");
+      await call("setup_gateway", { form: Object.fromEntries(f.entries()) }, t("app-busy-saving-the-gateway", "Saving the gateway…"));
     } catch {
       return;
     }
@@ -50,7 +51,7 @@ async function activate() {
         call(
           "activate",
           { oob },
-          oob ? "Waiting for the verifier from the approval page…" : "Waiting for the approval in the browser…",
+          oob ? t("app-busy-waiting-for-the-verifier-from-the-approv", "Waiting for the verifier from the approval page…") : t("app-busy-waiting-for-the-approval-in-the-browser", "Waiting for the approval in the browser…"),
         ),
       () => ($("approval").hidden = false),
     );

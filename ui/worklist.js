@@ -61,7 +61,7 @@ export function init() {
     form.charges = [{ description: $("q-charge-desc").value, amount: $("q-charge-amount").value }];
     let r;
     try {
-      r = await call("quick_entry", { form }, "Adding the visit…");
+      r = await call("quick_entry", { form }, t("app-busy-adding-the-visit", "Adding the visit…"));
     } catch {
       return;
     }
