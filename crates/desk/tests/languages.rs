@@ -184,24 +184,10 @@ async fn an_email_in_spanish() {
     w.ready().await;
     w.desk(&["clinic", "--name", "Harbor Street Clinic"]);
     let s = stage(&w, "m.xml", &encounter("Ana", "Ávila", "M-1"), &[]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let server = smtp::Smtp::start(port);
     assert_eq!(server.port, port);
-    let (ok, v) = w.desk(&[
-        "smtp",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--security",
-        "none",
-        "--from",
-        "Harbor Street Clinic <desk@clinic.test>",
-    ]);
+    let (ok, v) = w.smtp_on_loopback(port);
     assert!(ok, "{v}");
     let (ok, v) = w.desk(&["email", &s, "--to", "ana@example.org", "--language", "es"]);
     assert!(ok, "{v}");

@@ -246,14 +246,6 @@ async fn the_tag_image_is_embedded_as_the_gateway_sent_it() {
     );
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn email_carries_the_code_and_the_receipt_only() {
     use base64::Engine;
@@ -261,17 +253,7 @@ async fn email_carries_the_code_and_the_receipt_only() {
     w.ready().await;
     let s = stage_file(&w, "mail.xml", &encounter("Zoë", "Ω", "M-1"), &["--qr"]);
     let port = free_port();
-    let (ok, v) = w.desk(&[
-        "smtp",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--security",
-        "none",
-        "--from",
-        "Harbor Street Clinic <desk@clinic.test>",
-    ]);
+    let (ok, v) = w.smtp_on_loopback(port);
     assert!(ok, "{v}");
     // Refused: the server is not there yet; the email waits in the outbox.
     let (ok, v) = w.desk(&["email", &s.staging_id, "--to", "zoe@example.org"]);
@@ -304,17 +286,7 @@ async fn email_carries_the_code_and_the_receipt_only() {
             .contains("encrypted"),
         "{v}"
     );
-    w.desk(&[
-        "smtp",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--security",
-        "none",
-        "--from",
-        "Harbor Street Clinic <desk@clinic.test>",
-    ]);
+    w.smtp_on_loopback(port);
 
     let server = Smtp::start(port);
     assert_eq!(server.port, port);

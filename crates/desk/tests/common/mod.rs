@@ -265,3 +265,29 @@ pub fn visit_ccr(given: &str, family: &str, mrn: &str, visit_date: &str) -> Stri
         ..NewEncounter::default()
     })
 }
+
+/// A loopback port nobody listens on yet.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl World {
+    /// Sets the desk's SMTP server to plain SMTP on this computer at `port`.
+    pub fn smtp_on_loopback(&self, port: u16) -> (bool, Value) {
+        self.desk(&[
+            "smtp",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--security",
+            "none",
+            "--from",
+            "Harbor Street Clinic <desk@clinic.test>",
+        ])
+    }
+}
