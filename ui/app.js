@@ -65,7 +65,6 @@ async function start() {
       /* the error is shown on the first-run screen */
     }
   }
-  setReceiptLanguages(st.languages);
   // A desk set to Spanish shows its first screen in Spanish.
   await applyLanguage(st.app_language).catch(() => {});
   if (!st.configured) {
@@ -78,6 +77,9 @@ async function start() {
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       call("first_paint", { screen: currentScreen() }).catch(() => {});
+      // The receipt-language pickers' names come from the catalogs: after the
+      // first paint (a stage without a choice takes the patient's language).
+      call("receipt_languages").then(setReceiptLanguages).catch(() => {});
       // The sandbox's gateway is needed only to stage: it starts after the
       // first screen is painted, not before (the worklist reads the desk alone).
       if (st.configured && st.settings.sandbox && !st.sandbox_running) {

@@ -3,7 +3,7 @@
 
 import { $, call } from "./api.js";
 import { go, refreshHeader } from "./nav.js";
-import { formatAmount, formatVisit, t } from "./l10n.js";
+import { formatAmount, formatVisit, t, pickLanguage } from "./l10n.js";
 
 let shown = null; // what `code` answered
 
@@ -117,7 +117,7 @@ export async function show(arg) {
   else if (shown.staging.shl_mode !== "off") parts.push("This gateway made no SMART Health Link (it does not offer them); the code works.");
   if (shown.shl_passcode) parts.push(`Their passcode: ${shown.shl_passcode} (printed on its own page).`);
   $("code-info").textContent = parts.join(" ");
-  $("code-language").value = shown.language;
+  pickLanguage("code-language", shown.language);
   delivered("");
   $("code-print").focus();
 }

@@ -1,7 +1,7 @@
 // One encounter: a readable preview of exactly what is sent, the sections
 // that can be left out, the patient's link, payment, and Stage.
 
-import { formatVisit, t } from "./l10n.js";
+import { formatVisit, t, pickLanguage } from "./l10n.js";
 import { $, call, el, notice } from "./api.js";
 import { go } from "./nav.js";
 import { duringApproval } from "./approval.js";
@@ -119,7 +119,7 @@ async function render(fresh = false) {
       : `Not linked (MRN ${mrn}).`;
   $("enc-link").hidden = !mrn || p.patient.linked;
   $("stage-bind").disabled = !p.patient.linked;
-  if (fresh) $("stage-language").value = p.language;
+  if (fresh) pickLanguage("stage-language", p.language);
   if (!p.patient.linked) $("stage-bind").checked = false;
 }
 

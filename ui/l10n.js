@@ -7,6 +7,8 @@ import { call } from "./api.js";
 let messages = {};
 let current = "en";
 let receiptLanguages = [];
+// What each picker should show, kept for when its options arrive.
+const picked = {};
 
 export function language() {
   return current;
@@ -50,7 +52,15 @@ export function setReceiptLanguages(list) {
       o.textContent = l.name;
       select.append(o);
     }
+    if (picked[id]) select.value = picked[id];
   }
+}
+
+/** Shows `tag` in a receipt-language picker, now or once its options arrive. */
+export function pickLanguage(id, tag) {
+  picked[id] = tag;
+  const select = document.getElementById(id);
+  if (select) select.value = tag;
 }
 
 const medium = { dateStyle: "medium", timeStyle: "short" };

@@ -2,7 +2,7 @@
 
 import { $, call, el, fileBase64, notice } from "./api.js";
 import { go, refreshHeader } from "./nav.js";
-import { applyLanguage, t } from "./l10n.js";
+import { applyLanguage, t, pickLanguage } from "./l10n.js";
 
 export function init() {
   $("set-change-gateway").addEventListener("click", () => go("firstrun"));
@@ -58,7 +58,7 @@ export async function show() {
   $("set-shl").value = s.code_prefs?.shl || "off";
   $("set-watch").value = s.watch_folder || "";
   $("set-app-language").value = s.app_language || "en";
-  $("set-clinic-language").value = s.clinic_language || "en";
+  pickLanguage("set-clinic-language", s.clinic_language || "en");
   const m = s.smtp || {};
   $("set-smtp-host").value = m.host || "";
   $("set-smtp-port").value = m.port || "";

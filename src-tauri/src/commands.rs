@@ -45,7 +45,6 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
                 "outbox": desk.waiting_count()?,
                 "version": env!("CARGO_PKG_VERSION"),
                 "app_language": desk.app_language()?,
-                "languages": razcode_desk::languages::menu(),
             }))
         })
         .await
@@ -56,6 +55,13 @@ pub async fn app_state(shell: State<'_, Shell>) -> Answer {
 pub fn ui_messages(language: String) -> Answer {
     let lang = razcode_desk::languages::parse(&language)?;
     Ok(json!(razcode_desk::languages::app_messages(lang)))
+}
+
+/// The languages receipts speak, by their own names (the pickers). Asked for
+/// after the first paint: an English desk parses no catalog before it.
+#[tauri::command]
+pub fn receipt_languages() -> Answer {
+    Ok(json!(razcode_desk::languages::menu()))
 }
 
 /// The language of a staged code's receipts and emails, chosen on the code

@@ -52,6 +52,7 @@ fn main() {
             commands::about,
             commands::use_sandbox,
             commands::ui_messages,
+            commands::receipt_languages,
             commands::receipt_language,
             commands::setup_gateway,
             commands::activate,
