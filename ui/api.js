@@ -30,6 +30,12 @@ export function notice(text) {
   n.hidden = !text;
 }
 
+/** Shows a failure in the alert region and throws it again (callers stop). */
+export function showAndThrow(e) {
+  showError(message(e));
+  throw e;
+}
+
 /** The error's words: a UiError from the core, or whatever Tauri threw. */
 export function message(e) {
   if (e && typeof e === "object" && e.message) return e.message;
@@ -50,8 +56,7 @@ export async function call(command, args = {}, progress = null) {
   try {
     return await tauri.core.invoke(command, args);
   } catch (e) {
-    showError(message(e));
-    throw e;
+    showAndThrow(e);
   } finally {
     if (progress) setBusy(null);
   }

@@ -9,24 +9,49 @@ import { applyLanguage, setReceiptLanguages, t } from "./l10n.js";
 $("about-open").addEventListener("click", () =>
   import("./about.js").then((m) => m.show()).catch(() => {}),
 );
-import * as approval from "./approval.js";
-import * as setup from "./setup.js";
-import * as worklist from "./worklist.js";
-import * as encounter from "./encounter.js";
-import * as code from "./code.js";
-import * as history from "./history.js";
-import * as outbox from "./outbox.js";
-import * as settings from "./settings.js";
+
+// Start-up marks (wall-clock ms), reported with the first paint.
+const marks = [];
+const at = (ms) => performance.timeOrigin + ms;
+const mark = (name) => marks.push([name, at(performance.now())]);
+const nav = performance.getEntriesByType("navigation")[0];
+if (nav) marks.push(["page requested", at(nav.fetchStart)], ["page loaded", at(nav.responseEnd)]);
+mark("modules run");
+
+// Each screen's module, loaded when first needed: the first screen's before the
+// first paint, the others right after it. Loading one runs its init() (its
+// handlers), and a screen is shown only once its module is loaded.
+const modules = {
+  approval: () => import("./approval.js"),
+  setup: () => import("./setup.js"),
+  worklist: () => import("./worklist.js"),
+  encounter: () => import("./encounter.js"),
+  code: () => import("./code.js"),
+  history: () => import("./history.js"),
+  outbox: () => import("./outbox.js"),
+  settings: () => import("./settings.js"),
+};
+// The approval link's handlers serve both screens that wait for an approval.
+const needs = { setup: ["approval"], encounter: ["approval"] };
+const loaded = {};
+function load(name) {
+  loaded[name] ??= Promise.all([modules[name](), ...(needs[name] || []).map(load)]).then(([m]) => {
+    m.init();
+    return m;
+  });
+  return loaded[name];
+}
+const screen = (module, show) => () => load(module).then((m) => m[show]);
 
 register({
-  firstrun: setup.firstRun,
-  activate: setup.activation,
-  worklist: worklist.show,
-  encounter: encounter.show,
-  code: code.show,
-  history: history.show,
-  outbox: outbox.show,
-  settings: settings.show,
+  firstrun: screen("setup", "firstRun"),
+  activate: screen("setup", "activation"),
+  worklist: screen("worklist", "show"),
+  encounter: screen("encounter", "show"),
+  code: screen("code", "show"),
+  history: screen("history", "show"),
+  outbox: screen("outbox", "show"),
+  settings: screen("settings", "show"),
 });
 
 async function start() {
@@ -38,22 +63,14 @@ async function start() {
     const current = currentScreen();
     if (e.key === "Escape" && current && !["firstrun", "worklist"].includes(current)) {
       e.preventDefault();
-      if (current === "code") code.done();
+      if (current === "code") load("code").then((m) => m.done());
       else goBack();
     }
   });
-  approval.init();
-  setup.init();
-  worklist.init();
-  encounter.init();
-  code.init();
-  history.init();
-  outbox.init();
-  settings.init();
-
   let st;
   try {
-    st = await refreshHeader();
+    st = await refreshHeader(window.razStartState);
+    mark("state read");
   } catch {
     return;
   }
@@ -73,10 +90,12 @@ async function start() {
     $("nav").hidden = false;
     await go(st.settings.activated ? "worklist" : "activate");
   }
+  mark("screen built");
   // The first screen is on the glass after the next frame.
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
-      call("first_paint", { screen: currentScreen() }).catch(() => {});
+      call("first_paint", { screen: currentScreen(), marks }).catch(() => {});
+      for (const name of Object.keys(modules)) load(name).catch(() => {});
       // The receipt-language pickers' names come from the catalogs: after the
       // first paint (a stage without a choice takes the patient's language).
       call("receipt_languages").then(setReceiptLanguages).catch(() => {});

@@ -63,25 +63,38 @@ export function pickLanguage(id, tag) {
   if (select) select.value = tag;
 }
 
-const medium = { dateStyle: "medium", timeStyle: "short" };
+// One formatter per language and style, made on first use (making one is
+// what costs: a list of visits would otherwise make one per row).
+const formatters = new Map();
+function formatter(kind, options) {
+  const key = `${current} ${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(current, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+const medium = () => formatter("medium", { dateStyle: "medium", timeStyle: "short" });
+const day = () => formatter("day", { dateStyle: "medium", timeZone: "UTC" });
 
 /** Unix seconds as "Nov 26, 2026, 9:30 AM" / "26 nov 2026, 9:30". */
 export function formatTime(ts) {
-  return ts ? new Date(ts * 1000).toLocaleString(current, medium) : "";
+  return ts ? medium().format(new Date(ts * 1000)) : "";
 }
 
 /** An RFC 3339 time, the same way. */
 export function formatInstant(text) {
   if (!text) return "";
   const d = new Date(text);
-  return Number.isNaN(d.getTime()) ? text : d.toLocaleString(current, medium);
+  return Number.isNaN(d.getTime()) ? text : medium().format(d);
 }
 
 /** A record's date: a bare day stays a day; an instant gets its time. */
 export function formatVisit(text) {
   if (!text) return "";
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    return new Date(`${text}T00:00:00Z`).toLocaleDateString(current, { dateStyle: "medium", timeZone: "UTC" });
+    return day().format(new Date(`${text}T00:00:00Z`));
   }
   return formatInstant(text);
 }

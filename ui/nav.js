@@ -2,14 +2,17 @@
 // and the outbox badge. Screens import this; it imports no screen (app.js
 // registers them), so every import points one way.
 
-import { $, call, clearError, notice } from "./api.js";
+import { $, call, clearError, notice, showAndThrow } from "./api.js";
 import { t } from "./l10n.js";
 
 const screens = {};
 let current = null;
 const back = [];
 
-/** The screens by name, each a function that shows it (app.js registers them once). */
+/**
+ * The screens by name (app.js registers them once): each a function that
+ * loads the screen's module and answers the function that shows it.
+ */
 export function register(table) {
   Object.assign(screens, table);
 }
@@ -20,6 +23,7 @@ export function currentScreen() {
 
 /** Shows a screen; `arg` is what it is about (an encounter, a staging). */
 export async function go(name, arg, { remember = true } = {}) {
+  const show = await screens[name]();
   clearError();
   notice("");
   if (remember && current && current !== name) back.push(current);
@@ -29,8 +33,12 @@ export async function go(name, arg, { remember = true } = {}) {
     else b.removeAttribute("aria-current");
   }
   current = name;
-  $("main").focus();
-  await screens[name](arg);
+  // The screen asks the core for what it shows first; focusing lays the page
+  // out, which then happens while that answer is on its way. A screen that
+  // focuses a field of its own keeps it.
+  const shown = show(arg);
+  if (!$(`screen-${name}`).contains(document.activeElement)) $("main").focus();
+  await shown;
 }
 
 export function goBack() {
@@ -38,9 +46,12 @@ export function goBack() {
   return go(prev, undefined, { remember: false });
 }
 
-/** The header: practice and gateway, and how many things wait in the outbox. */
-export async function refreshHeader() {
-  const st = await call("app_state");
+/**
+ * The header: practice and gateway, and how many things wait in the outbox.
+ * `asked`: an `app_state` answer already on its way (the first screen's).
+ */
+export async function refreshHeader(asked = null) {
+  const st = await (asked ? asked.catch(showAndThrow) : call("app_state"));
   const org = st.settings?.organization;
   $("org").textContent = st.settings
     ? `${org ? org : t("app-not-activated", "Not activated")} · ${st.settings.sandbox ? t("app-sandbox", "Sandbox") : st.settings.api_base}`

@@ -517,10 +517,25 @@ pub async fn print_test(shell: State<'_, Shell>) -> Answer {
 /// the screen go to stderr (the start-up benchmark and the installed
 /// package's test read them), and with `--exit-after-paint` the app quits.
 #[tauri::command]
-pub fn first_paint(app: AppHandle, shell: State<'_, Shell>, screen: Option<String>) {
+pub fn first_paint(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    screen: Option<String>,
+    marks: Option<Vec<(String, f64)>>,
+) {
     let ms = shell.started.elapsed().as_secs_f64() * 1000.0;
     let screen = screen.unwrap_or_else(|| "an empty page".into());
-    eprintln!("first paint after {ms:.0} ms: {screen}");
+    // Where the start went: the page's marks (wall-clock ms) from the process's start.
+    let marks: Vec<String> = marks
+        .unwrap_or_default()
+        .iter()
+        .map(|(name, at)| format!("{name} {:.0}", at - shell.started_epoch_ms))
+        .collect();
+    let marks = match marks.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", marks.join(", ")),
+    };
+    eprintln!("first paint after {ms:.0} ms: {screen}{marks}");
     if shell.exit_after_paint {
         app.exit(0);
     }

@@ -12,7 +12,23 @@ mod shell;
 use shell::Shell;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
+/// The desk's screens are forms: WebKitGTK paints them on the CPU. Its GPU path
+/// compiles shaders for the first form control it draws (~90 ms on a PC without
+/// a GPU, where they run on the CPU anyway, as in a VM or over remote desktop) and
+/// is the one some GL drivers show a blank window with. IT can choose otherwise by
+/// setting the variable themselves (`WEBKIT_SKIA_ENABLE_CPU_RENDERING=0`).
+#[cfg(target_os = "linux")]
+fn paint_on_the_cpu() {
+    const VAR: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
+    if std::env::var_os(VAR).is_none() {
+        // Before any thread starts: nothing reads the environment concurrently.
+        std::env::set_var(VAR, "1");
+    }
+}
+
 fn main() {
+    #[cfg(target_os = "linux")]
+    paint_on_the_cpu();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RAZDESK_LOG")

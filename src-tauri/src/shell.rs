@@ -16,6 +16,8 @@ use std::time::Instant;
 pub struct Shell {
     pub dir: PathBuf,
     pub started: Instant,
+    /// The same moment on the wall clock, in ms since 1970 (the page's marks are).
+    pub started_epoch_ms: f64,
     /// Print the time to first paint and quit (the start-up benchmark).
     pub exit_after_paint: bool,
     /// `--baseline`: the window on an empty page (the start-up benchmark's baseline).
@@ -95,6 +97,9 @@ impl Shell {
         Ok(Shell {
             dir: dir.unwrap_or_else(razcode_desk::default_data_dir),
             started: Instant::now(),
+            started_epoch_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64() * 1000.0),
             exit_after_paint,
             start_on_sandbox,
             baseline,
