@@ -3,7 +3,7 @@
 in the same run: the same binary opening its window on an empty page
 (`--baseline`), so the figures say what the app adds to Tauri and WebKitGTK.
 
-    python3 scripts/measure-app.py [--runs 7] [--binary target/release/razcode-desk]
+    python3 scripts/measure-app.py [--runs 7] [--mem-runs 5] [--binary target/release/razcode-desk]
 
 Needs Xvfb (Debian package xvfb). Builds the release app when it is missing.
 """
@@ -108,6 +108,7 @@ def idle_memory(binary, display, data_dir, extra, settle=8.0):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--mem-runs", type=int, default=5)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/razcode-desk"))
     a = ap.parse_args()
     if not os.path.exists(a.binary):
@@ -127,23 +128,32 @@ def main():
             ("first run (welcome screen)", lambda i: (os.path.join(work, f"f{i}"), [])),
             ("sandbox desk (gateway started, worklist)", lambda i: (sandbox_dir, [])),
         ]
-        print(f"cold start to first paint, median of {a.runs} runs ({os.path.relpath(a.binary, ROOT)}, Xvfb):")
-        base = None
-        for name, make in cases:
-            paints, walls = [], []
-            for i in range(a.runs):
+        # Rounds interleave the cases, so that a slower minute of this VM
+        # weighs on each of them alike.
+        print(f"cold start to first paint, median of {a.runs} interleaved runs ({os.path.relpath(a.binary, ROOT)}, Xvfb):")
+        paints = {name: [] for name, _ in cases}
+        walls = {name: [] for name, _ in cases}
+        for i in range(a.runs):
+            for name, make in cases:
                 d, extra = make(i)
                 paint, wall = first_paint(a.binary, display, d, extra)
-                paints.append(paint)
-                walls.append(wall)
-            m = statistics.median(paints)
-            base = base or m
-            print(f"  {name:44} {m:6.0f} ms  ({m / base:4.2f}x baseline; whole run {statistics.median(walls):.0f} ms)")
-        print("resident memory of all the app's processes, idle 8 s after first paint:")
-        b = idle_memory(a.binary, display, os.path.join(work, "bm"), ["--baseline"])
-        s = idle_memory(a.binary, display, sandbox_dir, [])
-        for name, (rss, pss, n) in [("baseline: empty page", b), ("sandbox desk on the worklist", s)]:
-            print(f"  {name:44} PSS {pss / 1024:6.1f} MiB  RSS {rss / 1024:6.1f} MiB  {n} processes  ({pss / b[1]:4.2f}x baseline PSS)")
+                paints[name].append(paint)
+                walls[name].append(wall)
+        base = statistics.median(paints[cases[0][0]])
+        for name, _ in cases:
+            m = statistics.median(paints[name])
+            print(f"  {name:44} {m:6.0f} ms  ({m / base:4.2f}x baseline; whole run {statistics.median(walls[name]):.0f} ms)")
+        print(f"resident memory of all the app's processes, idle 8 s after first paint, median of {a.mem_runs} interleaved runs:")
+        samples = {"baseline: empty page": [], "sandbox desk on the worklist": []}
+        for i in range(a.mem_runs):
+            samples["baseline: empty page"].append(idle_memory(a.binary, display, os.path.join(work, f"bm{i}"), ["--baseline"]))
+            samples["sandbox desk on the worklist"].append(idle_memory(a.binary, display, sandbox_dir, []))
+        base_pss = statistics.median(pss for _, pss, _ in samples["baseline: empty page"])
+        for name, runs in samples.items():
+            rss = statistics.median(r for r, _, _ in runs)
+            pss = statistics.median(p for _, p, _ in runs)
+            n = max(k for _, _, k in runs)
+            print(f"  {name:44} PSS {pss / 1024:6.1f} MiB  RSS {rss / 1024:6.1f} MiB  {n} processes  ({pss / base_pss:4.2f}x baseline PSS)")
     finally:
         server.kill()
         shutil.rmtree(work, ignore_errors=True)

@@ -18,9 +18,9 @@ const nav = performance.getEntriesByType("navigation")[0];
 if (nav) marks.push(["page requested", at(nav.fetchStart)], ["page loaded", at(nav.responseEnd)]);
 mark("modules run");
 
-// Each screen's module, loaded when first needed: the first screen's before the
-// first paint, the others right after it. Loading one runs its init() (its
-// handlers), and a screen is shown only once its module is loaded.
+// Each screen's module, loaded when the screen is first shown (a module's fetch
+// is a few ms; one never shown is never parsed nor kept). Loading one runs its
+// init() (its handlers), and a screen is shown only once its module is loaded.
 const modules = {
   approval: () => import("./approval.js"),
   setup: () => import("./setup.js"),
@@ -95,7 +95,6 @@ async function start() {
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       call("first_paint", { screen: currentScreen(), marks }).catch(() => {});
-      for (const name of Object.keys(modules)) load(name).catch(() => {});
       // The receipt-language pickers' names come from the catalogs: after the
       // first paint (a stage without a choice takes the patient's language).
       call("receipt_languages").then(setReceiptLanguages).catch(() => {});
