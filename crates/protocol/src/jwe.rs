@@ -66,6 +66,12 @@ pub fn encrypt(key: &[u8], content_type: &str, plain: &[u8]) -> Result<String, J
     rand::rngs::OsRng
         .try_fill_bytes(&mut iv)
         .map_err(|e| JweError::Random(e.to_string()))?;
+    seal(key, &protected, iv, plain)
+}
+
+/// The compact form of `plain` sealed under `key` with this protected header
+/// (its base64url, the AAD) and IV.
+fn seal(key: &[u8], protected: &str, iv: [u8; 12], plain: &[u8]) -> Result<String, JweError> {
     let sealed = cipher(key)?
         .encrypt(
             Nonce::from_slice(&iv),
@@ -185,33 +191,16 @@ mod tests {
     #[test]
     fn deflated_files_are_read_and_bombs_refused() {
         use std::io::Write;
-        let seal = |plain: &[u8]| {
+        let deflated = |plain: &[u8]| {
             let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
             z.write_all(plain).expect("deflate");
             let packed = z.finish().expect("deflate");
             let protected = URL_SAFE_NO_PAD.encode(br#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#);
-            let iv = [1u8; 12];
-            let sealed = cipher(&KEY)
-                .expect("key")
-                .encrypt(
-                    Nonce::from_slice(&iv),
-                    Payload {
-                        msg: &packed,
-                        aad: protected.as_bytes(),
-                    },
-                )
-                .expect("seal");
-            let (c, t) = sealed.split_at(sealed.len() - 16);
-            format!(
-                "{protected}..{}.{}.{}",
-                URL_SAFE_NO_PAD.encode(iv),
-                URL_SAFE_NO_PAD.encode(c),
-                URL_SAFE_NO_PAD.encode(t)
-            )
+            seal(&KEY, &protected, [1u8; 12], &packed).expect("seal")
         };
-        let (plain, _) = decrypt(&KEY, &seal(b"hello hello hello")).expect("inflated");
+        let (plain, _) = decrypt(&KEY, &deflated(b"hello hello hello")).expect("inflated");
         assert_eq!(plain, b"hello hello hello");
         let bomb = vec![0u8; MAX_PLAIN + 10];
-        assert_eq!(decrypt(&KEY, &seal(&bomb)), Err(JweError::Inflate));
+        assert_eq!(decrypt(&KEY, &deflated(&bomb)), Err(JweError::Inflate));
     }
 }
