@@ -144,11 +144,15 @@ def main():
             m = statistics.median(paints[name])
             print(f"  {name:44} {m:6.0f} ms  ({m / base:4.2f}x baseline; whole run {statistics.median(walls[name]):.0f} ms)")
         print(f"resident memory of all the app's processes, idle 8 s after first paint, median of {a.mem_runs} interleaved runs:")
-        samples = {"baseline: empty page": [], "sandbox desk on the worklist": []}
+        mem_cases = [
+            ("baseline: empty page", lambda i: (os.path.join(work, f"bm{i}"), ["--baseline"])),
+            ("sandbox desk on the worklist", lambda i: (sandbox_dir, [])),
+        ]
+        samples = {name: [] for name, _ in mem_cases}
         for i in range(a.mem_runs):
-            samples["baseline: empty page"].append(idle_memory(a.binary, display, os.path.join(work, f"bm{i}"), ["--baseline"]))
-            samples["sandbox desk on the worklist"].append(idle_memory(a.binary, display, sandbox_dir, []))
-        base_pss = statistics.median(pss for _, pss, _ in samples["baseline: empty page"])
+            for name, make in mem_cases:
+                samples[name].append(idle_memory(a.binary, display, *make(i)))
+        base_pss = statistics.median(pss for _, pss, _ in samples[mem_cases[0][0]])
         for name, runs in samples.items():
             rss = statistics.median(r for r, _, _ in runs)
             pss = statistics.median(p for _, p, _ in runs)
