@@ -33,7 +33,7 @@ fn qr_on_page(pdf: &Path, dir: &Path) -> String {
         ],
     );
     let png = format!("{}.png", prefix.display());
-    tool("zbarimg", &["-q", "--raw", &png]).trim().to_string()
+    scan_qr(&png)
 }
 
 fn encounter(given: &str, family: &str, mrn: &str) -> String {

@@ -32,12 +32,7 @@ fn scan(pdf: &Path, dpi: &str) -> String {
             prefix.to_str().unwrap(),
         ],
     );
-    tool(
-        "zbarimg",
-        &["-q", "--raw", &format!("{}.png", prefix.display())],
-    )
-    .trim()
-    .to_string()
+    scan_qr(&format!("{}.png", prefix.display()))
 }
 
 fn base64url(bytes: &[u8]) -> String {

@@ -230,6 +230,20 @@ pub fn gateway_ids(db: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The one QR code zbarimg reads in an image. Only its QR reader runs: in
+/// raw mode its 1D readers can add a line of their own read from print.
+/// A code read twice counts once; two different codes fail the test.
+pub fn scan_qr(png: &str) -> String {
+    let out = tool(
+        "zbarimg",
+        &["-q", "--raw", "-Sdisable", "-Sqrcode.enable", png],
+    );
+    let mut codes: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+    codes.dedup();
+    assert_eq!(codes.len(), 1, "one QR code in {png}: {out:?}");
+    codes[0].trim().to_string()
+}
+
 /// Runs a tool the tests read results with (pdftotext, pdftoppm, zbarimg);
 /// its output, or a panic naming what to install.
 pub fn tool(cmd: &str, args: &[&str]) -> String {
