@@ -75,7 +75,7 @@ fn main() {
         for _ in 0..rounds {
             for t in &texts {
                 elements += razcode_her::xml::parse(t)
-                    .map(|e| e.children.len())
+                    .map(|d| d.root().elements().count())
                     .unwrap_or(0);
             }
         }

@@ -33,13 +33,13 @@ pub fn to_ccr(text: &str) -> std::result::Result<String, CcdError> {
 }
 
 struct Doc<'a> {
-    ids: HashMap<&'a str, &'a Element<'a>>,
+    ids: HashMap<&'a str, Element<'a>>,
 }
 
-fn deep_text(e: &Element) -> String {
+fn deep_text(e: Element) -> String {
     let mut out = String::new();
-    fn walk(e: &Element, out: &mut String) {
-        for c in &e.children {
+    fn walk(e: Element, out: &mut String) {
+        for c in e.nodes() {
             match c {
                 Node::Text(t) => {
                     if !out.is_empty() && !out.ends_with(' ') {
@@ -55,7 +55,7 @@ fn deep_text(e: &Element) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn index<'a>(e: &'a Element<'a>, ids: &mut HashMap<&'a str, &'a Element<'a>>) {
+fn index<'a>(e: Element<'a>, ids: &mut HashMap<&'a str, Element<'a>>) {
     if let Some(id) = e.attr("ID") {
         ids.insert(id, e);
     }
@@ -67,7 +67,7 @@ fn index<'a>(e: &'a Element<'a>, ids: &mut HashMap<&'a str, &'a Element<'a>>) {
 impl Doc<'_> {
     /// The readable name of a coded element: displayName, originalText, or the
     /// narrative its reference points to.
-    fn name(&self, code: Option<&Element>) -> Option<String> {
+    fn name(&self, code: Option<Element>) -> Option<String> {
         let code = code?;
         if let Some(d) = code.attr("displayName").filter(|d| !d.trim().is_empty()) {
             return Some(d.trim().to_string());
@@ -80,11 +80,11 @@ impl Doc<'_> {
             .and_then(|o| o.child("reference"))
             .and_then(|r| r.attr("value"))?;
         let target = self.ids.get(reference.trim_start_matches('#'))?;
-        let t = deep_text(target);
+        let t = deep_text(*target);
         (!t.is_empty()).then_some(t)
     }
 
-    fn coded(&self, code: Option<&Element>) -> Option<Coded> {
+    fn coded(&self, code: Option<Element>) -> Option<Coded> {
         let text = self.name(code)?;
         let code = code.and_then(|c| {
             let value = c.attr("code")?;
@@ -141,7 +141,7 @@ pub fn iso_time(ts: &str) -> Option<String> {
     Some(out)
 }
 
-fn time_of(e: Option<&Element>) -> Option<String> {
+fn time_of(e: Option<Element>) -> Option<String> {
     let e = e?;
     e.attr("value")
         .or_else(|| e.child("low").and_then(|l| l.attr("value")))
@@ -149,11 +149,11 @@ fn time_of(e: Option<&Element>) -> Option<String> {
         .and_then(iso_time)
 }
 
-fn person_name(name: Option<&Element>) -> Option<String> {
+fn person_name(name: Option<Element>) -> Option<String> {
     let name = name?;
     let parts: Vec<String> = name
         .elements()
-        .filter(|e| matches!(e.local.as_ref(), "prefix" | "given" | "family" | "suffix"))
+        .filter(|e| matches!(e.local(), "prefix" | "given" | "family" | "suffix"))
         .filter_map(Element::text)
         .collect();
     if parts.is_empty() {
@@ -164,18 +164,18 @@ fn person_name(name: Option<&Element>) -> Option<String> {
 }
 
 /// Every `section`, however deep it nests.
-fn sections<'a>(root: &'a Element<'a>) -> Vec<&'a Element<'a>> {
+fn sections<'a>(root: Element<'a>) -> Vec<Element<'a>> {
     root.descendants("section")
 }
 
-fn entries<'a>(section: &'a Element<'a>) -> impl Iterator<Item = &'a Element<'a>> {
+fn entries<'a>(section: Element<'a>) -> impl Iterator<Item = Element<'a>> {
     section
         .children_named("entry")
         .filter_map(|e| e.elements().next())
 }
 
 /// The value of an observation as text with its unit.
-fn value_text(doc: &Doc, obs: &Element) -> Option<(String, Option<String>)> {
+fn value_text(doc: &Doc, obs: Element) -> Option<(String, Option<String>)> {
     let v = obs.child("value")?;
     if let Some(val) = v.attr("value") {
         return Some((
@@ -191,12 +191,13 @@ fn value_text(doc: &Doc, obs: &Element) -> Option<(String, Option<String>)> {
 
 /// Imports a CCD document.
 pub fn import(text: &str) -> std::result::Result<NewEncounter, CcdError> {
-    let root = xml::parse(text)?;
-    if root.local != "ClinicalDocument" || root.namespace.as_deref() != Some(NAMESPACE) {
-        return Err(CcdError::NotCda(root.local.to_string()));
+    let doc = xml::parse(text)?;
+    let root = doc.root();
+    if root.local() != "ClinicalDocument" || root.namespace() != Some(NAMESPACE) {
+        return Err(CcdError::NotCda(root.local().to_string()));
     }
     let mut ids = HashMap::new();
-    index(&root, &mut ids);
+    index(root, &mut ids);
     let doc = Doc { ids };
     let role = root
         .path(&["recordTarget", "patientRole"])
@@ -287,7 +288,7 @@ pub fn import(text: &str) -> std::result::Result<NewEncounter, CcdError> {
         visit_kind: "Office Visit".into(),
         ..NewEncounter::default()
     };
-    for section in sections(&root) {
+    for section in sections(root) {
         let code = section
             .child("code")
             .and_then(|c| c.attr("code"))
@@ -358,7 +359,7 @@ pub fn import(text: &str) -> std::result::Result<NewEncounter, CcdError> {
 }
 
 /// The problem an entry names: the value of its problem observation.
-fn problem(doc: &Doc, entry: &Element) -> Option<Coded> {
+fn problem(doc: &Doc, entry: Element) -> Option<Coded> {
     entry
         .descendants("observation")
         .into_iter()
@@ -366,7 +367,7 @@ fn problem(doc: &Doc, entry: &Element) -> Option<Coded> {
         .or_else(|| doc.coded(entry.child("code")))
 }
 
-fn allergy(doc: &Doc, entry: &Element) -> Option<Coded> {
+fn allergy(doc: &Doc, entry: Element) -> Option<Coded> {
     let agent = entry
         .descendants("playingEntity")
         .into_iter()
@@ -391,7 +392,7 @@ fn allergy(doc: &Doc, entry: &Element) -> Option<Coded> {
     }))
 }
 
-fn product(doc: &Doc, entry: &Element) -> Option<Coded> {
+fn product(doc: &Doc, entry: Element) -> Option<Coded> {
     let material = entry
         .descendants("manufacturedMaterial")
         .into_iter()
@@ -401,13 +402,10 @@ fn product(doc: &Doc, entry: &Element) -> Option<Coded> {
 }
 
 /// `(name, value, unit, date)` of every observation in an entry (organizers included).
-fn observations(
-    doc: &Doc,
-    entry: &Element,
-) -> Vec<(Coded, String, Option<String>, Option<String>)> {
+fn observations(doc: &Doc, entry: Element) -> Vec<(Coded, String, Option<String>, Option<String>)> {
     // The entry's own observation, or an organizer's components; observations
     // nested in entryRelationships are status and interpretation, not results.
-    let obs: Vec<&Element> = if entry.local == "observation" {
+    let obs: Vec<Element> = if entry.local() == "observation" {
         vec![entry]
     } else {
         entry

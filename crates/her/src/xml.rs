@@ -5,7 +5,6 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
-use std::sync::Arc;
 
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 256;
@@ -56,67 +55,180 @@ impl XmlError {
     }
 }
 
-/// A node of the tree. Names and text borrow from the document where they
-/// can (no escapes to undo), so building a tree allocates little.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node<'a> {
-    Element(Element<'a>),
-    Text(Cow<'a, str>),
+/// A parsed document: every node in one vector, children linked by index,
+/// attributes in one more. A tree of a `Vec` per element spent most of its
+/// time in the allocator; here building costs a push per node.
+/// Names and text borrow from the document where they can (no escapes to undo).
+#[derive(Debug)]
+pub struct Document<'a> {
+    src: &'a str,
+    nodes: Vec<Raw<'a>>,
+    attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The namespaces declared in the document, by index.
+    namespaces: Vec<Cow<'a, str>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Element<'a> {
+/// No node (an index that is never one).
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+struct Raw<'a> {
+    /// An element's name as written (`ccr:Problem`), or a text node's text.
+    text: Cow<'a, str>,
+    is_text: bool,
+    /// Where the local name starts in `text` (after the prefix).
+    local: u32,
+    /// The namespace's index in [`Document::namespaces`], or [`NONE`].
+    ns: u32,
+    attrs: (u32, u32),
+    parent: u32,
+    first_child: u32,
+    next: u32,
+    /// The byte offset of the start tag (lines are counted only when asked for).
+    pos: u32,
+}
+
+impl<'a> Document<'a> {
+    /// The root element (the first node).
+    pub fn root(&self) -> Element<'_> {
+        Element { doc: self, id: 0 }
+    }
+}
+
+/// A node of the tree: an element or a piece of its text.
+#[derive(Debug, Clone, Copy)]
+pub enum Node<'d> {
+    Element(Element<'d>),
+    Text(&'d str),
+}
+
+/// An element of a [`Document`] (a handle: copying it is free).
+#[derive(Clone, Copy)]
+pub struct Element<'d> {
+    doc: &'d Document<'d>,
+    id: u32,
+}
+
+impl std::fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{}> at line {}", self.name(), self.line())
+    }
+}
+
+impl<'d> Element<'d> {
+    fn raw(self) -> &'d Raw<'d> {
+        &self.doc.nodes[self.id as usize]
+    }
+
     /// The name as written, prefix included (`ccr:Problem`).
-    pub name: Cow<'a, str>,
-    /// The local name (`Problem`).
-    pub local: Cow<'a, str>,
-    /// The namespace the name resolves to, if any (shared between elements).
-    pub namespace: Option<Arc<str>>,
-    /// Attributes as written, values unescaped.
-    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
-    pub children: Vec<Node<'a>>,
-    pub line: usize,
-}
+    pub fn name(self) -> &'d str {
+        &self.raw().text
+    }
 
-impl<'a> Element<'a> {
-    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
-        self.children.iter().filter_map(|n| match n {
+    /// The local name (`Problem`).
+    pub fn local(self) -> &'d str {
+        let raw = self.raw();
+        &raw.text[raw.local as usize..]
+    }
+
+    /// The namespace the name resolves to, if any.
+    pub fn namespace(self) -> Option<&'d str> {
+        let ns = self.raw().ns;
+        (ns != NONE).then(|| self.doc.namespaces[ns as usize].as_ref())
+    }
+
+    /// The line of its start tag.
+    pub fn line(self) -> usize {
+        line_col(self.doc.src.as_bytes(), self.raw().pos as usize).0
+    }
+
+    /// The element it is in; `None` for the root.
+    pub fn parent(self) -> Option<Element<'d>> {
+        let p = self.raw().parent;
+        (p != NONE).then_some(Element {
+            doc: self.doc,
+            id: p,
+        })
+    }
+
+    /// Attributes as written, values unescaped.
+    pub fn attrs(self) -> &'d [(Cow<'d, str>, Cow<'d, str>)] {
+        let (a, b) = self.raw().attrs;
+        &self.doc.attrs[a as usize..b as usize]
+    }
+
+    pub fn attr(self, name: &str) -> Option<&'d str> {
+        self.attrs()
+            .iter()
+            .find(|(k, _)| k == name || k.rsplit(':').next() == Some(name))
+            .map(|(_, v)| v.as_ref())
+    }
+
+    /// Its children, elements and text, in order.
+    pub fn nodes(self) -> impl Iterator<Item = Node<'d>> + 'd {
+        let doc = self.doc;
+        let mut next = self.raw().first_child;
+        std::iter::from_fn(move || {
+            if next == NONE {
+                return None;
+            }
+            let id = next;
+            let raw = &doc.nodes[id as usize];
+            next = raw.next;
+            Some(if raw.is_text {
+                Node::Text(&raw.text)
+            } else {
+                Node::Element(Element { doc, id })
+            })
+        })
+    }
+
+    pub fn is_root(self) -> bool {
+        self.id == 0
+    }
+
+    pub fn has_children(self) -> bool {
+        self.raw().first_child != NONE
+    }
+
+    pub fn elements(self) -> impl Iterator<Item = Element<'d>> + 'd {
+        self.nodes().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
         })
     }
 
     /// The first child element with this local name.
-    pub fn child(&self, local: &str) -> Option<&Element<'a>> {
-        self.elements().find(|e| e.local == local)
+    pub fn child(self, local: &str) -> Option<Element<'d>> {
+        self.elements().find(|e| e.local() == local)
     }
 
-    pub fn children_named<'s>(
-        &'s self,
-        local: &'s str,
-    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
-        self.elements().filter(move |e| e.local == local)
+    pub fn children_named<'s>(self, local: &'s str) -> impl Iterator<Item = Element<'d>> + 's
+    where
+        'd: 's,
+    {
+        self.elements().filter(move |e| e.local() == local)
     }
 
     /// Follows a path of local names through first children.
-    pub fn path(&self, path: &[&str]) -> Option<&Element<'a>> {
+    pub fn path(self, path: &[&str]) -> Option<Element<'d>> {
         path.iter().try_fold(self, |e, p| e.child(p))
     }
 
     /// The element's own text, trimmed; `None` when empty.
-    pub fn text(&self) -> Option<String> {
-        let mut texts = self.children.iter().filter_map(|n| match n {
-            Node::Text(t) => Some(t.as_ref()),
+    pub fn text(self) -> Option<String> {
+        let mut texts = self.nodes().filter_map(|n| match n {
+            Node::Text(t) => Some(t),
             Node::Element(_) => None,
         });
         // Most elements hold one piece of text: no joining needed.
         let first = texts.next()?;
         let t = match texts.next() {
-            None => std::borrow::Cow::Borrowed(first),
+            None => Cow::Borrowed(first),
             Some(second) => {
                 let mut all = format!("{first}{second}");
                 all.extend(texts);
-                std::borrow::Cow::Owned(all)
+                Cow::Owned(all)
             }
         };
         let t = t.trim();
@@ -124,26 +236,19 @@ impl<'a> Element<'a> {
     }
 
     /// The text at a path below this element.
-    pub fn text_at(&self, path: &[&str]) -> Option<String> {
-        self.path(path).and_then(Element::text)
-    }
-
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name || k.rsplit(':').next() == Some(name))
-            .map(|(_, v)| v.as_ref())
+    pub fn text_at(self, path: &[&str]) -> Option<String> {
+        self.path(path).and_then(|e| e.text())
     }
 
     /// Every descendant (depth first) with this local name.
-    pub fn descendants<'s>(&'s self, local: &'s str) -> Vec<&'s Element<'a>> {
+    pub fn descendants(self, local: &str) -> Vec<Element<'d>> {
         let mut out = Vec::new();
-        let mut stack: Vec<&Element<'a>> = vec![self];
+        let mut stack: Vec<Element<'d>> = vec![self];
         while let Some(e) = stack.pop() {
-            for c in e.elements().collect::<Vec<_>>().into_iter().rev() {
-                stack.push(c);
-            }
-            if e.local == local && !std::ptr::eq(e, self) {
+            let at = stack.len();
+            stack.extend(e.elements());
+            stack[at..].reverse();
+            if e.id != self.id && e.local() == local {
                 out.push(e);
             }
         }
@@ -241,14 +346,20 @@ fn line_col(bytes: &[u8], pos: usize) -> (usize, usize) {
 }
 
 /// Namespace declarations in scope while a tree is built: (depth of the
-/// declaring element, prefix, namespace); the default one has an empty prefix.
+/// declaring element, prefix, index in the document's namespaces); the default
+/// one has an empty prefix.
 #[derive(Default)]
-struct Scope(Vec<(usize, Box<str>, Arc<str>)>);
+struct Scope(Vec<(usize, Box<str>, u32)>);
 
 impl Scope {
     /// Takes an element's `xmlns` attributes into scope at `depth`.
-    fn declare(&mut self, el: &Element, depth: usize) {
-        for (k, v) in &el.attrs {
+    fn declare<'a>(
+        &mut self,
+        attrs: &[(Cow<'a, str>, Cow<'a, str>)],
+        namespaces: &mut Vec<Cow<'a, str>>,
+        depth: usize,
+    ) {
+        for (k, v) in attrs {
             let prefix = match k.as_ref() {
                 "xmlns" => "",
                 k => match k.strip_prefix("xmlns:") {
@@ -256,13 +367,20 @@ impl Scope {
                     None => continue,
                 },
             };
-            self.0.push((depth, prefix.into(), Arc::from(v.as_ref())));
+            // An empty namespace (`xmlns=""`) is no namespace.
+            let ns = if v.is_empty() {
+                NONE
+            } else {
+                namespaces.push(v.clone());
+                (namespaces.len() - 1) as u32
+            };
+            self.0.push((depth, prefix.into(), ns));
         }
     }
 
-    /// The namespace of an element's name; `Err` with the prefix when it was
-    /// never declared. An empty namespace (`xmlns=""`) is no namespace.
-    fn resolve<'a>(&self, name: &'a str) -> Result<Option<Arc<str>>, &'a str> {
+    /// The namespace of an element's name ([`NONE`] for none); `Err` with the
+    /// prefix when it was never declared.
+    fn resolve<'n>(&self, name: &'n str) -> Result<u32, &'n str> {
         let (prefix, _) = split_name(name);
         // Most names have no prefix: the default declaration, found by length.
         let found = if prefix.is_empty() {
@@ -274,9 +392,8 @@ impl Scope {
                 .find(|(_, p, _)| p.len() == prefix.len() && **p == *prefix)
         };
         match found {
-            Some((_, _, uri)) if uri.is_empty() => Ok(None),
-            Some((_, _, uri)) => Ok(Some(uri.clone())),
-            None if prefix.is_empty() || prefix == "xml" => Ok(None),
+            Some((_, _, ns)) => Ok(*ns),
+            None if prefix.is_empty() || prefix == "xml" => Ok(NONE),
             None => Err(prefix),
         }
     }
@@ -289,17 +406,100 @@ impl Scope {
     }
 }
 
-/// Parses a whole document into its root element.
+/// Builds a [`Document`]: nodes are pushed in document order and linked to
+/// their parent's last child.
+struct Builder<'a> {
+    doc: Document<'a>,
+    /// Open elements: (node, its last child so far).
+    open: Vec<(u32, u32)>,
+    scope: Scope,
+}
+
+impl<'a> Builder<'a> {
+    /// Adds a node below the innermost open element (or as the root).
+    fn push(&mut self, raw: Raw<'a>) -> u32 {
+        let id = self.doc.nodes.len() as u32;
+        let mut raw = raw;
+        if let Some((parent, last)) = self.open.last_mut() {
+            raw.parent = *parent;
+            if *last == NONE {
+                self.doc.nodes[*parent as usize].first_child = id;
+            } else {
+                self.doc.nodes[*last as usize].next = id;
+            }
+            *last = id;
+        }
+        self.doc.nodes.push(raw);
+        id
+    }
+
+    fn text(&mut self, text: Cow<'a, str>) {
+        self.push(Raw {
+            text,
+            is_text: true,
+            local: 0,
+            ns: NONE,
+            attrs: (0, 0),
+            parent: NONE,
+            first_child: NONE,
+            next: NONE,
+            pos: 0,
+        });
+    }
+
+    /// An element's start tag: its attributes kept, its declarations in scope,
+    /// its name resolved.
+    fn element(
+        &mut self,
+        e: &BytesStart,
+        text_of: &impl Fn(&[u8]) -> Cow<'a, str>,
+        pos: usize,
+    ) -> Result<u32, String> {
+        let name = text_of(e.name().as_ref());
+        let local = (name.len() - split_name(&name).1.len()) as u32;
+        let first = self.doc.attrs.len();
+        for (i, a) in e.attributes().enumerate() {
+            if i == MAX_ATTRIBUTES {
+                return Err(too_many_attributes());
+            }
+            let a = a.map_err(|e| format!("a broken attribute: {e}"))?;
+            let key = text_of(a.key.as_ref());
+            let value = unescape(text_of(&a.value)).map_err(|e| format!("attribute {key}: {e}"))?;
+            self.doc.attrs.push((key, value));
+        }
+        let depth = self.open.len();
+        self.scope
+            .declare(&self.doc.attrs[first..], &mut self.doc.namespaces, depth);
+        if self.scope.0.len() > MAX_NS_IN_SCOPE {
+            return Err(too_many_namespaces());
+        }
+        let ns = self
+            .scope
+            .resolve(&name)
+            .map_err(|p| format!("the prefix {p} is not declared"))?;
+        Ok(self.push(Raw {
+            text: name,
+            is_text: false,
+            local,
+            ns,
+            attrs: (first as u32, self.doc.attrs.len() as u32),
+            parent: NONE,
+            first_child: NONE,
+            next: NONE,
+            pos: pos as u32,
+        }))
+    }
+}
+
+/// Parses a whole document.
 ///
 /// Namespaces are followed by [`Scope`] over quick-xml's plain reader rather
 /// than its `NsReader`, which resolves every name and attribute in full.
-pub fn parse(xml: &str) -> Result<Element<'_>, XmlError> {
+pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
     let at = |pos: usize, message: String| error_at(xml, pos, message);
     check_size(xml.len())?;
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
     // Bytes of an event as text borrowed from the document (quick-xml hands
     // out slices of it), or owned when they are not a piece of it.
     let text_of = |bytes: &[u8]| -> Cow<'_, str> {
@@ -308,24 +508,20 @@ pub fn parse(xml: &str) -> Result<Element<'_>, XmlError> {
             None => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
         }
     };
+    let mut b = Builder {
+        doc: Document {
+            src: xml,
+            // Records run at about one node per 40 bytes: one allocation
+            // for most documents.
+            nodes: Vec::with_capacity(xml.len() / 40 + 8),
+            attrs: Vec::with_capacity(xml.len() / 400 + 4),
+            namespaces: Vec::new(),
+        },
+        open: Vec::new(),
+        scope: Scope::default(),
+    };
+    let mut ended = false;
     let mut count = 0usize;
-    let mut lines = Lines {
-        text: xml.as_bytes(),
-        pos: 0,
-        line: 1,
-    };
-    let mut scope = Scope::default();
-    // An element just opened: its declarations in scope, its name resolved.
-    let enter = |el: &mut Element, scope: &mut Scope, depth: usize| -> Result<(), String> {
-        scope.declare(el, depth);
-        if scope.0.len() > MAX_NS_IN_SCOPE {
-            return Err(too_many_namespaces());
-        }
-        el.namespace = scope
-            .resolve(&el.name)
-            .map_err(|p| format!("the prefix {p} is not declared"))?;
-        Ok(())
-    };
     loop {
         let start = reader.buffer_position() as usize;
         let event = match reader.read_event() {
@@ -336,9 +532,8 @@ pub fn parse(xml: &str) -> Result<Element<'_>, XmlError> {
             }
         };
         match event {
-            Event::Start(ref e) => {
-                let mut el = open(e, &text_of, &mut lines, start).map_err(|m| at(start, m))?;
-                if root.is_some() && stack.is_empty() {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                if ended {
                     return Err(at(
                         start,
                         "a second root element follows the document".into(),
@@ -348,66 +543,46 @@ pub fn parse(xml: &str) -> Result<Element<'_>, XmlError> {
                 if count > MAX_ELEMENTS {
                     return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
                 }
-                enter(&mut el, &mut scope, stack.len()).map_err(|m| at(start, m))?;
-                stack.push(el);
-                if stack.len() > MAX_DEPTH {
-                    return Err(at(
-                        start,
-                        format!("elements nest deeper than {MAX_DEPTH} levels"),
-                    ));
-                }
-            }
-            Event::Empty(ref e) => {
-                let mut el = open(e, &text_of, &mut lines, start).map_err(|m| at(start, m))?;
-                count += 1;
-                if count > MAX_ELEMENTS {
-                    return Err(at(start, format!("more than {MAX_ELEMENTS} elements")));
-                }
-                enter(&mut el, &mut scope, stack.len()).map_err(|m| at(start, m))?;
-                scope.leave(stack.len());
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(el)),
-                    None if root.is_none() => root = Some(el),
-                    None => {
+                let id = b.element(e, &text_of, start).map_err(|m| at(start, m))?;
+                if matches!(event, Event::Empty(_)) {
+                    b.scope.leave(b.open.len());
+                    ended = b.open.is_empty();
+                } else {
+                    b.open.push((id, NONE));
+                    if b.open.len() > MAX_DEPTH {
                         return Err(at(
                             start,
-                            "a second root element follows the document".into(),
-                        ))
+                            format!("elements nest deeper than {MAX_DEPTH} levels"),
+                        ));
                     }
                 }
             }
             Event::End(_) => {
-                let el = stack
+                b.open
                     .pop()
                     .ok_or_else(|| at(start, "an end tag without a start".into()))?;
-                scope.leave(stack.len());
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(el)),
-                    None => root = Some(el),
-                }
+                b.scope.leave(b.open.len());
+                ended = b.open.is_empty();
             }
             Event::Text(t) => {
                 let text = unescape(text_of(t.as_ref()))
                     .map_err(|e| at(start, format!("unknown character reference: {e}")))?;
-                match stack.last_mut() {
-                    // Records carry no meaning in the blanks between elements.
-                    Some(_) if is_blank(&text) => {}
-                    Some(parent) => parent.children.push(Node::Text(text)),
-                    None if is_blank(&text) => {}
-                    None => return Err(at(start, "text outside the root element".into())),
+                // Records carry no meaning in the blanks between elements.
+                if is_blank(&text) {
+                    continue;
+                }
+                if b.open.is_empty() {
+                    return Err(at(start, "text outside the root element".into()));
+                } else {
+                    b.text(text);
                 }
             }
-            Event::CData(c) => {
-                let text = text_of(c.as_ref());
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(Node::Text(text));
-                }
-            }
+            Event::CData(c) if !b.open.is_empty() => b.text(text_of(c.as_ref())),
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 let text = reference_text(&name).map_err(|m| at(start, m))?;
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(Node::Text(Cow::Owned(text)));
+                if !b.open.is_empty() {
+                    b.text(Cow::Owned(text));
                 }
             }
             Event::DocType(d) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
@@ -420,35 +595,19 @@ pub fn parse(xml: &str) -> Result<Element<'_>, XmlError> {
             _ => {}
         }
     }
-    if let Some(open) = stack.last() {
+    if let Some((open, _)) = b.open.last() {
         return Err(at(
             xml.len(),
-            format!("the document ends inside the element {}", open.name),
+            format!(
+                "the document ends inside the element {}",
+                b.doc.nodes[*open as usize].text
+            ),
         ));
     }
-    root.ok_or_else(|| at(0, "the document has no root element".into()))
-}
-
-/// Counts lines as the reader moves forward, so that each element's line costs
-/// only the bytes since the previous one.
-struct Lines<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: usize,
-}
-
-impl Lines<'_> {
-    fn at(&mut self, pos: usize) -> usize {
-        let pos = pos.min(self.text.len());
-        if pos > self.pos {
-            self.line += self.text[self.pos..pos]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.pos = pos;
-        }
-        self.line
+    if b.doc.nodes.is_empty() {
+        return Err(at(0, "the document has no root element".into()));
     }
+    Ok(b.doc)
 }
 
 /// `(prefix, local)` of a name (`ccr:Problem`); the prefix is empty when
@@ -478,39 +637,6 @@ fn unescape(text: Cow<'_, str>) -> Result<Cow<'_, str>, quick_xml::escape::Escap
         Cow::Borrowed(t) => quick_xml::escape::unescape(t),
         Cow::Owned(t) => Ok(Cow::Owned(quick_xml::escape::unescape(&t)?.into_owned())),
     }
-}
-
-fn open<'a>(
-    e: &BytesStart,
-    text_of: &impl Fn(&[u8]) -> Cow<'a, str>,
-    lines: &mut Lines,
-    pos: usize,
-) -> Result<Element<'a>, String> {
-    let name = text_of(e.name().as_ref());
-    // The local name is the part after the prefix: no second decoding.
-    let local = match &name {
-        Cow::Borrowed(n) => Cow::Borrowed(split_name(n).1),
-        Cow::Owned(n) => Cow::Owned(split_name(n).1.to_string()),
-    };
-    let mut attrs = Vec::new();
-    for (i, a) in e.attributes().enumerate() {
-        if i == MAX_ATTRIBUTES {
-            return Err(too_many_attributes());
-        }
-        let a = a.map_err(|e| format!("a broken attribute: {e}"))?;
-        let key = text_of(a.key.as_ref());
-        let value = unescape(text_of(&a.value)).map_err(|e| format!("attribute {key}: {e}"))?;
-        attrs.push((key, value));
-    }
-    let line = lines.at(pos);
-    Ok(Element {
-        name,
-        local,
-        namespace: None,
-        attrs,
-        children: Vec::new(),
-        line,
-    })
 }
 
 /// The text of a reference: the five predefined entities and character
@@ -568,30 +694,32 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Writes an element back as XML (used by the minimum-necessary filter).
-pub fn write(e: &Element, out: &mut String) {
+/// Writes an element back as XML, leaving out the elements `keep` refuses
+/// (the minimum-necessary filter).
+pub fn write(e: Element, out: &mut String, keep: &impl Fn(Element) -> bool) {
     out.push('<');
-    out.push_str(&e.name);
-    for (k, v) in &e.attrs {
+    out.push_str(e.name());
+    for (k, v) in e.attrs() {
         out.push(' ');
         out.push_str(k);
         out.push_str("=\"");
         out.push_str(&escape(v));
         out.push('"');
     }
-    if e.children.is_empty() {
+    if !e.has_children() {
         out.push_str("/>");
         return;
     }
     out.push('>');
-    for c in &e.children {
+    for c in e.nodes() {
         match c {
-            Node::Element(c) => write(c, out),
+            Node::Element(c) if keep(c) => write(c, out, keep),
+            Node::Element(_) => {}
             Node::Text(t) => out.push_str(&escape(t)),
         }
     }
     out.push_str("</");
-    out.push_str(&e.name);
+    out.push_str(e.name());
     out.push('>');
 }
 

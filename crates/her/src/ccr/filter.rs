@@ -6,20 +6,18 @@ use crate::xml;
 
 /// The document without the `drop` sections.
 pub fn drop_sections(text: &str, drop: &[SectionKind]) -> Result<String, CcrError> {
-    let mut root = xml::parse(text)?;
-    check_root(&root)?;
-    for child in root.children.iter_mut() {
-        if let xml::Node::Element(body) = child {
-            if body.local == "Body" {
-                body.children.retain(|n| match n {
-                    xml::Node::Element(s) => !drop.contains(&SectionKind::from_element(&s.local)),
-                    xml::Node::Text(_) => true,
-                });
-            }
-        }
-    }
+    let doc = xml::parse(text)?;
+    let root = doc.root();
+    check_root(root)?;
+    // A section is a child of the root's Body.
+    let keep = |e: xml::Element| {
+        let section = e.parent().is_some_and(|body| {
+            body.local() == "Body" && body.parent().is_some_and(|r| r.is_root())
+        });
+        !(section && drop.contains(&SectionKind::from_element(e.local())))
+    };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml::write(&root, &mut out);
+    xml::write(root, &mut out, &keep);
     out.push('\n');
     Ok(out)
 }

@@ -189,9 +189,9 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Ccr, CcrError> {
 
 /// Reads a CCR document.
 pub fn read(text: &str) -> Result<Ccr, CcrError> {
-    let root = xml::parse(text)?;
-    check_root(&root)?;
-    Ok(from_tree(&root))
+    let doc = xml::parse(text)?;
+    check_root(doc.root())?;
+    Ok(from_tree(doc.root()))
 }
 
 /// The language the patient reads, as the record writes it: the social
@@ -200,8 +200,9 @@ pub fn read(text: &str) -> Result<Ccr, CcrError> {
 /// document's own `Language` is the language it is written in, not the
 /// patient's).
 pub fn patient_language(text: &str) -> Option<String> {
-    let root = xml::parse(text).ok()?;
-    root.descendants("SocialHistoryElement")
+    let doc = xml::parse(text).ok()?;
+    doc.root()
+        .descendants("SocialHistoryElement")
         .into_iter()
         .find_map(|e| {
             let kind = e.text_at(&["Type", "Text"])?;
@@ -216,19 +217,19 @@ pub fn patient_language(text: &str) -> Option<String> {
 }
 
 /// Checks the root element's name and namespace.
-pub fn check_root(root: &Element) -> Result<(), CcrError> {
+pub fn check_root(root: Element) -> Result<(), CcrError> {
     let at = |m: String| XmlError {
-        line: Some(root.line),
+        line: Some(root.line()),
         column: None,
         message: m,
     };
-    if root.local != ROOT {
+    if root.local() != ROOT {
         return Err(at(format!(
             "the root element is {}, not {ROOT}",
-            root.local
+            root.local()
         )));
     }
-    if root.namespace.as_deref() != Some(NAMESPACE) {
+    if root.namespace() != Some(NAMESPACE) {
         return Err(at(format!(
             "the root element is not in the namespace {NAMESPACE}"
         )));
@@ -237,17 +238,17 @@ pub fn check_root(root: &Element) -> Result<(), CcrError> {
 }
 
 /// `ExactDateTime`, or the approximate date's text.
-fn date_of(e: &Element) -> Option<String> {
+fn date_of(e: Element) -> Option<String> {
     e.text_at(&["ExactDateTime"])
         .or_else(|| e.text_at(&["ApproximateDateTime", "Text"]))
         .or_else(|| e.text_at(&["Age", "Value"]).map(|a| format!("age {a}")))
 }
 
-fn first_date(e: &Element) -> Option<String> {
+fn first_date(e: Element) -> Option<String> {
     e.children_named("DateTime").find_map(date_of)
 }
 
-fn code_of(e: Option<&Element>) -> Option<(String, String)> {
+fn code_of(e: Option<Element>) -> Option<(String, String)> {
     let code = e?.child("Code")?;
     Some((
         code.text_at(&["CodingSystem"]).unwrap_or_default(),
@@ -255,7 +256,7 @@ fn code_of(e: Option<&Element>) -> Option<(String, String)> {
     ))
 }
 
-fn value_units(e: &Element) -> Option<String> {
+fn value_units(e: Element) -> Option<String> {
     let v = e.text_at(&["Value"])?;
     Some(match e.text_at(&["Units", "Unit"]) {
         Some(u) => format!("{v} {u}"),
@@ -265,11 +266,11 @@ fn value_units(e: &Element) -> Option<String> {
 
 /// The document's actors by ID, their IDs read once (items look them up).
 struct Actors<'a> {
-    list: Vec<(Option<String>, &'a Element<'a>)>,
+    list: Vec<(Option<String>, Element<'a>)>,
 }
 
 impl<'a> Actors<'a> {
-    fn get(&self, id: &str) -> Option<&'a Element<'a>> {
+    fn get(&self, id: &str) -> Option<Element<'a>> {
         self.list
             .iter()
             .find(|(a, _)| a.as_deref() == Some(id))
@@ -287,7 +288,7 @@ impl<'a> Actors<'a> {
 }
 
 /// `(given, family, display)` of a `Person`.
-fn person_name(p: &Element) -> (Option<String>, Option<String>, Option<String>) {
+fn person_name(p: Element) -> (Option<String>, Option<String>, Option<String>) {
     let name = p.child("Name");
     let parts = name.and_then(|n| n.child("CurrentName").or_else(|| n.child("BirthName")));
     let given = parts.and_then(|n| n.text_at(&["Given"]));
@@ -303,7 +304,7 @@ fn person_name(p: &Element) -> (Option<String>, Option<String>, Option<String>) 
     (given, family, display)
 }
 
-fn from_tree(root: &Element) -> Ccr {
+fn from_tree(root: Element) -> Ccr {
     let actors = Actors {
         list: root
             .child("Actors")
@@ -359,7 +360,7 @@ fn from_tree(root: &Element) -> Ccr {
     }
     if let Some(body) = root.child("Body") {
         for section in body.elements() {
-            let kind = SectionKind::from_element(&section.local);
+            let kind = SectionKind::from_element(section.local());
             let items = section
                 .elements()
                 .map(|i| item(&kind, i, &actors))
@@ -374,7 +375,7 @@ fn from_tree(root: &Element) -> Ccr {
     ccr
 }
 
-fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
+fn item(kind: &SectionKind, e: Element, actors: &Actors) -> Item {
     let description = e.child("Description");
     let mut it = Item {
         id: e.text_at(&["CCRDataObjectID"]),
@@ -502,12 +503,12 @@ fn item(kind: &SectionKind, e: &Element, actors: &Actors) -> Item {
             .unwrap_or_default(),
     };
     if it.text.is_empty() {
-        it.text = e.text().unwrap_or_else(|| e.local.to_string());
+        it.text = e.text().unwrap_or_else(|| e.local().to_string());
     }
     it
 }
 
-fn test(t: &Element) -> Test {
+fn test(t: Element) -> Test {
     let result = t.child("TestResult");
     Test {
         name: t
@@ -525,7 +526,7 @@ fn test(t: &Element) -> Test {
 
 impl Element<'_> {
     /// The `Text` child of a `Description`-like element, or its own text.
-    fn text_opt_text(&self) -> Option<String> {
+    fn text_opt_text(self) -> Option<String> {
         self.text_at(&["Text"]).or_else(|| self.text())
     }
 }
