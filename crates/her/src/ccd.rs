@@ -24,7 +24,7 @@ pub enum CcdError {
 
 /// Reads a CCD from bytes and returns the encounter it describes.
 pub fn import_bytes(bytes: &[u8]) -> std::result::Result<NewEncounter, CcdError> {
-    import(&xml::decode(bytes)?)
+    import(&xml::decode_borrowed(bytes)?)
 }
 
 /// Reads a CCD and writes the CCR for it.

@@ -259,6 +259,11 @@ impl<'d> Element<'d> {
 /// Decodes a document's bytes: UTF-8 (with or without BOM), UTF-16 with a BOM,
 /// or ISO-8859-1 / Windows-1252 when the XML declaration says so.
 pub fn decode(bytes: &[u8]) -> Result<String, XmlError> {
+    decode_borrowed(bytes).map(Cow::into_owned)
+}
+
+/// [`decode`] without copying a UTF-8 document (the reader's case).
+pub fn decode_borrowed(bytes: &[u8]) -> Result<Cow<'_, str>, XmlError> {
     if bytes.len() > MAX_SIZE {
         return Err(XmlError::plain(format!(
             "the document is larger than {} MiB",
@@ -266,7 +271,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, XmlError> {
         )));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest);
+        return utf8(rest).map(Cow::Borrowed);
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let le = bytes[0] == 0xFF;
@@ -282,6 +287,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, XmlError> {
             })
             .collect();
         return String::from_utf16(&units)
+            .map(Cow::Owned)
             .map_err(|_| XmlError::plain("the UTF-16 text is broken"));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
@@ -294,15 +300,15 @@ pub fn decode(bytes: &[u8]) -> Result<String, XmlError> {
         });
     match declared.as_deref() {
         Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" | "windows-1252" | "cp1252") => {
-            Ok(bytes.iter().map(|&b| b as char).collect())
+            Ok(Cow::Owned(bytes.iter().map(|&b| b as char).collect()))
         }
-        _ => utf8(bytes),
+        _ => utf8(bytes).map(Cow::Borrowed),
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, XmlError> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let pos = e.utf8_error().valid_up_to();
+fn utf8(bytes: &[u8]) -> Result<&str, XmlError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let pos = e.valid_up_to();
         let (line, column) = line_col(bytes, pos);
         XmlError {
             line: Some(line),

@@ -184,7 +184,7 @@ impl Ccr {
 
 /// Reads a CCR from bytes (any encoding [`xml::decode`] knows).
 pub fn read_bytes(bytes: &[u8]) -> Result<Ccr, CcrError> {
-    read(&xml::decode(bytes)?)
+    read(&xml::decode_borrowed(bytes)?)
 }
 
 /// Reads a CCR document.
