@@ -88,13 +88,7 @@ impl Desk {
         let tz = self.time_zone();
         let clinic = self.clinic()?;
         let enc = self.store.encounter(s.encounter_id)?;
-        let image_path = s
-            .image_path
-            .clone()
-            .ok_or_else(|| DeskError::Receipt("the staging's barcode image is missing".into()))?;
-        let bytes = std::fs::read(&image_path).map_err(DeskError::io(format!(
-            "cannot read the barcode {image_path}"
-        )))?;
+        let bytes = self.barcode_bytes(s)?;
         let barcode = if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
             Barcode::Jpeg(bytes)
         } else {

@@ -1,7 +1,7 @@
 //! What the app's screens show, computed here so that the shell only passes
 //! it on: the worklist, a preview of exactly what a stage sends, the code screen.
 
-use crate::error::{DeskError, Result};
+use crate::error::Result;
 use crate::staging::{parse_leave_out, record_to_send};
 use crate::store::{Encounter, Staging};
 use crate::Desk;
@@ -102,9 +102,8 @@ impl Desk {
             .unwrap_or_else(|_| raz.to_string());
         let mut qr = s.variant == "url";
         let barcode = match &s.image_path {
-            Some(p) => {
-                let bytes = std::fs::read(p)
-                    .map_err(DeskError::io(format!("cannot read the barcode {p}")))?;
+            Some(_) => {
+                let bytes = self.barcode_bytes(&s)?;
                 // A PNG is a QR drawn here (also for a Tag code with a link).
                 qr = bytes.starts_with(&[0x89, b'P', b'N', b'G']);
                 let mime = if qr { "image/png" } else { "image/jpeg" };

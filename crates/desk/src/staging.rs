@@ -259,18 +259,19 @@ impl Desk {
             _ => None,
         };
         let settings = self.settings()?;
-        let redeem = raz_uri
-            .clone()
-            .unwrap_or_else(|| format!("{}/r/{}", settings.healthjibe_base, raz_id.compact()));
+        let redeem = redeem_url(
+            raz_uri.as_deref(),
+            &settings.healthjibe_base,
+            &raz_id.compact(),
+        );
         let dir = self.dir.join("barcodes");
         std::fs::create_dir_all(&dir)
             .map_err(DeskError::io("cannot create the barcodes folder"))?;
         // With a link the QR is the barcode (a Tag image cannot carry it):
         // a camera opens the redemption page, a health app takes the link after `#`.
         let drawn = match (&raz_image, &shl) {
-            (_, Some(link)) => Some(format!("{redeem}#{link}")),
             (Some(_), None) => None,
-            (None, None) => Some(redeem.clone()),
+            (_, link) => Some(qr_text(&redeem, link.as_deref())),
         };
         let staged = StagedCode {
             raz_id: &raz_id.grouped(),
@@ -288,16 +289,27 @@ impl Desk {
                 .map_err(DeskError::io(format!("cannot save {}", path.display())))
         };
         match drawn {
-            // Nothing to fetch: the QR is drawn and saved, then the code and
-            // its image are made durable in one commit once the answer is in.
+            // Nothing to fetch: the code and its image's name are made durable
+            // in one commit while another core draws and saves the QR (the
+            // wait for the disk and the drawing overlap). Should the process
+            // die before the file is saved, the code is kept and the QR is
+            // drawn again when it is shown ([`Desk::barcode_bytes`]).
             Some(text) => {
                 let path = file("png");
-                save(&path, barcode::qr_png(&text)?)?;
                 let shown = path.display().to_string();
-                self.store.together(|store| {
-                    store.mark_staged(s.id, &staged, now)?;
-                    store.set_image(s.id, &shown)
-                })?;
+                let (drawn, committed) = std::thread::scope(|scope| {
+                    let drawing = scope.spawn(|| save(&path, barcode::qr_png(&text)?));
+                    let committed = self.store.together(|store| {
+                        store.mark_staged(s.id, &staged, now)?;
+                        store.set_image(s.id, &shown)
+                    });
+                    let drawn = drawing.join().unwrap_or_else(|_| {
+                        Err(DeskError::Receipt("the QR code was not drawn".into()))
+                    });
+                    (drawn, committed)
+                });
+                committed?;
+                drawn?;
             }
             // The Tag image is fetched over the network: the code is durable
             // first, so that nothing that can fail on the way loses it.
@@ -320,6 +332,31 @@ impl Desk {
         Ok(())
     }
 
+    /// A staged code's barcode image as saved; a QR whose file is gone (the
+    /// process stopped between the commit and the save, or someone deleted
+    /// it) is drawn again from the code and saved.
+    pub fn barcode_bytes(&self, s: &Staging) -> Result<Vec<u8>> {
+        let path = s
+            .image_path
+            .as_deref()
+            .ok_or_else(|| DeskError::Receipt("the staging's barcode image is missing".into()))?;
+        match std::fs::read(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.ends_with(".png") => {
+                let raz_id = s.raz_id.as_deref().unwrap_or_default();
+                let compact = razcode_protocol::RazId::parse(raz_id)
+                    .map(|r| r.compact())
+                    .unwrap_or_else(|_| raz_id.to_string());
+                let settings = self.settings()?;
+                let redeem = redeem_url(s.raz_uri.as_deref(), &settings.healthjibe_base, &compact);
+                let link = self.code_link(s.id)?.map(|l| l.shl);
+                let png = barcode::qr_png(&qr_text(&redeem, link.as_deref()))?;
+                std::fs::write(path, &png).map_err(DeskError::io(format!("cannot save {path}")))?;
+                Ok(png)
+            }
+            other => other.map_err(DeskError::io(format!("cannot read the barcode {path}"))),
+        }
+    }
+
     /// Sends every staging waiting in the outbox again (same idempotency key).
     pub async fn retry_outbox(&self) -> Result<Vec<StageResult>> {
         let mut out = Vec::new();
@@ -332,6 +369,21 @@ impl Desk {
             out.push(self.send(Box::new((s, her))).await);
         }
         Ok(out)
+    }
+}
+
+/// Where the patient types the code: the gateway's `raz_uri`, else the
+/// redemption page on the HealthJibe base.
+fn redeem_url(raz_uri: Option<&str>, base: &str, compact: &str) -> String {
+    raz_uri.map_or_else(|| format!("{base}/r/{compact}"), str::to_string)
+}
+
+/// What a desk-drawn QR carries: the redemption page, and a SMART Health
+/// Link after `#` for health apps (a camera opens the page).
+fn qr_text(redeem: &str, link: Option<&str>) -> String {
+    match link {
+        Some(link) => format!("{redeem}#{link}"),
+        None => redeem.to_string(),
     }
 }
 
