@@ -62,26 +62,38 @@ impl XmlError {
 #[derive(Debug)]
 pub struct Document<'a> {
     src: &'a str,
-    nodes: Vec<Raw<'a>>,
+    nodes: Vec<Raw>,
     attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The namespaces declared in the document, by index.
     namespaces: Vec<Cow<'a, str>>,
+    /// Names and text that are not a piece of the document (escapes undone).
+    owned: Vec<String>,
 }
 
 /// No node (an index that is never one).
 const NONE: u32 = u32::MAX;
+/// A [`Span`] whose `start` indexes [`Document::owned`].
+const OWNED: u32 = 1 << 31;
+
+/// Text of the document by position, or an owned string by index: nodes stay
+/// small (32 bytes), and a small vector of nodes is what makes building fast.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
 
 #[derive(Debug)]
-struct Raw<'a> {
+struct Raw {
     /// An element's name as written (`ccr:Problem`), or a text node's text.
-    text: Cow<'a, str>,
+    text: Span,
+    /// Where the local name starts in the name (after the prefix).
+    local: u16,
     is_text: bool,
-    /// Where the local name starts in `text` (after the prefix).
-    local: u32,
+    attrs_len: u8,
+    attrs_start: u32,
     /// The namespace's index in [`Document::namespaces`], or [`NONE`].
     ns: u32,
-    attrs: (u32, u32),
-    parent: u32,
     first_child: u32,
     next: u32,
     /// The byte offset of the start tag (lines are counted only when asked for).
@@ -92,6 +104,33 @@ impl<'a> Document<'a> {
     /// The root element (the first node).
     pub fn root(&self) -> Element<'_> {
         Element { doc: self, id: 0 }
+    }
+
+    fn str(&self, s: Span) -> &str {
+        if s.len & OWNED != 0 {
+            &self.owned[s.start as usize]
+        } else {
+            &self.src[s.start as usize..(s.start + s.len) as usize]
+        }
+    }
+
+    /// A span for text borrowed from the document or owned.
+    fn span(&mut self, text: Cow<'a, str>) -> Span {
+        if let Cow::Borrowed(t) = &text {
+            if let Some(start) = (t.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize) {
+                if start + t.len() <= self.src.len() {
+                    return Span {
+                        start: start as u32,
+                        len: t.len() as u32,
+                    };
+                }
+            }
+        }
+        self.owned.push(text.into_owned());
+        Span {
+            start: (self.owned.len() - 1) as u32,
+            len: OWNED,
+        }
     }
 }
 
@@ -116,19 +155,18 @@ impl std::fmt::Debug for Element<'_> {
 }
 
 impl<'d> Element<'d> {
-    fn raw(self) -> &'d Raw<'d> {
+    fn raw(self) -> &'d Raw {
         &self.doc.nodes[self.id as usize]
     }
 
     /// The name as written, prefix included (`ccr:Problem`).
     pub fn name(self) -> &'d str {
-        &self.raw().text
+        self.doc.str(self.raw().text)
     }
 
     /// The local name (`Problem`).
     pub fn local(self) -> &'d str {
-        let raw = self.raw();
-        &raw.text[raw.local as usize..]
+        &self.name()[self.raw().local as usize..]
     }
 
     /// The namespace the name resolves to, if any.
@@ -142,19 +180,11 @@ impl<'d> Element<'d> {
         line_col(self.doc.src.as_bytes(), self.raw().pos as usize).0
     }
 
-    /// The element it is in; `None` for the root.
-    pub fn parent(self) -> Option<Element<'d>> {
-        let p = self.raw().parent;
-        (p != NONE).then_some(Element {
-            doc: self.doc,
-            id: p,
-        })
-    }
-
     /// Attributes as written, values unescaped.
     pub fn attrs(self) -> &'d [(Cow<'d, str>, Cow<'d, str>)] {
-        let (a, b) = self.raw().attrs;
-        &self.doc.attrs[a as usize..b as usize]
+        let raw = self.raw();
+        let start = raw.attrs_start as usize;
+        &self.doc.attrs[start..start + raw.attrs_len as usize]
     }
 
     pub fn attr(self, name: &str) -> Option<&'d str> {
@@ -176,15 +206,16 @@ impl<'d> Element<'d> {
             let raw = &doc.nodes[id as usize];
             next = raw.next;
             Some(if raw.is_text {
-                Node::Text(&raw.text)
+                Node::Text(doc.str(raw.text))
             } else {
                 Node::Element(Element { doc, id })
             })
         })
     }
 
-    pub fn is_root(self) -> bool {
-        self.id == 0
+    /// The same element of the same document.
+    pub fn same(self, other: Element) -> bool {
+        self.id == other.id && std::ptr::eq(self.doc, other.doc)
     }
 
     pub fn has_children(self) -> bool {
@@ -300,7 +331,13 @@ pub fn decode_borrowed(bytes: &[u8]) -> Result<Cow<'_, str>, XmlError> {
         });
     match declared.as_deref() {
         Some("iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" | "windows-1252" | "cp1252") => {
-            Ok(Cow::Owned(bytes.iter().map(|&b| b as char).collect()))
+            // ASCII is the same in both; most such files are all ASCII.
+            if bytes.is_ascii() {
+                return utf8(bytes).map(Cow::Borrowed);
+            }
+            let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+            text.extend(bytes.iter().map(|&b| b as char));
+            Ok(Cow::Owned(text))
         }
         _ => utf8(bytes).map(Cow::Borrowed),
     }
@@ -423,11 +460,9 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     /// Adds a node below the innermost open element (or as the root).
-    fn push(&mut self, raw: Raw<'a>) -> u32 {
+    fn push(&mut self, raw: Raw) -> u32 {
         let id = self.doc.nodes.len() as u32;
-        let mut raw = raw;
         if let Some((parent, last)) = self.open.last_mut() {
-            raw.parent = *parent;
             if *last == NONE {
                 self.doc.nodes[*parent as usize].first_child = id;
             } else {
@@ -440,13 +475,14 @@ impl<'a> Builder<'a> {
     }
 
     fn text(&mut self, text: Cow<'a, str>) {
+        let text = self.doc.span(text);
         self.push(Raw {
             text,
             is_text: true,
             local: 0,
             ns: NONE,
-            attrs: (0, 0),
-            parent: NONE,
+            attrs_start: 0,
+            attrs_len: 0,
             first_child: NONE,
             next: NONE,
             pos: 0,
@@ -462,7 +498,8 @@ impl<'a> Builder<'a> {
         pos: usize,
     ) -> Result<u32, String> {
         let name = text_of(e.name().as_ref());
-        let local = (name.len() - split_name(&name).1.len()) as u32;
+        let local = u16::try_from(name.len() - split_name(&name).1.len())
+            .map_err(|_| "a name's prefix is longer than 65535 bytes".to_string())?;
         let first = self.doc.attrs.len();
         for (i, a) in e.attributes().enumerate() {
             if i == MAX_ATTRIBUTES {
@@ -483,13 +520,15 @@ impl<'a> Builder<'a> {
             .scope
             .resolve(&name)
             .map_err(|p| format!("the prefix {p} is not declared"))?;
+        let text = self.doc.span(name);
         Ok(self.push(Raw {
-            text: name,
+            text,
             is_text: false,
             local,
             ns,
-            attrs: (first as u32, self.doc.attrs.len() as u32),
-            parent: NONE,
+            attrs_start: first as u32,
+            // At most MAX_ATTRIBUTES (checked above).
+            attrs_len: (self.doc.attrs.len() - first) as u8,
             first_child: NONE,
             next: NONE,
             pos: pos as u32,
@@ -522,6 +561,7 @@ pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
             nodes: Vec::with_capacity(xml.len() / 40 + 8),
             attrs: Vec::with_capacity(xml.len() / 400 + 4),
             namespaces: Vec::new(),
+            owned: Vec::new(),
         },
         open: Vec::new(),
         scope: Scope::default(),
@@ -606,7 +646,11 @@ pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
             xml.len(),
             format!(
                 "the document ends inside the element {}",
-                b.doc.nodes[*open as usize].text
+                Element {
+                    doc: &b.doc,
+                    id: *open
+                }
+                .name()
             ),
         ));
     }
@@ -700,9 +744,9 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Writes an element back as XML, leaving out the elements `keep` refuses
-/// (the minimum-necessary filter).
-pub fn write(e: Element, out: &mut String, keep: &impl Fn(Element) -> bool) {
+/// Writes an element back as XML, leaving out the children `keep(parent,
+/// child)` refuses (the minimum-necessary filter).
+pub fn write(e: Element, out: &mut String, keep: &impl Fn(Element, Element) -> bool) {
     out.push('<');
     out.push_str(e.name());
     for (k, v) in e.attrs() {
@@ -719,7 +763,7 @@ pub fn write(e: Element, out: &mut String, keep: &impl Fn(Element) -> bool) {
     out.push('>');
     for c in e.nodes() {
         match c {
-            Node::Element(c) if keep(c) => write(c, out, keep),
+            Node::Element(c) if keep(e, c) => write(c, out, keep),
             Node::Element(_) => {}
             Node::Text(t) => out.push_str(&escape(t)),
         }

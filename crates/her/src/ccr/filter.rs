@@ -10,10 +10,8 @@ pub fn drop_sections(text: &str, drop: &[SectionKind]) -> Result<String, CcrErro
     let root = doc.root();
     check_root(root)?;
     // A section is a child of the root's Body.
-    let keep = |e: xml::Element| {
-        let section = e.parent().is_some_and(|body| {
-            body.local() == "Body" && body.parent().is_some_and(|r| r.is_root())
-        });
+    let keep = |parent: xml::Element, e: xml::Element| {
+        let section = parent.local() == "Body" && root.elements().any(|b| b.same(parent));
         !(section && drop.contains(&SectionKind::from_element(e.local())))
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
