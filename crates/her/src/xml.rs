@@ -627,9 +627,10 @@ pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
                 let text = reference_text(&name).map_err(|m| at(start, m))?;
-                if !b.open.is_empty() {
-                    b.text(Cow::Owned(text));
+                if b.open.is_empty() {
+                    return Err(at(start, "text outside the root element".into()));
                 }
+                b.text(Cow::Owned(text));
             }
             Event::DocType(d) if String::from_utf8_lossy(d.as_ref()).contains("<!ENTITY") => {
                 return Err(at(
@@ -785,6 +786,10 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
     check_size(xml.len())?;
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
+    // Blanks between elements are never looked at here: quick-xml skips them
+    // instead of handing each over as an event (text is only checked for
+    // standing outside the root, which trimming keeps).
+    reader.config_mut().trim_text(true);
     let mut depth = 0usize;
     let mut count = 0usize;
     let mut root: Option<(String, Option<String>)> = None;
@@ -883,6 +888,9 @@ pub fn check_wellformed(xml: &str) -> Result<(String, Option<String>), XmlError>
                 leave(&mut scope, depth);
             }
             Event::Text(t) if depth == 0 && !t.as_ref().iter().all(u8::is_ascii_whitespace) => {
+                return Err(at(start, "text outside the root element".into()));
+            }
+            Event::GeneralRef(_) if depth == 0 => {
                 return Err(at(start, "text outside the root element".into()));
             }
             Event::GeneralRef(r) => {

@@ -442,3 +442,28 @@ fn the_fast_check_agrees_with_the_reader() {
     );
     assert!(razcode_her::validate(&deep).is_err());
 }
+
+/// The gateway's streaming check (which lets quick-xml skip blanks) and the
+/// full reader agree on what stands around and between elements.
+#[test]
+fn the_streaming_check_and_the_reader_agree_on_text_around_the_root() {
+    use razcode_her::{ccr::read, validate};
+    let root = |inner: &str| {
+        format!(
+            "<ContinuityOfCareRecord xmlns=\"urn:astm-org:CCR\">{inner}</ContinuityOfCareRecord>"
+        )
+    };
+    for (doc, ok) in [
+        (format!("\n  {}\n\t ", root("\n <Body>\n </Body>\n")), true),
+        (format!("{} stray", root("")), false),
+        (format!("x{}", root("")), false),
+        (root("<Body> a &amp; b <![CDATA[ c ]]> </Body>"), true),
+        (root("<Body> a & b </Body>"), false),
+        (root("<Body> &nbsp; </Body>"), false),
+        (format!("{}&amp;", root("")), false),
+    ] {
+        let (checked, read) = (validate(&doc), read(&doc));
+        assert_eq!(checked.is_ok(), ok, "validate {doc:?}: {checked:?}");
+        assert_eq!(read.is_ok(), ok, "read {doc:?}: {:?}", read.err());
+    }
+}
