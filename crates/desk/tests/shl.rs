@@ -45,15 +45,12 @@ async fn the_receipts_qr_carries_a_link_that_opens_elsewhere_and_dies_with_the_c
     let w = World::start().await;
     w.ready().await;
     let file = fixture(VISIT);
-    let (ok, v0) = w.desk(&["stage", file.to_str().unwrap(), "--shl-passcode"]);
-    let v = v0.clone();
+    let (ok, v) = w.desk(&["stage", file.to_str().unwrap(), "--shl-passcode"]);
     assert!(ok, "{v}");
+    let image = v["image"].as_str().unwrap().to_string();
     let staging = v["staging_id"].as_i64().unwrap().to_string();
     let raz_id = v["raz_id"].as_str().unwrap().replace('-', "");
-    assert!(
-        v["image"].as_str().unwrap().ends_with(".png"),
-        "a QR code: {v}"
-    );
+    assert!(image.ends_with(".png"), "a QR code: {v}");
 
     let out = tempfile::tempdir().unwrap();
     let thermal = out.path().join("r80.pdf");
@@ -85,13 +82,12 @@ async fn the_receipts_qr_carries_a_link_that_opens_elsewhere_and_dies_with_the_c
     assert_eq!(scan(&letter, "150"), scanned);
     // The QR is saved while the code is committed: should its file be gone
     // (the process stopped in between), the receipt draws it again, link included.
-    let image = v0["image"].as_str().unwrap();
-    std::fs::remove_file(image).unwrap();
+    std::fs::remove_file(&image).unwrap();
     let again = out.path().join("again.pdf");
     let (ok, v) = w.desk(&["receipt", &staging, "--out", again.to_str().unwrap()]);
     assert!(ok, "{v}");
     assert_eq!(scan(&again, "150"), scanned);
-    assert_eq!(scan_qr(image), scanned, "the file is saved again");
+    assert_eq!(scan_qr(&image), scanned, "the file is saved again");
     let text = tool("pdftotext", &["-layout", thermal.to_str().unwrap(), "-"]);
     assert!(text.contains("SMART Health Links"), "{text}");
     // The passcode is on a page of its own.

@@ -10,8 +10,9 @@ pub fn drop_sections(text: &str, drop: &[SectionKind]) -> Result<String, CcrErro
     let root = doc.root();
     check_root(root)?;
     // A section is a child of the root's Body.
+    let bodies: Vec<xml::Element> = root.children_named("Body").collect();
     let keep = |parent: xml::Element, e: xml::Element| {
-        let section = parent.local() == "Body" && root.elements().any(|b| b.same(parent));
+        let section = bodies.iter().any(|b| b.same(parent));
         !(section && drop.contains(&SectionKind::from_element(e.local())))
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
