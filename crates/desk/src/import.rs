@@ -1,6 +1,7 @@
 //! Import: CCR files as they are, CCD / C-CDA converted to CCR, OMHE text; and
 //! a watched folder that picks up new files.
 
+use crate::drop_folder::{DropFolder, Subfolder, SubfolderError};
 use crate::error::{DeskError, Result};
 use crate::ids::sha256_hex;
 use crate::keys;
@@ -145,51 +146,64 @@ impl Desk {
         dir: &Path,
     ) -> Result<Vec<(PathBuf, std::result::Result<Imported, String>)>> {
         let mut out = Vec::new();
-        let entries = std::fs::read_dir(dir).map_err(DeskError::io(format!(
-            "cannot read the folder {}",
-            dir.display()
-        )))?;
+        let cannot_read = || format!("cannot read the folder {}", dir.display());
+        let folder = DropFolder::open(dir).map_err(DeskError::io(cannot_read()))?;
+        // Both are opened before anything is imported: a record that could
+        // not be moved afterwards would be imported again every round.
+        let imported = subfolder(&folder, "imported")?;
+        let failed = subfolder(&folder, "failed")?;
+        let entries = std::fs::read_dir(dir).map_err(DeskError::io(cannot_read()))?;
         // Not followed: a link could point anywhere on this computer.
-        let mut files: Vec<(PathBuf, std::fs::Metadata)> = entries
+        let mut files: Vec<(String, std::fs::Metadata)> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| Some((e.path(), std::fs::symlink_metadata(e.path()).ok()?)))
+            .filter_map(|e| {
+                let meta = std::fs::symlink_metadata(e.path()).ok()?;
+                Some((e.file_name().into_string().ok()?, meta))
+            })
             .filter(|(_, m)| !m.is_dir())
             .collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let mut skipped = self.skipped_before()?;
         let mut still_skipped = Vec::new();
-        for (file, meta) in files {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for (name, meta) in files {
             // Files still being written, and hidden ones, wait for the next round.
             if name.starts_with('.') || name.ends_with(".part") || name.ends_with(".tmp") {
                 continue;
             }
-            if let Some(why) = not_a_record(&name, &meta) {
-                // Left where it is, and said once, not every round.
-                if !skipped.remove(&name) {
-                    out.push((
-                        file.clone(),
-                        Err(format!("{name} is left in the folder: {why}")),
-                    ));
+            // Checked by name for the listing, then again on the open file:
+            // the name may have been swapped for a link in between.
+            let read = match not_a_record(&name, &meta) {
+                Some(why) => Err(why),
+                None => folder
+                    .read(&name, MAX_RECORD_FILE)
+                    .map_err(|e| e.to_string()),
+            };
+            let bytes = match read {
+                Ok(bytes) => bytes,
+                Err(why) => {
+                    // Left where it is, and said once, not every round.
+                    if !skipped.remove(&name) {
+                        out.push((
+                            dir.join(&name),
+                            Err(format!("{name} is left in the folder: {why}")),
+                        ));
+                    }
+                    still_skipped.push(name);
+                    continue;
                 }
-                still_skipped.push(name);
-                continue;
-            }
-            let result = self.import_file(&file).map_err(|e| e.to_string());
-            let dest_dir = dir.join(if result.is_ok() { "imported" } else { "failed" });
-            std::fs::create_dir_all(&dest_dir).map_err(DeskError::io(format!(
-                "cannot create {}",
-                dest_dir.display()
-            )))?;
-            let dest = dest_dir.join(&name);
-            std::fs::rename(&file, &dest)
-                .map_err(DeskError::io(format!("cannot move {}", file.display())))?;
+            };
+            let source = dir.join(&name).display().to_string();
+            let result = self
+                .import_bytes(&source, &bytes)
+                .map_err(|e| e.to_string());
+            let to = if result.is_ok() { &imported } else { &failed };
+            let dest = folder
+                .move_into(&name, to)
+                .map_err(DeskError::io(format!("cannot move {source}")))?;
             if let Err(e) = &result {
-                let _ =
-                    std::fs::write(dest_dir.join(format!("{name}.error.txt")), format!("{e}\n"));
+                if let Err(why) = to.write_new(&format!("{name}.error.txt"), &format!("{e}\n")) {
+                    tracing::warn!(error = %why, "a failed record's error file not written");
+                }
             }
             out.push((dest, result));
         }
@@ -214,6 +228,17 @@ impl Desk {
 pub const RECORD_EXTENSIONS: [&str; 5] = ["xml", "txt", "omhe", "ccd", "cda"];
 /// The largest file a watched folder takes.
 pub const MAX_RECORD_FILE: u64 = 16 * 1024 * 1024;
+
+/// The watched folder's `name` subfolder, refused when it is a link.
+fn subfolder(folder: &DropFolder, name: &str) -> Result<Subfolder> {
+    folder.subfolder(name).map_err(|e| match e {
+        SubfolderError::Linked(l) => DeskError::Input(l.to_string()),
+        SubfolderError::Io { path, source } => DeskError::Io {
+            what: format!("cannot create or open {}", path.display()),
+            source,
+        },
+    })
+}
 
 /// Why a file in the watched folder is not taken, if it is not.
 fn not_a_record(name: &str, meta: &std::fs::Metadata) -> Option<String> {

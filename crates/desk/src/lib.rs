@@ -9,6 +9,7 @@ pub mod barcode;
 pub mod checkout;
 pub mod client;
 pub mod clock;
+pub mod drop_folder;
 pub mod error;
 pub mod ids;
 pub mod import;

@@ -1,6 +1,7 @@
 //! The desk's SQLite database: settings, sealed secrets, patients, encounters,
 //! stagings (the outbox is the pending ones) and an audit log.
 
+use razcode_migrate::{MigrateError, Migration, Probe};
 use razcode_protocol::CodeState;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -16,6 +17,15 @@ pub enum StoreError {
     TooNew(i64),
 }
 
+impl From<MigrateError> for StoreError {
+    fn from(e: MigrateError) -> StoreError {
+        match e {
+            MigrateError::Sql(e) => StoreError::Sql(e),
+            MigrateError::TooNew { found, .. } => StoreError::TooNew(found),
+        }
+    }
+}
+
 mod codes;
 mod deliveries;
 mod languages;
@@ -24,16 +34,43 @@ mod status;
 pub use deliveries::{Delivery, NewDelivery};
 pub use status::{DeliveryStatus, StagingStatus};
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("schema.sql"),
-    include_str!("schema2.sql"),
-    include_str!("schema3.sql"),
-    include_str!("schema4.sql"),
-    include_str!("schema5.sql"),
-    include_str!("schema6.sql"),
-    include_str!("schema7.sql"),
-    include_str!("schema8.sql"),
+/// The desk's schema, step by step, each with what shows it was applied (a
+/// database an earlier release left with too old a version is mended by it).
+const MIGRATIONS: &[Migration] = &[
+    step(include_str!("schema.sql"), Probe::Table("stagings")),
+    step(
+        include_str!("schema2.sql"),
+        Probe::Column("stagings", "receipts"),
+    ),
+    step(
+        include_str!("schema3.sql"),
+        Probe::TableSqlContains("deliveries", "'file'"),
+    ),
+    step(
+        include_str!("schema4.sql"),
+        Probe::Column("stagings", "state"),
+    ),
+    step(
+        include_str!("schema5.sql"),
+        Probe::Column("stagings", "pay_online"),
+    ),
+    step(
+        include_str!("schema6.sql"),
+        Probe::Index("stagings_by_encounter"),
+    ),
+    step(
+        include_str!("schema7.sql"),
+        Probe::Column("stagings", "shl_mode"),
+    ),
+    step(
+        include_str!("schema8.sql"),
+        Probe::Column("stagings", "language"),
+    ),
 ];
+
+const fn step(sql: &'static str, applied: Probe) -> Migration {
+    Migration { sql, applied }
+}
 
 pub struct Store {
     conn: Connection,
@@ -251,21 +288,16 @@ pub struct NewEncounter<'a> {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store> {
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::open_at(path, MIGRATIONS.len())
+    }
+
+    /// Opens the database at an older schema version: for tests of upgrades.
+    #[doc(hidden)]
+    pub fn open_at(path: &Path, version: usize) -> Result<Store> {
+        let mut conn = razcode_migrate::connect(path)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version > MIGRATIONS.len() as i64 {
-            return Err(StoreError::TooNew(version));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
-        }
+        razcode_migrate::migrate_to(&mut conn, MIGRATIONS, version)?;
         Ok(Store { conn })
     }
 

@@ -356,3 +356,58 @@ async fn the_watched_folder_takes_only_record_files() {
     let (_, list) = w.desk(&["encounters"]);
     assert_eq!(list["encounters"].as_array().unwrap().len(), 1);
 }
+
+/// Someone with write access to the drop folder must not make the desk write
+/// elsewhere: an error file that is a link, and `failed/` or `imported/`
+/// folders that are links.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_watched_folder_never_writes_through_links() {
+    use std::os::unix::fs::symlink;
+    let w = World::start().await;
+    let inbox = w.desk_dir.path().join("inbox");
+    std::fs::create_dir_all(inbox.join("failed")).unwrap();
+    // The clerk's ~/.profile, linked as the error file the next failure writes.
+    let profile = w.desk_dir.path().join("profile");
+    std::fs::write(&profile, "export PATH=/usr/bin\n").unwrap();
+    symlink(&profile, inbox.join("failed/bad.xml.error.txt")).unwrap();
+    std::fs::write(inbox.join("bad.xml"), "<ContinuityOfCareRecord").unwrap();
+    let (ok, v) = w.desk(&["watch", inbox.to_str().unwrap(), "--once"]);
+    assert!(ok, "{v}");
+    assert_eq!(
+        std::fs::read_to_string(&profile).unwrap(),
+        "export PATH=/usr/bin\n",
+        "written through the link"
+    );
+    let note = inbox.join("failed/bad.xml.error.txt");
+    assert!(!std::fs::symlink_metadata(&note).unwrap().is_symlink());
+    assert!(std::fs::read_to_string(&note).unwrap().contains("bad.xml"));
+    assert!(inbox.join("failed/bad.xml").exists());
+
+    // A linked failed/ or imported/ folder: refused before anything is read,
+    // nothing moved anywhere, and the staff are told what to do.
+    for sub in ["failed", "imported"] {
+        let inbox = w.desk_dir.path().join(format!("inbox-{sub}"));
+        let elsewhere = w.desk_dir.path().join(format!("elsewhere-{sub}"));
+        std::fs::create_dir_all(&inbox).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        symlink(&elsewhere, inbox.join(sub)).unwrap();
+        std::fs::write(inbox.join("visit.omhe"), "bp=120/80").unwrap();
+        std::fs::write(inbox.join("bad.xml"), "<ContinuityOfCareRecord").unwrap();
+        let out = std::process::Command::new(BIN)
+            .arg("--data-dir")
+            .arg(w.desk_dir.path())
+            .args(["watch", inbox.to_str().unwrap(), "--once"])
+            .output()
+            .unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.status.success(), "{said}");
+        assert!(said.contains("is a link"), "{said}");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "{sub}");
+        assert!(inbox.join("visit.omhe").exists() && inbox.join("bad.xml").exists());
+    }
+}

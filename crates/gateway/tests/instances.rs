@@ -221,3 +221,46 @@ async fn two_processes_on_one_database_are_one_gateway() {
     let page = page_text(&b2, &env.url(&format!("/r/{}/record", last.compact()))).await;
     assert!(page.contains("Weight") || page.contains("wt"), "{page}");
 }
+
+/// A burst of wrong SMART Health Link passcodes spread over two instances
+/// shares one budget of ten checks: the reservation is one statement in the
+/// shared database, not a read in each process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_passcode_burst_over_two_instances_shares_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Target::Postgres(new_postgres_database());
+    let key = dir.path().join("gateway.key");
+    let env = Env::start_on(dir, db, key, |_| {}).await;
+    let a = Instance::start(&env.db_args());
+    let b = Instance::start(&env.db_args());
+    let t = activate(&env).await;
+    let her = fixture("ccr/examples/minimal_clinic_encounter.xml");
+    let params = [
+        ("her", her.as_str()),
+        ("razcode_shl", "1"),
+        ("razcode_shl_passcode", "482913"),
+    ];
+    let (status, answer) = stage(&env, &t, "/gateway/stage/url", &params).await;
+    assert_eq!(status, 200, "{answer:?}");
+    let link = razcode_protocol::shl::Payload::decode(get(&answer, "shl").unwrap()).unwrap();
+    let path = &link.url[link.url.find("/shl/").unwrap()..];
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..100 {
+        let url = format!("{}{path}", if i % 2 == 0 { &a.base } else { &b.base });
+        let http = env.http.clone();
+        set.spawn(async move {
+            let body = serde_json::json!({"recipient": "App", "passcode": "000000"});
+            http.post(&url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let got = set.join_all().await;
+    let checked = got.iter().filter(|&&s| s == 401).count();
+    let spent = got.iter().filter(|&&s| s == 404).count();
+    assert_eq!((checked, spent), (10, 90), "{got:?}");
+}

@@ -150,6 +150,48 @@ async fn a_passcode_is_checked_with_a_lifetime_limit_of_wrong_guesses() {
     assert_eq!(status, 404);
 }
 
+/// Posts `bodies` to the link's manifest all at once; the statuses, in order.
+async fn burst(env: &Env, p: &Payload, bodies: Vec<Value>) -> Vec<u16> {
+    let mut set = tokio::task::JoinSet::new();
+    for (i, body) in bodies.into_iter().enumerate() {
+        let (http, url) = (env.http.clone(), p.url.clone());
+        set.spawn(async move {
+            let r = http.post(&url).json(&body).send().await.unwrap();
+            (i, r.status().as_u16())
+        });
+    }
+    let mut out = set.join_all().await;
+    out.sort();
+    out.into_iter().map(|(_, s)| s).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_guesses_shares_the_limit_of_ten() {
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    // 100 wrong passcodes at once: ten are checked, the rest find the link spent.
+    let (_, p, _) = stage_with_link(&env, &t, &[("razcode_shl_passcode", "482913")]).await;
+    let wrong = json!({"recipient": "App", "passcode": "000000"});
+    let got = burst(&env, &p, vec![wrong.clone(); 100]).await;
+    let count = |s: u16| got.iter().filter(|&&g| g == s).count();
+    assert_eq!((count(401), count(404)), (10, 90), "{got:?}");
+    let (status, _) = manifest(&env, &p, json!({"recipient": "App", "passcode": "482913"})).await;
+    assert_eq!(status, 404, "spent by the burst");
+
+    // The right passcode inside a burst of wrong ones: wrong ones are checked
+    // ten times at most, and the right one opens the file only if it was
+    // checked within the budget (it gives its attempt back).
+    let (_, p, _) = stage_with_link(&env, &t, &[("razcode_shl_passcode", "482913")]).await;
+    let mut bodies = vec![wrong; 100];
+    bodies.insert(50, json!({"recipient": "App", "passcode": "482913"}));
+    let got = burst(&env, &p, bodies).await;
+    let wrong_checked = got.iter().filter(|&&g| g == 401).count();
+    assert_eq!(wrong_checked, 10, "{got:?}");
+    assert!(matches!(got[50], 200 | 404), "{got:?}");
+    let (status, _) = manifest(&env, &p, json!({"recipient": "App", "passcode": "482913"})).await;
+    assert_eq!(status, 404, "spent by the burst");
+}
+
 #[tokio::test]
 async fn an_expired_code_has_no_manifest_and_a_repeat_makes_a_new_key() {
     let env = Env::start().await;

@@ -221,16 +221,22 @@ async fn serve_manifest(state: &AppState, id: String, body: &[u8]) -> Result<Res
         return Ok(gone());
     }
     if let Some(hash) = link.passcode_hash.clone() {
+        // The attempt is taken before the (slow) check and given back only
+        // for the right passcode: concurrent guesses share one budget.
+        let lid = link.id.clone();
+        let Some(left) = state.db(move |s| s.reserve_attempt(&lid)).await? else {
+            return Ok(gone());
+        };
         let given = req.passcode.unwrap_or_default();
         if given.is_empty() || !verify(state, given, hash).await? {
-            let lid = link.id.clone();
-            let left = state.db(move |s| s.spend_attempt(&lid)).await?;
             tracing::info!(left, "wrong SMART Health Link passcode");
             return Ok(answer(
                 StatusCode::UNAUTHORIZED,
                 json!({"error": "the passcode is missing or wrong", "remainingAttempts": left}),
             ));
         }
+        let lid = link.id.clone();
+        state.db(move |s| s.return_attempt(&lid)).await?;
     }
     let file = match req.embedded_length_max {
         Some(max) if (link.file.len() as u64) > max => {

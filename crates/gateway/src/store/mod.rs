@@ -233,6 +233,14 @@ impl Store {
         Store::connect(&Target::Sqlite(path.to_path_buf()), None)
     }
 
+    /// Creates a SQLite database at an older schema version, as an earlier
+    /// release left it: for tests of upgrades.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, version: usize) -> Result<()> {
+        let mut conn = sqlite::connect(path)?;
+        sqlite::migrate_to(&mut conn, path, version)
+    }
+
     /// Opens the database `target` names, migrating it, with the key file
     /// `key_file` (for SQLite `<db>.key` when not given; required for
     /// PostgreSQL).

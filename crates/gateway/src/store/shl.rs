@@ -75,19 +75,30 @@ impl Store {
         })
     }
 
-    /// Spends one wrong-passcode attempt; the attempts left after it (a link
-    /// at 0 is dead for good).
-    pub fn spend_attempt(&self, id: &str) -> Result<i64> {
+    /// Takes one passcode attempt before the passcode is checked, in one
+    /// statement, so that a burst of guesses cannot all be checked against the
+    /// same budget: the attempts left after it, or none when the link has
+    /// none left (dead for good). A right passcode gives it back.
+    pub fn reserve_attempt(&self, id: &str) -> Result<Option<i64>> {
         self.with(|c| {
-            Ok(c.query_opt(
-                "UPDATE shl_links
-                 SET attempts_left = CASE WHEN attempts_left > 0 THEN attempts_left - 1 ELSE 0 END
-                 WHERE id = ?1 RETURNING attempts_left",
+            c.query_opt(
+                "UPDATE shl_links SET attempts_left = attempts_left - 1
+                 WHERE id = ?1 AND attempts_left > 0 RETURNING attempts_left",
                 p![id],
             )?
             .map(|r| r.get(0))
-            .transpose()?
-            .unwrap_or(0))
+            .transpose()
+        })
+    }
+
+    /// Gives back the attempt a right passcode reserved.
+    pub fn return_attempt(&self, id: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE shl_links SET attempts_left = attempts_left + 1 WHERE id = ?1",
+                p![id],
+            )?;
+            Ok(())
         })
     }
 

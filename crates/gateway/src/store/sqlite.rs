@@ -3,6 +3,7 @@
 //! kept in clear.
 
 use super::{Result, StoreError, SECRET_TABLES};
+use razcode_migrate::{Migration, Probe};
 use razcode_vault::Vault;
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
@@ -17,49 +18,74 @@ pub fn open(path: &Path, vault: &Vault) -> Result<Connection> {
     Ok(conn)
 }
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("sqlite_schema/schema.sql"),
-    include_str!("sqlite_schema/schema2.sql"),
-    include_str!("sqlite_schema/schema3.sql"),
-    include_str!("sqlite_schema/schema4.sql"),
-    include_str!("sqlite_schema/schema5.sql"),
-    include_str!("sqlite_schema/schema6.sql"),
-    include_str!("sqlite_schema/schema7.sql"),
+/// The gateway's schema, step by step, each with what shows it was applied (a
+/// database an earlier release left with too old a version is mended by it).
+const MIGRATIONS: &[Migration] = &[
+    step(
+        include_str!("sqlite_schema/schema.sql"),
+        Probe::Table("stages"),
+    ),
+    step(
+        include_str!("sqlite_schema/schema2.sql"),
+        Probe::Column("stages", "idem_key"),
+    ),
+    step(
+        include_str!("sqlite_schema/schema3.sql"),
+        Probe::Column("stages", "nonce"),
+    ),
+    step(
+        include_str!("sqlite_schema/schema4.sql"),
+        Probe::Column("stages", "voided_at"),
+    ),
+    step(
+        include_str!("sqlite_schema/schema5.sql"),
+        Probe::Table("payment_notices"),
+    ),
+    step(
+        include_str!("sqlite_schema/schema6.sql"),
+        Probe::Column("stages", "her_sealed"),
+    ),
+    step(
+        include_str!("sqlite_schema/schema7.sql"),
+        Probe::Table("shl_links"),
+    ),
 ];
+
+const fn step(sql: &'static str, applied: Probe) -> Migration {
+    Migration { sql, applied }
+}
 
 /// Opens a connection with the settings every connection of the gateway uses.
 pub fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let conn = razcode_migrate::connect(path)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StoreError::TooNew {
+/// Migrates to the newest schema (or to `version`, for tests of upgrades).
+pub(crate) fn migrate_to(conn: &mut Connection, path: &Path, version: usize) -> Result<()> {
+    razcode_migrate::migrate_to(conn, MIGRATIONS, version).map_err(|e| match e {
+        razcode_migrate::MigrateError::Sql(e) => e.into(),
+        razcode_migrate::MigrateError::TooNew { found, known } => StoreError::TooNew {
             path: path.display().to_string(),
-            found: version,
+            found,
             known,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
+        },
+    })?;
     Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    migrate_to(conn, path, MIGRATIONS.len())
 }
 
 /// Seals the secrets that earlier gateways kept as text (sealed ones are
 /// blobs), in one transaction.
 fn seal_plain_secrets(conn: &mut Connection, vault: &Vault) -> Result<()> {
-    let tx = conn.transaction()?;
+    // Immediate: another process sealing the same rows waits instead of
+    // failing on a snapshot the first one changed.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for table in SECRET_TABLES {
         let plain: Vec<(i64, String)> = tx
             .prepare(&format!(
@@ -78,7 +104,9 @@ fn seal_plain_secrets(conn: &mut Connection, vault: &Vault) -> Result<()> {
 
 /// Seals the records that earlier gateways kept in clear, in one transaction.
 fn seal_plain_records(conn: &mut Connection, vault: &Vault) -> Result<()> {
-    let tx = conn.transaction()?;
+    // Immediate: another process sealing the same rows waits instead of
+    // failing on a snapshot the first one changed.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let plain: Vec<(String, Vec<u8>)> = tx
         .prepare("SELECT raz_id, her FROM stages WHERE her_sealed = 0 AND length(her) > 0")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -100,16 +128,23 @@ fn owner_only(path: &Path) -> Result<()> {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         // Created here only when missing: opening and closing another handle
         // on a database this process has open would drop SQLite's POSIX locks.
+        // Another process creating it at the same moment is no error.
         if !path.exists() {
-            std::fs::OpenOptions::new()
+            match std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
                 .open(path)
-                .map_err(|e| StoreError::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                })?;
+            {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => {
+                    return Err(StoreError::Io {
+                        path: path.display().to_string(),
+                        source: e,
+                    })
+                }
+            }
         }
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.as_os_str().to_owned();
