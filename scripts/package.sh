@@ -100,7 +100,8 @@ gateway_package() {
   install -m 0755 "$bin/razcode-gateway" "$stage/usr/bin/razcode-gateway"
   strip_bin "$stage/usr/bin/razcode-gateway"
   install -m 0644 "$p/razcode-gateway.service" "$stage/lib/systemd/system/"
-  install -m 0644 "$p/gateway.toml" "$stage/etc/razcode-gateway/gateway.toml"
+  # 0640, root:razcode-gateway once postinst has made the group.
+  install -m 0640 "$p/gateway.toml" "$stage/etc/razcode-gateway/gateway.toml"
   doc_files razcode-gateway "$stage"
   install -m 0644 README.md "$stage/usr/share/doc/razcode-gateway/README"
   for s in postinst prerm postrm; do install -m 0755 "$p/$s" "$stage/DEBIAN/$s"; done

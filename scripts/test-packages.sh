@@ -64,6 +64,16 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 [ -n "$user" ] && [ -n "$exec_start" ] || fail "the unit has no User= or ExecStart="
 [ "$(stat -c '%a %U' "$state")" = "700 $user" ] || fail "$state is $(stat -c '%a %U' "$state")"
 grep -q '^ProtectSystem=strict' "$unit" && grep -q '^NoNewPrivileges=true' "$unit" || fail "the unit is not sandboxed"
+grep -q '^LimitNOFILE=' "$unit" || fail "the unit sets no descriptor limit"
+[ "$(stat -c '%a %U %G' /etc/razcode-gateway/gateway.toml)" = "640 root $user" ] \
+  || fail "gateway.toml is $(stat -c '%a %U %G' /etc/razcode-gateway/gateway.toml), not 640 root $user"
+if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+  exposure=$(systemd-analyze security --offline=true "$unit" 2>/dev/null \
+    | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+  echo "systemd-analyze security: exposure $exposure"
+  python3 -c "import sys; sys.exit(0 if float('${exposure:-10}') <= 1.5 else 1)" \
+    || fail "the unit's exposure is ${exposure:-unknown} (at most 1.5 expected)"
+fi
 # What an administrator does after installing: a port of their choosing.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sed -i "s/^listen = .*/listen = \"127.0.0.1:$port\"/" /etc/razcode-gateway/gateway.toml

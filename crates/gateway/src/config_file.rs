@@ -20,6 +20,13 @@ pub struct ConfigFile {
     pub key_file: Option<PathBuf>,
     #[serde(default)]
     pub trusted_proxies: Vec<IpAddr>,
+    /// `x-forwarded-for` (default) or `forwarded`: the header the trusted
+    /// proxies write.
+    pub forwarded_header: Option<crate::ForwardedHeader>,
+    /// Seconds a connection has to send its request head (default 10).
+    pub header_timeout_secs: Option<u64>,
+    /// Connections one client address may hold at once (default 64).
+    pub connections_per_client: Option<usize>,
     #[serde(default)]
     pub insecure_http: bool,
 }
@@ -69,10 +76,15 @@ mod tests {
             db = "postgres://gw@db.internal/razcode"
             key_file = "/etc/razcode-gateway/gateway.key"
             trusted_proxies = ["10.0.0.2", "10.0.0.3"]
+            forwarded_header = "forwarded"
             "#,
         )
         .unwrap();
         assert_eq!(full.trusted_proxies.len(), 2);
+        assert_eq!(
+            full.forwarded_header,
+            Some(crate::ForwardedHeader::Forwarded)
+        );
         assert!(!full.insecure_http);
         let typo = ConfigFile::parse("listen_on = \"127.0.0.1:1\"").unwrap_err();
         assert!(typo.contains("listen_on"), "{typo}");

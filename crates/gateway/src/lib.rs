@@ -7,9 +7,12 @@
 pub mod clock;
 pub mod config_file;
 pub mod crypto;
+pub mod hashing;
 mod html;
 pub mod oauth;
 mod routes;
+pub mod serve;
+pub use routes::client::ForwardedHeader;
 
 /// Checks an organization's payment link template (`org set --pay-url`).
 pub use routes::bill::check_template as check_pay_url;
@@ -43,9 +46,13 @@ pub struct Config {
     /// Allow a plain `http` public URL that is not loopback (patient data would
     /// travel unencrypted; for a test network only).
     pub insecure_http: bool,
-    /// Proxies (a TLS proxy, a load balancer) whose `Forwarded` and
-    /// `X-Forwarded-For` headers name the client.
+    /// Proxies (a TLS proxy, a load balancer) whose forwarded header names
+    /// the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Which header those proxies write (only that one is read).
+    pub forwarded_header: ForwardedHeader,
+    /// The header-read timeout and the connections one client may hold.
+    pub limits: serve::ConnectionLimits,
     pub clock: Clock,
 }
 
@@ -59,6 +66,8 @@ impl Config {
             sandbox: false,
             insecure_http: false,
             trusted_proxies: Vec::new(),
+            forwarded_header: ForwardedHeader::default(),
+            limits: serve::ConnectionLimits::default(),
             clock: Clock::default(),
         }
     }
@@ -153,21 +162,20 @@ impl Gateway {
             public.clone(),
             config.clock.clone(),
             config.trusted_proxies.clone(),
+            config.forwarded_header,
         )
         .await?;
         let app = routes::router(state.clone());
+        let limits = serve::ConnectionLimits {
+            unbounded: config.trusted_proxies.clone(),
+            ..config.limits.clone()
+        };
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let serve = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
+            serve::serve(listener, app, limits, async {
                 let _ = rx.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "the gateway stopped serving");
-            }
+            })
+            .await;
         });
         tokio::spawn(routes::housekeeping(state));
         Ok(Gateway {

@@ -194,6 +194,19 @@ struct ServeFlags {
     /// (repeatable): limits then count each patient, not the proxy.
     #[arg(long = "trusted-proxy")]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// The one header the trusted proxies write the client's address into
+    /// (default x-forwarded-for, as nginx and HAProxy do); the other is
+    /// never read, since a client could have written it.
+    #[arg(long, value_enum)]
+    forwarded_header: Option<razcode_gateway::ForwardedHeader>,
+    /// Seconds a connection has to send its request head, also between two
+    /// requests on one connection (default 10): silent sockets are closed.
+    #[arg(long)]
+    header_timeout_secs: Option<u64>,
+    /// Connections one client address may hold at once (default 64; the
+    /// trusted proxies are not bounded).
+    #[arg(long)]
+    connections_per_client: Option<usize>,
 }
 
 fn serve_config(file: Option<&std::path::Path>, flags: ServeFlags) -> Result<Config, String> {
@@ -214,6 +227,22 @@ fn serve_config(file: Option<&std::path::Path>, flags: ServeFlags) -> Result<Con
     config.public_url = flags.public_url.or(file.public_url);
     config.sandbox = flags.sandbox;
     config.insecure_http = flags.insecure_http || file.insecure_http;
+    config.forwarded_header = flags
+        .forwarded_header
+        .or(file.forwarded_header)
+        .unwrap_or_default();
+    if let Some(secs) = flags.header_timeout_secs.or(file.header_timeout_secs) {
+        if secs == 0 {
+            return Err("header_timeout_secs must be at least 1".into());
+        }
+        config.limits.header_timeout = std::time::Duration::from_secs(secs);
+    }
+    if let Some(n) = flags.connections_per_client.or(file.connections_per_client) {
+        if n == 0 {
+            return Err("connections_per_client must be at least 1".into());
+        }
+        config.limits.per_client = n;
+    }
     config.trusted_proxies = if flags.trusted_proxies.is_empty() {
         file.trusted_proxies
     } else {

@@ -6,42 +6,7 @@ mod common;
 
 use common::*;
 use razcode_gateway::store::Target;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-
-const BIN: &str = env!("CARGO_BIN_EXE_razcode-gateway");
-
-/// One `razcode-gateway serve` process.
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Instance {
-    fn start(db_args: &[String]) -> Instance {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(db_args)
-            .env("RAZCODE_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let line = first_line(&mut child);
-        let base = line
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("not a listening line: {line:?}"))
-            .to_string();
-        Instance { child, base }
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn status_on(env: &Env, base: &str, t: &Tokens, code: &str) -> Option<String> {
     env.use_instance(Some(base));

@@ -32,7 +32,10 @@ async fn sign_in(b: &reqwest::Client, url: &str, csrf: &str, password: &str) -> 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_wrong_passwords_get_five_tries() {
-    let env = Env::start().await;
+    // A hundred connections from one address: above the default share of
+    // one client (tests/bursts.rs tests that bound), allowed here.
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::start_configured(dir, |c: &mut Config| c.limits.per_client = 128).await;
     let t = activate(&env).await;
     let id = staged(&env, &t, None).await;
     let path = format!("/r/{}", id.compact());
@@ -127,6 +130,28 @@ async fn behind_a_trusted_proxy_each_patient_has_their_own_limit() {
         .await
         .unwrap();
     assert_eq!(record.status(), 200);
+}
+
+/// Behind nginx or HAProxy (which append X-Forwarded-For and pass a
+/// client's `Forwarded` through), a made-up `Forwarded` does not win.
+#[tokio::test]
+async fn a_clients_own_forwarded_header_does_not_choose_its_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::start_configured(dir, |c: &mut Config| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let guess = |i: u32| {
+        browser()
+            .get(env.url("/r/ZZZZZZZZZZZZ"))
+            .header("Forwarded", format!("for=192.0.2.{i}"))
+            .header("X-Forwarded-For", "203.0.113.5")
+            .send()
+    };
+    for i in 0..10 {
+        assert_eq!(guess(i).await.unwrap().status(), 404);
+    }
+    assert_eq!(guess(10).await.unwrap().status(), 429);
 }
 
 #[tokio::test]

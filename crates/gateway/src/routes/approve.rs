@@ -256,21 +256,23 @@ async fn submit(
             let _ = state.db(move |s| s.deny_temp(&t)).await;
             return finish(&temp, None);
         }
-        Some("signup") if realm.signup => match signup(&state, &form, Language::En).await {
-            Ok(a) => a,
-            Err(m) => {
-                return form_page(
-                    &state,
-                    realm,
-                    &temp,
-                    &cookie,
-                    "",
-                    &m,
-                    StatusCode::BAD_REQUEST,
-                )
-                .await
+        Some("signup") if realm.signup => {
+            match signup(&state, state.client(peer, &headers), &form, Language::En).await {
+                Ok(a) => a,
+                Err(m) => {
+                    return form_page(
+                        &state,
+                        realm,
+                        &temp,
+                        &cookie,
+                        "",
+                        &m,
+                        StatusCode::BAD_REQUEST,
+                    )
+                    .await
+                }
             }
-        },
+        }
         Some("approve") => {
             let password = form.get("password").cloned().unwrap_or_default();
             let client = state.client(peer, &headers);

@@ -1,19 +1,39 @@
 //! Who a request comes from. Behind the documented TLS proxy every request's
 //! peer is the proxy, so the limits (sign-in attempts, wrong codes) would lump
-//! every patient together; the client's address is then read from
-//! `Forwarded` or `X-Forwarded-For`, but only when the peer is a proxy the
-//! operator named (`--trusted-proxy`): anyone else could write those headers.
+//! every patient together; the client's address is then read from the one
+//! header the operator's proxy writes (`--forwarded-header`), and only when
+//! the peer is a proxy the operator named (`--trusted-proxy`): anyone else
+//! could write those headers. The other header is never read: nginx and
+//! HAProxy append to `X-Forwarded-For` but pass a client's `Forwarded`
+//! through untouched, so reading both let a client choose its address.
 
 use axum::http::HeaderMap;
 use std::net::IpAddr;
 
+/// The header the trusted proxy writes the client's address into.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, HAProxy's
+    /// `option forwardfor`, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded` (a proxy set to write it, e.g. Caddy or Envoy).
+    Forwarded,
+}
+
 /// The client's address: the peer, or when the peer is a trusted proxy, the
-/// right-most forwarded address that is not itself a trusted proxy.
-pub fn client_ip(trusted: &[IpAddr], peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+/// right-most address in `header` that is not itself a trusted proxy.
+pub fn client_ip(
+    trusted: &[IpAddr],
+    header: ForwardedHeader,
+    peer: IpAddr,
+    headers: &HeaderMap,
+) -> IpAddr {
     if !trusted.contains(&peer) {
         return peer;
     }
-    forwarded_chain(headers)
+    forwarded_chain(header, headers)
         .into_iter()
         .rev()
         .find(|ip| !trusted.contains(ip))
@@ -21,7 +41,7 @@ pub fn client_ip(trusted: &[IpAddr], peer: IpAddr, headers: &HeaderMap) -> IpAdd
 }
 
 /// The addresses a request passed through, first (the client) to last.
-fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
+fn forwarded_chain(header: ForwardedHeader, headers: &HeaderMap) -> Vec<IpAddr> {
     let values = |name: &str| -> Vec<String> {
         headers
             .get_all(name)
@@ -31,25 +51,24 @@ fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
             .map(|s| s.trim().to_string())
             .collect()
     };
-    // RFC 7239 first: `for=192.0.2.60;proto=https`, `for="[2001:db8::1]:4711"`.
-    let forwarded: Vec<IpAddr> = values("forwarded")
-        .iter()
-        .filter_map(|element| {
-            element.split(';').find_map(|pair| {
-                let (k, v) = pair.trim().split_once('=')?;
-                k.trim()
-                    .eq_ignore_ascii_case("for")
-                    .then(|| parse_node(v))?
+    match header {
+        // RFC 7239: `for=192.0.2.60;proto=https`, `for="[2001:db8::1]:4711"`.
+        ForwardedHeader::Forwarded => values("forwarded")
+            .iter()
+            .filter_map(|element| {
+                element.split(';').find_map(|pair| {
+                    let (k, v) = pair.trim().split_once('=')?;
+                    k.trim()
+                        .eq_ignore_ascii_case("for")
+                        .then(|| parse_node(v))?
+                })
             })
-        })
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded;
+            .collect(),
+        ForwardedHeader::XForwardedFor => values("x-forwarded-for")
+            .iter()
+            .filter_map(|v| parse_node(v))
+            .collect(),
     }
-    values("x-forwarded-for")
-        .iter()
-        .filter_map(|v| parse_node(v))
-        .collect()
 }
 
 /// `192.0.2.60`, `"[2001:db8::1]:4711"`, `192.0.2.60:8080`.
@@ -77,23 +96,25 @@ mod tests {
         h
     }
 
+    const XFF: ForwardedHeader = ForwardedHeader::XForwardedFor;
+
     #[test]
     fn forwarded_addresses_count_only_from_a_trusted_proxy() {
         let proxy: IpAddr = "10.0.0.2".parse().unwrap();
         let peer: IpAddr = "198.51.100.7".parse().unwrap();
         let h = headers(&[("x-forwarded-for", "203.0.113.9")]);
         // Anyone may write the header: from an untrusted peer it is ignored.
-        assert_eq!(client_ip(&[proxy], peer, &h), peer);
-        assert_eq!(client_ip(&[], proxy, &h), proxy);
+        assert_eq!(client_ip(&[proxy], XFF, peer, &h), peer);
+        assert_eq!(client_ip(&[], XFF, proxy, &h), proxy);
         // From the trusted proxy, the client is the address it saw.
         assert_eq!(
-            client_ip(&[proxy], proxy, &h),
+            client_ip(&[proxy], XFF, proxy, &h),
             "203.0.113.9".parse::<IpAddr>().unwrap()
         );
         // A client that prepends its own guess does not choose its address.
         let h = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9")]);
         assert_eq!(
-            client_ip(&[proxy], proxy, &h),
+            client_ip(&[proxy], XFF, proxy, &h),
             "203.0.113.9".parse::<IpAddr>().unwrap()
         );
         // RFC 7239, IPv6 with a port, and a second trusted hop.
@@ -103,10 +124,28 @@ mod tests {
             r#"for="[2001:db8::1]:4711";proto=https, for=10.0.0.3"#,
         )]);
         assert_eq!(
-            client_ip(&[proxy, inner], proxy, &h),
+            client_ip(&[proxy, inner], ForwardedHeader::Forwarded, proxy, &h),
             "2001:db8::1".parse::<IpAddr>().unwrap()
         );
         // Nothing forwarded: the proxy itself.
-        assert_eq!(client_ip(&[proxy], proxy, &HeaderMap::new()), proxy);
+        assert_eq!(client_ip(&[proxy], XFF, proxy, &HeaderMap::new()), proxy);
+    }
+
+    #[test]
+    fn only_the_header_the_proxy_writes_is_read() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        // nginx appended the real client to X-Forwarded-For and passed the
+        // client's own Forwarded through.
+        let h = headers(&[
+            ("forwarded", "for=192.0.2.77"),
+            ("x-forwarded-for", "203.0.113.9"),
+        ]);
+        let real: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_ip(&[proxy], XFF, proxy, &h), real);
+        let written: IpAddr = "192.0.2.77".parse().unwrap();
+        assert_eq!(
+            client_ip(&[proxy], ForwardedHeader::Forwarded, proxy, &h),
+            written
+        );
     }
 }

@@ -3,7 +3,7 @@
 mod api;
 mod approve;
 pub(crate) mod bill;
-mod client;
+pub(crate) mod client;
 pub(crate) mod form;
 mod image;
 mod language;
@@ -72,12 +72,14 @@ pub struct Inner {
     pub public: PublicUrl,
     pub clock: Clock,
     pub server_key: Vec<u8>,
-    /// argon2 checks under way at once (each takes ~19 MiB).
-    pub hashing: tokio::sync::Semaphore,
+    /// argon2 on a few fixed threads (each hash takes ~19 MiB).
+    pub hashing: crate::hashing::Hashers,
     /// Sign-in attempts per client address.
     pub signins: signin::ClientLimiter,
     /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The one header those proxies write the client's address into.
+    pub forwarded_header: client::ForwardedHeader,
     consumers: RwLock<HashMap<String, Consumer>>,
     access: RwLock<HashMap<String, AccessToken>>,
 }
@@ -95,6 +97,7 @@ impl AppState {
         public: PublicUrl,
         clock: Clock,
         trusted_proxies: Vec<std::net::IpAddr>,
+        forwarded_header: client::ForwardedHeader,
     ) -> Result<AppState, crate::GatewayError> {
         let target = store.target().clone();
         // Connecting may block (PostgreSQL's client has a runtime of its own).
@@ -120,13 +123,11 @@ impl AppState {
             public,
             clock,
             server_key,
-            hashing: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism()
-                    .map(|n| n.get().min(4))
-                    .unwrap_or(1),
-            ),
+            hashing: crate::hashing::Hashers::for_this_machine()
+                .map_err(|e| crate::GatewayError::Setup(format!("hashing threads: {e}")))?,
             signins: signin::ClientLimiter::default(),
             trusted_proxies,
+            forwarded_header,
             consumers: RwLock::default(),
             access: RwLock::default(),
         })))
@@ -171,7 +172,12 @@ impl AppState {
 
     /// The client's address (see [`client::client_ip`]).
     pub fn client(&self, peer: std::net::SocketAddr, headers: &HeaderMap) -> std::net::IpAddr {
-        client::client_ip(&self.trusted_proxies, peer.ip(), headers)
+        client::client_ip(
+            &self.trusted_proxies,
+            self.forwarded_header,
+            peer.ip(),
+            headers,
+        )
     }
 
     /// The URI that enters the signature base string for a request to `path`.

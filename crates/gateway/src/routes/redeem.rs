@@ -371,7 +371,7 @@ pub async fn code_submit(
     let account = if form.get("action").map(String::as_str) == Some("signup")
         && stage.user_account_id.is_none()
     {
-        match signup(&state, &form, l).await {
+        match signup(&state, client, &form, l).await {
             Ok(a) => a,
             Err(m) => {
                 return claim_page(

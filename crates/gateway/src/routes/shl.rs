@@ -123,24 +123,18 @@ pub async fn make_link(
 }
 
 async fn hash(state: &AppState, passcode: String) -> Result<String, ApiError> {
-    let _permit = state
+    state
         .hashing
-        .acquire()
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    tokio::task::spawn_blocking(move || crypto::hash_password(&passcode))
+        .hash(passcode)
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(|e| ApiError::internal(&e))
 }
 
 async fn verify(state: &AppState, passcode: String, hash: String) -> Result<bool, StoreError> {
-    let _permit = state
+    state
         .hashing
-        .acquire()
-        .await
-        .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
-    tokio::task::spawn_blocking(move || crypto::verify_password(&passcode, &hash))
+        .verify(passcode, hash)
         .await
         .map_err(|e| StoreError::TaskFailed(e.to_string()))
 }

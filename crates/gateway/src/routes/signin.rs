@@ -113,15 +113,11 @@ async fn sign_in(
         .as_ref()
         .map(|a| a.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
-    let permit = state
+    let right = state
         .hashing
-        .acquire()
+        .verify(password, hash)
         .await
         .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
-    let right = tokio::task::spawn_blocking(move || crypto::verify_password(&password, &hash))
-        .await
-        .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
-    drop(permit);
     match acct {
         Some(a) if right => {
             let id = a.id;
@@ -137,9 +133,12 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| crypto::hash_password(&crypto::random_token(16)).unwrap_or_default())
 }
 
-/// Creates a patient account from the sign-up form.
+/// Creates a patient account from the sign-up form: counted toward the
+/// client's sign-in attempts, and hashed on the same few threads, so that
+/// repeated sign-ups cannot grow the gateway's memory.
 pub async fn signup(
     state: &AppState,
+    client: IpAddr,
     form: &HashMap<String, String>,
     l: Language,
 ) -> Result<Account, String> {
@@ -173,9 +172,31 @@ pub async fn signup(
         return Err(text(l, "page-error-passwords-differ"));
     }
     let now = state.clock.now();
+    if !state.signins.take(client, now) {
+        return Err(text(l, "page-error-too-many-signins"));
+    }
+    // A taken email is answered before hashing, with the answer it always had.
+    let known = email.clone();
+    match state
+        .db(move |s| s.account_by_email(AccountKind::Patient, &known))
+        .await
+    {
+        Ok(None) => {}
+        Ok(Some(_)) => return Err(text(l, "page-error-email-taken")),
+        Err(e) => return Err(text(l, signup_refusal(&e))),
+    }
+    let hash = match state.hashing.hash(password).await {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => return Err(text(l, signup_refusal(&StoreError::PasswordHash(e)))),
+        Err(e) => {
+            return Err(text(
+                l,
+                signup_refusal(&StoreError::TaskFailed(e.to_string())),
+            ))
+        }
+    };
     let r = state
         .db(move |s| {
-            let hash = crypto::hash_password(&password).map_err(StoreError::PasswordHash)?;
             let id = s.add_account(AccountKind::Patient, &email, &name, &hash, now)?;
             s.account(id)
         })

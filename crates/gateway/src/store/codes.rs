@@ -44,13 +44,20 @@ impl Store {
         Ok(Some(stage))
     }
 
-    /// Erases a claimed record at its patient's request; the code's state stays.
+    /// Erases a claimed record at its patient's request, with its SMART
+    /// Health Link (the link's file is the same record); the code's state stays.
     pub fn erase_record(&self, raz_id: &str, account_id: i64) -> Result<bool> {
         self.with(|c| {
-            Ok(c.execute(
-                "UPDATE stages SET her = ?3 WHERE raz_id = ?1 AND claimed_by = ?2",
-                p![raz_id, account_id, ERASED],
-            )? == 1)
+            c.transaction(|tx| {
+                let erased = tx.execute(
+                    "UPDATE stages SET her = ?3 WHERE raz_id = ?1 AND claimed_by = ?2",
+                    p![raz_id, account_id, ERASED],
+                )? == 1;
+                if erased {
+                    drop_links(tx, raz_id)?;
+                }
+                Ok(erased)
+            })
         })
     }
 
@@ -77,8 +84,7 @@ impl Store {
                     p![raz_id, now, reason, ERASED],
                 )?;
                 // Its SMART Health Link goes with the record.
-                tx.execute("DELETE FROM shl_links WHERE raz_id = ?1", p![raz_id])?;
-                Ok(())
+                drop_links(tx, raz_id)
             })
         })
     }
@@ -106,4 +112,14 @@ impl Store {
             )
         })
     }
+}
+
+/// A code's SMART Health Links and the file addresses handed out for them.
+fn drop_links(tx: &mut super::sql::Conn, raz_id: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM shl_file_urls WHERE link_id IN (SELECT id FROM shl_links WHERE raz_id = ?1)",
+        p![raz_id],
+    )?;
+    tx.execute("DELETE FROM shl_links WHERE raz_id = ?1", p![raz_id])?;
+    Ok(())
 }

@@ -340,7 +340,7 @@ pub fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
 }
 
 #[path = "../support/approval_page.rs"]
-mod approval_page;
+pub mod approval_page;
 #[allow(unused_imports)] // not every test reads a page
 pub use approval_page::hidden;
 
@@ -557,4 +557,36 @@ pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
         .text()
         .await
         .expect("the page's text")
+}
+
+/// One `razcode-gateway serve` process.
+pub struct Instance {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Instance {
+    pub fn start(db_args: &[String]) -> Instance {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_razcode-gateway"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(db_args)
+            .env("RAZCODE_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let line = first_line(&mut child);
+        let base = line
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("not a listening line: {line:?}"))
+            .to_string();
+        Instance { child, base }
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
