@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use oauth1_request as oauth;
 use razcode_gateway::store::Target;
 use razcode_protocol::RazId;
 
@@ -120,6 +121,32 @@ async fn record_errors() {
     assert!(get(&a, "errormsg").unwrap().contains("line 2"), "{a:?}");
     let (status, a) = stage(&env, &t, "/gateway/stage", &[]).await;
     assert_eq!((status, get(&a, "errorcode")), (400, Some("her_missing")));
+}
+
+/// The consumer is checked from the Authorization header before the body is
+/// kept: a stranger's oversized stage is told its consumer is unknown, not
+/// that its 4 MiB were too many.
+#[tokio::test]
+async fn an_unknown_consumer_is_refused_before_its_body_is_read() {
+    let env = Env::start().await;
+    let her = "x".repeat(4 * 1024 * 1024 + 1);
+    let r = signed_post(
+        &env.http,
+        &env.url("/gateway/stage"),
+        oauth::Credentials::new("no-such-consumer", "secret"),
+        Some(("no-such-token", "secret")),
+        &[("her", her.as_str())],
+        None,
+        |_| {},
+    )
+    .await;
+    let status = r.status().as_u16();
+    let a = pairs(&r.text().await.unwrap());
+    assert_eq!(
+        (status, get(&a, "errorcode")),
+        (401, Some("consumer_unknown")),
+        "{a:?}"
+    );
 }
 
 #[tokio::test]

@@ -298,3 +298,19 @@ async fn records_are_sealed_owner_only_and_deleted_by_their_patient() {
     let (_, a) = stage(&env, &t, "/gateway/status", &[("raz_id", &id.grouped())]).await;
     assert_eq!(get(&a, "state"), Some("claimed"));
 }
+
+/// A code's image answers only for codes that exist, and a wrong one counts
+/// toward the same limit as a wrong code typed on the redemption page.
+#[tokio::test]
+async fn tag_images_of_made_up_codes_count_as_wrong_codes() {
+    let env = Env::start().await;
+    let image = |id: &str| browser().get(env.url(&format!("/tag/{id}.jpg"))).send();
+    for i in 0..10 {
+        let id = format!("ZZZZZZZZZZ{:02}", i);
+        let status = image(&id).await.unwrap().status();
+        assert_eq!(status, 404, "{id}");
+    }
+    assert_eq!(image("ZZZZZZZZZZ99").await.unwrap().status(), 429);
+    // The same client's redemption page is paused too.
+    assert_eq!(wrong_code(&env, "198.51.100.1").await, 429);
+}

@@ -160,9 +160,10 @@ impl OAuthParams {
             None => None,
         };
         let nonce = get("oauth_nonce");
-        if method != Method::Plaintext && (timestamp.is_none() || nonce.is_none()) {
+        // PLAINTEXT too: without them a captured request could be replayed.
+        if timestamp.is_none() || nonce.is_none() {
             return Err(OAuthError::malformed(
-                "oauth_timestamp and oauth_nonce are required with HMAC signatures",
+                "oauth_timestamp and oauth_nonce are required",
             ));
         }
         if nonce.as_deref() == Some("") {
@@ -270,6 +271,26 @@ mod tests {
             ("file".into(), "vacation.jpg".into()),
             ("size".into(), "original".into()),
         ]
+    }
+
+    #[test]
+    fn plaintext_needs_tls_and_a_nonce_like_any_other() {
+        let plain = HEADER.replace("HMAC-SHA1", "PLAINTEXT").replace(
+            "tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D",
+            "kd94hf93k423kf44%26pfkkdhi9sl3r4s00",
+        );
+        assert!(OAuthParams::from_request(Some(&plain), &[], true).is_ok());
+        let e = OAuthParams::from_request(Some(&plain), &[], false).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SignatureMethodUnsupported);
+        // Without a nonce (or a timestamp) a captured request could be sent again.
+        for drop in [
+            r#" oauth_nonce="kllo9940pd9333jh","#,
+            r#" oauth_timestamp="1191242096","#,
+        ] {
+            let bare = plain.replace(drop, "");
+            let e = OAuthParams::from_request(Some(&bare), &[], true).unwrap_err();
+            assert!(e.message.contains("required"), "{}", e.message);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::AppState;
 use crate::oauth::{OAuthError, OAuthParams};
 use crate::store::{AccessToken, AccountKind, Consumer, StoreError};
 use axum::body::Body;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{ConnectInfo, FromRequest, Request};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ use http_body_util::BodyExt;
 use razcode_protocol::answer::{encode_pairs, Format};
 use razcode_protocol::{CodeStatus, ErrorCode, StageAnswer, MAX_STAGE_BODY};
 use std::marker::PhantomData;
+use std::net::SocketAddr;
 
 /// A protocol answer (its names and values) with its HTTP status. Rendered as
 /// name/value pairs; the [`negotiate`] layer renders it again as JSON when the
@@ -183,6 +184,33 @@ impl<L: BodyLimit + Send> FromRequest<AppState> for SignedRequest<L> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        // Over TLS only through a trusted proxy: the gateway itself speaks
+        // plain HTTP, so an https public URL says nothing of this connection.
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let tls = over_tls(state.public.tls(), &state.trusted_proxies, peer);
+        // The consumer is known, from the header alone, before a body of up to
+        // 4 MiB is kept for it; a refused request's body is read and dropped
+        // as it arrives (closing with it unread could reset the connection
+        // before the client reads why it was refused).
+        let authorization = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let early = match OAuthParams::from_request(authorization, &[], tls) {
+            Ok(o) => match state.consumer(&o.consumer_key).await {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) => Err(unknown_consumer()),
+                Err(e) => Err(e.into()),
+            },
+            Err(e) => Err(ApiError::from(e)),
+        };
+        if let Err(e) = early {
+            drain(req.into_body(), L::BYTES).await;
+            return Err(e);
+        }
         let (headers, path, params) = read_params(req, L::BYTES).await.map_err(|e| match e {
             ReadError::TooLarge => ApiError::new(ErrorCode::TooLarge, L::TOO_LARGE),
             ReadError::Broken(e) => ApiError::new(
@@ -194,13 +222,11 @@ impl<L: BodyLimit + Send> FromRequest<AppState> for SignedRequest<L> {
         let authorization = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
-        let oauth = OAuthParams::from_request(authorization, &params, state.public.tls())?;
-        let consumer = state.consumer(&oauth.consumer_key).await?.ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::ConsumerUnknown,
-                "the consumer key is not known to this gateway",
-            )
-        })?;
+        let oauth = OAuthParams::from_request(authorization, &params, tls)?;
+        let consumer = state
+            .consumer(&oauth.consumer_key)
+            .await?
+            .ok_or_else(unknown_consumer)?;
         Ok(SignedRequest {
             headers,
             path,
@@ -210,6 +236,13 @@ impl<L: BodyLimit + Send> FromRequest<AppState> for SignedRequest<L> {
             limit: PhantomData,
         })
     }
+}
+
+fn unknown_consumer() -> ApiError {
+    ApiError::new(
+        ErrorCode::ConsumerUnknown,
+        "the consumer key is not known to this gateway",
+    )
 }
 
 impl<L> SignedRequest<L> {
@@ -291,6 +324,22 @@ impl FromRequest<AppState> for PracticeRequest {
     }
 }
 
+/// Whether a request reached us over TLS: the public URL is https and the
+/// request came through a trusted proxy (the one that terminates TLS).
+fn over_tls(
+    public_https: bool,
+    trusted: &[std::net::IpAddr],
+    peer: Option<std::net::IpAddr>,
+) -> bool {
+    public_https && peer.is_some_and(|p| trusted.contains(&p))
+}
+
+/// Reads and drops a body, at most `limit` bytes of it.
+async fn drain(body: Body, limit: usize) {
+    let mut body = http_body_util::Limited::new(body, limit);
+    while let Some(Ok(_)) = body.frame().await {}
+}
+
 enum ReadError {
     TooLarge,
     Broken(String),
@@ -354,4 +403,21 @@ async fn read_limited(mut body: Body, limit: usize, expected: usize) -> Result<V
         return Err(ReadError::TooLarge);
     }
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::over_tls;
+
+    #[test]
+    fn tls_only_through_a_trusted_proxy_of_an_https_gateway() {
+        let proxy = "10.0.0.2".parse().unwrap();
+        let other = "198.51.100.7".parse().unwrap();
+        assert!(over_tls(true, &[proxy], Some(proxy)));
+        // An https public URL, but the request came straight to the gateway.
+        assert!(!over_tls(true, &[proxy], Some(other)));
+        assert!(!over_tls(true, &[], Some(proxy)));
+        assert!(!over_tls(false, &[proxy], Some(proxy)));
+        assert!(!over_tls(true, &[proxy], None));
+    }
 }

@@ -124,15 +124,7 @@ pub(super) async fn lookup(
 ) -> Lookup {
     let client = state.client(peer, headers).to_string();
     let client = client.as_str();
-    let now = state.clock.now();
-    let since = now - ATTEMPT_WINDOW;
-    let c = client.to_string();
-    let limited = state
-        .db(move |s| s.redeem_failures(&c, since))
-        .await
-        .unwrap_or(0)
-        >= ATTEMPT_LIMIT;
-    if limited && !owner_of(state, headers, raw).await {
+    if paused(state, client).await && !owner_of(state, headers, raw).await {
         return Lookup::Respond(too_many(l));
     }
     let Ok(id) = RazId::parse(raw) else {
@@ -154,8 +146,7 @@ pub(super) async fn lookup(
         Ok(Some(stage)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(l, id)),
         Ok(Some(stage)) => Lookup::Found(id, Box::new(stage)),
         Ok(None) => {
-            let c = client.to_string();
-            let _ = state.db(move |s| s.redeem_failure(&c, now, since)).await;
+            count_wrong(state, client).await;
             Lookup::Respond(page_in(
                 l,
                 StatusCode::NOT_FOUND,
@@ -167,6 +158,27 @@ pub(super) async fn lookup(
             tracing::error!(error = %e, "code lookup failed");
             Lookup::Respond(try_again(l, "page-try-again"))
         }
+    }
+}
+
+/// Whether `client` tried too many wrong codes lately.
+pub(super) async fn paused(state: &AppState, client: &str) -> bool {
+    let since = state.clock.now() - ATTEMPT_WINDOW;
+    let c = client.to_string();
+    state
+        .db(move |s| s.redeem_failures(&c, since))
+        .await
+        .unwrap_or(0)
+        >= ATTEMPT_LIMIT
+}
+
+/// Counts a wrong code (or a code's image that does not exist) for `client`.
+pub(super) async fn count_wrong(state: &AppState, client: &str) {
+    let now = state.clock.now();
+    let since = now - ATTEMPT_WINDOW;
+    let c = client.to_string();
+    if let Err(e) = state.db(move |s| s.redeem_failure(&c, now, since)).await {
+        tracing::error!(error = %e, "a wrong code was not counted");
     }
 }
 
