@@ -42,15 +42,25 @@ async fn activation_link_import_and_every_kind_of_stage() {
         "{v}"
     );
     w.ready().await;
-    let (_, s) = w.desk(&[
-        "setup",
-        "--api-base",
-        &w.base,
-        "--consumer-key",
-        &w.consumer.0,
-        "--consumer-secret",
-        &w.consumer.1,
-    ]);
+    // The secret from standard input (`-`), not the command line: the patient
+    // link below is signed with it.
+    let out = {
+        use std::io::Write;
+        let mut child = std::process::Command::new(BIN)
+            .arg("--data-dir")
+            .arg(w.desk_dir.path())
+            .args(["--json", "setup", "--api-base", &w.base, "--consumer-key"])
+            .arg(&w.consumer.0)
+            .args(["--consumer-secret", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{}", w.consumer.1).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert!(out.status.success());
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         s["settings"]["activated"], true,
         "setting the same gateway again keeps the activation"

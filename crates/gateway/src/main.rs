@@ -84,7 +84,11 @@ struct SignIn {
     db: Database,
     #[arg(long)]
     email: String,
-    #[arg(long)]
+    /// At least 10 characters; `-` reads it from standard input, or set
+    /// RAZCODE_GATEWAY_PASSWORD instead (a value given here is visible in
+    /// the process list).
+    #[arg(long, env = "RAZCODE_GATEWAY_PASSWORD", hide_env_values = true,
+          value_parser = razcode_vault::secret_arg)]
     password: String,
 }
 
@@ -108,8 +112,11 @@ enum AccountAction {
         /// (placeholders are URL-encoded when filled; empty removes the link).
         #[arg(long)]
         pay_url: Option<String>,
-        /// The HMAC-SHA256 secret of `POST /payments/notify` (sealed at rest).
-        #[arg(long)]
+        /// The HMAC-SHA256 secret of `POST /payments/notify` (sealed at rest);
+        /// `-` reads it from standard input, or set RAZCODE_GATEWAY_NOTIFY_SECRET
+        /// instead (a value given here is visible in the process list).
+        #[arg(long, env = "RAZCODE_GATEWAY_NOTIFY_SECRET", hide_env_values = true,
+              value_parser = razcode_vault::secret_arg)]
         notify_secret: Option<String>,
     },
 }

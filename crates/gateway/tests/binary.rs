@@ -100,6 +100,64 @@ fn admin_commands() {
     assert!(out.status.success());
 }
 
+/// Secrets need not be on the command line, where the process list shows
+/// them: `-` reads standard input, or an environment variable gives them.
+#[test]
+fn secrets_from_standard_input_or_the_environment() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gw.db");
+    let mut child = Command::new(BIN)
+        .args(["org", "add", "--email", "a@clinic.test", "--name", "Clinic"])
+        .args(["--password", "-", "--db"])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "long-enough-pw").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(BIN)
+        .args(["org", "set", "--email", "a@clinic.test", "--db"])
+        .arg(&db)
+        .env(
+            "RAZCODE_GATEWAY_NOTIFY_SECRET",
+            "sixteen-or-more-characters",
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("notify_secret=set"));
+    // The password read from standard input is the account's.
+    let store = razcode_gateway::store::Store::open(&db).unwrap();
+    let account = store
+        .account_by_email(razcode_gateway::store::AccountKind::Org, "a@clinic.test")
+        .unwrap()
+        .unwrap();
+    assert!(razcode_gateway::crypto::verify_password(
+        "long-enough-pw",
+        &account.password_hash
+    ));
+    // --help says so, and never shows an environment variable's value.
+    let help = Command::new(BIN)
+        .args(["org", "set", "--help"])
+        .env("RAZCODE_GATEWAY_NOTIFY_SECRET", "do-not-show-this-value")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("RAZCODE_GATEWAY_NOTIFY_SECRET"), "{help}");
+    assert!(!help.contains("do-not-show-this-value"), "{help}");
+}
+
 #[test]
 fn serve_sandbox_prints_credentials_then_listens() {
     let dir = tempfile::tempdir().unwrap();

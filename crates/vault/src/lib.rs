@@ -86,6 +86,25 @@ impl Vault {
     }
 }
 
+/// A secret given to a command: the value itself, or `-` for the first line
+/// of standard input (a value on the command line is visible to others on the
+/// computer in the process list; standard input and the environment are not).
+/// Usable as a clap `value_parser`.
+pub fn secret_arg(value: &str) -> Result<String, String> {
+    if value != "-" {
+        return Ok(value.to_string());
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the secret from standard input: {e}"))?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    if line.is_empty() {
+        return Err("standard input gave no secret (one line was expected)".into());
+    }
+    Ok(line.to_string())
+}
+
 /// Creates the key file whole or not at all: written under a temporary name,
 /// then linked into place, which fails if another process got there first (its
 /// key is then the one to use).

@@ -31,7 +31,11 @@ pub enum Command {
         healthjibe_base: Option<String>,
         #[arg(long)]
         consumer_key: String,
-        #[arg(long)]
+        /// The consumer secret; `-` reads it from standard input, or set
+        /// RAZDESK_CONSUMER_SECRET instead (a value given here is visible in
+        /// the process list).
+        #[arg(long, env = "RAZDESK_CONSUMER_SECRET", hide_env_values = true,
+              value_parser = razcode_vault::secret_arg)]
         consumer_secret: String,
     },
     /// Activate the practice (its organization approves in the browser).
@@ -305,7 +309,11 @@ pub struct SmtpArgs {
     pub security: String,
     #[arg(long)]
     pub user: Option<String>,
-    #[arg(long)]
+    /// The SMTP password; `-` reads it from standard input, or set
+    /// RAZDESK_SMTP_PASSWORD instead (a value given here is visible in the
+    /// process list).
+    #[arg(long, env = "RAZDESK_SMTP_PASSWORD", hide_env_values = true,
+          value_parser = razcode_vault::secret_arg)]
     pub password: Option<String>,
     #[arg(long)]
     pub from: String,
