@@ -155,11 +155,16 @@ impl Client {
             .and_then(|d| httpdate::parse_http_date(d).ok())
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map(|d| d.as_secs() as i64);
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| transport_error(req.url, &e))?
-            .to_vec();
+        let body = match read_limited(resp, MAX_ANSWER).await {
+            Ok(body) => body,
+            Err(Limited::Transport(e)) => return Err(transport_error(req.url, &e)),
+            Err(Limited::TooLarge) => {
+                return Err(DeskError::NotAnAnswer {
+                    status,
+                    reason: format!("the answer is larger than {} KiB", MAX_ANSWER >> 10),
+                })
+            }
+        };
         Ok(Raw {
             status,
             content_type,
@@ -253,18 +258,57 @@ impl Client {
                 reason: root_cause(&e),
             })?;
         let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(|e| DeskError::Unreachable {
-            url: url.to_string(),
-            reason: root_cause(&e),
-        })?;
+        let bytes = match read_limited(resp, MAX_IMAGE).await {
+            Ok(bytes) => bytes,
+            Err(Limited::Transport(e)) => {
+                return Err(DeskError::Unreachable {
+                    url: url.to_string(),
+                    reason: root_cause(&e),
+                })
+            }
+            Err(Limited::TooLarge) => {
+                return Err(DeskError::NotAnAnswer {
+                    status,
+                    reason: format!("the barcode image is larger than {} MiB", MAX_IMAGE >> 20),
+                })
+            }
+        };
         if status != 200 || !bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
             return Err(DeskError::NotAnAnswer {
                 status,
                 reason: "the barcode image is not a JPEG".into(),
             });
         }
-        Ok(bytes.to_vec())
+        Ok(bytes)
     }
+}
+
+/// The most a gateway's answer to a signed request may hold (answers are a
+/// few hundred bytes; a SMART Health Link adds a few hundred more).
+pub const MAX_ANSWER: usize = 1024 * 1024;
+/// The most a barcode image may hold.
+pub const MAX_IMAGE: usize = 4 * 1024 * 1024;
+
+/// Why a body was not read whole.
+pub enum Limited {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+/// A response's body, read as it arrives and refused once past `limit`
+/// bytes, so that a wrong or hostile server cannot fill the desk's memory.
+pub async fn read_limited(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, Limited> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Limited::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(Limited::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn failure(raw: &Raw) -> DeskError {

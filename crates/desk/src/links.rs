@@ -223,13 +223,25 @@ pub async fn open_link(text: &str, passcode: Option<&str>, recipient: &str) -> R
     })
 }
 
+/// The most a manifest or a file of a link may hold: a visit's record (at
+/// most 4 MiB at the gateway) encrypted and encoded, with room to spare.
+const MAX_SHL_ANSWER: usize = 16 * 1024 * 1024;
+
 /// The body of a good answer; the server's words for a refusal.
 async fn answered(r: reqwest::Response) -> Result<String> {
     let status = r.status();
-    let text = r
-        .text()
-        .await
-        .map_err(|e| DeskError::Shl(format!("the answer could not be read: {e}")))?;
+    let text = match crate::client::read_limited(r, MAX_SHL_ANSWER).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(crate::client::Limited::Transport(e)) => {
+            return Err(DeskError::Shl(format!("the answer could not be read: {e}")))
+        }
+        Err(crate::client::Limited::TooLarge) => {
+            return Err(DeskError::Shl(format!(
+                "the answer is larger than {} MiB",
+                MAX_SHL_ANSWER >> 20
+            )))
+        }
+    };
     match status.as_u16() {
         200 => Ok(text),
         401 => Err(DeskError::Shl(format!("the passcode was refused: {text}"))),

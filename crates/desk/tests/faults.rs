@@ -65,6 +65,12 @@ async fn html_garbage_and_slow_answers_show_no_code() {
                     [("content-type", "application/x-www-form-urlencoded")],
                     "ACK=Success&raz_id=NOT-AN-ID&raz_image=x&pmt=valid".to_string(),
                 ),
+                // An answer far larger than any gateway's: not read whole.
+                4 => (
+                    axum::http::StatusCode::OK,
+                    [("content-type", "application/x-www-form-urlencoded")],
+                    format!("ACK=Success&x={}", "a".repeat(8 * 1024 * 1024)),
+                ),
                 _ => {
                     tokio::time::sleep(std::time::Duration::from_secs(8)).await;
                     (
@@ -84,6 +90,7 @@ async fn html_garbage_and_slow_answers_show_no_code() {
         (0u8, "HTML"),
         (1, "neither name/value"),
         (2, "not a RAZCODE ID"),
+        (4, "larger than 1024 KiB"),
     ] {
         mode.store(m, Ordering::SeqCst);
         let (ok, v) = w.desk(&["stage", &id]);

@@ -247,3 +247,77 @@ async fn notices_pay_the_bill_once_and_refuse_what_does_not_match() {
     assert!(page.contains("Paid on Dec 2, 2026. Thank you."), "{page}");
     assert!(!page.contains("overdue"));
 }
+
+/// What the second audit found in notices: one clinic's transaction ID
+/// blocked another's, an amount past u64 cents overflowed, and nothing was
+/// decided for a payment time far ahead or a voided code.
+#[tokio::test]
+async fn notices_are_per_organization_bounded_and_decided() {
+    let env = Env::start().await;
+    let t1 = activate(&env).await;
+    assert!(org_set(&env, &["--notify-secret", SECRET]).status.success());
+    // A second clinic on the same gateway, whose portal numbers alike.
+    let hash = razcode_gateway::crypto::hash_password("second-clinic-pw").unwrap();
+    env.with_store(move |s| {
+        s.add_account(
+            razcode_gateway::store::AccountKind::Org,
+            "desk@second.test",
+            "Second Clinic",
+            &hash,
+            0,
+        )
+        .unwrap()
+    })
+    .await;
+    let out = Command::new(GW)
+        .args(["org", "set", "--email", "desk@second.test"])
+        .args(env.db_args())
+        .args(["--notify-secret", SECRET])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let p = authorize(
+        &env,
+        "/platform/activate",
+        "http://127.0.0.1:9/callback",
+        "desk@second.test",
+        "second-clinic-pw",
+    )
+    .await;
+    let t2 = Tokens {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: get(&p, "oauth_token_secret").unwrap().into(),
+        org: get(&p, "razcode_org").map(String::from),
+    };
+    let bill = r#"{"amount":"25.00","currency":"USD"}"#;
+    let (first, second) = (billed(&env, &t1, bill).await, billed(&env, &t2, bill).await);
+    for id in [&first, &second] {
+        let body = notice(id, "25.00", "USD", "portal-0001");
+        let (status, v) = notify(&env, &body, &signature(SECRET, &body)).await;
+        assert_eq!(status, 200, "each clinic's own transaction: {v}");
+    }
+
+    // An amount no bill has is refused, not wrapped around.
+    let id = billed(&env, &t1, bill).await;
+    let body = notice(&id, "184467440737095517", "USD", "portal-0002");
+    let (status, v) = notify(&env, &body, &signature(SECRET, &body)).await;
+    assert_eq!(status, 422, "{v}");
+    // A payment time more than a day ahead of the gateway's clock.
+    let ahead = body
+        .replace("184467440737095517", "25.00")
+        .replace("2026-12-02T10:15:00Z", "2999-01-01T00:00:00Z");
+    let (status, v) = notify(&env, &ahead, &signature(SECRET, &ahead)).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (400, Some("paid_at is in the future"))
+    );
+
+    // A voided code's notice is recorded: the money was taken.
+    let (status, a) = stage(&env, &t1, "/gateway/void", &[("raz_id", &id.compact())]).await;
+    assert_eq!(status, 200, "{a:?}");
+    let body = notice(&id, "25.00", "USD", "portal-0003");
+    let (status, v) = notify(&env, &body, &signature(SECRET, &body)).await;
+    assert_eq!(status, 200, "{v}");
+    let (_, a) = stage(&env, &t1, "/gateway/status", &[("raz_id", &id.grouped())]).await;
+    assert_eq!(get(&a, "paid_at"), Some("2026-12-02T10:15:00Z"), "{a:?}");
+}

@@ -1,14 +1,18 @@
 //! `POST /payments/notify`: a practice's payment portal says a bill was paid.
 //! The JSON body is signed with the organization's notice secret
 //! (`X-Razcode-Signature: sha256=<hex of HMAC-SHA256 of the raw body>`). A wrong
-//! signature, an amount or currency that is not the bill's, or a transaction
-//! seen before is refused, and logged without patient data.
+//! signature, an amount or currency that is not the bill's, a transaction the
+//! organization's portal sent before, or a payment time more than a day ahead
+//! of the gateway's clock is refused, and logged with the client's address and
+//! without patient data. A notice for a voided code is recorded like any other:
+//! the money was taken, and the clinic sees the bill paid when it asks (a
+//! refusal would only make the portal send it again, and hide the payment).
 
 use super::bill::bill;
 use super::AppState;
 use crate::store::PaymentRecorded;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,6 +21,7 @@ use razcode_protocol::RazId;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::Sha256;
+use std::net::{IpAddr, SocketAddr};
 
 /// The header the notice's signature travels in.
 pub const SIGNATURE_HEADER: &str = "x-razcode-signature";
@@ -32,22 +37,36 @@ struct Notice {
     transaction_id: String,
 }
 
-fn refuse(status: StatusCode, why: &'static str) -> Response {
-    tracing::warn!(status = status.as_u16(), why, "payment notice refused");
+/// A refusal, logged with the client's address (no patient data).
+fn refuse(client: IpAddr, status: StatusCode, why: &'static str) -> Response {
+    tracing::warn!(%client, status = status.as_u16(), why, "payment notice refused");
     (status, Json(json!({"ok": false, "error": why}))).into_response()
 }
+
+/// Digits an amount's whole part may have: beyond any bill, and far from
+/// where cents overflow.
+const MAX_WHOLE_DIGITS: usize = 12;
+
+/// How far ahead of the gateway's clock a payment time may be (clocks
+/// differ); later ones are refused, since a bill cannot be paid tomorrow.
+const PAID_AT_AHEAD_SECS: i64 = 24 * 3600;
 
 /// An amount in cents: `25`, `25.5` and `25.50` are the same bill.
 fn cents(amount: &str) -> Option<u64> {
     let (whole, frac) = amount.split_once('.').unwrap_or((amount, ""));
     if frac.len() > 2
         || whole.is_empty()
+        || whole.len() > MAX_WHOLE_DIGITS
         || !(whole.chars().chain(frac.chars())).all(|c| c.is_ascii_digit())
     {
         return None;
     }
     let frac = format!("{frac:0<2}");
-    Some(whole.parse::<u64>().ok()? * 100 + frac.parse::<u64>().ok()?)
+    whole
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(frac.parse::<u64>().ok()?)
 }
 
 /// True when `header` is `sha256=<hex>` of the body's HMAC under `secret`.
@@ -68,7 +87,14 @@ fn signed(secret: &str, body: &[u8], header: Option<&str>) -> bool {
     crate::crypto::equal(&expected, &given.to_ascii_lowercase())
 }
 
-pub async fn notify(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn notify(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let client = state.client(peer, &headers);
+    let refuse = |status, why| refuse(client, status, why);
     if body.len() > NOTICE_LIMIT {
         return refuse(StatusCode::PAYLOAD_TOO_LARGE, "the notice is too large");
     }
@@ -124,6 +150,9 @@ pub async fn notify(State(state): State<AppState>, headers: HeaderMap, body: Byt
     else {
         return refuse(StatusCode::BAD_REQUEST, "paid_at is not an RFC 3339 time");
     };
+    if paid_at.unix_timestamp() > state.clock.now() + PAID_AT_AHEAD_SECS {
+        return refuse(StatusCode::BAD_REQUEST, "paid_at is in the future");
+    }
     if n.transaction_id.is_empty() || n.transaction_id.len() > 200 {
         return refuse(
             StatusCode::BAD_REQUEST,
@@ -131,9 +160,10 @@ pub async fn notify(State(state): State<AppState>, headers: HeaderMap, body: Byt
         );
     }
     let (compact, now, when) = (id.compact(), state.clock.now(), paid_at.unix_timestamp());
+    let org_id = stage.org_account_id;
     let tx = n.transaction_id.clone();
     match state
-        .db(move |s| s.record_payment(&compact, &tx, when, now))
+        .db(move |s| s.record_payment(org_id, &compact, &tx, when, now))
         .await
     {
         Ok(PaymentRecorded::Paid) => {
@@ -170,6 +200,10 @@ mod tests {
         assert_eq!(cents("25.505"), None);
         assert_eq!(cents("-1"), None);
         assert_eq!(cents(".5"), None);
+        // Overflowed in debug and wrapped to 0.84 in release before.
+        assert_eq!(cents("184467440737095517"), None);
+        assert_eq!(cents("999999999999.99"), Some(99_999_999_999_999));
+        assert_eq!(cents("1000000000000"), None);
     }
 
     #[test]

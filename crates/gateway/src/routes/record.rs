@@ -99,7 +99,33 @@ pub async fn record_page(
         csrf_tag(&state, &cookie, &format!("delete:{}", id.compact())),
         say(l, "page-record-delete", &[]),
     );
-    let record = String::from_utf8_lossy(&stage.her).into_owned();
+    // Reading the record is CPU work (up to 4 MiB of XML): off the async runtime.
+    let her = stage.her.clone();
+    let mut body = match tokio::task::spawn_blocking(move || record_body(l, &id, &her)).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::error!(error = %e, "record page not made");
+            return super::redeem::try_again(l, "page-try-again");
+        }
+    };
+    body.push_str(&bill);
+    body.push_str(&delete);
+    body.push_str(&format!(
+        "<p><a href=\"/r/{c}/download\">{}</a></p>\
+         <p><a href=\"/r/{c}/fhir\">{}</a></p>",
+        say(l, "page-record-download", &[]),
+        say(l, "page-record-fhir", &[]),
+        c = id.compact()
+    ));
+    with_cookie(
+        page_in(l, StatusCode::OK, &text(l, "page-record-title"), &body),
+        set_cookie,
+    )
+}
+
+/// What the record page shows of the record itself.
+fn record_body(l: Language, id: &RazId, her: &[u8]) -> String {
+    let record = String::from_utf8_lossy(her);
     let mut body = format!(
         "<p>{}</p>",
         say(l, "page-record-added", &[("code", code(&id.grouped()))])
@@ -180,19 +206,7 @@ pub async fn record_page(
         }
         Err(_) => body.push_str(&format!("<p>{}</p>", say(l, "page-record-unreadable", &[]))),
     }
-    body.push_str(&bill);
-    body.push_str(&delete);
-    body.push_str(&format!(
-        "<p><a href=\"/r/{c}/download\">{}</a></p>\
-         <p><a href=\"/r/{c}/fhir\">{}</a></p>",
-        say(l, "page-record-download", &[]),
-        say(l, "page-record-fhir", &[]),
-        c = id.compact()
-    ));
-    with_cookie(
-        page_in(l, StatusCode::OK, &text(l, "page-record-title"), &body),
-        set_cookie,
-    )
+    body
 }
 
 pub async fn download(

@@ -10,13 +10,14 @@ use crate::crypto;
 use crate::store::shl::NewLink;
 use crate::store::StoreError;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_her::fhir;
 use razcode_protocol::shl::{self, Payload, FHIR_JSON};
 use razcode_protocol::RazId;
 use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
 
 /// Wrong passcodes a link tolerates in its lifetime, then it is dead.
 pub const PASSCODE_ATTEMPTS: i64 = 10;
@@ -172,10 +173,13 @@ struct ManifestRequest {
 /// `POST /shl/<id>`: the manifest, as the SMART Health Links specification says.
 pub async fn manifest(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    match serve_manifest(&state, id, &body).await {
+    let client = state.client(peer, &headers);
+    match serve_manifest(&state, client, id, &body).await {
         Ok(r) => r,
         Err(e) => {
             tracing::error!(error = %e, "manifest not served");
@@ -187,7 +191,12 @@ pub async fn manifest(
     }
 }
 
-async fn serve_manifest(state: &AppState, id: String, body: &[u8]) -> Result<Response, StoreError> {
+async fn serve_manifest(
+    state: &AppState,
+    client: IpAddr,
+    id: String,
+    body: &[u8],
+) -> Result<Response, StoreError> {
     if body.len() > MANIFEST_BODY {
         return Ok(refused("the manifest request is larger than 4 KiB"));
     }
@@ -223,7 +232,7 @@ async fn serve_manifest(state: &AppState, id: String, body: &[u8]) -> Result<Res
         };
         let given = req.passcode.unwrap_or_default();
         if given.is_empty() || !verify(state, given, hash).await? {
-            tracing::info!(left, "wrong SMART Health Link passcode");
+            tracing::info!(%client, left, "wrong SMART Health Link passcode");
             return Ok(answer(
                 StatusCode::UNAUTHORIZED,
                 json!({"error": "the passcode is missing or wrong", "remainingAttempts": left}),

@@ -89,6 +89,7 @@ impl Store {
     /// A notice for a bill already paid is not kept.
     pub fn record_payment(
         &self,
+        org_account_id: i64,
         raz_id: &str,
         transaction_id: &str,
         paid_at: i64,
@@ -97,8 +98,9 @@ impl Store {
         self.with(|c| {
             c.transaction(|tx| {
                 let seen: i64 = tx.query_one(
-                    "SELECT COUNT(*) FROM payment_notices WHERE transaction_id = ?1",
-                    p![transaction_id],
+                    "SELECT COUNT(*) FROM payment_notices
+                     WHERE org_account_id = ?1 AND transaction_id = ?2",
+                    p![org_account_id, transaction_id],
                 )?;
                 if seen > 0 {
                     return Ok(PaymentRecorded::Replay);
@@ -114,8 +116,9 @@ impl Store {
                 // has paid the bill there first: this one waited on the row and
                 // found it paid above.
                 tx.execute(
-                    "INSERT INTO payment_notices(transaction_id, raz_id, received) VALUES (?1, ?2, ?3)",
-                    p![transaction_id, raz_id, now],
+                    "INSERT INTO payment_notices(org_account_id, transaction_id, raz_id, received)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    p![org_account_id, transaction_id, raz_id, now],
                 )?;
                 Ok(PaymentRecorded::Paid)
             })

@@ -31,7 +31,10 @@ impl PgConn {
     }
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("pg_schema/schema1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("pg_schema/schema1.sql"),
+    include_str!("pg_schema/schema2.sql"),
+];
 
 /// Any number, the same for every instance: the lock migrations hold.
 const MIGRATION_LOCK: i64 = 0x0052_415a_434f_4445;

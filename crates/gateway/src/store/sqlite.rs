@@ -49,6 +49,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema7.sql"),
         Probe::Table("shl_links"),
     ),
+    step(
+        include_str!("sqlite_schema/schema8.sql"),
+        Probe::Column("payment_notices", "org_account_id"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {
