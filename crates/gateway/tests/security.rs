@@ -314,3 +314,57 @@ async fn tag_images_of_made_up_codes_count_as_wrong_codes() {
     // The same client's redemption page is paused too.
     assert_eq!(wrong_code(&env, "198.51.100.1").await, 429);
 }
+
+/// Sign-in answers the same for an email with an account and one without
+/// (both are locked after five wrong passwords), and a lock is the client's
+/// own: a stranger guessing from elsewhere does not keep the owner out.
+#[tokio::test]
+async fn a_lock_tells_no_account_apart_and_is_the_guessers_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::start_configured(dir, |c: &mut Config| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let t = activate(&env).await;
+    let id = staged(&env, &t, None).await;
+    let path = format!("/r/{}", id.compact());
+    let url = env.url(&path);
+    let attempt = |from: &'static str, email: &'static str, password: &'static str| {
+        let (env, url, path) = (&env, url.clone(), path.clone());
+        async move {
+            let b = browser();
+            let page = b
+                .get(env.url(&path))
+                .header("X-Forwarded-For", from)
+                .send()
+                .await
+                .unwrap();
+            let csrf = hidden(&page.text().await.unwrap(), "csrf");
+            b.post(&url)
+                .header("X-Forwarded-For", from)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", email),
+                    ("password", password),
+                    ("action", "signin"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for email in [PATIENT_EMAIL, "nobody@patients.test"] {
+        let mut seen = Vec::new();
+        for _ in 0..6 {
+            seen.push(attempt("203.0.113.66", email, "wrong-password-1").await);
+        }
+        assert_eq!(seen, [403, 403, 403, 403, 403, 429], "{email}");
+    }
+    // The owner, from their own address, is not locked out by the stranger.
+    assert_eq!(
+        attempt("198.51.100.20", PATIENT_EMAIL, PATIENT_PASSWORD).await,
+        303
+    );
+}

@@ -1,6 +1,8 @@
 //! Signing in on the approval and redemption pages, and signing up. Each
-//! attempt is reserved against the account's lock before the password is
-//! checked (so concurrent wrong passwords cannot all slip under the limit),
+//! attempt is reserved against the lock of its email and client address
+//! before the password is checked (so concurrent wrong passwords cannot all
+//! slip under the limit; an email without an account is locked alike, and a
+//! stranger elsewhere cannot lock the owner out),
 //! argon2 runs a few at a time (each takes ~19 MiB), and one client address
 //! gets a bounded number of attempts.
 
@@ -77,7 +79,15 @@ pub async fn login(
     if !state.signins.take(client, now) {
         return Err(LoginError::TooMany);
     }
-    let r = sign_in(state, kind, email.to_string(), password.to_string(), now).await;
+    let r = sign_in(
+        state,
+        client,
+        kind,
+        email.to_string(),
+        password.to_string(),
+        now,
+    )
+    .await;
     match r {
         Ok(r) => r,
         Err(e) => {
@@ -89,24 +99,31 @@ pub async fn login(
 
 async fn sign_in(
     state: &AppState,
+    client: IpAddr,
     kind: AccountKind,
     email: String,
     password: String,
     now: i64,
 ) -> Result<Result<Account, LoginError>, StoreError> {
-    let acct = state.db(move |s| s.account_by_email(kind, &email)).await?;
-    let reserved = match &acct {
-        Some(a) => {
-            let id = a.id;
-            state
-                .db(move |s| s.reserve_login(id, now, LOGIN_LIMIT, LOCK_SECS))
-                .await?
-        }
-        None => true,
-    };
+    // Counted per address and client whether or not an account has the
+    // address: the answers (wrong, then locked) are the same for both.
+    let who = crypto::tag(
+        &state.server_key,
+        &[
+            "login",
+            kind.as_str(),
+            &crate::store::normalize_email(&email),
+        ],
+    );
+    let client = client.to_string();
+    let (w, c) = (who.clone(), client.clone());
+    let reserved = state
+        .db(move |s| s.reserve_login(&w, &c, now, LOGIN_LIMIT, LOCK_SECS))
+        .await?;
     if !reserved {
         return Ok(Err(LoginError::Locked));
     }
+    let acct = state.db(move |s| s.account_by_email(kind, &email)).await?;
     // An unknown address spends the same time as a real check, so that timing
     // does not tell which addresses have accounts.
     let hash = acct
@@ -120,8 +137,7 @@ async fn sign_in(
         .map_err(|e| StoreError::TaskFailed(e.to_string()))?;
     match acct {
         Some(a) if right => {
-            let id = a.id;
-            state.db(move |s| s.login_succeeded(id)).await?;
+            state.db(move |s| s.login_succeeded(&who, &client)).await?;
             Ok(Ok(a))
         }
         _ => Ok(Err(LoginError::Wrong)),

@@ -48,29 +48,46 @@ impl Store {
         row.as_ref().map(account).transpose()
     }
 
-    /// Reserves a sign-in attempt before the password is checked: it counts as
-    /// wrong until [`Store::login_succeeded`] says otherwise, and the attempt that
-    /// reaches `limit` locks the account for `lock_secs` at once. In one
-    /// statement, so concurrent attempts (on any instance) cannot all slip
-    /// under the limit. False when the account is locked (no attempt is left).
-    pub fn reserve_login(&self, id: i64, now: i64, limit: i64, lock_secs: i64) -> Result<bool> {
+    /// Reserves a sign-in attempt of `client` for `who` (a keyed tag of an
+    /// account kind and email, whether or not an account has it) before the
+    /// password is checked: it counts as wrong until [`Store::login_succeeded`]
+    /// says otherwise, and the attempt that reaches `limit` locks that pair for
+    /// `lock_secs` at once. One statement does the counting, so concurrent
+    /// attempts (on any instance) cannot all slip under the limit. False when
+    /// the pair is locked (no attempt is left). Other clients are not locked
+    /// out: a stranger cannot keep an account's owner from signing in.
+    pub fn reserve_login(
+        &self,
+        who: &str,
+        client: &str,
+        now: i64,
+        limit: i64,
+        lock_secs: i64,
+    ) -> Result<bool> {
         self.with(|c| {
+            c.execute(
+                "INSERT INTO login_locks(who, client, failures, locked_until, updated)
+                 VALUES (?1, ?2, 0, 0, ?3) ON CONFLICT (who, client) DO NOTHING",
+                p![who, client, now],
+            )?;
             let n = c.execute(
-                "UPDATE accounts SET
-                   failed_logins = CASE WHEN failed_logins + 1 >= ?2 THEN 0 ELSE failed_logins + 1 END,
-                   locked_until = CASE WHEN failed_logins + 1 >= ?2 THEN ?3 ELSE locked_until END
-                 WHERE id = ?1 AND locked_until <= ?4",
-                p![id, limit, now + lock_secs, now],
+                "UPDATE login_locks SET
+                   failures = CASE WHEN failures + 1 >= ?3 THEN 0 ELSE failures + 1 END,
+                   locked_until = CASE WHEN failures + 1 >= ?3 THEN ?4 ELSE locked_until END,
+                   updated = ?5
+                 WHERE who = ?1 AND client = ?2 AND locked_until <= ?5",
+                p![who, client, limit, now + lock_secs, now],
             )?;
             Ok(n == 1)
         })
     }
 
-    pub fn login_succeeded(&self, id: i64) -> Result<()> {
+    /// Clears the wrong attempts of `client` for `who` after a right password.
+    pub fn login_succeeded(&self, who: &str, client: &str) -> Result<()> {
         self.with(|c| {
             c.execute(
-                "UPDATE accounts SET failed_logins = 0, locked_until = 0 WHERE id = ?1",
-                p![id],
+                "DELETE FROM login_locks WHERE who = ?1 AND client = ?2",
+                p![who, client],
             )?;
             Ok(())
         })

@@ -34,6 +34,7 @@ impl PgConn {
 const MIGRATIONS: &[&str] = &[
     include_str!("pg_schema/schema1.sql"),
     include_str!("pg_schema/schema2.sql"),
+    include_str!("pg_schema/schema3.sql"),
 ];
 
 /// Any number, the same for every instance: the lock migrations hold.

@@ -11,6 +11,10 @@ use razcode_protocol::{TEMP_CREDENTIAL_TTL_SECS, TIMESTAMP_WINDOW_SECS};
 /// late exchange is still told `token_expired` rather than `token_unknown`.
 pub const TEMP_KEPT_SECS: i64 = TEMP_CREDENTIAL_TTL_SECS + 3600;
 
+/// How long a client's wrong-password count for an account is kept after its
+/// last attempt.
+pub const LOGIN_COUNT_KEPT_SECS: i64 = 24 * 3600;
+
 /// How many rows a pass removed or erased.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Pruned {
@@ -47,6 +51,11 @@ impl Store {
                     p![now],
                 )?;
                 tx.execute("DELETE FROM shl_file_urls WHERE expires < ?1", p![now])?;
+                // Wrong-password counts a day after their last attempt or lock.
+                tx.execute(
+                    "DELETE FROM login_locks WHERE updated < ?1 AND locked_until < ?2",
+                    p![now - LOGIN_COUNT_KEPT_SECS, now],
+                )?;
                 Ok(pruned)
             })
         })

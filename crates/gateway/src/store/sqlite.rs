@@ -53,6 +53,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema8.sql"),
         Probe::Column("payment_notices", "org_account_id"),
     ),
+    step(
+        include_str!("sqlite_schema/schema9.sql"),
+        Probe::Table("login_locks"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {
