@@ -22,6 +22,8 @@ pub enum VaultError {
     Decrypt(PathBuf),
     #[error("the system's random number generator failed")]
     Random,
+    #[error("the key file {path} can be read or changed by other users of this computer (mode {mode:o}); make it its owner's alone (chmod 600 {path}) and start again")]
+    Exposed { path: PathBuf, mode: u32 },
 }
 
 pub struct Vault {
@@ -38,16 +40,17 @@ fn random<const N: usize>() -> Result<[u8; N], VaultError> {
 }
 
 impl Vault {
-    /// Opens the key file at `path`, creating it (0600) on first use.
+    /// Opens the key file at `path`, creating it (0600) on first use; one
+    /// that others may read or change is refused.
     pub fn open(path: &Path) -> Result<Vault, VaultError> {
-        let io = |source| VaultError::KeyFile {
-            path: path.to_path_buf(),
-            source,
-        };
-        let key = match std::fs::read(path) {
+        let key = match read_private(path) {
             Ok(k) => k,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_key(path)?,
-            Err(e) => return Err(io(e)),
+            Err(VaultError::KeyFile { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                create_key(path)?
+            }
+            Err(e) => return Err(e),
         };
         if key.len() != 32 {
             return Err(VaultError::BadKey(path.to_path_buf()));
@@ -105,6 +108,34 @@ pub fn secret_arg(value: &str) -> Result<String, String> {
     Ok(line.to_string())
 }
 
+/// Reads an existing key file, refusing one that others may read or change:
+/// whoever can read it can open every sealed secret and record.
+fn read_private(path: &Path) -> Result<Vec<u8>, VaultError> {
+    let bytes = std::fs::read(path).map_err(|source| VaultError::KeyFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| VaultError::KeyFile {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .permissions()
+            .mode()
+            & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(VaultError::Exposed {
+                path: path.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    Ok(bytes)
+}
+
 /// Creates the key file whole or not at all: written under a temporary name,
 /// then linked into place, which fails if another process got there first (its
 /// key is then the one to use).
@@ -122,7 +153,7 @@ fn create_key(path: &Path) -> Result<Vec<u8>, VaultError> {
     let _ = std::fs::remove_file(&tmp);
     match linked {
         Ok(()) => Ok(key.to_vec()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => std::fs::read(path).map_err(io),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_private(path),
         Err(e) => Err(io(e)),
     }
 }
@@ -167,6 +198,26 @@ mod tests {
         }
     }
 
+    /// A key file others can read opens nothing: it says so and what to do.
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("x.key");
+        drop(Vault::open(&key).unwrap());
+        for mode in [0o644, 0o640, 0o602] {
+            std::fs::set_permissions(&key, std::fs::Permissions::from_mode(mode)).unwrap();
+            let e = Vault::open(&key).err().unwrap().to_string();
+            assert!(e.contains("chmod 600"), "{mode:o}: {e}");
+        }
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Vault::open(&key).is_ok());
+        // Read-only for its owner is fine too.
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(Vault::open(&key).is_ok());
+    }
+
     /// Processes opening a new database at once agree on one key.
     #[test]
     fn concurrent_first_opens_share_one_key() {
@@ -196,7 +247,7 @@ mod tests {
         let other = Vault::open(&dir.path().join("b.key")).unwrap();
         let e = other.open_sealed(&sealed).unwrap_err().to_string();
         assert!(e.contains("b.key") && e.contains("backup"), "{e}");
-        std::fs::write(dir.path().join("c.key"), b"short").unwrap();
+        write_private(&dir.path().join("c.key"), b"short").unwrap();
         let e = Vault::open(&dir.path().join("c.key"))
             .err()
             .unwrap()
