@@ -45,7 +45,8 @@ async fn stage(
         .signed
         .param("pmt")
         .and_then(|p| PaymentRequest::parse(p).ok())
-        .map(|p| p.to_json());
+        .map(|p| state.store.seal_record(&p.to_json()))
+        .transpose()?;
     let now = state.clock.now();
     let row = NewStage {
         raz_id: String::new(),

@@ -19,10 +19,11 @@ impl Store {
         now: i64,
     ) -> Result<i64> {
         let email = normalize_email(email);
+        let name = self.seal(name)?;
         self.with(|c| {
             match c.query_one::<i64>(
-                "INSERT INTO accounts(kind, email, name, password_hash, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                "INSERT INTO accounts(kind, email, name, name_sealed, password_hash, created)
+                 VALUES (?1, ?2, '', ?3, ?4, ?5) RETURNING id",
                 p![kind.as_str(), email, name, password_hash, now],
             ) {
                 Err(e) if unique_violation(&e).is_some() => Err(StoreError::EmailTaken { email }),
@@ -42,10 +43,18 @@ impl Store {
 
     fn account_where(&self, cond: &str, params: &[Param]) -> Result<Option<Account>> {
         let sql = format!(
-            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until FROM accounts WHERE {cond}"
+            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until, name_sealed
+             FROM accounts WHERE {cond}"
         );
         let row = self.with(|c| c.query_opt_dyn(&sql, params))?;
-        row.as_ref().map(account).transpose()
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut found = account(&row)?;
+        if let Some(sealed) = row.get::<Option<Vec<u8>>>(7)? {
+            found.name = self.open_sealed(&sealed)?;
+        }
+        Ok(Some(found))
     }
 
     /// Reserves a sign-in attempt of `client` for `who` (a keyed tag of an

@@ -14,7 +14,7 @@ impl Store {
             c.query_opt(
                 "SELECT raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt,
                         created, expires, claimed_by, claimed_at, voided_at, void_reason, paid_at,
-                        her_sealed
+                        her_sealed, pmt_sealed, void_reason_sealed
                  FROM stages WHERE raz_id = ?1",
                 p![raz_id],
             )
@@ -40,6 +40,12 @@ impl Store {
         };
         if r.get::<bool>(14)? && !stage.her.is_empty() {
             stage.her = self.open_sealed(&stage.her)?.into_bytes();
+        }
+        if let Some(sealed) = r.get::<Option<Vec<u8>>>(15)? {
+            stage.pmt = Some(self.open_sealed(&sealed)?);
+        }
+        if let Some(sealed) = r.get::<Option<Vec<u8>>>(16)? {
+            stage.void_reason = Some(self.open_sealed(&sealed)?);
         }
         Ok(Some(stage))
     }
@@ -75,11 +81,13 @@ impl Store {
     /// Voids a code: its record is erased at once; the first void's time and
     /// reason are kept (voiding again succeeds and changes nothing).
     pub fn void(&self, raz_id: &str, now: i64, reason: Option<&str>) -> Result<()> {
+        let reason = reason.map(|r| self.seal(r)).transpose()?;
         self.with(|c| {
             c.transaction(|tx| {
                 tx.execute(
                     "UPDATE stages SET her = ?4, voided_at = COALESCE(voided_at, ?2),
-                       void_reason = CASE WHEN voided_at IS NULL THEN ?3 ELSE void_reason END
+                       void_reason_sealed =
+                         CASE WHEN voided_at IS NULL THEN ?3 ELSE void_reason_sealed END
                      WHERE raz_id = ?1",
                     p![raz_id, now, reason, ERASED],
                 )?;

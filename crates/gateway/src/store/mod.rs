@@ -13,6 +13,7 @@ mod codes;
 mod credentials;
 mod payments;
 mod pg;
+mod seal_clear;
 pub mod shl;
 pub mod sql;
 pub(crate) mod sqlite;
@@ -252,6 +253,7 @@ impl Store {
             Target::Postgres(url) => Backend::Postgres(pg::open(url)?),
         };
         check_key(&mut conn_of(&mut backend)?, &vault)?;
+        seal_clear::seal_clear_columns(&mut conn_of(&mut backend)?, &vault)?;
         Ok(Store {
             target: target.clone(),
             conn: Mutex::new(backend),
@@ -483,5 +485,78 @@ mod tests {
             .with(|c| c.batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;"))
             .unwrap();
         assert!(!file_holds(&db, b"Theodora Quill"));
+    }
+
+    #[test]
+    fn bills_void_reasons_and_names_kept_in_clear_are_sealed_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("gateway.db");
+        let store = Store::open(&db).unwrap();
+        let consumer = store.add_consumer("Desk", 0).unwrap();
+        let org = store
+            .add_account(
+                AccountKind::Org,
+                "o@x.test",
+                "Quillfeather Clinic",
+                "hash",
+                0,
+            )
+            .unwrap();
+        // What earlier gateways wrote: all of it in clear.
+        store
+            .with(|c| {
+                c.execute(
+                    "UPDATE accounts SET name = 'Quillfeather Clinic', name_sealed = NULL WHERE id = ?1",
+                    p![org],
+                )?;
+                c.execute(
+                    "INSERT INTO stages(raz_id, consumer_id, org_account_id, her, her_kind, created, expires, her_sealed, pmt, voided_at, void_reason)
+                     VALUES ('OLDPLAIN0001', ?1, ?2, x'', 'ccr', 0, 10, 1,
+                             '{\"amount\":\"25.00\",\"currency\":\"USD\",\"description\":\"Zephyrine consult\"}',
+                             5, 'handed to Zephyrine by mistake')",
+                    p![consumer.id, org],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let store = Store::open(&db).unwrap();
+        let stage = store.stage("OLDPLAIN0001").unwrap().unwrap();
+        assert!(stage.pmt.unwrap().contains("Zephyrine consult"));
+        assert_eq!(
+            stage.void_reason.as_deref(),
+            Some("handed to Zephyrine by mistake")
+        );
+        assert_eq!(
+            store.account(org).unwrap().unwrap().name,
+            "Quillfeather Clinic"
+        );
+        assert_eq!(store.org_payment(org).unwrap().name, "Quillfeather Clinic");
+        store
+            .with(|c| c.batch("PRAGMA wal_checkpoint(TRUNCATE);"))
+            .unwrap();
+        // secure_delete: the clear values' pages were overwritten, no VACUUM.
+        for clear in [&b"Zephyrine"[..], b"Quillfeather"] {
+            assert!(
+                !file_holds(&db, clear),
+                "{}",
+                String::from_utf8_lossy(clear)
+            );
+        }
+        // New values are sealed from the start.
+        store
+            .void("OLDPLAIN0001", 6, Some("second reason"))
+            .unwrap();
+        let org2 = store
+            .add_account(AccountKind::Org, "p@x.test", "Marigold Practice", "hash", 0)
+            .unwrap();
+        assert_eq!(
+            store.account(org2).unwrap().unwrap().name,
+            "Marigold Practice"
+        );
+        store
+            .with(|c| c.batch("PRAGMA wal_checkpoint(TRUNCATE);"))
+            .unwrap();
+        assert!(!file_holds(&db, b"Marigold"));
     }
 }

@@ -68,15 +68,19 @@ impl Store {
     pub fn org_payment(&self, account_id: i64) -> Result<OrgPayment> {
         let Some(r) = self.with(|c| {
             c.query_opt(
-                "SELECT name, pay_url, notify_secret FROM accounts WHERE id = ?1",
+                "SELECT name, pay_url, notify_secret, name_sealed FROM accounts WHERE id = ?1",
                 p![account_id],
             )
         })?
         else {
             return Ok(OrgPayment::default());
         };
+        let name = match r.get::<Option<Vec<u8>>>(3)? {
+            Some(sealed) => self.open_sealed(&sealed)?,
+            None => r.get(0)?,
+        };
         Ok(OrgPayment {
-            name: r.get(0)?,
+            name,
             pay_url: r.get(1)?,
             notify_secret: r
                 .get::<Option<Vec<u8>>>(2)?

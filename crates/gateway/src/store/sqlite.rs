@@ -57,6 +57,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema9.sql"),
         Probe::Table("login_locks"),
     ),
+    step(
+        include_str!("sqlite_schema/schema10.sql"),
+        Probe::Column("accounts", "name_sealed"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {
@@ -67,6 +71,8 @@ const fn step(sql: &'static str, applied: Probe) -> Migration {
 pub fn connect(path: &Path) -> Result<Connection> {
     let conn = razcode_migrate::connect(path)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // A value changed or removed is overwritten on its page, not left there.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Ok(conn)
 }

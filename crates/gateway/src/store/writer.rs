@@ -20,7 +20,8 @@ pub struct NewStage {
     /// Shared: a retry after an ID collision sends the same bytes again.
     pub her: std::sync::Arc<[u8]>,
     pub her_kind: &'static str,
-    pub pmt: Option<String>,
+    /// The bill (its JSON), sealed like the record.
+    pub pmt: Option<Vec<u8>>,
     pub created: i64,
     pub expires: i64,
     /// The request's nonce, kept so that a restart does not forget it.
@@ -229,7 +230,7 @@ macro_rules! stage_params {
     };
 }
 
-const INSERT_STAGE: &str = "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
+const INSERT_STAGE: &str = "INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt_sealed, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)";
 
 /// SQLite, one gateway: the in-memory replay check has seen the nonce; the
@@ -253,8 +254,8 @@ fn insert_shared(tx: &mut Conn, s: &NewStage) -> Result<Outcome> {
              SELECT ?11::text, ?12::bigint WHERE ?11::text IS NOT NULL
              ON CONFLICT (key) DO NOTHING RETURNING key
          )
-         INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
-         SELECT ?1::text, ?2::bigint, ?3::bigint, ?4::bigint, ?5::bytea, ?6::text, ?7::text, ?8::bigint, ?9::bigint, ?10::text, ?11::text, ?12::bigint, ?13::text, 1
+         INSERT INTO stages(raz_id, consumer_id, org_account_id, user_account_id, her, her_kind, pmt_sealed, created, expires, idem_key, nonce, nonce_ts, request_hash, her_sealed)
+         SELECT ?1::text, ?2::bigint, ?3::bigint, ?4::bigint, ?5::bytea, ?6::text, ?7::bytea, ?8::bigint, ?9::bigint, ?10::text, ?11::text, ?12::bigint, ?13::text, 1
          WHERE ?11::text IS NULL OR EXISTS (SELECT 1 FROM claimed)
          ON CONFLICT DO NOTHING",
         stage_params!(s),
@@ -287,7 +288,7 @@ fn existing(tx: &mut Conn, s: &NewStage) -> Result<Option<Outcome>> {
         return Ok(None);
     };
     let Some(r) = tx.query_opt(
-        "SELECT raz_id, pmt IS NOT NULL, request_hash FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
+        "SELECT raz_id, pmt_sealed IS NOT NULL OR pmt IS NOT NULL, request_hash FROM stages WHERE consumer_id = ?1 AND idem_key = ?2",
         p![s.consumer_id, key],
     )?
     else {
