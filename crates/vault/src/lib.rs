@@ -28,6 +28,8 @@ pub enum VaultError {
 
 pub struct Vault {
     cipher: ChaCha20Poly1305,
+    /// The key of [`Vault::index`], derived from the key file's key.
+    index_key: [u8; 32],
     pub key_path: PathBuf,
 }
 
@@ -57,6 +59,7 @@ impl Vault {
         }
         Ok(Vault {
             cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+            index_key: hmac_sha256(&key, b"razcode vault index v1"),
             key_path: path.to_path_buf(),
         })
     }
@@ -84,9 +87,27 @@ impl Vault {
         String::from_utf8(plain).map_err(|_| self.refused())
     }
 
+    /// A keyed index of `text` (HMAC-SHA256, hex): equal texts give equal
+    /// indexes, so a sealed value can still be looked up (an email at
+    /// sign-in), and without the key file the index tells nothing of it.
+    pub fn index(&self, text: &str) -> String {
+        hmac_sha256(&self.index_key, text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     fn refused(&self) -> VaultError {
         VaultError::Decrypt(self.key_path.clone())
     }
+}
+
+fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    use hmac::Mac;
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().into()
 }
 
 /// A secret given to a command: the value itself, or `-` for the first line
@@ -196,6 +217,18 @@ mod tests {
             let mode = std::fs::metadata(&key).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn indexes_are_stable_per_key_and_differ_between_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Vault::open(&dir.path().join("a.key")).unwrap();
+        let b = Vault::open(&dir.path().join("b.key")).unwrap();
+        assert_eq!(a.index("ana@example.org"), a.index("ana@example.org"));
+        assert_ne!(a.index("ana@example.org"), a.index("ana@example.org "));
+        assert_ne!(a.index("ana@example.org"), b.index("ana@example.org"));
+        assert_eq!(a.index("x").len(), 64);
+        assert!(!a.index("ana@example.org").contains("ana"));
     }
 
     /// A key file others can read opens nothing: it says so and what to do.

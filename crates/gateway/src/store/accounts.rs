@@ -9,7 +9,16 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+pub(crate) fn email_index(vault: &razcode_vault::Vault, email: &str) -> String {
+    vault.index(&format!("email:{}", normalize_email(email)))
+}
+
 impl Store {
+    /// The keyed index an email is found by (its column holds only this).
+    pub(crate) fn email_index(&self, email: &str) -> String {
+        email_index(&self.vault, email)
+    }
+
     pub fn add_account(
         &self,
         kind: AccountKind,
@@ -19,12 +28,13 @@ impl Store {
         now: i64,
     ) -> Result<i64> {
         let email = normalize_email(email);
+        let (index, sealed) = (self.email_index(&email), self.seal(&email)?);
         let name = self.seal(name)?;
         self.with(|c| {
             match c.query_one::<i64>(
-                "INSERT INTO accounts(kind, email, name, name_sealed, password_hash, created)
-                 VALUES (?1, ?2, '', ?3, ?4, ?5) RETURNING id",
-                p![kind.as_str(), email, name, password_hash, now],
+                "INSERT INTO accounts(kind, email, email_sealed, name, name_sealed, password_hash, created)
+                 VALUES (?1, ?2, ?3, '', ?4, ?5, ?6) RETURNING id",
+                p![kind.as_str(), index, sealed, name, password_hash, now],
             ) {
                 Err(e) if unique_violation(&e).is_some() => Err(StoreError::EmailTaken { email }),
                 other => other,
@@ -33,8 +43,8 @@ impl Store {
     }
 
     pub fn account_by_email(&self, kind: AccountKind, email: &str) -> Result<Option<Account>> {
-        let email = normalize_email(email);
-        self.account_where("kind = ?1 AND email = ?2", p![kind.as_str(), email])
+        let index = self.email_index(email);
+        self.account_where("kind = ?1 AND email = ?2", p![kind.as_str(), index])
     }
 
     pub fn account(&self, id: i64) -> Result<Option<Account>> {
@@ -43,7 +53,8 @@ impl Store {
 
     fn account_where(&self, cond: &str, params: &[Param]) -> Result<Option<Account>> {
         let sql = format!(
-            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until, name_sealed
+            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until, name_sealed,
+                    email_sealed
              FROM accounts WHERE {cond}"
         );
         let row = self.with(|c| c.query_opt_dyn(&sql, params))?;
@@ -53,6 +64,9 @@ impl Store {
         let mut found = account(&row)?;
         if let Some(sealed) = row.get::<Option<Vec<u8>>>(7)? {
             found.name = self.open_sealed(&sealed)?;
+        }
+        if let Some(sealed) = row.get::<Option<Vec<u8>>>(8)? {
+            found.email = self.open_sealed(&sealed)?;
         }
         Ok(Some(found))
     }

@@ -496,7 +496,7 @@ mod tests {
         let org = store
             .add_account(
                 AccountKind::Org,
-                "o@x.test",
+                "zinnia.quill@x.test",
                 "Quillfeather Clinic",
                 "hash",
                 0,
@@ -506,7 +506,8 @@ mod tests {
         store
             .with(|c| {
                 c.execute(
-                    "UPDATE accounts SET name = 'Quillfeather Clinic', name_sealed = NULL WHERE id = ?1",
+                    "UPDATE accounts SET name = 'Quillfeather Clinic', name_sealed = NULL,
+                       email = 'zinnia.quill@x.test', email_sealed = NULL WHERE id = ?1",
                     p![org],
                 )?;
                 c.execute(
@@ -532,11 +533,20 @@ mod tests {
             "Quillfeather Clinic"
         );
         assert_eq!(store.org_payment(org).unwrap().name, "Quillfeather Clinic");
+        // The email is found by its index and reads back whole.
+        let found = store
+            .account_by_email(AccountKind::Org, " Zinnia.Quill@x.test")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (found.id, found.email.as_str()),
+            (org, "zinnia.quill@x.test")
+        );
         store
             .with(|c| c.batch("PRAGMA wal_checkpoint(TRUNCATE);"))
             .unwrap();
         // secure_delete: the clear values' pages were overwritten, no VACUUM.
-        for clear in [&b"Zephyrine"[..], b"Quillfeather"] {
+        for clear in [&b"Zephyrine"[..], b"Quillfeather", b"zinnia.quill"] {
             assert!(
                 !file_holds(&db, clear),
                 "{}",
@@ -558,5 +568,12 @@ mod tests {
             .with(|c| c.batch("PRAGMA wal_checkpoint(TRUNCATE);"))
             .unwrap();
         assert!(!file_holds(&db, b"Marigold"));
+        assert!(!file_holds(&db, b"p@x.test"));
+        // The same email again is still one account.
+        let again = store.add_account(AccountKind::Org, "P@x.test", "Other", "hash", 0);
+        assert!(
+            matches!(again, Err(StoreError::EmailTaken { .. })),
+            "{again:?}"
+        );
     }
 }

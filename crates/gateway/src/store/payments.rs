@@ -2,7 +2,7 @@
 //! (sealed), and the bills its payment portal says are paid.
 
 use super::sql::p;
-use super::{normalize_email, AccountKind, Result, Store};
+use super::{AccountKind, Result, Store};
 
 /// How an organization's patients pay.
 #[derive(Debug, Clone, Default)]
@@ -36,12 +36,12 @@ impl Store {
         notify_secret: Option<&str>,
     ) -> Result<bool> {
         let sealed = notify_secret.map(|s| self.seal(s)).transpose()?;
-        let email = normalize_email(email);
+        let index = self.email_index(email);
         self.with(|c| {
             c.transaction(|tx| {
                 let Some(row) = tx.query_opt(
                     "SELECT id FROM accounts WHERE kind = ?1 AND email = ?2",
-                    p![AccountKind::Org.as_str(), email],
+                    p![AccountKind::Org.as_str(), index],
                 )?
                 else {
                     return Ok(false);

@@ -1,5 +1,6 @@
 //! Sealing what earlier gateways kept in clear beside the records: a stage's
-//! bill (its description and reference), a void's reason, an account's name.
+//! bill (its description and reference), a void's reason, an account's name
+//! and email (the email column then holds its keyed index).
 //! Run as a store opens, on either engine, in one transaction; the clear
 //! columns are emptied. On SQLite, `secure_delete` (set on every connection)
 //! overwrites the pages the clear values were on.
@@ -25,6 +26,20 @@ pub fn seal_clear_columns(c: &mut Conn, vault: &Vault) -> Result<()> {
             tx.execute(
                 "UPDATE stages SET void_reason_sealed = ?2, void_reason = NULL WHERE raz_id = ?1",
                 p![id, vault.seal(&reason)?],
+            )?;
+        }
+        for r in tx.query(
+            "SELECT id, email FROM accounts WHERE email_sealed IS NULL",
+            p![],
+        )? {
+            let (id, email): (i64, String) = (r.get(0)?, r.get(1)?);
+            tx.execute(
+                "UPDATE accounts SET email_sealed = ?2, email = ?3 WHERE id = ?1",
+                p![
+                    id,
+                    vault.seal(&email)?,
+                    super::accounts::email_index(vault, &email)
+                ],
             )?;
         }
         for r in tx.query(

@@ -61,6 +61,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema10.sql"),
         Probe::Column("accounts", "name_sealed"),
     ),
+    step(
+        include_str!("sqlite_schema/schema11.sql"),
+        Probe::Column("accounts", "email_sealed"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {
