@@ -11,22 +11,10 @@ use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_razdesk");
 
-type Schema = (i64, Vec<(String, String, Option<String>)>);
+type Schema = razcode_migrate::Snapshot;
 
 fn schema(db: &Path) -> Schema {
-    let conn = Connection::open(db).unwrap();
-    let version = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    let mut st = conn
-        .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
-        .unwrap();
-    let objects = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    (version, objects)
+    razcode_migrate::snapshot(&Connection::open(db).unwrap()).unwrap()
 }
 
 fn newest() -> Schema {

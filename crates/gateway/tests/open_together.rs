@@ -9,24 +9,13 @@ use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_razcode-gateway");
 
-/// The schema's objects and the version, as a comparable value.
-fn schema(db: &Path) -> (i64, Vec<(String, String, Option<String>)>) {
-    let conn = Connection::open(db).unwrap();
-    let version = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    let mut st = conn
-        .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
-        .unwrap();
-    let objects = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    (version, objects)
+type Schema = razcode_migrate::Snapshot;
+
+fn schema(db: &Path) -> Schema {
+    razcode_migrate::snapshot(&Connection::open(db).unwrap()).unwrap()
 }
 
-fn newest() -> (i64, Vec<(String, String, Option<String>)>) {
+fn newest() -> Schema {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("gw.db");
     drop(Store::open(&db).unwrap());

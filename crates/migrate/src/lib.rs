@@ -117,6 +117,18 @@ pub fn migrate_to(
     Ok(now)
 }
 
+/// A database's schema as comparable data: its version, and every object's
+/// type, name and SQL in order (two databases migrated alike compare equal).
+pub type Snapshot = (i64, Vec<(String, String, Option<String>)>);
+
+pub fn snapshot(conn: &Connection) -> rusqlite::Result<Snapshot> {
+    let mut st = conn.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")?;
+    let objects = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((version(conn)?, objects))
+}
+
 fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
 }
@@ -197,6 +209,8 @@ mod tests {
         assert_eq!(migrate(&mut conn, STEPS).unwrap(), 4);
         assert_eq!(version(&conn).unwrap(), 4);
         assert_eq!(applied(&conn, STEPS).unwrap(), 4);
+        let (v, objects) = snapshot(&conn).unwrap();
+        assert_eq!((v, objects.len()), (4, 3), "{objects:?}");
         // Again: nothing to do, nothing fails.
         assert_eq!(migrate(&mut conn, STEPS).unwrap(), 4);
     }
