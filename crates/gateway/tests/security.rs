@@ -328,31 +328,11 @@ async fn a_lock_tells_no_account_apart_and_is_the_guessers_own() {
     let t = activate(&env).await;
     let id = staged(&env, &t, None).await;
     let path = format!("/r/{}", id.compact());
-    let url = env.url(&path);
     let attempt = |from: &'static str, email: &'static str, password: &'static str| {
-        let (env, url, path) = (&env, url.clone(), path.clone());
+        let (env, path) = (&env, path.clone());
         async move {
-            let b = browser();
-            let page = b
-                .get(env.url(&path))
-                .header("X-Forwarded-For", from)
-                .send()
-                .await
-                .unwrap();
-            let csrf = hidden(&page.text().await.unwrap(), "csrf");
-            b.post(&url)
-                .header("X-Forwarded-For", from)
-                .form(&[
-                    ("csrf", csrf.as_str()),
-                    ("email", email),
-                    ("password", password),
-                    ("action", "signin"),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+            let (_, r) = claim_from(env, &path, email, password, Some(from)).await;
+            r.status().as_u16()
         }
     };
     for email in [PATIENT_EMAIL, "nobody@patients.test"] {

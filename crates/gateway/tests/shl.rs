@@ -247,15 +247,7 @@ async fn a_deleted_record_takes_its_link_with_it() {
     let path = format!("/r/{}", id.compact());
     let (b, r) = claim(&env, &path, PATIENT_EMAIL, PATIENT_PASSWORD).await;
     assert_eq!(r.status(), 303);
-    let page = page_text(&b, &env.url(&format!("{path}/record"))).await;
-    let csrf = hidden(&page, "csrf");
-    let r = b
-        .post(env.url(&format!("{path}/delete")))
-        .form(&[("csrf", csrf.as_str()), ("action", "delete")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
+    assert_eq!(delete_record(&env, &b, &path).await.status(), 303);
 
     let (status, _) = manifest(&env, &p, json!({"recipient": "App"})).await;
     assert_eq!(status, 404, "the manifest outlived the deleted record");

@@ -529,12 +529,26 @@ pub async fn claim(
     email: &str,
     password: &str,
 ) -> (reqwest::Client, reqwest::Response) {
+    claim_from(env, path, email, password, None).await
+}
+
+/// [`claim`] through a trusted proxy that names the client `forwarded_for`.
+pub async fn claim_from(
+    env: &Env,
+    path: &str,
+    email: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> (reqwest::Client, reqwest::Response) {
     let b = browser();
-    let page = b.get(env.url(path)).send().await.unwrap();
+    let with_client = |r: reqwest::RequestBuilder| match forwarded_for {
+        Some(ip) => r.header("X-Forwarded-For", ip),
+        None => r,
+    };
+    let page = with_client(b.get(env.url(path))).send().await.unwrap();
     assert_eq!(page.status(), 200, "{path}");
     let csrf = hidden(&page.text().await.unwrap(), "csrf");
-    let r = b
-        .post(env.url(path))
+    let r = with_client(b.post(env.url(path)))
         .form(&[
             ("csrf", csrf.as_str()),
             ("email", email),
@@ -545,6 +559,18 @@ pub async fn claim(
         .await
         .unwrap();
     (b, r)
+}
+
+/// Presses Delete on a claimed record's page as its patient's browser `b`;
+/// the answer.
+pub async fn delete_record(env: &Env, b: &reqwest::Client, path: &str) -> reqwest::Response {
+    let page = page_text(b, &env.url(&format!("{path}/record"))).await;
+    let csrf = hidden(&page, "csrf");
+    b.post(env.url(&format!("{path}/delete")))
+        .form(&[("csrf", csrf.as_str()), ("action", "delete")])
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The text of the page at `url`, as `client` (a browser) gets it.
