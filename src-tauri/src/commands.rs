@@ -417,7 +417,7 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
                 "settings": desk.settings().ok(),
                 "clinic": desk.clinic()?,
                 "smtp": smtp,
-                "smtp_password_set": desk.store.sealed(keys::SMTP_PASSWORD)?.is_some(),
+                "smtp_password_set": desk.has_secret(keys::SMTP_PASSWORD)?,
                 "printer": desk.store.setting(keys::PRINTER)?.unwrap_or_default(),
                 "receipt_format": desk.receipt_format()?.name(),
                 "code_prefs": desk.code_prefs()?,

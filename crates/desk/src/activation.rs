@@ -138,10 +138,7 @@ impl Desk {
                 show,
             )
             .await?;
-        self.store.set_sealed(
-            "practice_token_secret",
-            &self.vault_seal(&answer.oauth_token_secret)?,
-        )?;
+        self.set_secret(keys::PRACTICE_TOKEN_SECRET, &answer.oauth_token_secret)?;
         self.store
             .set_setting(keys::PRACTICE_TOKEN, &answer.oauth_token)?;
         self.store.set_setting(
@@ -177,10 +174,6 @@ impl Desk {
             .link_patient(mrn.trim(), &answer.oauth_token, self.now())?;
         self.audit("link-patient", "a patient linked a HealthJibe account");
         Ok(())
-    }
-
-    fn vault_seal(&self, plain: &str) -> Result<Vec<u8>> {
-        Ok(self.vault.seal(plain)?)
     }
 }
 

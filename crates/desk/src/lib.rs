@@ -106,6 +106,7 @@ impl Desk {
         }
         let store = Store::open(&dir.join("desk.db"))?;
         let vault = secret::open(dir)?;
+        secret::bind_sealed(&store, &vault)?;
         Ok(Desk {
             dir: dir.to_path_buf(),
             store,
@@ -153,8 +154,7 @@ impl Desk {
         self.store.set_setting(keys::HEALTHJIBE_BASE, &healthjibe)?;
         self.store
             .set_setting(keys::CONSUMER_KEY, s.consumer_key.trim())?;
-        self.store
-            .set_sealed(keys::CONSUMER_SECRET, &self.vault.seal(&s.consumer_secret)?)?;
+        self.set_secret(keys::CONSUMER_SECRET, &s.consumer_secret)?;
         // A new gateway or consumer makes the old activation meaningless.
         if previous_key.as_deref() != Some(s.consumer_key.trim())
             || previous_api.as_deref() != Some(api.as_str())
@@ -205,7 +205,7 @@ impl Desk {
 
     fn client(&self) -> Result<Client> {
         let settings = self.settings()?;
-        let secret = self.store.sealed(keys::CONSUMER_SECRET)?.ok_or_else(|| {
+        let secret = self.secret(keys::CONSUMER_SECRET)?.ok_or_else(|| {
             DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
         })?;
         let offset = self
@@ -230,19 +230,42 @@ impl Desk {
         Ok(Client::new(
             Credentials {
                 key: settings.consumer_key,
-                secret: self.vault.open_sealed(&secret)?,
+                secret,
             },
             offset,
             http,
         ))
     }
 
-    pub(crate) fn seal(&self, plain: &str) -> Result<Vec<u8>> {
-        Ok(self.vault.seal(plain)?)
+    /// Seals `plain` for its place: `column` (one of [`secret`]'s) of the row `row`.
+    pub(crate) fn seal(&self, column: &str, row: &str, plain: &str) -> Result<Vec<u8>> {
+        Ok(self.vault.seal_at(secret::Place::new(column, row), plain)?)
     }
 
-    pub(crate) fn unseal(&self, sealed: &[u8]) -> Result<String> {
-        Ok(self.vault.open_sealed(sealed)?)
+    pub(crate) fn unseal(&self, column: &str, row: &str, sealed: &[u8]) -> Result<String> {
+        Ok(self
+            .vault
+            .open_at(secret::Place::new(column, row), sealed)?)
+    }
+
+    /// Keeps the secret `name` (a [`keys`] name) sealed.
+    pub(crate) fn set_secret(&self, name: &str, plain: &str) -> Result<()> {
+        Ok(self
+            .store
+            .set_sealed(name, &self.seal(secret::SECRET, name, plain)?)?)
+    }
+
+    /// The secret `name`, unsealed, when it was set.
+    pub(crate) fn secret(&self, name: &str) -> Result<Option<String>> {
+        self.store
+            .sealed(name)?
+            .map(|s| self.unseal(secret::SECRET, name, &s))
+            .transpose()
+    }
+
+    /// Whether the secret `name` is set (without unsealing it).
+    pub fn has_secret(&self, name: &str) -> Result<bool> {
+        Ok(self.store.sealed(name)?.is_some())
     }
 
     fn remember_offset(&self, client: &Client) -> Result<()> {
@@ -263,15 +286,10 @@ impl Desk {
             .ok_or_else(|| {
                 DeskError::NotSetUp("the practice is not activated; run `razdesk activate`.".into())
             })?;
-        let sealed = self
-            .store
-            .sealed(keys::PRACTICE_TOKEN_SECRET)?
-            .ok_or_else(|| {
-                DeskError::NotSetUp(
-                    "the practice's token secret is missing; activate again.".into(),
-                )
-            })?;
-        Ok((token, self.vault.open_sealed(&sealed)?))
+        let secret = self.secret(keys::PRACTICE_TOKEN_SECRET)?.ok_or_else(|| {
+            DeskError::NotSetUp("the practice's token secret is missing; activate again.".into())
+        })?;
+        Ok((token, secret))
     }
 
     /// The consumer's and the practice's credentials, unsealed: for a bench
@@ -280,16 +298,11 @@ impl Desk {
     #[doc(hidden)]
     pub fn signing_credentials(&self) -> Result<[String; 4]> {
         let settings = self.settings()?;
-        let secret = self.store.sealed(keys::CONSUMER_SECRET)?.ok_or_else(|| {
+        let secret = self.secret(keys::CONSUMER_SECRET)?.ok_or_else(|| {
             DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
         })?;
         let (token, token_secret) = self.practice_token()?;
-        Ok([
-            settings.consumer_key,
-            self.vault.open_sealed(&secret)?,
-            token,
-            token_secret,
-        ])
+        Ok([settings.consumer_key, secret, token, token_secret])
     }
 
     /// An encounter by ID, or `NotFound`.

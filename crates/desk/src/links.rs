@@ -4,6 +4,7 @@
 
 use crate::error::{DeskError, Result};
 use crate::keys;
+use crate::secret;
 use crate::Desk;
 use razcode_protocol::shl::{self, Payload};
 use serde::Serialize;
@@ -127,9 +128,12 @@ impl Desk {
         let Some(link) = link else {
             return Ok(None);
         };
+        let row = staging_id.to_string();
         Ok(Some(CodeLink {
-            shl: self.unseal(&link)?,
-            passcode: passcode.map(|p| self.unseal(&p)).transpose()?,
+            shl: self.unseal(secret::SHL, &row, &link)?,
+            passcode: passcode
+                .map(|p| self.unseal(secret::SHL_PASSCODE, &row, &p))
+                .transpose()?,
         }))
     }
 }

@@ -252,7 +252,7 @@ impl Desk {
         self.store
             .set_setting(keys::SMTP_CA_FILE, s.ca_file.as_deref().unwrap_or(""))?;
         if let Some(p) = &s.password {
-            self.store.set_sealed(keys::SMTP_PASSWORD, &self.seal(p)?)?;
+            self.set_secret(keys::SMTP_PASSWORD, p)?;
         }
         Ok(())
     }
@@ -264,10 +264,7 @@ impl Desk {
         let host = get(keys::SMTP_HOST)?.ok_or_else(|| {
             DeskError::NotSetUp("no SMTP server is set; run `razdesk smtp`".into())
         })?;
-        let password = match self.store.sealed(keys::SMTP_PASSWORD)? {
-            Some(s) => Some(self.unseal(&s)?),
-            None => None,
-        };
+        let password = self.secret(keys::SMTP_PASSWORD)?;
         Ok(Smtp {
             host,
             port: get(keys::SMTP_PORT)?

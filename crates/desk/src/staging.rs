@@ -253,9 +253,13 @@ impl Desk {
         if s.shl_mode != "off" && shl.is_none() {
             tracing::warn!("the gateway made no SMART Health Link (it may not offer them)");
         }
-        let sealed_link = shl.as_deref().map(|l| self.seal(l)).transpose()?;
+        let row = s.id.to_string();
+        let sealed_link = shl
+            .as_deref()
+            .map(|l| self.seal(crate::secret::SHL, &row, l))
+            .transpose()?;
         let sealed_passcode = match (&shl, &passcode) {
-            (Some(_), Some(p)) => Some(self.seal(p)?),
+            (Some(_), Some(p)) => Some(self.seal(crate::secret::SHL_PASSCODE, &row, p)?),
             _ => None,
         };
         let settings = self.settings()?;

@@ -339,6 +339,59 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `rebind` (column, row key, sealed value → the value to write
+    /// instead, if any) over every sealed value, once: the first process to
+    /// set the `sealed_bound` mark does it, in the same transaction.
+    pub fn rebind_sealed<E: From<StoreError>>(
+        &self,
+        rebind: impl Fn(&str, &str, &[u8]) -> std::result::Result<Option<Vec<u8>>, E>,
+    ) -> std::result::Result<(), E> {
+        let sql = |e: rusqlite::Error| E::from(StoreError::Sql(e));
+        let tx = self.conn.unchecked_transaction().map_err(sql)?;
+        let marked = tx.execute(
+            "INSERT INTO settings(name, value) VALUES ('sealed_bound', '1') ON CONFLICT(name) DO NOTHING",
+            [],
+        ).map_err(sql)?;
+        if marked == 0 {
+            return Ok(());
+        }
+        let secrets: Vec<(String, Vec<u8>)> = tx
+            .prepare("SELECT name, sealed FROM secrets")
+            .and_then(|mut q| q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .map_err(sql)?;
+        for (name, sealed) in secrets {
+            if let Some(bound) = rebind(crate::secret::SECRET, &name, &sealed)? {
+                tx.execute(
+                    "UPDATE secrets SET sealed = ?2 WHERE name = ?1",
+                    params![name, bound],
+                )
+                .map_err(sql)?;
+            }
+        }
+        for (place, column) in [
+            (crate::secret::SHL, "shl_sealed"),
+            (crate::secret::SHL_PASSCODE, "shl_passcode_sealed"),
+        ] {
+            let links: Vec<(i64, Vec<u8>)> = tx
+                .prepare(&format!(
+                    "SELECT id, {column} FROM stagings WHERE {column} IS NOT NULL"
+                ))
+                .and_then(|mut q| q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+                .map_err(sql)?;
+            for (id, sealed) in links {
+                if let Some(bound) = rebind(place, &id.to_string(), &sealed)? {
+                    tx.execute(
+                        &format!("UPDATE stagings SET {column} = ?2 WHERE id = ?1"),
+                        params![id, bound],
+                    )
+                    .map_err(sql)?;
+                }
+            }
+        }
+        tx.commit().map_err(sql)?;
+        Ok(())
+    }
+
     pub fn audit(&self, at: i64, action: &str, detail: &str) -> Result<()> {
         self.conn.execute(
             "INSERT INTO audit(at, action, detail) VALUES (?1, ?2, ?3)",

@@ -3,7 +3,7 @@
 use super::api::{Answer, ApiError, PracticeRequest};
 use super::AppState;
 use crate::store::writer::{NewStage, WriteError, Written};
-use crate::store::AccountKind;
+use crate::store::{places, AccountKind};
 use axum::extract::State;
 use razcode_her::{validate, HerError, Kind};
 use razcode_protocol::params::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, SHL, SHL_PASSCODE};
@@ -45,17 +45,17 @@ async fn stage(
         .signed
         .param("pmt")
         .and_then(|p| PaymentRequest::parse(p).ok())
-        .map(|p| state.store.seal_record(&p.to_json()))
-        .transpose()?;
+        .map(|p| p.to_json());
     let now = state.clock.now();
     let row = NewStage {
         raz_id: String::new(),
         consumer_id: req.signed.consumer.id,
         org_account_id: req.practice.account_id,
         user_account_id: user_account,
-        her: Arc::from(state.store.seal_record(her)?),
+        // Sealed in `write`, for the ID the row gets.
+        her: Arc::from(&[][..]),
         her_kind: kind,
-        pmt,
+        pmt: None,
         created: now,
         expires: now + CODE_TTL_DAYS * 86_400,
         nonce: req.nonce.clone(),
@@ -68,7 +68,7 @@ async fn stage(
             .map(str::to_string),
         request_hash: request_hash(&req, her),
     };
-    let (raz_id, pmt_valid) = write(&state, row).await?;
+    let (raz_id, pmt_valid) = write(&state, row, her, pmt.as_deref()).await?;
     let shl = match super::shl::LinkRequest::from_params(
         req.signed.param(SHL),
         req.signed.param(SHL_PASSCODE),
@@ -185,12 +185,22 @@ async fn bound_patient(state: &AppState, req: &PracticeRequest) -> Result<Option
 }
 
 /// Commits the stage under a new ID (or finds the one its idempotency key
-/// already has); the code and whether its payment request was valid.
-async fn write(state: &AppState, mut row: NewStage) -> Result<(RazId, bool), ApiError> {
+/// already has), its record `her` and bill `pmt` sealed for that ID's row;
+/// the code and whether its payment request was valid.
+async fn write(
+    state: &AppState,
+    mut row: NewStage,
+    her: &str,
+    pmt: Option<&str>,
+) -> Result<(RazId, bool), ApiError> {
     // A 60-bit ID collides only by extreme chance; try a few before giving up.
     for _ in 0..4 {
         let raz_id = RazId::generate().map_err(|e| ApiError::internal(&e))?;
         row.raz_id = raz_id.compact();
+        row.her = Arc::from(state.store.seal_for_stage(places::HER, &row.raz_id, her)?);
+        row.pmt = pmt
+            .map(|p| state.store.seal_for_stage(places::PMT, &row.raz_id, p))
+            .transpose()?;
         match state.writer.write(row.clone()).await {
             Ok(Written::Existing { raz_id, pmt_valid }) => {
                 let raz_id = RazId::parse(&raz_id)

@@ -2,7 +2,7 @@
 //! redemption sessions.
 
 use super::sql::{p, unique_violation, Param, Row};
-use super::{Account, AccountKind, Result, Store, StoreError};
+use super::{places, Account, AccountKind, Result, Store, StoreError};
 use crate::crypto;
 
 pub fn normalize_email(email: &str) -> String {
@@ -28,8 +28,10 @@ impl Store {
         now: i64,
     ) -> Result<i64> {
         let email = normalize_email(email);
-        let (index, sealed) = (self.email_index(&email), self.seal(&email)?);
-        let name = self.seal(name)?;
+        let index = self.email_index(&email);
+        let row = places::account_row(kind.as_str(), &index);
+        let sealed = self.seal(places::ACCOUNT_EMAIL, &row, &email)?;
+        let name = self.seal(places::ACCOUNT_NAME, &row, name)?;
         self.with(|c| {
             match c.query_one::<i64>(
                 "INSERT INTO accounts(kind, email, email_sealed, name, name_sealed, password_hash, created)
@@ -62,11 +64,13 @@ impl Store {
             return Ok(None);
         };
         let mut found = account(&row)?;
+        // Read before `email` below replaces the index with the address.
+        let key = places::account_row(&row.get::<String>(1)?, &row.get::<String>(2)?);
         if let Some(sealed) = row.get::<Option<Vec<u8>>>(7)? {
-            found.name = self.open_sealed(&sealed)?;
+            found.name = self.open_sealed(places::ACCOUNT_NAME, &key, &sealed)?;
         }
         if let Some(sealed) = row.get::<Option<Vec<u8>>>(8)? {
-            found.email = self.open_sealed(&sealed)?;
+            found.email = self.open_sealed(places::ACCOUNT_EMAIL, &key, &sealed)?;
         }
         Ok(Some(found))
     }

@@ -1,7 +1,7 @@
 //! Staged codes as redemption reads them, claims, and the redemption limiter.
 
 use super::sql::p;
-use super::{Result, Stage, Store};
+use super::{places, Result, Stage, Store};
 
 /// An erased record: an empty value rather than a row removed, so the
 /// code's state stays for the clinic.
@@ -39,13 +39,16 @@ impl Store {
             paid_at: r.get(13)?,
         };
         if r.get::<bool>(14)? && !stage.her.is_empty() {
-            stage.her = self.open_sealed(&stage.her)?.into_bytes();
+            stage.her = self
+                .open_sealed(places::HER, &stage.raz_id, &stage.her)?
+                .into_bytes();
         }
         if let Some(sealed) = r.get::<Option<Vec<u8>>>(15)? {
-            stage.pmt = Some(self.open_sealed(&sealed)?);
+            stage.pmt = Some(self.open_sealed(places::PMT, &stage.raz_id, &sealed)?);
         }
         if let Some(sealed) = r.get::<Option<Vec<u8>>>(16)? {
-            stage.void_reason = Some(self.open_sealed(&sealed)?);
+            stage.void_reason =
+                Some(self.open_sealed(places::VOID_REASON, &stage.raz_id, &sealed)?);
         }
         Ok(Some(stage))
     }
@@ -81,7 +84,9 @@ impl Store {
     /// Voids a code: its record is erased at once; the first void's time and
     /// reason are kept (voiding again succeeds and changes nothing).
     pub fn void(&self, raz_id: &str, now: i64, reason: Option<&str>) -> Result<()> {
-        let reason = reason.map(|r| self.seal(r)).transpose()?;
+        let reason = reason
+            .map(|r| self.seal(places::VOID_REASON, raz_id, r))
+            .transpose()?;
         self.with(|c| {
             c.transaction(|tx| {
                 tx.execute(

@@ -2,7 +2,9 @@
 //! sealed), and the nonces of accepted requests.
 
 use super::sql::{p, Param, Row};
-use super::{AccessToken, AccountKind, Consumer, Result, Store, StoreError, TempState, TempToken};
+use super::{
+    places, AccessToken, AccountKind, Consumer, Result, Store, StoreError, TempState, TempToken,
+};
 use crate::crypto;
 use razcode_protocol::TIMESTAMP_WINDOW_SECS;
 
@@ -10,7 +12,7 @@ impl Store {
     pub fn add_consumer(&self, name: &str, now: i64) -> Result<Consumer> {
         let key = crypto::random_token(24);
         let secret = crypto::random_token(40);
-        let sealed = self.seal(&secret)?;
+        let sealed = self.seal(places::CONSUMER_SECRET, &key, &secret)?;
         let id = self.with(|c| {
             c.query_one(
                 "INSERT INTO consumers(key, secret, name, created) VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -32,7 +34,7 @@ impl Store {
     fn consumer_where(&self, cond: &str, params: &[Param]) -> Result<Option<Consumer>> {
         let sql =
             format!("SELECT id, key, secret, name FROM consumers WHERE {cond} ORDER BY id LIMIT 1");
-        self.sealed_row(&sql, params, 2)?
+        self.sealed_row(&sql, params, (places::CONSUMER_SECRET, 1, 2))?
             .map(|(r, secret)| {
                 Ok(Consumer {
                     id: r.get(0)?,
@@ -44,18 +46,20 @@ impl Store {
             .transpose()
     }
 
-    /// One row whose column `secret_col` is a sealed secret, with the secret
-    /// opened once the connection is free again.
+    /// One row with a sealed secret, with the secret opened once the
+    /// connection is free again; `secret` is the secret's place, the index
+    /// of the row key's column and the index of the secret's.
     pub(crate) fn sealed_row(
         &self,
         sql: &str,
         params: &[Param],
-        secret_col: usize,
+        (place, key_col, secret_col): (&str, usize, usize),
     ) -> Result<Option<(Row, String)>> {
         let Some(row) = self.with(|c| c.query_opt_dyn(sql, params))? else {
             return Ok(None);
         };
-        let secret = self.open_sealed(&row.get::<Vec<u8>>(secret_col)?)?;
+        let key: String = row.get(key_col)?;
+        let secret = self.open_sealed(place, &key, &row.get::<Vec<u8>>(secret_col)?)?;
         Ok(Some((row, secret)))
     }
 
@@ -83,7 +87,7 @@ impl Store {
             account_id: None,
             verifier: None,
         };
-        let sealed = self.seal(&t.secret)?;
+        let sealed = self.seal(places::TEMP_SECRET, &t.token, &t.secret)?;
         self.with(|c| {
             c.execute(
                 "INSERT INTO temp_tokens(token, secret, consumer_id, callback, created) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -99,7 +103,7 @@ impl Store {
             "SELECT token, secret, consumer_id, callback, created, state, kind, account_id, verifier
              FROM temp_tokens WHERE token = ?1",
             p![token],
-            1,
+            (places::TEMP_SECRET, 0, 1),
         )?
         .map(|(r, secret)| {
             Ok(TempToken {
@@ -161,7 +165,7 @@ impl Store {
             kind,
             account_id,
         };
-        let sealed = self.seal(&access.secret)?;
+        let sealed = self.seal(places::ACCESS_SECRET, &access.token, &access.secret)?;
         self.with(|c| {
             c.transaction(|tx| {
                 let n = tx.execute(
@@ -185,7 +189,7 @@ impl Store {
         self.sealed_row(
             "SELECT token, secret, consumer_id, kind, account_id FROM access_tokens WHERE token = ?1",
             p![token],
-            1,
+            (places::ACCESS_SECRET, 0, 1),
         )?
         .map(|(r, secret)| {
             Ok(AccessToken {

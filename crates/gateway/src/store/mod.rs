@@ -13,6 +13,7 @@ mod codes;
 mod credentials;
 mod payments;
 mod pg;
+pub mod places;
 mod seal_clear;
 pub mod shl;
 pub mod sql;
@@ -29,7 +30,7 @@ pub use target::Target;
 use crate::crypto;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use razcode_vault::Vault;
+use razcode_vault::{Place, Vault};
 use sql::{p, Conn};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -89,17 +90,25 @@ pub fn key_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Tables whose `secret` column holds an OAuth secret.
-const SECRET_TABLES: [&str; 3] = ["consumers", "temp_tokens", "access_tokens"];
+/// Tables whose `secret` column holds an OAuth secret: with their row key
+/// and the secret's place.
+const SECRET_TABLES: [(&str, &str, &str); 3] = [
+    ("consumers", "key", places::CONSUMER_SECRET),
+    ("temp_tokens", "token", places::TEMP_SECRET),
+    ("access_tokens", "token", places::ACCESS_SECRET),
+];
 
 /// Refuses to start with a key file that does not open this database's
 /// secrets (a database restored without its key, say), rather than failing
 /// every signed request later.
 fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
-    for table in SECRET_TABLES {
-        let sealed = c.query_opt_dyn(&format!("SELECT secret FROM {table} LIMIT 1"), p![])?;
+    for (table, key, column) in SECRET_TABLES {
+        let sealed =
+            c.query_opt_dyn(&format!("SELECT {key}, secret FROM {table} LIMIT 1"), p![])?;
         if let Some(row) = sealed {
-            vault.open_sealed(&row.get::<Vec<u8>>(0)?)?;
+            // Bound or not yet bound ([`places::bind_sealed`]): either opens.
+            let key: String = row.get(0)?;
+            vault.rebind(Place::new(column, &key), &row.get::<Vec<u8>>(1)?)?;
             return Ok(());
         }
     }
@@ -254,6 +263,7 @@ impl Store {
         };
         check_key(&mut conn_of(&mut backend)?, &vault)?;
         seal_clear::seal_clear_columns(&mut conn_of(&mut backend)?, &vault)?;
+        places::bind_sealed(&mut conn_of(&mut backend)?, &vault)?;
         Ok(Store {
             target: target.clone(),
             conn: Mutex::new(backend),
@@ -261,18 +271,20 @@ impl Store {
         })
     }
 
-    pub(crate) fn seal(&self, secret: &str) -> Result<Vec<u8>> {
-        Ok(self.vault.seal(secret)?)
+    /// Seals `secret` for its place: `column` (one of [`places`]) of the row `row`.
+    pub(crate) fn seal(&self, column: &str, row: &str, secret: &str) -> Result<Vec<u8>> {
+        Ok(self.vault.seal_at(Place::new(column, row), secret)?)
     }
 
-    /// A record sealed for the stages table (the stage writer stores it as it is).
-    pub fn seal_record(&self, her: &str) -> Result<Vec<u8>> {
-        self.seal(her)
+    /// A record or bill sealed for the code `raz_id`'s row (the stage writer
+    /// stores it as it is); `column` is [`places::HER`] or [`places::PMT`].
+    pub fn seal_for_stage(&self, column: &str, raz_id: &str, text: &str) -> Result<Vec<u8>> {
+        self.seal(column, raz_id, text)
     }
 
-    /// Opens a sealed secret.
-    pub(crate) fn open_sealed(&self, sealed: &[u8]) -> Result<String> {
-        Ok(self.vault.open_sealed(sealed)?)
+    /// Opens a value sealed for its place.
+    pub(crate) fn open_sealed(&self, column: &str, row: &str, sealed: &[u8]) -> Result<String> {
+        Ok(self.vault.open_at(Place::new(column, row), sealed)?)
     }
 
     /// The database this store is on.
@@ -309,7 +321,7 @@ impl Store {
         self.with(|c| {
             if let Some(sealed) = setting(c, "server_key_sealed")? {
                 return BASE64
-                    .decode(self.vault.open_sealed(&sealed)?)
+                    .decode(self.open_sealed(places::SETTING, "server_key_sealed", &sealed)?)
                     .map_err(|_| StoreError::ServerKeyDamaged);
             }
             // Kept in clear by earlier gateways: sealed from now on.
@@ -317,7 +329,7 @@ impl Store {
                 Some(k) => k,
                 None => crypto::random_bytes(32),
             };
-            let sealed = self.seal(&BASE64.encode(&key))?;
+            let sealed = self.seal(places::SETTING, "server_key_sealed", &BASE64.encode(&key))?;
             c.transaction(|tx| {
                 // Another instance may have made it first: the first one stays.
                 tx.execute(
@@ -333,7 +345,7 @@ impl Store {
                 p![],
             )?;
             BASE64
-                .decode(self.vault.open_sealed(&kept)?)
+                .decode(self.open_sealed(places::SETTING, "server_key_sealed", &kept)?)
                 .map_err(|_| StoreError::ServerKeyDamaged)
         })
     }

@@ -2,7 +2,7 @@
 //! (sealed), and the bills its payment portal says are paid.
 
 use super::sql::p;
-use super::{AccountKind, Result, Store};
+use super::{places, AccountKind, Result, Store};
 
 /// How an organization's patients pay.
 #[derive(Debug, Clone, Default)]
@@ -35,8 +35,11 @@ impl Store {
         pay_url: Option<&str>,
         notify_secret: Option<&str>,
     ) -> Result<bool> {
-        let sealed = notify_secret.map(|s| self.seal(s)).transpose()?;
         let index = self.email_index(email);
+        let row = places::account_row(AccountKind::Org.as_str(), &index);
+        let sealed = notify_secret
+            .map(|s| self.seal(places::NOTIFY_SECRET, &row, s))
+            .transpose()?;
         self.with(|c| {
             c.transaction(|tx| {
                 let Some(row) = tx.query_opt(
@@ -68,15 +71,16 @@ impl Store {
     pub fn org_payment(&self, account_id: i64) -> Result<OrgPayment> {
         let Some(r) = self.with(|c| {
             c.query_opt(
-                "SELECT name, pay_url, notify_secret, name_sealed FROM accounts WHERE id = ?1",
+                "SELECT name, pay_url, notify_secret, name_sealed, kind || '/' || email FROM accounts WHERE id = ?1",
                 p![account_id],
             )
         })?
         else {
             return Ok(OrgPayment::default());
         };
+        let key: String = r.get(4)?;
         let name = match r.get::<Option<Vec<u8>>>(3)? {
-            Some(sealed) => self.open_sealed(&sealed)?,
+            Some(sealed) => self.open_sealed(places::ACCOUNT_NAME, &key, &sealed)?,
             None => r.get(0)?,
         };
         Ok(OrgPayment {
@@ -84,7 +88,7 @@ impl Store {
             pay_url: r.get(1)?,
             notify_secret: r
                 .get::<Option<Vec<u8>>>(2)?
-                .map(|s| self.open_sealed(&s))
+                .map(|s| self.open_sealed(places::NOTIFY_SECRET, &key, &s))
                 .transpose()?,
         })
     }

@@ -4,7 +4,7 @@
 
 use super::{Result, StoreError, SECRET_TABLES};
 use razcode_migrate::{Migration, Probe};
-use razcode_vault::Vault;
+use razcode_vault::{Place, Vault};
 use rusqlite::{params, Connection};
 use std::path::{Path, PathBuf};
 
@@ -104,16 +104,19 @@ fn seal_plain_secrets(conn: &mut Connection, vault: &Vault) -> Result<()> {
     // Immediate: another process sealing the same rows waits instead of
     // failing on a snapshot the first one changed.
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    for table in SECRET_TABLES {
-        let plain: Vec<(i64, String)> = tx
+    for (table, key, place) in SECRET_TABLES {
+        let plain: Vec<(i64, String, String)> = tx
             .prepare(&format!(
-                "SELECT rowid, secret FROM {table} WHERE typeof(secret) = 'text'"
+                "SELECT rowid, {key}, secret FROM {table} WHERE typeof(secret) = 'text'"
             ))?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut update = tx.prepare(&format!("UPDATE {table} SET secret = ?2 WHERE rowid = ?1"))?;
-        for (rowid, secret) in plain {
-            update.execute(params![rowid, vault.seal(&secret)?])?;
+        for (rowid, row, secret) in plain {
+            update.execute(params![
+                rowid,
+                vault.seal_at(Place::new(place, &row), &secret)?
+            ])?;
         }
     }
     tx.commit()?;
@@ -131,7 +134,11 @@ fn seal_plain_records(conn: &mut Connection, vault: &Vault) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     let mut update = tx.prepare("UPDATE stages SET her = ?2, her_sealed = 1 WHERE raz_id = ?1")?;
     for (raz_id, her) in plain {
-        update.execute(params![raz_id, vault.seal(&String::from_utf8_lossy(&her))?])?;
+        let place = Place::new(super::places::HER, &raz_id);
+        update.execute(params![
+            raz_id,
+            vault.seal_at(place, &String::from_utf8_lossy(&her))?
+        ])?;
     }
     drop(update);
     tx.commit()?;
