@@ -67,6 +67,17 @@ fi
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 
+# Test data this repository may not pass on (fixtures/SOURCES.md): read from a
+# sibling ../shared when there is one; the tests say by name what they did not read.
+outside=../shared/fixtures
+if [ -z "${RAZCODE_CCR_SCHEMA:-}" ] && [ -f "$outside/ccr/schema/ccr.xsd" ]; then
+  export RAZCODE_CCR_SCHEMA="$PWD/$outside/ccr/schema/ccr.xsd"
+fi
+if [ -z "${RAZCODE_OUTSIDE_FIXTURES:-}" ] && [ -d "$outside/ccr/samples" ]; then
+  export RAZCODE_OUTSIDE_FIXTURES="$PWD/$outside"
+fi
+echo "== outside test data: schema ${RAZCODE_CCR_SCHEMA:-not found (CCR schema validation will not run)}; samples ${RAZCODE_OUTSIDE_FIXTURES:-not found (the tests name each sample they did not read)}"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -125,7 +125,7 @@ python3 scripts/check/approve.py "$approve_url" desk@clinic.test clinic-password
 exec 3>&-
 wait "$activate" || { cat "$tmp/activate.out" >&2; fail "activation failed"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-encounter=$(razdesk --data-dir "$desk" --json import ../shared/fixtures/ccr/examples/minimal_clinic_encounter.xml \
+encounter=$(razdesk --data-dir "$desk" --json import fixtures/ccr/examples/minimal_clinic_encounter.xml \
   | json 'd["imported"][0]["encounter"]["id"]')
 code=$(razdesk --data-dir "$desk" --json stage "$encounter" | json 'd["raz_id"]')
 [ -n "$code" ] || fail "no code staged"

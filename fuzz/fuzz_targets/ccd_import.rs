@@ -1,10 +1,9 @@
 #![no_main]
 //! The CCD importer never panics, and what it imports always writes a readable CCR.
+//! The check itself is `properties::ccd_import`, which the fuzz replay test runs too.
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(enc) = razcode_her::ccd::import_bytes(data) {
-        let ccr = razcode_her::ccr::writer::write(&enc);
-        razcode_her::ccr::read(&ccr).expect("the importer's CCR reads back");
-    }
-});
+#[path = "../properties.rs"]
+mod properties;
+
+fuzz_target!(|data: &[u8]| properties::ccd_import(data));

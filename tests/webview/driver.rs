@@ -11,22 +11,7 @@ use thirtyfour::prelude::*;
 /// How long any one screen may take to show what is expected.
 pub const WAIT: Duration = Duration::from_secs(40);
 
-/// A free loopback port for a server started later. It is taken below Linux's
-/// ephemeral range (32768 up): a port only found free is not held, and the
-/// app's sandbox gateway, listening on port 0, must not be given it meanwhile.
-pub fn free_port() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    // Each call of this process moves on, so two tests never get the same one.
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let offset = (std::process::id() % 1_000) as u16 * 12;
-    for _ in 0..2_000 {
-        let port = 20_000 + (offset + NEXT.fetch_add(1, Ordering::Relaxed)) % 12_000;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-    panic!("no free loopback port between 20000 and 31999")
-}
+pub use razcode_testkit::free_port;
 
 /// Xvfb on a display it picks itself, and tauri-driver; both end on drop.
 pub struct Harness {
@@ -292,13 +277,7 @@ pub async fn screenshot(d: &WebDriver, name: &str) {
     std::fs::write(dir.join(format!("app-{name}.png")), png).expect("screenshot saved");
 }
 
-pub fn fixture(rel: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures")
-        .join(rel);
-    assert!(p.exists(), "fixture {} is missing", p.display());
-    p
-}
+pub use razcode_testkit::fixture;
 
 /// How many colours a sample of the picture's pixels has.
 fn colours(png: &[u8]) -> usize {

@@ -3,11 +3,8 @@
 //! barcode, a receipt, the history; and a gateway that stops mid-day.
 //! Each test takes the screenshots in docs/ of the screens it passes through.
 
-#[path = "../../crates/gateway/tests/support/approval_page.rs"]
-mod approval_page;
 mod driver;
-#[path = "../../crates/desk/tests/support/smtp.rs"]
-mod smtp;
+use razcode_testkit::{approval_page, smtp};
 
 use driver::*;
 use razcode_desk::store::{Staging, StagingStatus};
@@ -93,14 +90,7 @@ fn compact(shown: &str) -> String {
         .collect()
 }
 
-fn pdf_text(file: &Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .arg(file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use razcode_testkit::pdf_text;
 
 async fn open_encounter_of(d: &WebDriver, patient: &str) {
     let p = patient.to_string();

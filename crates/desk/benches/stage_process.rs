@@ -7,8 +7,7 @@
 //! Needs the Python environment scripts/setup-test.sh makes (requests-oauthlib).
 //! `cargo bench -p razcode-desk --bench stage_process [-- COUNT]`
 
-#[path = "../../her/tests/support/checkers.rs"]
-mod checkers;
+use razcode_testkit::checkers;
 
 use razcode_desk::Desk;
 use std::process::Command;

@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 use razcode_protocol::RazId;
+use razcode_testkit::fixture;
 use serde_json::Value;
 
 fn staged_id(v: &Value) -> RazId {

@@ -4,8 +4,8 @@
 
 mod common;
 use common::*;
-#[path = "support/smtp.rs"]
-mod smtp;
+use razcode_testkit::smtp;
+use razcode_testkit::{fixture, free_port};
 use std::path::Path;
 
 fn flat_text(pdf: &Path) -> String {

@@ -5,7 +5,6 @@
 
 mod common;
 use common::*;
-use std::path::Path;
 
 fn staging_id(v: &serde_json::Value) -> String {
     v["staging_id"].as_i64().expect("a staging").to_string()
@@ -54,14 +53,7 @@ async fn claim(w: &World, raz_id: &str) {
     assert_eq!(r.status(), 303, "claimed");
 }
 
-fn pdf_text(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args([pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use razcode_testkit::pdf_text;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn refresh_void_and_reissue_against_the_gateway() {

@@ -4,16 +4,13 @@
 
 mod common;
 use common::*;
-#[path = "support/smtp.rs"]
-mod smtp;
-use smtp::Smtp;
+use razcode_testkit::free_port;
+use razcode_testkit::smtp::Smtp;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn pdf_text(pdf: &Path) -> String {
-    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
-}
+use razcode_testkit::pdf_text_layout as pdf_text;
 
 /// Renders page 1 and reads every QR code on it.
 fn qr_on_page(pdf: &Path, dir: &Path) -> String {

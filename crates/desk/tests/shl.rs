@@ -4,10 +4,10 @@
 //! with fhir.resources, and see it stop once the code is voided. The viewer
 //! (`razdesk shl open`) is checked on a link we did not make.
 
-#[path = "../../her/tests/support/checkers.rs"]
-mod checkers;
+use razcode_testkit::checkers;
 mod common;
 use common::*;
+use razcode_testkit::fixture;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;

@@ -7,7 +7,6 @@
 
 use razcode_protocol::shl;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() {
@@ -15,8 +14,7 @@ fn main() {
         .filter_map(|a| a.parse().ok())
         .next()
         .unwrap_or(2000);
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/ccr/examples/minimal_clinic_encounter.xml");
+    let path = razcode_testkit::fixture("ccr/examples/minimal_clinic_encounter.xml");
     let text = std::fs::read_to_string(&path).expect("the example visit");
     let key = shl::new_key().expect("a key");
 

@@ -3,8 +3,7 @@
 //! implementation (jwcrypto) and validated as FHIR R4 by fhir.resources, the
 //! passcode and its lifetime limit, and 404 once the code is voided or expired.
 
-#[path = "../../her/tests/support/checkers.rs"]
-mod checkers;
+use razcode_testkit::checkers;
 mod common;
 use common::*;
 use razcode_protocol::shl::Payload;

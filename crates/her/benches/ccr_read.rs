@@ -13,13 +13,8 @@ fn main() {
         .filter_map(|a| a.parse().ok())
         .next()
         .unwrap_or(100);
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ccr/samples");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("the CCR samples")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    files.sort();
+    // The repository's samples, and the ones kept outside it when present.
+    let files = razcode_testkit::fixtures::xml_files("ccr/samples");
     let docs: Vec<(PathBuf, Vec<u8>)> = files
         .into_iter()
         .filter_map(|p| {

@@ -1,6 +1,6 @@
 //! Health Encounter Records: what the desk stages and the gateway checks.
 //!
-//! - [`omhe`]: the OMHE microsyntax of `shared/omhe.md`, and a writer for vitals.
+//! - [`omhe`]: the OMHE microsyntax of `docs/omhe.md`, and a writer for vitals.
 //! - [`ccr`]: CCR (ASTM E2369) reader, writer and minimum-necessary filter.
 //! - [`ccd`]: CCD / C-CDA import into a CCR.
 //! - [`fhir`]: FHIR R4 Bundles from CCR and OMHE.
@@ -65,7 +65,7 @@ pub enum Kind {
 
 /// What a gateway checks for every stage: the protocol's XML-or-OMHE rule, a
 /// well-formed CCR root in its namespace (without building the model), or OMHE
-/// exactly as `shared/omhe.md` says.
+/// exactly as `docs/omhe.md` says.
 pub fn validate(her: &str) -> Result<Kind, HerError> {
     let body = her.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if body.is_empty() {

@@ -1,4 +1,4 @@
-//! OMHE microsyntax, exactly as `shared/omhe.md` says: one message per line,
+//! OMHE microsyntax, exactly as `docs/omhe.md` says: one message per line,
 //! longest-name recognition with a word boundary, strict value grammars, tags and
 //! the `dt`/`tz`/`points` helpers. Every input gives a result or an error, never a panic.
 
@@ -739,7 +739,7 @@ impl Message {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The JSON form of `shared/omhe.md` §7.
+    /// The JSON form of `docs/omhe.md` §7.
     pub fn to_json(&self) -> Value {
         let fields: Map<String, Value> = self
             .fields

@@ -1,5 +1,5 @@
 //! The writer's output validates against the ASTM schema (checked with
-//! `xmllint --schema`, reading the schema from `shared/`), and reads back.
+//! `xmllint --schema`, reading the ASTM schema from `RAZCODE_CCR_SCHEMA`, and saying so when it is not there), and reads back.
 
 use razcode_her::ccr::writer::{
     write, Charge, Coded, Medication, NewEncounter, NewPatient, PastEncounter, Result, Vital,
@@ -7,7 +7,6 @@ use razcode_her::ccr::writer::{
 use razcode_her::ccr::{filter::drop_sections, read, SectionKind};
 mod common;
 use common::validate;
-use std::path::PathBuf;
 
 fn full() -> NewEncounter {
     NewEncounter {
@@ -145,11 +144,9 @@ fn minimum_necessary_drops_chosen_sections() {
     assert_eq!(c.count(&SectionKind::VitalSigns), 1);
     assert!(!kept.contains("Amoxicillin"));
     // A real sample with a prefix keeps its prefix.
-    let nist = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/fixtures/ccr/samples/nist_ccr_sample1.xml"),
-    )
-    .unwrap();
+    let nist =
+        std::fs::read_to_string(razcode_testkit::fixture("ccr/samples/nist_ccr_sample1.xml"))
+            .unwrap();
     let kept = drop_sections(&nist, &[SectionKind::Results]).unwrap();
     let c = read(&kept).unwrap();
     assert_eq!(

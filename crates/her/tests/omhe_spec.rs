@@ -1,4 +1,4 @@
-//! Every example of `shared/omhe.md`, as written there.
+//! Every example of `docs/omhe.md`, as written there.
 
 use razcode_her::omhe::{parse, to_json, Message};
 

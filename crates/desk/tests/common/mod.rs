@@ -2,8 +2,7 @@
 //! client that fills in approval pages.
 #![allow(dead_code)]
 
-#[path = "../../../gateway/tests/support/approval_page.rs"]
-pub mod approval_page;
+pub use razcode_testkit::approval_page;
 
 use razcode_gateway::store::{AccountKind, Store};
 use razcode_gateway::{Config, Gateway};
@@ -18,12 +17,6 @@ pub const ORG_EMAIL: &str = "desk@clinic.test";
 pub const ORG_PASSWORD: &str = "clinic-password-1";
 pub const PATIENT_EMAIL: &str = "ana@patients.test";
 pub const PATIENT_PASSWORD: &str = "patient-password-1";
-
-pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures")
-        .join(rel)
-}
 
 pub struct World {
     pub gw: Option<Gateway>,
@@ -278,15 +271,6 @@ pub fn visit_ccr(given: &str, family: &str, mrn: &str, visit_date: &str) -> Stri
         problems: vec![Coded::text("Acute pharyngitis")],
         ..NewEncounter::default()
     })
-}
-
-/// A loopback port nobody listens on yet.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl World {

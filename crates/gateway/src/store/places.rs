@@ -371,9 +371,7 @@ mod tests {
                 c = col.column,
                 only = col.only(),
             );
-            let unbound: i64 = store
-                .with(|c| c.query_dyn(&sql, p![])?[0].get(0))
-                .unwrap();
+            let unbound: i64 = store.with(|c| c.query_dyn(&sql, p![])?[0].get(0)).unwrap();
             assert_eq!(unbound, 0, "{}", col.place);
         }
 

@@ -140,10 +140,9 @@ pub const ORG_PASSWORD: &str = "clinic-password-1";
 pub const PATIENT_EMAIL: &str = "ana@patients.test";
 pub const PATIENT_PASSWORD: &str = "patient-password-1";
 
+/// A fixture's text.
 pub fn fixture(rel: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures")
-        .join(rel);
+    let p = razcode_testkit::fixture(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -339,10 +338,9 @@ pub fn get<'a>(pairs: &'a [(String, String)], k: &str) -> Option<&'a str> {
     pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-#[path = "../support/approval_page.rs"]
-pub mod approval_page;
 #[allow(unused_imports)] // not every test reads a page
 pub use approval_page::hidden;
+pub use razcode_testkit::approval_page;
 
 pub struct Temp {
     pub token: String,

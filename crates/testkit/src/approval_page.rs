@@ -1,7 +1,5 @@
-//! An approval page as a browser uses it. One copy for every test that signs
-//! in on one: the gateway's, the desk's and the app's tests include this file.
-
-#![allow(dead_code)]
+//! An approval page as a browser uses it: for every test that signs in on one
+//! (the gateway's, the desk's and the app's).
 
 /// The value of a hidden form field in a page.
 pub fn hidden(html: &str, name: &str) -> String {

@@ -1,14 +1,12 @@
 //! The independent checkers (Python's fhir.resources for FHIR R4, jwcrypto for
-//! JWE) that scripts/setup-test.sh installs; shared by #[path] with the
-//! gateway's and the desk's tests.
-#![allow(dead_code)]
+//! JWE) that scripts/setup-test.sh installs.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    crate::repo_root()
 }
 
 /// The checkers' Python (`RAZCODE_TEST_PYENV`, else where setup-test.sh puts it).

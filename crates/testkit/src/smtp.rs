@@ -1,5 +1,5 @@
 //! A real SMTP server on loopback for the email tests (aiosmtpd, plain SMTP:
-//! the desk allows that to this computer only). Shared by the desk's receipt
+//! the desk allows that to this computer only), for the desk's receipt
 //! tests and the app's webview tests.
 
 use serde_json::Value;
