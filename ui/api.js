@@ -89,4 +89,3 @@ export function el(tag, props = {}, ...children) {
   return e;
 }
 
-export { formatTime as when } from "./l10n.js";

@@ -1,8 +1,8 @@
 // History: every staging, its code and the code's state at the gateway
 // (issued, claimed, expired, voided), what was delivered; void and reissue.
 
-import { formatInstant, t } from "./l10n.js";
-import { $, call, el, when, notice } from "./api.js";
+import { formatInstant, formatTime, t } from "./l10n.js";
+import { $, call, el, notice } from "./api.js";
 import { go } from "./nav.js";
 import { ISSUED, PENDING, STAGED, VOIDED, billText, statusText } from "./status.js";
 
@@ -139,7 +139,7 @@ async function load() {
         const tr = el(
           "tr",
           {},
-          el("td", {}, when(h.updated)),
+          el("td", {}, formatTime(h.updated)),
           el("td", {}, h.patient_name || "—"),
           el("td", { className: "mono" }, h.raz_id || "—"),
           el("td", { className: `status ${h.state || h.status}` }, stateText(h)),

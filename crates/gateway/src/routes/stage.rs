@@ -184,6 +184,9 @@ async fn bound_patient(state: &AppState, req: &PracticeRequest) -> Result<Option
     }
 }
 
+const IDEMPOTENCY_CONFLICT: &str = "this idempotency key was used for a different request \
+     (practice, her, user or pmt); no code was issued";
+
 /// Commits the stage under a new ID (or finds the one its idempotency key
 /// already has), its record `her` and bill `pmt` sealed for that ID's row;
 /// the code and whether its payment request was valid.
@@ -214,7 +217,7 @@ async fn write(
             Ok(Written::Conflict) => {
                 return Err(ApiError::new(
                     ErrorCode::IdempotencyConflict,
-                    "this idempotency key was used for a different request (practice, her, user or pmt); no code was issued",
+                    IDEMPOTENCY_CONFLICT,
                 ))
             }
             Ok(Written::New) => {
@@ -228,9 +231,7 @@ async fn write(
                 );
                 return Ok((raz_id, row.pmt.is_some()));
             }
-            Ok(Written::NonceReused) => {
-return Err(crate::oauth::OAuthError::nonce_reused().into())
-            }
+            Ok(Written::NonceReused) => return Err(crate::oauth::OAuthError::nonce_reused().into()),
             Err(WriteError::DuplicateId) => continue,
             Err(e) => return Err(ApiError::internal(&e)),
         }
