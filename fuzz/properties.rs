@@ -10,8 +10,11 @@ use razcode_protocol::answer::Format;
 use razcode_protocol::shl::{decrypt, Payload};
 use razcode_protocol::{PaymentRequest, StageAnswer, TokenAnswer};
 
+/// A fuzz target's check: panics when the bytes break a property.
+pub type Check = fn(&[u8]);
+
 /// Every fuzz target by name, with the function it fuzzes.
-pub const TARGETS: [(&str, fn(&[u8])); 7] = [
+pub const TARGETS: [(&str, Check); 7] = [
     ("ccr_reader", ccr_reader),
     ("ccd_import", ccd_import),
     ("omhe_parse", omhe_parse),
