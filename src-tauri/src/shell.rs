@@ -3,7 +3,7 @@
 //! itself (SQLite in WAL mode takes that well), so no lock is held while the
 //! network is waited on.
 
-use razcode_desk::sandbox::Gateway;
+use razcode_desk::sandbox::Sandbox;
 use razcode_desk::store::StagingStatus;
 use razcode_desk::{Desk, DeskError};
 use serde::Serialize;
@@ -24,7 +24,7 @@ pub struct Shell {
     pub baseline: bool,
     /// `--sandbox`: a desk that is not set up starts on the sandbox at once.
     pub start_on_sandbox: bool,
-    pub sandbox: tokio::sync::Mutex<Option<Gateway>>,
+    pub sandbox: tokio::sync::Mutex<Option<Sandbox>>,
     pub verifier: Mutex<Option<Sender<String>>>,
     /// The approval page being waited on (the UI can open it again).
     pub approval_url: Mutex<Option<String>>,

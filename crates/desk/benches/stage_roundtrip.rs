@@ -34,7 +34,7 @@ fn main() {
             ids.push(e.encounter.id);
         }
         let http = reqwest::Client::new();
-        let page = format!("{}/r", gw.base_url);
+        let page = format!("{}/r", gw.base_url());
         let mut base = Vec::with_capacity(count);
         for _ in 0..count {
             let t = Instant::now();

@@ -20,6 +20,7 @@ pub mod links;
 pub mod receipt;
 pub mod receipt_desk;
 pub mod reports;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod screens;
 pub mod secret;

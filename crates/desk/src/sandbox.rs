@@ -7,18 +7,34 @@ use crate::error::{DeskError, Result};
 use crate::keys;
 use crate::{Desk, Setup};
 use razcode_gateway::sandbox::{self as demo, DemoApprover};
-use razcode_gateway::Config;
-/// The running sandbox gateway; stop it with `stop().await`.
-pub use razcode_gateway::Gateway;
+use razcode_gateway::{Config, Gateway};
 use razcode_her::ccr::writer::{write, Charge, Coded, Medication, NewEncounter, NewPatient, Vital};
 use std::net::SocketAddr;
+
+/// The running sandbox gateway: the desk's handle on it, so that a shell never
+/// names a gateway type. Stop it with `stop().await`.
+pub struct Sandbox {
+    gateway: Gateway,
+}
+
+impl Sandbox {
+    /// The base URL the sandbox serves every host's paths from.
+    pub fn base_url(&self) -> &str {
+        &self.gateway.base_url
+    }
+
+    /// Stops the gateway and waits until it stopped.
+    pub async fn stop(self) {
+        self.gateway.stop().await;
+    }
+}
 
 /// The port the sandbox tries first, so that its address stays the same between runs.
 pub const PREFERRED_PORT: u16 = 47_800;
 
 impl Desk {
     /// Starts the sandbox gateway, points the desk at it and activates the demo practice.
-    pub async fn start_sandbox(&self) -> Result<Gateway> {
+    pub async fn start_sandbox(&self) -> Result<Sandbox> {
         let dir = self.dir.join("sandbox");
         std::fs::create_dir_all(&dir).map_err(DeskError::io("cannot create the sandbox folder"))?;
         let db = dir.join("gateway.db");
@@ -67,7 +83,7 @@ impl Desk {
             )?;
         }
         self.audit("sandbox", "sandbox started");
-        Ok(gw)
+        Ok(Sandbox { gateway: gw })
     }
 }
 

@@ -5,6 +5,7 @@
 //! tests use an ephemeral loopback port); the `razcode-gateway` binary wraps it.
 
 pub mod clock;
+#[cfg(feature = "cli")]
 pub mod config_file;
 pub mod crypto;
 pub mod hashing;

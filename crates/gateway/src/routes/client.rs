@@ -11,7 +11,8 @@ use axum::http::HeaderMap;
 use std::net::IpAddr;
 
 /// The header the trusted proxy writes the client's address into.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum ForwardedHeader {
     /// `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, HAProxy's

@@ -12,6 +12,7 @@ pub mod checkpoint;
 mod codes;
 mod credentials;
 mod payments;
+#[cfg(feature = "postgres")]
 mod pg;
 pub mod places;
 mod seal_clear;
@@ -41,8 +42,11 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[cfg(feature = "postgres")]
     #[error("PostgreSQL: {}", pg::describe(.0))]
     Postgres(#[from] postgres::Error),
+    #[error("this build of the gateway has no PostgreSQL support (it was built without the `postgres` feature); use a SQLite database path, or a build with PostgreSQL")]
+    NoPostgres,
     #[error("the database at {path} was written by a newer gateway (schema {found}, this one knows {known})")]
     TooNew {
         path: String,
@@ -118,8 +122,10 @@ fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
 /// The open connection of either engine.
 enum Backend {
     Sqlite(rusqlite::Connection),
+    #[cfg(feature = "postgres")]
     Postgres(Box<pg::PgConn>),
     /// Given away as the store was dropped.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Closed,
 }
 
@@ -259,7 +265,10 @@ impl Store {
         let vault = Vault::open(&key)?;
         let mut backend = match target {
             Target::Sqlite(path) => Backend::Sqlite(sqlite::open(path, &vault)?),
+            #[cfg(feature = "postgres")]
             Target::Postgres(url) => Backend::Postgres(pg::open(url)?),
+            #[cfg(not(feature = "postgres"))]
+            Target::Postgres(_) => return Err(StoreError::NoPostgres),
         };
         check_key(&mut conn_of(&mut backend)?, &vault)?;
         seal_clear::seal_clear_columns(&mut conn_of(&mut backend)?, &vault)?;
@@ -303,6 +312,7 @@ impl Store {
     /// when the server closed the last one).
     pub fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         let mut backend = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        #[cfg(feature = "postgres")]
         if let (Backend::Postgres(client), Target::Postgres(url)) = (&mut *backend, &self.target) {
             if client.is_closed() {
                 *client = pg::connect(url)?;
@@ -354,6 +364,7 @@ impl Store {
 fn conn_of(backend: &mut Backend) -> Result<Conn<'_>> {
     match backend {
         Backend::Sqlite(c) => Ok(Conn::Sqlite(c)),
+        #[cfg(feature = "postgres")]
         Backend::Postgres(c) => Ok(Conn::Postgres(c)),
         Backend::Closed => Err(StoreError::TaskFailed("the store is closed".into())),
     }
@@ -365,7 +376,9 @@ impl Drop for Store {
     /// last handle on a store is often dropped: it is closed on a thread of
     /// its own.
     fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
         let backend = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        #[cfg(feature = "postgres")]
         if let Backend::Postgres(_) = backend {
             let client = std::mem::replace(backend, Backend::Closed);
             let _ = std::thread::Builder::new()

@@ -4,6 +4,7 @@
 //! becomes `$N`). Rows come back as owned values read by position.
 
 use super::{Result, StoreError};
+#[cfg(feature = "postgres")]
 use postgres::types::{IsNull, ToSql as PgToSql, Type};
 
 /// A statement parameter.
@@ -144,6 +145,7 @@ impl<T: FromValue> FromValue for Option<T> {
 /// A connection to either database.
 pub enum Conn<'c> {
     Sqlite(&'c rusqlite::Connection),
+    #[cfg(feature = "postgres")]
     Postgres(&'c mut super::pg::PgConn),
 }
 
@@ -153,6 +155,7 @@ impl Conn<'_> {
     /// [`Conn::execute_dyn`]).
     pub fn execute(&mut self, sql: &'static str, params: &[Param]) -> Result<usize> {
         match self {
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let st = c.statement(sql)?;
                 let refs = pg_params(params);
@@ -169,6 +172,7 @@ impl Conn<'_> {
                 let mut st = c.prepare_cached(sql)?;
                 Ok(st.execute(rusqlite::params_from_iter(params.iter()))?)
             }
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let refs = pg_params(params);
                 Ok(c.client.execute(pg_sql(sql).as_str(), &refs)? as usize)
@@ -179,6 +183,7 @@ impl Conn<'_> {
     /// Every row of one of the store's queries (prepared once per connection).
     pub fn query(&mut self, sql: &'static str, params: &[Param]) -> Result<Vec<Row>> {
         match self {
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let st = c.statement(sql)?;
                 let refs = pg_params(params);
@@ -205,6 +210,7 @@ impl Conn<'_> {
                 }
                 Ok(out)
             }
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => {
                 let refs = pg_params(params);
                 c.client
@@ -238,6 +244,7 @@ impl Conn<'_> {
     pub fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            #[cfg(feature = "postgres")]
             Conn::Postgres(c) => Ok(c.client.batch_execute(sql)?),
         }
     }
@@ -260,7 +267,10 @@ impl Conn<'_> {
     }
 
     pub fn is_postgres(&self) -> bool {
-        matches!(self, Conn::Postgres(_))
+        #[cfg(feature = "postgres")]
+        return matches!(self, Conn::Postgres(_));
+        #[cfg(not(feature = "postgres"))]
+        false
     }
 }
 
@@ -288,16 +298,19 @@ fn sqlite_value(v: rusqlite::types::ValueRef) -> Value {
     }
 }
 
+#[cfg(feature = "postgres")]
 /// `?N` placeholders as PostgreSQL's `$N`. Our statements hold no `?`
 /// inside string literals.
 pub fn pg_sql(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
+#[cfg(feature = "postgres")]
 fn pg_params<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn PgToSql + Sync)> {
     params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect()
 }
 
+#[cfg(feature = "postgres")]
 fn pg_row(r: &postgres::Row) -> Result<Row> {
     let mut values = Vec::with_capacity(r.len());
     for (i, col) in r.columns().iter().enumerate() {
@@ -323,6 +336,7 @@ fn pg_row(r: &postgres::Row) -> Result<Row> {
     Ok(Row(values))
 }
 
+#[cfg(feature = "postgres")]
 impl PgToSql for Param<'_> {
     fn to_sql(
         &self,
@@ -359,6 +373,7 @@ pub fn unique_violation(e: &StoreError) -> Option<String> {
         {
             Some(msg.clone().unwrap_or_default())
         }
+        #[cfg(feature = "postgres")]
         StoreError::Postgres(pe) => pe
             .as_db_error()
             .filter(|d| *d.code() == postgres::error::SqlState::UNIQUE_VIOLATION)

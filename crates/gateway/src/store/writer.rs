@@ -4,8 +4,10 @@
 //! On PostgreSQL, each stage's nonce is claimed in the same transaction, so a
 //! stage replayed to another instance is refused there.
 
+#[cfg(feature = "postgres")]
+use super::pg;
 use super::sql::{p, unique_violation, Conn};
-use super::{checkpoint, pg, sqlite, Result, StoreError, Target};
+use super::{checkpoint, sqlite, Result, StoreError, Target};
 use std::sync::mpsc;
 use tokio::sync::oneshot;
 
@@ -113,6 +115,7 @@ enum WriterConn {
         conn: rusqlite::Connection,
         checkpoints: checkpoint::Nudge,
     },
+    #[cfg(feature = "postgres")]
     Postgres {
         client: Box<pg::PgConn>,
         url: String,
@@ -127,6 +130,9 @@ impl WriterConn {
                 let checkpoints = checkpoint::start(path, &conn)?;
                 WriterConn::Sqlite { conn, checkpoints }
             }
+            #[cfg(not(feature = "postgres"))]
+            Target::Postgres(_) => return Err(StoreError::NoPostgres),
+            #[cfg(feature = "postgres")]
             Target::Postgres(url) => WriterConn::Postgres {
                 client: pg::connect(url)?,
                 url: url.clone(),
@@ -153,6 +159,8 @@ impl WriterConn {
             }
             Err(e) => fail(group, &e),
         }
+        // The only kind of connection in a build without PostgreSQL.
+        #[allow(irrefutable_let_patterns)]
         if let WriterConn::Sqlite { checkpoints, .. } = self {
             checkpoints.commit_done();
         }
@@ -161,6 +169,7 @@ impl WriterConn {
     fn commit(&mut self, group: &[Job]) -> Result<Vec<Outcome>> {
         match self {
             WriterConn::Sqlite { conn, .. } => write_group(&mut Conn::Sqlite(conn), group),
+            #[cfg(feature = "postgres")]
             WriterConn::Postgres { client, url } => {
                 if client.is_closed() {
                     match pg::connect(url) {

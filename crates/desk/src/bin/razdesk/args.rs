@@ -113,6 +113,7 @@ pub enum Command {
         once: bool,
     },
     /// Run the embedded gateway on loopback with a demo practice, and keep serving.
+    #[cfg(feature = "sandbox")]
     Sandbox,
     /// The version, the data folder, the gateway, and the licences of the
     /// fonts and crates the programs ship (--licences lists every crate).

@@ -170,6 +170,7 @@ pub async fn command(cli: Cli) -> Run {
             email(&desk, staging_id, &to, format.as_deref()).await
         }
         Command::Smtp(args) => smtp(&desk, args.into()),
+        #[cfg(feature = "sandbox")]
         Command::Sandbox => sandbox(&desk, cli.json).await,
         Command::About { licences } => {
             let a = desk.about();
@@ -518,10 +519,11 @@ fn smtp(desk: &Desk, smtp: Smtp) -> Run {
 }
 
 /// Serves the sandbox until Ctrl+C; its address goes out first, as one line.
+#[cfg(feature = "sandbox")]
 async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
     let gw = desk.start_sandbox().await?;
     let s = desk.settings()?;
-    let line = json!({"ok": true, "sandbox": gw.base_url, "organization": s.organization});
+    let line = json!({"ok": true, "sandbox": gw.base_url(), "organization": s.organization});
     println!(
         "{}",
         if json_mode {
@@ -529,7 +531,7 @@ async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
         } else {
             format!(
                 "sandbox gateway on {} for {}",
-                gw.base_url,
+                gw.base_url(),
                 s.organization.unwrap_or_default()
             )
         }
