@@ -17,6 +17,7 @@ pub mod keys;
 pub mod languages;
 pub mod lifecycle;
 pub mod links;
+pub mod outbox;
 pub mod receipt;
 pub mod receipt_desk;
 pub mod reports;

@@ -4,32 +4,12 @@
 
 use crate::client::Signed;
 use crate::error::{DeskError, Result};
-use crate::reports::ErrorReport;
+use crate::reports::{Refreshed, VoidRetried};
 use crate::staging::{parse_leave_out, StageRequest, StageResult};
 use crate::store::{Staging, StagingStatus};
 use crate::Desk;
 use razcode_protocol::params::{RAZ_ID, VOID_REASON, VOID_REASON_MAX};
 use razcode_protocol::{paths, CodeState, CodeStatus, PaymentRequest, CODE_TTL_DAYS};
-use serde::Serialize;
-
-/// What a refresh of the codes' states did.
-#[derive(Debug, Clone, Serialize)]
-pub struct Refreshed {
-    /// Codes asked about.
-    pub checked: usize,
-    /// Codes whose state or payment changed.
-    pub changed: usize,
-    /// Why the refresh stopped, if it did (the states shown are the last known).
-    pub error: Option<ErrorReport>,
-}
-
-/// One waiting void sent again.
-#[derive(Debug, Clone, Serialize)]
-pub struct VoidRetried {
-    pub staging_id: i64,
-    pub ok: bool,
-    pub error: Option<String>,
-}
 
 /// A staging's code state as the desk shows it: `pending` while it waits in
 /// the outbox, then the gateway's last word (`issued` until it says more, and

@@ -2,10 +2,8 @@
 //! JSON (their keys are its stable interface) and the app hands them to the UI
 //! as they are, so both shells say the same thing.
 
-use crate::error::{DeskError, Result};
-use crate::lifecycle::{shown_payment, shown_state, VoidRetried};
+use crate::error::DeskError;
 use crate::store::{Delivery, Staging, StagingStatus};
-use crate::Desk;
 use serde::Serialize;
 
 /// An error as JSON: `{"message", "errorcode"}`.
@@ -132,96 +130,27 @@ pub struct HistoryEntry {
     #[serde(flatten)]
     pub staging: Staging,
     pub deliveries: Vec<Delivery>,
-    /// `pending`, `issued`, `claimed`, `expired` or `voided` (see [`shown_state`]).
+    /// `pending`, `issued`, `claimed`, `expired` or `voided` (see [`crate::lifecycle::shown_state`]).
     pub state: Option<&'static str>,
-    /// `paid`, `unpaid` or `overdue` when a valid bill was staged (see [`shown_payment`]).
+    /// `paid`, `unpaid` or `overdue` when a valid bill was staged (see [`crate::lifecycle::shown_payment`]).
     pub payment: Option<&'static str>,
 }
 
-impl Desk {
-    /// How many things wait in the outbox (stagings and emails): the badge.
-    pub fn waiting_count(&self) -> Result<usize> {
-        Ok(self.store.outbox()?.len()
-            + self.waiting_emails()?.len()
-            + self.store.pending_voids()?.len())
-    }
+/// What a refresh of the codes' states did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refreshed {
+    /// Codes asked about.
+    pub checked: usize,
+    /// Codes whose state or payment changed.
+    pub changed: usize,
+    /// Why the refresh stopped, if it did (the states shown are the last known).
+    pub error: Option<ErrorReport>,
+}
 
-    pub fn waiting(&self) -> Result<Waiting> {
-        Ok(Waiting {
-            outbox: self.store.outbox()?,
-            emails: self.waiting_emails()?,
-            voids: self.store.pending_voids()?,
-        })
-    }
-
-    /// Sends again every staging and email that waits.
-    pub async fn retry_all(&self) -> Result<RetryReport> {
-        let results: Vec<Retried> = self
-            .retry_outbox()
-            .await?
-            .iter()
-            .map(|r| match r {
-                Ok(s) => Retried::Staging(StageOutcome::new(s, None)),
-                Err((Some(s), e)) => Retried::Staging(StageOutcome::new(s, Some(e))),
-                Err((None, e)) => Retried::Error {
-                    ok: false,
-                    error: e.into(),
-                },
-            })
-            .collect();
-        let emails: Vec<EmailRetried> = self
-            .retry_emails()
-            .await?
-            .into_iter()
-            .map(|(delivery, r)| EmailRetried {
-                delivery,
-                ok: r.is_ok(),
-                error: r.err(),
-            })
-            .collect();
-        let voids = self.retry_voids().await?;
-        let staged = |r: &Retried| match r {
-            Retried::Staging(o) => o.status == StagingStatus::Staged,
-            Retried::Error { .. } => false,
-        };
-        Ok(RetryReport {
-            ok: results.iter().all(staged)
-                && emails.iter().all(|e| e.ok)
-                && voids.iter().all(|v| v.ok),
-            results,
-            emails,
-            voids,
-            waiting: self.waiting_count()?,
-        })
-    }
-
-    /// Stagings, newest first, each with its deliveries.
-    pub fn history(&self, search: Option<&str>) -> Result<Vec<HistoryEntry>> {
-        self.history_page(search, usize::MAX)
-    }
-
-    /// At most `limit` stagings, newest first, each with its deliveries.
-    pub fn history_page(&self, search: Option<&str>, limit: usize) -> Result<Vec<HistoryEntry>> {
-        let stagings = self.store.history_page(search, limit)?;
-        let ids = stagings.iter().map(|s| s.id);
-        let (from, to) = (ids.clone().min().unwrap_or(0), ids.max().unwrap_or(-1));
-        let mut deliveries = self.store.deliveries_between(from, to)?;
-        let now = self.now();
-        let today = crate::clock::date(now);
-        Ok(stagings
-            .into_iter()
-            .map(|staging| {
-                let (mine, rest) = deliveries
-                    .drain(..)
-                    .partition(|d: &Delivery| d.staging_id == staging.id);
-                deliveries = rest;
-                HistoryEntry {
-                    state: shown_state(&staging, now),
-                    payment: shown_payment(&staging, &today),
-                    staging,
-                    deliveries: mine,
-                }
-            })
-            .collect())
-    }
+/// One waiting void sent again.
+#[derive(Debug, Clone, Serialize)]
+pub struct VoidRetried {
+    pub staging_id: i64,
+    pub ok: bool,
+    pub error: Option<String>,
 }
