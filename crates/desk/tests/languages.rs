@@ -220,10 +220,7 @@ async fn an_email_in_spanish() {
 async fn a_record_that_names_the_patients_language_sets_the_default() {
     let w = World::start().await;
     w.ready().await;
-    let english = std::fs::read_to_string(fixture(
-        "ccr/samples/healthvault_docs_astm_example_jane_hernandez.xml",
-    ))
-    .unwrap();
+    let english = std::fs::read_to_string(fixture("ccr/examples/visit_with_language.xml")).unwrap();
     let said = "<Text>Language</Text></Type><Description><Text>English</Text>";
     assert!(
         english.contains(said),

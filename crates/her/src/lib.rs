@@ -72,10 +72,14 @@ pub fn validate(her: &str) -> Result<Kind, HerError> {
         return Err(HerError::Missing);
     }
     if body.starts_with('<') {
-        let (local, ns) = xml::check_wellformed(her.trim_start_matches('\u{feff}'))?;
-        let problem = if local != ccr::ROOT {
-            Some(format!("the root element is {local}, not {}", ccr::ROOT))
-        } else if ns.as_deref() != Some(ccr::NAMESPACE) {
+        let root = xml::check_wellformed(her.trim_start_matches('\u{feff}'))?;
+        let problem = if root.local != ccr::ROOT {
+            Some(format!(
+                "the root element is {}, not {}",
+                root.local,
+                ccr::ROOT
+            ))
+        } else if root.namespace.as_deref() != Some(ccr::NAMESPACE) {
             Some(format!(
                 "the root element is not in the namespace {}",
                 ccr::NAMESPACE
@@ -84,11 +88,9 @@ pub fn validate(her: &str) -> Result<Kind, HerError> {
             None
         };
         match problem {
-            Some(message) => Err(HerError::Ccr(xml::XmlError {
-                line: Some(1),
-                column: None,
-                message,
-            })),
+            // Where the root starts, not line 1 (a declaration, comments or
+            // blank lines may come first).
+            Some(message) => Err(HerError::Ccr(xml::XmlError::record(root.line, message))),
             None => Ok(Kind::Ccr),
         }
     } else {

@@ -218,11 +218,7 @@ pub fn patient_language(text: &str) -> Option<String> {
 
 /// Checks the root element's name and namespace.
 pub fn check_root(root: Element) -> Result<(), CcrError> {
-    let at = |m: String| XmlError {
-        line: Some(root.line()),
-        column: None,
-        message: m,
-    };
+    let at = |m: String| XmlError::record(root.line(), m);
     if root.local() != ROOT {
         return Err(at(format!(
             "the root element is {}, not {ROOT}",
