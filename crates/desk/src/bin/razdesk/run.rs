@@ -1,16 +1,18 @@
 //! One function per subcommand: each calls the core and says what it did.
 
+mod receipts;
+mod records;
+
 use crate::args::{Cli, Command, HerAction, ShlAction};
 use crate::Out;
 use razcode_desk::activation::{open_browser, Verifier};
 use razcode_desk::checkout::StageForm;
-use razcode_desk::receipt::email::Smtp;
 use razcode_desk::receipt_desk::Clinic;
 use razcode_desk::reports::{HistoryEntry, StageOutcome};
 use razcode_desk::staging::StageResult;
 use razcode_desk::{Desk, DeskError, Setup};
 use serde_json::{json, Value};
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 type Run = Result<Out, DeskError>;
@@ -25,13 +27,13 @@ pub async fn command(cli: Cli) -> Run {
         action: HerAction::Check { file },
     } = &cli.command
     {
-        return her_check(file);
+        return records::her_check(file);
     }
     if let Command::Her {
         action: HerAction::Fhir { file },
     } = &cli.command
     {
-        return her_fhir(file);
+        return records::her_fhir(file);
     }
     // Opening a link needs no desk either: it is what a patient's app does.
     if let Command::Shl {
@@ -43,7 +45,7 @@ pub async fn command(cli: Cli) -> Run {
             },
     } = &cli.command
     {
-        return shl_open(link, passcode.as_deref(), recipient).await;
+        return records::shl_open(link, passcode.as_deref(), recipient).await;
     }
     let desk = Desk::open(&dir)?;
     match cli.command {
@@ -105,7 +107,7 @@ pub async fn command(cli: Cli) -> Run {
             if let Some(tag) = language {
                 desk.set_clinic_language(&tag)?;
             }
-            clinic(
+            receipts::clinic(
                 &desk,
                 Clinic {
                     name,
@@ -124,8 +126,8 @@ pub async fn command(cli: Cli) -> Run {
             copy,
             language,
         } => {
-            choose_language(&desk, staging_id, language.as_deref())?;
-            receipt(&desk, staging_id, &out, format.as_deref(), copy)
+            receipts::choose_language(&desk, staging_id, language.as_deref())?;
+            receipts::receipt(&desk, staging_id, &out, format.as_deref(), copy)
         }
         Command::Print {
             staging_id,
@@ -133,8 +135,8 @@ pub async fn command(cli: Cli) -> Run {
             format,
             language,
         } => {
-            choose_language(&desk, staging_id, language.as_deref())?;
-            print(&desk, staging_id, printer.as_deref(), format.as_deref())
+            receipts::choose_language(&desk, staging_id, language.as_deref())?;
+            receipts::print(&desk, staging_id, printer.as_deref(), format.as_deref())
         }
         Command::Patient { mrn, language } => {
             let lang = match language {
@@ -166,10 +168,10 @@ pub async fn command(cli: Cli) -> Run {
             format,
             language,
         } => {
-            choose_language(&desk, staging_id, language.as_deref())?;
-            email(&desk, staging_id, &to, format.as_deref()).await
+            receipts::choose_language(&desk, staging_id, language.as_deref())?;
+            receipts::email(&desk, staging_id, &to, format.as_deref()).await
         }
-        Command::Smtp(args) => smtp(&desk, args.into()),
+        Command::Smtp(args) => receipts::smtp(&desk, args.into()),
         #[cfg(feature = "sandbox")]
         Command::Sandbox => sandbox(&desk, cli.json).await,
         Command::About { licences } => {
@@ -453,71 +455,6 @@ async fn watch(desk: &Desk, folder: &Path, once: bool) -> Run {
     }
 }
 
-fn clinic(desk: &Desk, c: Clinic, printer: Option<&str>, format: Option<&str>) -> Run {
-    desk.set_receipt_prefs(printer, format)?;
-    let c = desk.set_clinic(&c)?;
-    let format = desk.receipt_format()?;
-    let prefs = desk.code_prefs()?;
-    Ok(Out::ok(
-        json!({"ok": true, "clinic": c, "receipt_format": format.name(),
-               "barcode": prefs.barcode, "shl": prefs.shl}),
-        format!(
-            "{}\nreceipts: {}\nbarcode: {}\nSMART Health Link: {}",
-            c.name.clone().unwrap_or_default(),
-            format.name(),
-            prefs.barcode.name(),
-            prefs.shl.name()
-        ),
-    ))
-}
-
-/// A language given for a staged code's receipt is kept with it (the
-/// staging's later receipts, emails and outbox retries use it too).
-fn choose_language(desk: &Desk, staging_id: i64, tag: Option<&str>) -> Result<(), DeskError> {
-    if let Some(tag) = tag {
-        let lang = razcode_desk::languages::parse(tag)?;
-        desk.staged(staging_id)?;
-        desk.keep_staging_language(staging_id, lang)?;
-    }
-    Ok(())
-}
-
-fn receipt(desk: &Desk, staging_id: i64, out: &Path, format: Option<&str>, copy: bool) -> Run {
-    let format = desk.receipt_format_or(format)?;
-    let pdf = desk.receipt_pdf(staging_id, format, copy)?;
-    std::fs::write(out, &pdf).map_err(DeskError::io(format!("cannot write {}", out.display())))?;
-    Ok(Out::ok(
-        json!({"ok": true, "file": out, "format": format.name(), "bytes": pdf.len()}),
-        format!("receipt written to {}", out.display()),
-    ))
-}
-
-fn print(desk: &Desk, staging_id: i64, printer: Option<&str>, format: Option<&str>) -> Run {
-    let format = desk.receipt_format_or(format)?;
-    let job = desk.print_receipt(staging_id, printer, format)?;
-    Ok(Out::ok(
-        json!({"ok": true, "job": job}),
-        format!("printing: {job}"),
-    ))
-}
-
-async fn email(desk: &Desk, staging_id: i64, to: &str, format: Option<&str>) -> Run {
-    let format = desk.receipt_format_or(format)?;
-    desk.email_receipt(staging_id, to, format).await?;
-    Ok(Out::ok(
-        json!({"ok": true, "to": to}),
-        format!("emailed to {to}"),
-    ))
-}
-
-fn smtp(desk: &Desk, smtp: Smtp) -> Run {
-    desk.set_smtp(&smtp)?;
-    Ok(Out::ok(
-        json!({"ok": true, "smtp": smtp}),
-        format!("SMTP {}:{}", smtp.host, smtp.port),
-    ))
-}
-
 /// Serves the sandbox until Ctrl+C; its address goes out first, as one line.
 #[cfg(feature = "sandbox")]
 async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
@@ -543,70 +480,6 @@ async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
         json!({"ok": true, "stopped": true}),
         "sandbox stopped",
     ))
-}
-
-/// A record's bytes from a file, or standard input for `-`.
-fn read_record(file: &str) -> Result<Vec<u8>, DeskError> {
-    if file == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(DeskError::io("cannot read standard input"))?;
-        Ok(b)
-    } else {
-        std::fs::read(file).map_err(DeskError::io(format!("cannot read {file}")))
-    }
-}
-
-/// `her fhir`: the record as the FHIR R4 Bundle a patient's app gets.
-fn her_fhir(file: &str) -> Run {
-    let bytes = read_record(file)?;
-    let text = razcode_her::xml::decode(&bytes).map_err(|e| DeskError::Record(e.to_string()))?;
-    // A CCD is read as the CCR the desk would stage from it.
-    let her = if text.contains("<ClinicalDocument") {
-        razcode_her::ccd::to_ccr(&text).map_err(|e| DeskError::Record(e.to_string()))?
-    } else {
-        text
-    };
-    let bundle = razcode_her::fhir::convert(&her).map_err(|e| DeskError::Record(e.to_string()))?;
-    let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
-    Ok(Out::ok(bundle, pretty))
-}
-
-/// `shl open`: what a patient's app will see behind a link.
-async fn shl_open(link: &str, passcode: Option<&str>, recipient: &str) -> Run {
-    let opened = razcode_desk::links::open_link(link, passcode, recipient).await?;
-    let v = serde_json::to_value(&opened).unwrap_or_default();
-    let text = opened
-        .files
-        .iter()
-        .map(|f| serde_json::to_string_pretty(&f.content).unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n");
-    Ok(Out::ok(json!({"ok": true, "link": v}), text))
-}
-
-fn her_check(file: &str) -> Run {
-    let bytes = read_record(file)?;
-    let v = match razcode_her::xml::decode(&bytes) {
-        Ok(text) if text.contains("<ClinicalDocument") => match razcode_her::ccd::to_ccr(&text) {
-            Ok(ccr) => razcode_her::check_json(&ccr),
-            Err(e) => json!({"ok": false, "error": {"message": e.to_string(), "line": null}}),
-        },
-        Ok(text) => razcode_her::check_json(&text),
-        Err(e) => json!({"ok": false, "error": {"message": e.to_string(), "line": e.line}}),
-    };
-    let good = v["ok"] == json!(true);
-    let text = if good {
-        serde_json::to_string_pretty(&v).unwrap_or_default()
-    } else {
-        v["error"]["message"].as_str().unwrap_or("").to_string()
-    };
-    Ok(Out {
-        json: v,
-        text,
-        ok: good,
-    })
 }
 
 /// One line per item.
