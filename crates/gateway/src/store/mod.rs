@@ -30,9 +30,9 @@ pub use target::Target;
 
 use crate::crypto;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine;
+use base64::Engine as _;
 use razcode_vault::{Place, Vault};
-use sql::{p, Conn};
+use sql::{p, Conn, Dialect, Engine};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -40,11 +40,10 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
-    #[cfg(feature = "postgres")]
-    #[error("PostgreSQL: {}", pg::describe(.0))]
-    Postgres(#[from] postgres::Error),
+    /// The engine refused or failed (its words, which engine, and whether
+    /// it was a uniqueness violation).
+    #[error("{0}")]
+    Database(sql::DbError),
     #[error("this build of the gateway has no PostgreSQL support (it was built without the `postgres` feature); use a SQLite database path, or a build with PostgreSQL")]
     NoPostgres,
     #[error("the database at {path} was written by a newer gateway (schema {found}, this one knows {known})")]
@@ -117,16 +116,6 @@ fn check_key(c: &mut Conn, vault: &Vault) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The open connection of either engine.
-enum Backend {
-    Sqlite(rusqlite::Connection),
-    #[cfg(feature = "postgres")]
-    Postgres(Box<pg::PgConn>),
-    /// Given away as the store was dropped.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    Closed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,7 +226,8 @@ impl Stage {
 
 pub struct Store {
     target: Target,
-    conn: Mutex<Backend>,
+    /// The engine's connection; `None` once given away as the store drops.
+    conn: Mutex<Option<Box<dyn Engine>>>,
     /// Seals the OAuth secrets (consumers', temporary and token credentials'),
     /// the server key and the records.
     vault: Vault,
@@ -263,19 +253,13 @@ impl Store {
     pub fn connect(target: &Target, key_file: Option<&Path>) -> Result<Store> {
         let key = target.key_file(key_file)?;
         let vault = Vault::open(&key)?;
-        let mut backend = match target {
-            Target::Sqlite(path) => Backend::Sqlite(sqlite::open(path, &vault)?),
-            #[cfg(feature = "postgres")]
-            Target::Postgres(url) => Backend::Postgres(pg::open(url)?),
-            #[cfg(not(feature = "postgres"))]
-            Target::Postgres(_) => return Err(StoreError::NoPostgres),
-        };
-        check_key(&mut conn_of(&mut backend)?, &vault)?;
-        seal_clear::seal_clear_columns(&mut conn_of(&mut backend)?, &vault)?;
-        places::bind_sealed(&mut conn_of(&mut backend)?, &vault)?;
+        let mut engine = open_engine(target, Some(&vault))?;
+        check_key(&mut Conn::new(engine.as_mut()), &vault)?;
+        seal_clear::seal_clear_columns(&mut Conn::new(engine.as_mut()), &vault)?;
+        places::bind_sealed(&mut Conn::new(engine.as_mut()), &vault)?;
         Ok(Store {
             target: target.clone(),
-            conn: Mutex::new(backend),
+            conn: Mutex::new(Some(engine)),
             vault,
         })
     }
@@ -311,14 +295,12 @@ impl Store {
     /// Runs `f` on the store's connection (reconnecting to PostgreSQL first
     /// when the server closed the last one).
     pub fn with<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-        let mut backend = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        #[cfg(feature = "postgres")]
-        if let (Backend::Postgres(client), Target::Postgres(url)) = (&mut *backend, &self.target) {
-            if client.is_closed() {
-                *client = pg::connect(url)?;
-            }
-        }
-        f(&mut conn_of(&mut backend)?)
+        let mut engine = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let engine = engine
+            .as_mut()
+            .ok_or_else(|| StoreError::TaskFailed("the store is closed".into()))?;
+        engine.reconnect()?;
+        f(&mut Conn::new(engine.as_mut()))
     }
 
     /// The server's 32-byte secret (CSRF tokens), made on first use.
@@ -361,13 +343,22 @@ impl Store {
     }
 }
 
-fn conn_of(backend: &mut Backend) -> Result<Conn<'_>> {
-    match backend {
-        Backend::Sqlite(c) => Ok(Conn::Sqlite(c)),
+/// The engine `target` names, the one place that picks one: with
+/// `opening`, as a store opens (migrated; on SQLite, what older gateways kept
+/// in clear sealed with that vault), else a connection alone.
+pub(crate) fn open_engine(target: &Target, opening: Option<&Vault>) -> Result<Box<dyn Engine>> {
+    Ok(match (target, opening) {
+        (Target::Sqlite(path), Some(vault)) => {
+            Box::new(sqlite::SqliteEngine(sqlite::open(path, vault)?))
+        }
+        (Target::Sqlite(path), None) => Box::new(sqlite::SqliteEngine(sqlite::connect(path)?)),
         #[cfg(feature = "postgres")]
-        Backend::Postgres(c) => Ok(Conn::Postgres(c)),
-        Backend::Closed => Err(StoreError::TaskFailed("the store is closed".into())),
-    }
+        (Target::Postgres(url), opening) => {
+            Box::new(pg::PgEngine::connect(url, opening.is_some())?)
+        }
+        #[cfg(not(feature = "postgres"))]
+        (Target::Postgres(_), _) => return Err(StoreError::NoPostgres),
+    })
 }
 
 impl Drop for Store {
@@ -376,14 +367,15 @@ impl Drop for Store {
     /// last handle on a store is often dropped: it is closed on a thread of
     /// its own.
     fn drop(&mut self) {
-        #[cfg(feature = "postgres")]
-        let backend = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
-        #[cfg(feature = "postgres")]
-        if let Backend::Postgres(_) = backend {
-            let client = std::mem::replace(backend, Backend::Closed);
+        let engine = self.conn.get_mut().unwrap_or_else(|p| p.into_inner());
+        if engine
+            .as_ref()
+            .is_some_and(|e| e.dialect() == Dialect::Postgres)
+        {
+            let engine = engine.take();
             let _ = std::thread::Builder::new()
                 .name("pg-close".into())
-                .spawn(move || drop(client));
+                .spawn(move || drop(engine));
         }
     }
 }

@@ -4,7 +4,9 @@
 //! instances starting together migrate once, and the schema version is a
 //! table of its own.
 
+use super::sql::{pg_sql, DbError, Dialect, Engine, Param, Row, Sql, Value};
 use super::{Result, StoreError};
+use postgres::types::{IsNull, ToSql as PgToSql, Type};
 use postgres::{Client, NoTls, Statement};
 use std::collections::HashMap;
 
@@ -25,7 +27,7 @@ impl PgConn {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(&super::sql::pg_sql(sql))?;
+        let s = self.client.prepare(&pg_sql(sql))?;
         self.statements.insert(sql, s.clone());
         Ok(s)
     }
@@ -110,4 +112,131 @@ pub fn describe(e: &postgres::Error) -> String {
             s
         }
     }
+}
+
+/// PostgreSQL as the store's engine: a connection (reconnected when the
+/// server closed it), the store's statements prepared once on it.
+pub struct PgEngine {
+    conn: Box<PgConn>,
+    url: String,
+}
+
+impl PgEngine {
+    /// Connects (`migrate`: and migrates first, as a store opens).
+    pub fn connect(url: &str, migrate: bool) -> Result<PgEngine> {
+        let conn = if migrate { open(url)? } else { connect(url)? };
+        Ok(PgEngine {
+            conn,
+            url: url.to_string(),
+        })
+    }
+}
+
+impl Engine for PgEngine {
+    fn execute(&mut self, sql: Sql<'_>, params: &[Param]) -> Result<usize> {
+        let refs = pg_params(params);
+        let n = match sql {
+            Sql::Static(s) => {
+                let st = self.conn.statement(s)?;
+                self.conn.client.execute(&st, &refs)?
+            }
+            Sql::Dynamic(s) => self.conn.client.execute(pg_sql(s).as_str(), &refs)?,
+        };
+        Ok(n as usize)
+    }
+
+    fn query(&mut self, sql: Sql<'_>, params: &[Param]) -> Result<Vec<Row>> {
+        let refs = pg_params(params);
+        let rows = match sql {
+            Sql::Static(s) => {
+                let st = self.conn.statement(s)?;
+                self.conn.client.query(&st, &refs)?
+            }
+            Sql::Dynamic(s) => self.conn.client.query(pg_sql(s).as_str(), &refs)?,
+        };
+        rows.iter().map(pg_row).collect()
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.conn.client.batch_execute(sql)?)
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn reconnect(&mut self) -> Result<()> {
+        if self.conn.is_closed() {
+            self.conn = connect(&self.url)?;
+        }
+        Ok(())
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        let unique = e
+            .as_db_error()
+            .filter(|d| *d.code() == postgres::error::SqlState::UNIQUE_VIOLATION)
+            .map(|d| d.constraint().unwrap_or_default().to_string());
+        StoreError::Database(DbError {
+            dialect: Dialect::Postgres,
+            unique,
+            message: describe(&e),
+        })
+    }
+}
+
+fn pg_params<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn PgToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect()
+}
+fn pg_row(r: &postgres::Row) -> Result<Row> {
+    let mut values = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let t = col.type_();
+        let v = if *t == Type::INT8 {
+            r.try_get::<_, Option<i64>>(i)?.map(Value::Int)
+        } else if *t == Type::INT4 {
+            r.try_get::<_, Option<i32>>(i)?
+                .map(|v| Value::Int(v.into()))
+        } else if *t == Type::INT2 {
+            r.try_get::<_, Option<i16>>(i)?
+                .map(|v| Value::Int(v.into()))
+        } else if *t == Type::BOOL {
+            r.try_get::<_, Option<bool>>(i)?
+                .map(|v| Value::Int(v.into()))
+        } else if *t == Type::BYTEA {
+            r.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob)
+        } else {
+            r.try_get::<_, Option<String>>(i)?.map(Value::Text)
+        };
+        values.push(v.unwrap_or(Value::Null));
+    }
+    Ok(Row(values))
+}
+impl PgToSql for Param<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match *self {
+            Param::Null => Ok(IsNull::Yes),
+            Param::Int(i) if *ty == Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
+            Param::Int(i) if *ty == Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
+            Param::Int(i) if *ty == Type::BOOL => (i != 0).to_sql(ty, out),
+            Param::Int(i) => i.to_sql(ty, out),
+            Param::Text(s) if *ty == Type::BYTEA => s.as_bytes().to_sql(ty, out),
+            Param::Text(s) => s.to_sql(ty, out),
+            Param::Blob(b) => b.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        // Checked per value in `to_sql`: the encoders it calls refuse a type
+        // they cannot write.
+        true
+    }
+
+    postgres::types::to_sql_checked!();
 }

@@ -1,11 +1,10 @@
 //! One way to run the store's SQL on either database: statements are written
 //! once, with SQLite's `?N` placeholders and SQL both engines read alike, and
-//! run on SQLite (rusqlite) or PostgreSQL (the `postgres` client, where `?N`
-//! becomes `$N`). Rows come back as owned values read by position.
+//! run by an [`Engine`]: SQLite (`sqlite.rs`, rusqlite) or PostgreSQL (`pg.rs`,
+//! the `postgres` client, where `?N` becomes `$N`). Rows come back as owned
+//! values read by position; errors as engine-neutral [`DbError`]s.
 
 use super::{Result, StoreError};
-#[cfg(feature = "postgres")]
-use postgres::types::{IsNull, ToSql as PgToSql, Type};
 
 /// A statement parameter.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +83,7 @@ pub enum Value {
 
 /// One row of a result.
 #[derive(Debug)]
-pub struct Row(Vec<Value>);
+pub struct Row(pub(super) Vec<Value>);
 
 impl Row {
     /// Column `i` as `T`.
@@ -142,84 +141,94 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
-/// A connection to either database.
-pub enum Conn<'c> {
-    Sqlite(&'c rusqlite::Connection),
-    #[cfg(feature = "postgres")]
-    Postgres(&'c mut super::pg::PgConn),
+/// A statement: one of the store's own (`'static`, prepared once per
+/// connection where the engine caches statements), or one built at run time.
+#[derive(Debug, Clone, Copy)]
+pub enum Sql<'a> {
+    Static(&'static str),
+    Dynamic(&'a str),
 }
 
-impl Conn<'_> {
-    /// Runs a statement; the rows it changed. Statements are `'static`: the
-    /// store's own, prepared once per connection (dynamic ones go through
-    /// [`Conn::execute_dyn`]).
-    pub fn execute(&mut self, sql: &'static str, params: &[Param]) -> Result<usize> {
+impl Sql<'_> {
+    pub fn text(&self) -> &str {
         match self {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => {
-                let st = c.statement(sql)?;
-                let refs = pg_params(params);
-                Ok(c.client.execute(&st, &refs)? as usize)
-            }
-            Conn::Sqlite(_) => self.execute_dyn(sql, params),
+            Sql::Static(s) => s,
+            Sql::Dynamic(s) => s,
         }
+    }
+}
+
+/// Which engine runs: the one place the store may ask, for what the two
+/// engines really do differently (see [`Conn::is_postgres`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// What the store needs of a database engine. Implemented by `sqlite.rs` and
+/// `pg.rs`; nothing else names an engine's types.
+pub trait Engine: Send {
+    /// Runs a statement; the rows it changed.
+    fn execute(&mut self, sql: Sql<'_>, params: &[Param]) -> Result<usize>;
+    /// Every row a query returns.
+    fn query(&mut self, sql: Sql<'_>, params: &[Param]) -> Result<Vec<Row>>;
+    /// Runs statements that take no parameters.
+    fn batch(&mut self, sql: &str) -> Result<()>;
+    fn dialect(&self) -> Dialect;
+    /// Connects again when the server closed the connection (PostgreSQL);
+    /// a file needs nothing.
+    fn reconnect(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Why a database refused or failed, whichever engine it was.
+#[derive(Debug)]
+pub struct DbError {
+    pub dialect: Dialect,
+    /// A uniqueness violation: which constraint or index (PostgreSQL names
+    /// it; SQLite names the columns in its message).
+    pub unique: Option<String>,
+    /// The engine's words, as a person can act on them.
+    pub message: String,
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.dialect {
+            Dialect::Sqlite => write!(f, "database error: {}", self.message),
+            Dialect::Postgres => write!(f, "PostgreSQL: {}", self.message),
+        }
+    }
+}
+
+/// A connection to either database, as the store's code uses it.
+pub struct Conn<'c>(&'c mut dyn Engine);
+
+impl<'c> Conn<'c> {
+    pub fn new(engine: &'c mut dyn Engine) -> Conn<'c> {
+        Conn(engine)
+    }
+
+    /// Runs one of the store's statements; the rows it changed.
+    pub fn execute(&mut self, sql: &'static str, params: &[Param]) -> Result<usize> {
+        self.0.execute(Sql::Static(sql), params)
     }
 
     /// Runs a statement built at run time (not prepared ahead on PostgreSQL).
     pub fn execute_dyn(&mut self, sql: &str, params: &[Param]) -> Result<usize> {
-        match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(sql)?;
-                Ok(st.execute(rusqlite::params_from_iter(params.iter()))?)
-            }
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => {
-                let refs = pg_params(params);
-                Ok(c.client.execute(pg_sql(sql).as_str(), &refs)? as usize)
-            }
-        }
+        self.0.execute(Sql::Dynamic(sql), params)
     }
 
-    /// Every row of one of the store's queries (prepared once per connection).
+    /// Every row of one of the store's queries.
     pub fn query(&mut self, sql: &'static str, params: &[Param]) -> Result<Vec<Row>> {
-        match self {
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => {
-                let st = c.statement(sql)?;
-                let refs = pg_params(params);
-                c.client.query(&st, &refs)?.iter().map(pg_row).collect()
-            }
-            Conn::Sqlite(_) => self.query_dyn(sql, params),
-        }
+        self.0.query(Sql::Static(sql), params)
     }
 
     /// Every row of a query built at run time.
     pub fn query_dyn(&mut self, sql: &str, params: &[Param]) -> Result<Vec<Row>> {
-        match self {
-            Conn::Sqlite(c) => {
-                let mut st = c.prepare_cached(sql)?;
-                let n = st.column_count();
-                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
-                let mut out = Vec::new();
-                while let Some(r) = rows.next()? {
-                    let mut values = Vec::with_capacity(n);
-                    for i in 0..n {
-                        values.push(sqlite_value(r.get_ref(i)?));
-                    }
-                    out.push(Row(values));
-                }
-                Ok(out)
-            }
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => {
-                let refs = pg_params(params);
-                c.client
-                    .query(pg_sql(sql).as_str(), &refs)?
-                    .iter()
-                    .map(pg_row)
-                    .collect()
-            }
-        }
+        self.0.query(Sql::Dynamic(sql), params)
     }
 
     /// The first row of a query, if any.
@@ -242,11 +251,7 @@ impl Conn<'_> {
 
     /// Runs statements that take no parameters.
     pub fn batch(&mut self, sql: &str) -> Result<()> {
-        match self {
-            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => Ok(c.client.batch_execute(sql)?),
-        }
+        self.0.batch(sql)
     }
 
     /// Runs `f` in a transaction: committed when it returns `Ok`, rolled
@@ -267,117 +272,21 @@ impl Conn<'_> {
     }
 
     pub fn is_postgres(&self) -> bool {
-        #[cfg(feature = "postgres")]
-        return matches!(self, Conn::Postgres(_));
-        #[cfg(not(feature = "postgres"))]
-        false
+        self.0.dialect() == Dialect::Postgres
     }
 }
 
-impl rusqlite::ToSql for Param<'_> {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        use rusqlite::types::{ToSqlOutput, ValueRef};
-        Ok(ToSqlOutput::Borrowed(match *self {
-            Param::Null => ValueRef::Null,
-            Param::Int(i) => ValueRef::Integer(i),
-            Param::Text(s) => ValueRef::Text(s.as_bytes()),
-            Param::Blob(b) => ValueRef::Blob(b),
-        }))
-    }
-}
-
-fn sqlite_value(v: rusqlite::types::ValueRef) -> Value {
-    use rusqlite::types::ValueRef;
-    match v {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(i) => Value::Int(i),
-        // No column of ours holds a real; kept readable all the same.
-        ValueRef::Real(f) => Value::Text(f.to_string()),
-        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-    }
-}
-
-#[cfg(feature = "postgres")]
-/// `?N` placeholders as PostgreSQL's `$N`. Our statements hold no `?`
-/// inside string literals.
+/// `?N` placeholders as PostgreSQL's `$N`: the one rewrite between the
+/// engines' SQL. Our statements hold no `?` inside string literals.
 pub fn pg_sql(sql: &str) -> String {
     sql.replace('?', "$")
 }
 
-#[cfg(feature = "postgres")]
-fn pg_params<'a>(params: &'a [Param<'a>]) -> Vec<&'a (dyn PgToSql + Sync)> {
-    params.iter().map(|p| p as &(dyn PgToSql + Sync)).collect()
-}
-
-#[cfg(feature = "postgres")]
-fn pg_row(r: &postgres::Row) -> Result<Row> {
-    let mut values = Vec::with_capacity(r.len());
-    for (i, col) in r.columns().iter().enumerate() {
-        let t = col.type_();
-        let v = if *t == Type::INT8 {
-            r.try_get::<_, Option<i64>>(i)?.map(Value::Int)
-        } else if *t == Type::INT4 {
-            r.try_get::<_, Option<i32>>(i)?
-                .map(|v| Value::Int(v.into()))
-        } else if *t == Type::INT2 {
-            r.try_get::<_, Option<i16>>(i)?
-                .map(|v| Value::Int(v.into()))
-        } else if *t == Type::BOOL {
-            r.try_get::<_, Option<bool>>(i)?
-                .map(|v| Value::Int(v.into()))
-        } else if *t == Type::BYTEA {
-            r.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob)
-        } else {
-            r.try_get::<_, Option<String>>(i)?.map(Value::Text)
-        };
-        values.push(v.unwrap_or(Value::Null));
-    }
-    Ok(Row(values))
-}
-
-#[cfg(feature = "postgres")]
-impl PgToSql for Param<'_> {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut bytes::BytesMut,
-    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        match *self {
-            Param::Null => Ok(IsNull::Yes),
-            Param::Int(i) if *ty == Type::INT4 => i32::try_from(i)?.to_sql(ty, out),
-            Param::Int(i) if *ty == Type::INT2 => i16::try_from(i)?.to_sql(ty, out),
-            Param::Int(i) if *ty == Type::BOOL => (i != 0).to_sql(ty, out),
-            Param::Int(i) => i.to_sql(ty, out),
-            Param::Text(s) if *ty == Type::BYTEA => s.as_bytes().to_sql(ty, out),
-            Param::Text(s) => s.to_sql(ty, out),
-            Param::Blob(b) => b.to_sql(ty, out),
-        }
-    }
-
-    fn accepts(_: &Type) -> bool {
-        // Checked per value in `to_sql`: the encoders it calls refuse a type
-        // they cannot write.
-        true
-    }
-
-    postgres::types::to_sql_checked!();
-}
-
 /// Whether an error is a uniqueness violation, and of which constraint or
-/// index (PostgreSQL names it; SQLite names the columns in its message).
+/// index.
 pub fn unique_violation(e: &StoreError) -> Option<String> {
     match e {
-        StoreError::Sql(rusqlite::Error::SqliteFailure(f, msg))
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Some(msg.clone().unwrap_or_default())
-        }
-        #[cfg(feature = "postgres")]
-        StoreError::Postgres(pe) => pe
-            .as_db_error()
-            .filter(|d| *d.code() == postgres::error::SqlState::UNIQUE_VIOLATION)
-            .map(|d| d.constraint().unwrap_or_default().to_string()),
+        StoreError::Database(d) => d.unique.clone(),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! migrations by `user_version`, and the sealing of what earlier gateways
 //! kept in clear.
 
+use super::sql::{DbError, Dialect, Engine, Param, Row, Sql, Value};
 use super::{Result, StoreError, SECRET_TABLES};
 use razcode_migrate::{Migration, Probe};
 use razcode_vault::{Place, Vault};
@@ -188,4 +189,79 @@ fn owner_only(path: &Path) -> Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// SQLite as the store's engine: one connection to the file. Every statement
+/// goes through rusqlite's per-connection cache of prepared statements.
+pub struct SqliteEngine(pub Connection);
+
+impl Engine for SqliteEngine {
+    fn execute(&mut self, sql: Sql<'_>, params: &[Param]) -> Result<usize> {
+        let mut st = self.0.prepare_cached(sql.text())?;
+        Ok(st.execute(rusqlite::params_from_iter(params.iter()))?)
+    }
+
+    fn query(&mut self, sql: Sql<'_>, params: &[Param]) -> Result<Vec<Row>> {
+        let mut st = self.0.prepare_cached(sql.text())?;
+        let n = st.column_count();
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let mut values = Vec::with_capacity(n);
+            for i in 0..n {
+                values.push(sqlite_value(r.get_ref(i)?));
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.0.execute_batch(sql)?)
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        let unique = match &e {
+            rusqlite::Error::SqliteFailure(f, msg)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Some(msg.clone().unwrap_or_default())
+            }
+            _ => None,
+        };
+        StoreError::Database(DbError {
+            dialect: Dialect::Sqlite,
+            unique,
+            message: e.to_string(),
+        })
+    }
+}
+
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match *self {
+            Param::Null => ValueRef::Null,
+            Param::Int(i) => ValueRef::Integer(i),
+            Param::Text(s) => ValueRef::Text(s.as_bytes()),
+            Param::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+fn sqlite_value(v: rusqlite::types::ValueRef) -> Value {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Int(i),
+        // No column of ours holds a real; kept readable all the same.
+        ValueRef::Real(f) => Value::Text(f.to_string()),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
 }

@@ -4,9 +4,7 @@
 //! On PostgreSQL, each stage's nonce is claimed in the same transaction, so a
 //! stage replayed to another instance is refused there.
 
-#[cfg(feature = "postgres")]
-use super::pg;
-use super::sql::{p, unique_violation, Conn};
+use super::sql::{p, unique_violation, Conn, Engine};
 use super::{checkpoint, sqlite, Result, StoreError, Target};
 use std::sync::mpsc;
 use tokio::sync::oneshot;
@@ -109,17 +107,11 @@ impl StageWriter {
     }
 }
 
-/// The writer's own connection.
-enum WriterConn {
-    Sqlite {
-        conn: rusqlite::Connection,
-        checkpoints: checkpoint::Nudge,
-    },
-    #[cfg(feature = "postgres")]
-    Postgres {
-        client: Box<pg::PgConn>,
-        url: String,
-    },
+/// The writer's own connection, and on SQLite the checkpointer it nudges
+/// after each commit.
+struct WriterConn {
+    engine: Box<dyn Engine>,
+    checkpoints: Option<checkpoint::Nudge>,
 }
 
 impl WriterConn {
@@ -128,14 +120,14 @@ impl WriterConn {
             Target::Sqlite(path) => {
                 let conn = sqlite::connect(path)?;
                 let checkpoints = checkpoint::start(path, &conn)?;
-                WriterConn::Sqlite { conn, checkpoints }
+                WriterConn {
+                    engine: Box::new(sqlite::SqliteEngine(conn)),
+                    checkpoints: Some(checkpoints),
+                }
             }
-            #[cfg(not(feature = "postgres"))]
-            Target::Postgres(_) => return Err(StoreError::NoPostgres),
-            #[cfg(feature = "postgres")]
-            Target::Postgres(url) => WriterConn::Postgres {
-                client: pg::connect(url)?,
-                url: url.clone(),
+            Target::Postgres(_) => WriterConn {
+                engine: super::open_engine(target, None)?,
+                checkpoints: None,
             },
         })
     }
@@ -159,27 +151,16 @@ impl WriterConn {
             }
             Err(e) => fail(group, &e),
         }
-        // The only kind of connection in a build without PostgreSQL.
-        #[allow(irrefutable_let_patterns)]
-        if let WriterConn::Sqlite { checkpoints, .. } = self {
+        if let Some(checkpoints) = &self.checkpoints {
             checkpoints.commit_done();
         }
     }
 
     fn commit(&mut self, group: &[Job]) -> Result<Vec<Outcome>> {
-        match self {
-            WriterConn::Sqlite { conn, .. } => write_group(&mut Conn::Sqlite(conn), group),
-            #[cfg(feature = "postgres")]
-            WriterConn::Postgres { client, url } => {
-                if client.is_closed() {
-                    match pg::connect(url) {
-                        Ok(c) => *client = c,
-                        Err(e) => tracing::error!(error = %e, "cannot reconnect the stage writer"),
-                    }
-                }
-                write_group(&mut Conn::Postgres(client), group)
-            }
+        if let Err(e) = self.engine.reconnect() {
+            tracing::error!(error = %e, "cannot reconnect the stage writer");
         }
+        write_group(&mut Conn::new(self.engine.as_mut()), group)
     }
 }
 
