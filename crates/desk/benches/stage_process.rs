@@ -41,7 +41,9 @@ fn main() {
         let desk = Desk::open(&dir).expect("a desk");
         let gw = desk.start_sandbox().await.expect("the sandbox");
         let [ck, cs, tk, ts] = desk.signing_credentials().expect("credentials");
-        let url = desk.stage_url(true).expect("the stage URL");
+        let url = desk
+            .stage_url(razcode_desk::links::Barcode::Qr)
+            .expect("the stage URL");
         let ids: Vec<i64> = (0..count)
             .map(|i| {
                 desk.import_text(

@@ -48,7 +48,7 @@ fn main() {
             let s = desk
                 .stage(&StageRequest {
                     encounter_id: id,
-                    qr: true,
+                    barcode: Some(razcode_desk::links::Barcode::Qr),
                     ..StageRequest::default()
                 })
                 .await

@@ -65,8 +65,7 @@ impl StageForm {
             encounter_id: self.encounter_id,
             mrn: filled(&self.mrn),
             payment,
-            qr: self.qr,
-            tag: self.tag,
+            barcode: crate::links::Barcode::from_flags(self.qr, self.tag),
             shl: filled(&self.shl)
                 .map(|s| crate::links::ShlMode::parse(&s))
                 .transpose()?,

@@ -321,12 +321,15 @@ impl Desk {
             .ok_or_else(|| DeskError::NotFound(format!("staging {id}")))
     }
 
-    pub fn stage_url(&self, qr: bool) -> Result<String> {
+    pub fn stage_url(&self, barcode: links::Barcode) -> Result<String> {
         let s = self.settings()?;
         Ok(format!(
             "{}{}",
             s.api_base,
-            if qr { paths::STAGE_URL } else { paths::STAGE }
+            match barcode {
+                links::Barcode::Qr => paths::STAGE_URL,
+                links::Barcode::Tag => paths::STAGE,
+            }
         ))
     }
 }

@@ -5,7 +5,7 @@
 use crate::client::Signed;
 use crate::error::{DeskError, Result};
 use crate::reports::{Refreshed, VoidRetried};
-use crate::staging::{parse_leave_out, StageRequest, StageResult};
+use crate::staging::{StageRequest, StageResult};
 use crate::store::{Staging, StagingStatus};
 use crate::Desk;
 use razcode_protocol::params::{RAZ_ID, VOID_REASON, VOID_REASON_MAX};
@@ -171,10 +171,9 @@ impl Desk {
                 .pmt
                 .as_deref()
                 .and_then(|p| PaymentRequest::parse(p).ok()),
-            qr: old.variant == "url",
-            tag: old.variant == "image",
-            shl: crate::links::ShlMode::parse(&old.shl_mode).ok(),
-            leave_out: parse_leave_out(old.leave_out.split(',')).map_err(|e| (None, e))?,
+            barcode: Some(old.variant),
+            shl: Some(old.shl_mode),
+            leave_out: old.leave_out.clone(),
             replaces: Some(old.id),
             language: self.staging_language(old.id).ok(),
         };

@@ -37,6 +37,44 @@ impl Barcode {
             Barcode::Tag => "tag",
         }
     }
+
+    /// The stage endpoint's word for it, as the stagings table and the
+    /// stagings' JSON keep it: `url` (`/gateway/stage/url`, a QR drawn here)
+    /// or `image` (`/gateway/stage`, the gateway's Tag image).
+    pub fn variant(self) -> &'static str {
+        match self {
+            Barcode::Qr => "url",
+            Barcode::Tag => "image",
+        }
+    }
+
+    /// The barcode a stored variant word names; an unknown word reads as the
+    /// QR code (what every staging before the Tag choice asked for).
+    pub fn from_variant(word: &str) -> Barcode {
+        match word {
+            "image" => Barcode::Tag,
+            _ => Barcode::Qr,
+        }
+    }
+
+    /// The barcode asked for at an edge that offers `--qr` and `--tag` (or the
+    /// form's two boxes): Tag wins over QR, none leaves the clinic's choice.
+    pub fn from_flags(qr: bool, tag: bool) -> Option<Barcode> {
+        match (tag, qr) {
+            (true, _) => Some(Barcode::Tag),
+            (false, true) => Some(Barcode::Qr),
+            (false, false) => None,
+        }
+    }
+}
+
+/// Serializes a staging's barcode as its variant word (`url`/`image`), the
+/// JSON the CLI and the app have always printed.
+pub(crate) fn variant_word<S: serde::Serializer>(
+    b: &Barcode,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(b.variant())
 }
 
 /// Whether a code carries a SMART Health Link for the patient's health apps.

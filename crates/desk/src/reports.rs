@@ -79,7 +79,8 @@ impl StageOutcome {
             errormsg: err.map(|e| e.to_string()).or_else(|| s.errormsg.clone()),
             raz_uri: when_staged(&s.raz_uri),
             raz_image: when_staged(&s.raz_image),
-            notice: (staged && s.shl_mode != "off" && !s.has_link).then(|| NO_LINK.to_string()),
+            notice: (staged && s.shl_mode != crate::links::ShlMode::Off && !s.has_link)
+                .then(|| NO_LINK.to_string()),
         }
     }
 }

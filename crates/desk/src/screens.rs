@@ -100,7 +100,7 @@ impl Desk {
         let grouped = RazId::parse(&raz)
             .map(|r| r.grouped())
             .unwrap_or_else(|_| raz.to_string());
-        let mut qr = s.variant == "url";
+        let mut qr = s.variant == crate::links::Barcode::Qr;
         let barcode = match &s.image_path {
             Some(_) => {
                 let bytes = self.barcode_bytes(&s)?;
@@ -167,12 +167,12 @@ mod tests {
                 &crate::store::Pending {
                     encounter_id: done.id,
                     key: "k",
-                    variant: "url",
+                    variant: crate::links::Barcode::Qr,
                     user_mrn: None,
                     pmt: None,
-                    leave_out: "",
+                    leave_out: &[],
                     replaces: None,
-                    shl_mode: "off",
+                    shl_mode: crate::links::ShlMode::Off,
                 },
                 desk.now(),
             )

@@ -22,11 +22,9 @@ pub struct StageRequest {
     /// Bind the code to this patient's linked HealthJibe account.
     pub mrn: Option<String>,
     pub payment: Option<PaymentRequest>,
-    /// Use `/gateway/stage/url` and draw a QR code here (the clinic's default
-    /// unless it chose the Tag image).
-    pub qr: bool,
-    /// Ask for the gateway's Tag image instead of the QR code.
-    pub tag: bool,
+    /// The barcode (none: the clinic's choice): a QR code drawn here from
+    /// `/gateway/stage/url`, or the gateway's Tag image.
+    pub barcode: Option<crate::links::Barcode>,
     /// A SMART Health Link on the code (none: the clinic's setting).
     pub shl: Option<crate::links::ShlMode>,
     /// Sections left out (minimum necessary).
@@ -68,12 +66,7 @@ impl Desk {
             }
         }
         let prefs = self.code_prefs()?;
-        let qr = match (req.tag, req.qr) {
-            (true, _) => false,
-            (false, true) => true,
-            (false, false) => prefs.barcode == crate::links::Barcode::Qr,
-        };
-        let variant = if qr { "url" } else { "image" };
+        let variant = req.barcode.unwrap_or(prefs.barcode);
         let shl = req.shl.unwrap_or(prefs.shl);
         let pmt = req.payment.as_ref().map(PaymentRequest::to_json);
         let key = self.idempotency_key(enc.id, &her, mrn, pmt.as_deref(), req.replaces, shl)?;
@@ -107,9 +100,9 @@ impl Desk {
                         variant,
                         user_mrn: mrn,
                         pmt: pmt.as_deref(),
-                        leave_out: &leave_out_text(&req.leave_out),
+                        leave_out: &req.leave_out,
                         replaces: req.replaces,
-                        shl_mode: shl.name(),
+                        shl_mode: shl,
                     },
                     now,
                 )?,
@@ -199,7 +192,7 @@ impl Desk {
 
     async fn send_once(&self, s: &Staging, her: &str) -> Result<()> {
         let token = self.practice_token()?;
-        let url = self.stage_url(s.variant == "url")?;
+        let url = self.stage_url(s.variant)?;
         let mut params: Vec<(&str, String)> = vec![
             ("her", her.to_string()),
             (IDEMPOTENCY_KEY, s.idem_key.clone()),
@@ -217,7 +210,7 @@ impl Desk {
         }
         // A new passcode each time the request goes out: the gateway makes
         // the link anew on a repeat, and the answer's link goes with it.
-        let passcode = match crate::links::ShlMode::parse(&s.shl_mode)? {
+        let passcode = match s.shl_mode {
             crate::links::ShlMode::Off => None,
             crate::links::ShlMode::On => {
                 params.push((SHL, "1".into()));
@@ -250,7 +243,7 @@ impl Desk {
                 reason: "not a success".into(),
             });
         };
-        if s.shl_mode != "off" && shl.is_none() {
+        if s.shl_mode != crate::links::ShlMode::Off && shl.is_none() {
             tracing::warn!("the gateway made no SMART Health Link (it may not offer them)");
         }
         let row = s.id.to_string();
@@ -368,8 +361,7 @@ impl Desk {
             let Some(enc) = self.store.encounter(s.encounter_id)? else {
                 continue;
             };
-            let leave_out = parse_leave_out(s.leave_out.split(','))?;
-            let her = record_to_send(&enc.her, &enc.kind, &leave_out)?;
+            let her = record_to_send(&enc.her, &enc.kind, &s.leave_out)?;
             out.push(self.send(Box::new((s, her))).await);
         }
         Ok(out)
@@ -389,13 +381,6 @@ fn qr_text(redeem: &str, link: Option<&str>) -> String {
         Some(link) => format!("{redeem}#{link}"),
         None => redeem.to_string(),
     }
-}
-
-fn leave_out_text(kinds: &[SectionKind]) -> String {
-    let mut keys: Vec<String> = kinds.iter().map(SectionKind::key).collect();
-    keys.sort();
-    keys.dedup();
-    keys.join(",")
 }
 
 /// Section keys, as typed, ticked or stored, to section kinds; blanks are

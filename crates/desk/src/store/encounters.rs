@@ -297,12 +297,12 @@ mod tests {
                 &Pending {
                     encounter_id: ana,
                     key: "k",
-                    variant: "url",
+                    variant: crate::links::Barcode::Qr,
                     user_mrn: None,
                     pmt: None,
-                    leave_out: "",
+                    leave_out: &[],
                     replaces: None,
-                    shl_mode: "off",
+                    shl_mode: crate::links::ShlMode::Off,
                 },
                 0,
             )

@@ -3,6 +3,8 @@
 
 use super::encounters::Search;
 use super::{Result, StagingStatus, Store};
+use crate::links::{Barcode, ShlMode};
+use razcode_her::ccr::SectionKind;
 use razcode_protocol::CodeState;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -13,7 +15,8 @@ pub struct Staging {
     pub encounter_id: i64,
     #[serde(skip)]
     pub idem_key: String,
-    pub variant: String,
+    #[serde(serialize_with = "crate::links::variant_word")]
+    pub variant: Barcode,
     pub user_mrn: Option<String>,
     pub pmt: Option<String>,
     pub status: StagingStatus,
@@ -29,7 +32,8 @@ pub struct Staging {
     pub updated: i64,
     pub patient_name: Option<String>,
     /// Sections left out, comma-separated keys.
-    pub leave_out: String,
+    #[serde(serialize_with = "leave_out_words")]
+    pub leave_out: Vec<SectionKind>,
     /// What the gateway last said of the code: issued, claimed, expired, voided.
     #[serde(serialize_with = "state_word")]
     pub code_state: Option<CodeState>,
@@ -50,7 +54,7 @@ pub struct Staging {
     /// When the bill was paid (RFC 3339, from the gateway).
     pub paid_at: Option<String>,
     /// The SMART Health Link asked for: `off`, `on` or `passcode`.
-    pub shl_mode: String,
+    pub shl_mode: ShlMode,
     /// The gateway's answer gave a SMART Health Link (kept sealed).
     pub has_link: bool,
 }
@@ -87,7 +91,7 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         id: r.get(0)?,
         encounter_id: r.get(1)?,
         idem_key: r.get(2)?,
-        variant: r.get(3)?,
+        variant: Barcode::from_variant(&r.get::<_, String>(3)?),
         user_mrn: r.get(4)?,
         pmt: r.get(5)?,
         status: r.get(6)?,
@@ -102,7 +106,7 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         created: r.get(15)?,
         updated: r.get(16)?,
         patient_name: r.get(17)?,
-        leave_out: r.get(18)?,
+        leave_out: leave_out_read(&r.get::<_, String>(18)?),
         code_state: r
             .get::<_, Option<String>>(19)?
             .and_then(|s| CodeState::parse(&s)),
@@ -115,7 +119,8 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         replaces: r.get(26)?,
         pay_online: r.get(27)?,
         paid_at: r.get(28)?,
-        shl_mode: r.get(29)?,
+        // Written by the desk from ShlMode::name; anything else reads as off.
+        shl_mode: ShlMode::parse(&r.get::<_, String>(29)?).unwrap_or_default(),
         has_link: r.get(30)?,
     })
 }
@@ -124,12 +129,12 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
 pub struct Pending<'a> {
     pub encounter_id: i64,
     pub key: &'a str,
-    pub variant: &'a str,
+    pub variant: Barcode,
     pub user_mrn: Option<&'a str>,
     pub pmt: Option<&'a str>,
-    pub leave_out: &'a str,
+    pub leave_out: &'a [SectionKind],
     pub replaces: Option<i64>,
-    pub shl_mode: &'a str,
+    pub shl_mode: ShlMode,
 }
 
 impl Store {
@@ -160,7 +165,7 @@ impl Store {
         self.conn.execute(
             "INSERT INTO stagings(encounter_id, idem_key, variant, user_mrn, pmt, leave_out, status, created, updated, replaces, shl_mode)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7, ?8, ?9)",
-            params![p.encounter_id, p.key, p.variant, p.user_mrn, p.pmt, p.leave_out, now, p.replaces, p.shl_mode],
+            params![p.encounter_id, p.key, p.variant.variant(), p.user_mrn, p.pmt, leave_out_text(p.leave_out), now, p.replaces, p.shl_mode.name()],
         )?;
         let id = self.conn.last_insert_rowid();
         Ok(self
@@ -172,14 +177,14 @@ impl Store {
     pub fn requeue(
         &self,
         id: i64,
-        variant: &str,
+        variant: Barcode,
         user_mrn: Option<&str>,
         pmt: Option<&str>,
         now: i64,
     ) -> Result<()> {
         self.conn.execute(
             "UPDATE stagings SET status = 'pending', variant = ?2, user_mrn = ?3, pmt = ?4, errorcode = NULL, errormsg = NULL, updated = ?5 WHERE id = ?1 AND status != 'staged'",
-            params![id, variant, user_mrn, pmt, now],
+            params![id, variant.variant(), user_mrn, pmt, now],
         )?;
         Ok(())
     }
@@ -284,4 +289,31 @@ impl Store {
         let rows = st.query_map(params![matching, limit, encounters], staging_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The sections left out as the stagings table keeps them: their keys,
+/// sorted, without repeats, joined by commas.
+fn leave_out_text(kinds: &[SectionKind]) -> String {
+    let mut keys: Vec<String> = kinds.iter().map(SectionKind::key).collect();
+    keys.sort();
+    keys.dedup();
+    keys.join(",")
+}
+
+/// The sections a stored list names (the desk wrote it; a key it no longer
+/// knows is passed over).
+fn leave_out_read(text: &str) -> Vec<SectionKind> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .filter_map(SectionKind::parse)
+        .collect()
+}
+
+/// The sections left out, in a staging's JSON as they always were: one string.
+fn leave_out_words<S: serde::Serializer>(
+    kinds: &[SectionKind],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&leave_out_text(kinds))
 }
