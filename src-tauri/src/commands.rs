@@ -418,7 +418,7 @@ pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
                 "clinic": desk.clinic()?,
                 "smtp": smtp,
                 "smtp_password_set": desk.has_secret(keys::SMTP_PASSWORD)?,
-                "printer": desk.store.setting(keys::PRINTER)?.unwrap_or_default(),
+                "printer": desk.printer()?.unwrap_or_default(),
                 "receipt_format": desk.receipt_format()?.name(),
                 "code_prefs": desk.code_prefs()?,
                 "watch_folder": desk.watch_folder()?,

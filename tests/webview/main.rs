@@ -17,10 +17,10 @@ use thirtyfour::prelude::*;
 
 fn staged_codes(dir: &Path) -> Vec<(String, Option<String>)> {
     let desk = Desk::open(dir).expect("the app's data folder opens");
-    desk.store
-        .history(None)
+    desk.history(None)
         .expect("history")
         .into_iter()
+        .map(|h| h.staging)
         .filter(|s| s.status == StagingStatus::Staged)
         .map(|s| (s.raz_id.unwrap_or_default(), s.image_path))
         .collect()
@@ -65,18 +65,17 @@ async fn pay_on_the_portal(dir: &Path, base: &str, code: &str, amount: &str, cur
 /// The staging of a code shown on screen.
 fn staging_of(dir: &Path, shown: &str) -> Staging {
     let desk = Desk::open(dir).expect("the app's data folder opens");
-    desk.store
-        .history(None)
+    desk.history(None)
         .expect("history")
         .into_iter()
+        .map(|h| h.staging)
         .find(|s| s.raz_id.as_deref().map(compact) == Some(compact(shown)))
         .unwrap_or_else(|| {
             let known: Vec<_> = desk
-                .store
                 .history(None)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|s| (s.id, s.raz_id, s.status))
+                .map(|h| (h.staging.id, h.staging.raz_id, h.staging.status))
                 .collect();
             panic!("no staging with code {shown}; the desk has {known:?}")
         })
@@ -571,11 +570,10 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
         assert_eq!(staged_codes(&dir).len(), 1);
         let bound = Desk::open(&dir)
             .expect("desk")
-            .store
             .history(None)
             .expect("history");
         assert_eq!(
-            bound[0].user_mrn.as_deref(),
+            bound[0].staging.user_mrn.as_deref(),
             Some("000123"),
             "the code is bound to the linked account"
         );
@@ -586,8 +584,7 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
         shown(&d, "screen-worklist").await;
         let name = {
             let desk = Desk::open(&dir).expect("desk");
-            desk.store
-                .encounters(None)
+            desk.encounters(None)
                 .expect("encounters")
                 .into_iter()
                 .find_map(|e| e.patient_name.filter(|n| n != "Alex Example"))

@@ -41,7 +41,8 @@ use store::Store;
 /// The desk's data folder: `desk.db`, `desk.key`, `barcodes/`.
 pub struct Desk {
     pub dir: PathBuf,
-    pub store: Store,
+    /// The core's alone: the shells ask the desk, never the tables.
+    pub(crate) store: Store,
     vault: Vault,
     /// Built on first use, once: a desk that never talks to a gateway never
     /// builds one.
@@ -305,6 +306,12 @@ impl Desk {
         })?;
         let (token, token_secret) = self.practice_token()?;
         Ok([settings.consumer_key, secret, token, token_secret])
+    }
+
+    /// The encounters, newest first; with `search`, those whose patient,
+    /// MRN, date or summary holds it.
+    pub fn encounters(&self, search: Option<&str>) -> Result<Vec<store::Encounter>> {
+        Ok(self.store.encounters(search)?)
     }
 
     /// An encounter by ID, or `NotFound`.

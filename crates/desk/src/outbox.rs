@@ -9,6 +9,11 @@ use crate::store::{Delivery, StagingStatus};
 use crate::Desk;
 
 impl Desk {
+    /// Every receipt made, printed or emailed, newest first.
+    pub fn deliveries(&self) -> Result<Vec<Delivery>> {
+        Ok(self.store.deliveries(None)?)
+    }
+
     /// How many things wait in the outbox (stagings and emails): the badge.
     pub fn waiting_count(&self) -> Result<usize> {
         Ok(self.store.outbox()?.len()

@@ -292,6 +292,11 @@ impl Desk {
     }
 
     /// Prints the receipt; the delivery is recorded either way.
+    /// The print queue the clinic chose, if any.
+    pub fn printer(&self) -> Result<Option<String>> {
+        Ok(self.store.setting(keys::PRINTER)?.filter(|p| !p.is_empty()))
+    }
+
     pub fn print_receipt(
         &self,
         staging_id: i64,

@@ -267,7 +267,7 @@ fn import(desk: &Desk, files: Vec<PathBuf>) -> Run {
 }
 
 fn encounters(desk: &Desk, search: Option<&str>) -> Run {
-    let list = desk.store.encounters(search)?;
+    let list = desk.encounters(search)?;
     let text = lines(&list, |e| {
         format!(
             "{:>5}  {:<28} {:<24} {}",
@@ -356,7 +356,7 @@ states not refreshed: {}",
         ));
     }
     // Every delivery at the top as well, as before entries carried their own.
-    let deliveries = desk.store.deliveries(None)?;
+    let deliveries = desk.deliveries()?;
     let mut json =
         json!({"ok": refresh_error.is_none(), "history": list, "deliveries": deliveries});
     if let Some(r) = refreshed {
