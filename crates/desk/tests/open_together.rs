@@ -7,7 +7,7 @@
 use razcode_desk::store::Store;
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_razdesk");
 
@@ -27,32 +27,11 @@ fn newest() -> Schema {
 /// `n` processes that each open the folder, started together; every one
 /// must succeed.
 fn open_together(dir: &Path, n: usize) {
-    let children: Vec<_> = (0..n)
-        .map(|_| {
-            Command::new(BIN)
-                .arg("--data-dir")
-                .arg(dir)
-                .args(["--json", "history"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let failed: Vec<String> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .filter(|o| !o.status.success())
-        .map(|o| {
-            let out = String::from_utf8_lossy(&o.stdout);
-            format!("{out}{}", String::from_utf8_lossy(&o.stderr))
-        })
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "{} of {n} failed: {failed:?}",
-        failed.len()
-    );
+    razcode_testkit::all_succeed_together(n, |_| {
+        let mut c = Command::new(BIN);
+        c.arg("--data-dir").arg(dir).args(["--json", "history"]);
+        c
+    });
 }
 
 #[test]

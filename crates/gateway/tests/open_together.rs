@@ -5,7 +5,7 @@
 use razcode_gateway::store::Store;
 use rusqlite::Connection;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_razcode-gateway");
 
@@ -25,32 +25,13 @@ fn newest() -> Schema {
 /// `n` processes that each open the database (adding a consumer), started
 /// together; every one must succeed.
 fn open_together(db: &Path, n: usize) {
-    let children: Vec<_> = (0..n)
-        .map(|i| {
-            Command::new(BIN)
-                .args(["consumer", "add", "--name", &format!("desk {i}")])
-                .arg("--db")
-                .arg(db)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let failed: Vec<String> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .filter(|o| !o.status.success())
-        .map(|o| {
-            let out = String::from_utf8_lossy(&o.stdout);
-            format!("{out}{}", String::from_utf8_lossy(&o.stderr))
-        })
-        .collect();
-    assert!(
-        failed.is_empty(),
-        "{} of {n} failed: {failed:?}",
-        failed.len()
-    );
+    razcode_testkit::all_succeed_together(n, |i| {
+        let mut c = Command::new(BIN);
+        c.args(["consumer", "add", "--name", &format!("desk {i}")])
+            .arg("--db")
+            .arg(db);
+        c
+    });
 }
 
 #[test]

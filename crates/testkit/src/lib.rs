@@ -32,6 +32,36 @@ pub fn free_port() -> u16 {
     panic!("no free loopback port between 20000 and 31999")
 }
 
+/// Starts `n` processes at once (`command(i)` makes the i-th) and waits for
+/// them all; fails the test naming each one that did not succeed, with its
+/// output.
+pub fn all_succeed_together(n: usize, command: impl Fn(usize) -> Command) {
+    use std::process::Stdio;
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            command(i)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("the process starts")
+        })
+        .collect();
+    let failed: Vec<String> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("the process ends"))
+        .filter(|o| !o.status.success())
+        .map(|o| {
+            let out = String::from_utf8_lossy(&o.stdout);
+            format!("{out}{}", String::from_utf8_lossy(&o.stderr))
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {n} failed: {failed:?}",
+        failed.len()
+    );
+}
+
 /// The text of a PDF, by poppler's `pdftotext` (reading order).
 pub fn pdf_text(pdf: &Path) -> String {
     pdftotext(&[], pdf)
