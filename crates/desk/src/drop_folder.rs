@@ -47,11 +47,22 @@ impl Subfolder {
     }
 }
 
+/// An open file's bytes, at most `max` of them (`expected`: what its size
+/// said, to allocate once): bounded even if the file grows while it is read.
+fn read_at_most(file: std::fs::File, max: u64, expected: usize) -> Result<Vec<u8>, Refused> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(expected);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(Refused::TooLarge(max));
+    }
+    Ok(bytes)
+}
+
 #[cfg(unix)]
 mod imp {
     use super::*;
     use rustix::fs::{self as rfs, Mode, OFlags, CWD};
-    use std::io::Read;
 
     fn err(e: rustix::io::Errno) -> io::Error {
         io::Error::from_raw_os_error(e.raw_os_error())
@@ -95,15 +106,7 @@ mod imp {
             if size > max {
                 return Err(Refused::TooLarge(max));
             }
-            let mut bytes = Vec::with_capacity(size as usize);
-            // Bounded even if the file grows while it is read.
-            std::fs::File::from(fd)
-                .take(max + 1)
-                .read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > max {
-                return Err(Refused::TooLarge(max));
-            }
-            Ok(bytes)
+            read_at_most(std::fs::File::from(fd), max, size as usize)
         }
 
         /// `name` of this folder as a real folder (created when missing);
@@ -170,7 +173,6 @@ mod imp {
 mod imp {
     //! Elsewhere, by path: each step checks the name is not a link first.
     use super::*;
-    use std::io::Read;
 
     impl DropFolder {
         pub fn open(path: &Path) -> io::Result<DropFolder> {
@@ -189,14 +191,7 @@ mod imp {
             if !meta.is_file() {
                 return Err(Refused::NotRegular);
             }
-            let mut bytes = Vec::new();
-            std::fs::File::open(&path)?
-                .take(max + 1)
-                .read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > max {
-                return Err(Refused::TooLarge(max));
-            }
-            Ok(bytes)
+            read_at_most(std::fs::File::open(&path)?, max, 0)
         }
 
         pub fn subfolder(&self, name: &str) -> Result<Subfolder, SubfolderError> {
