@@ -3,7 +3,7 @@
 //! namespace and line.
 
 use super::guard::{Guard, NONE};
-use super::{error_at, line_col, reader, split_name, syntax_error, text_of, XmlError};
+use super::{line_col, reader, split_name, syntax_error, text_of, XmlError};
 use quick_xml::events::Event;
 
 /// XML's blanks, which trimming skips.
@@ -22,7 +22,6 @@ pub struct Root {
 /// entities, and returns its root, without building a tree (at a fraction
 /// of [`super::parse`]'s cost).
 pub fn check_wellformed(xml: &str) -> Result<Root, XmlError> {
-    let refused = |pos: usize, r: super::guard::Refusal| error_at(xml, pos, r.kind, r.message);
     super::check_size(xml.len())?;
     let mut reader = reader(xml);
     // Blanks between elements are never looked at here: quick-xml skips them
@@ -47,11 +46,11 @@ pub fn check_wellformed(xml: &str) -> Result<Root, XmlError> {
                 attrs.clear();
                 guard
                     .attributes(e, &text_of, &mut attrs)
-                    .map_err(|r| refused(start, r))?;
+                    .map_err(|r| r.at(xml, start))?;
                 let name = text_of(e.name().as_ref());
                 let ns = guard
                     .start(&name, &attrs, empty)
-                    .map_err(|r| refused(start, r))?;
+                    .map_err(|r| r.at(xml, start))?;
                 if is_root {
                     root = Some(Root {
                         local: split_name(&name).1.to_string(),
@@ -60,22 +59,22 @@ pub fn check_wellformed(xml: &str) -> Result<Root, XmlError> {
                     });
                 }
             }
-            Event::End(_) => guard.end().map_err(|r| refused(start, r))?,
+            Event::End(_) => guard.end().map_err(|r| r.at(xml, start))?,
             Event::Text(t) => guard
                 .text(t.as_ref().iter().all(u8::is_ascii_whitespace))
-                .map_err(|r| refused(start, r))?,
+                .map_err(|r| r.at(xml, start))?,
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                guard.reference(&name).map_err(|r| refused(start, r))?;
+                guard.reference(&name).map_err(|r| r.at(xml, start))?;
             }
-            Event::DocType(d) => guard.doctype(d.as_ref()).map_err(|r| refused(start, r))?,
+            Event::DocType(d) => guard.doctype(d.as_ref()).map_err(|r| r.at(xml, start))?,
             Event::Eof => break,
             _ => {}
         }
     }
     guard
         .finish()
-        .map_err(|(end, r)| refused(if end { xml.len() } else { 0 }, r))?;
+        .map_err(|(end, r)| r.at(xml, if end { xml.len() } else { 0 }))?;
     // The guard refused a document without a root.
     root.ok_or_else(|| super::XmlError::new(super::XmlErrorKind::Structure, "no root element"))
 }

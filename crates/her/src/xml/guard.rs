@@ -3,7 +3,10 @@
 //! text outside it, declared prefixes, and no entities. A case one reader let
 //! through cannot be fixed in the other alone.
 
-use super::{split_name, XmlErrorKind, MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS, MAX_NS_IN_SCOPE};
+use super::{
+    error_at, split_name, XmlError, XmlErrorKind, MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS,
+    MAX_NS_IN_SCOPE,
+};
 use quick_xml::events::BytesStart;
 use std::borrow::Cow;
 
@@ -18,11 +21,16 @@ pub(super) struct Refusal {
 }
 
 impl Refusal {
-    fn new(kind: XmlErrorKind, message: impl Into<String>) -> Refusal {
+    pub fn new(kind: XmlErrorKind, message: impl Into<String>) -> Refusal {
         Refusal {
             kind,
             message: message.into(),
         }
+    }
+
+    /// The refusal placed at byte `pos` of the document.
+    pub fn at(self, xml: &str, pos: usize) -> XmlError {
+        error_at(xml, pos, self.kind, self.message)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The tree [`parse`] builds: every node in one vector, children linked by
 //! index, names and text borrowed from the document where they can be.
 
-use super::guard::{unescape, Guard, NONE};
+use super::guard::{unescape, Guard, Refusal, NONE};
 use super::{
     error_at, is_blank, line_col, offset_in, reader, split_name, syntax_error, text_of, XmlError,
     XmlErrorKind,
@@ -285,23 +285,17 @@ impl<'a> Builder<'a> {
         text_of: &impl Fn(&[u8]) -> Cow<'a, str>,
         pos: usize,
         empty: bool,
-    ) -> Result<u32, (XmlErrorKind, String)> {
+    ) -> Result<u32, Refusal> {
         let name = text_of(e.name().as_ref());
         let local = u16::try_from(name.len() - split_name(&name).1.len()).map_err(|_| {
-            (
+            Refusal::new(
                 XmlErrorKind::Syntax,
-                "a name's prefix is longer than 65535 bytes".to_string(),
+                "a name's prefix is longer than 65535 bytes",
             )
         })?;
         let first = self.doc.attrs.len();
-        let refused = |r: super::guard::Refusal| (r.kind, r.message);
-        self.guard
-            .attributes(e, text_of, &mut self.doc.attrs)
-            .map_err(refused)?;
-        let ns = self
-            .guard
-            .start(&name, &self.doc.attrs[first..], empty)
-            .map_err(refused)?;
+        self.guard.attributes(e, text_of, &mut self.doc.attrs)?;
+        let ns = self.guard.start(&name, &self.doc.attrs[first..], empty)?;
         let text = self.doc.span(name);
         Ok(self.push(Raw {
             text,
@@ -323,9 +317,6 @@ impl<'a> Builder<'a> {
 /// Namespaces are followed by the guard's scope over quick-xml's plain reader
 /// rather than its `NsReader`, which resolves every name and attribute in full.
 pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
-    let at =
-        |pos: usize, (kind, message): (XmlErrorKind, String)| error_at(xml, pos, kind, message);
-    let refused = |pos: usize, r: super::guard::Refusal| error_at(xml, pos, r.kind, r.message);
     super::check_size(xml.len())?;
     let mut reader = reader(xml);
     let text_of = |bytes: &[u8]| text_of(xml, bytes);
@@ -353,30 +344,25 @@ pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
                 let empty = matches!(event, Event::Empty(_));
                 let id = b
                     .element(e, &text_of, start, empty)
-                    .map_err(|r| at(start, r))?;
+                    .map_err(|r| r.at(xml, start))?;
                 if !empty {
                     b.open.push((id, NONE));
                 }
             }
             Event::End(_) => {
-                b.guard.end().map_err(|r| refused(start, r))?;
+                b.guard.end().map_err(|r| r.at(xml, start))?;
                 b.open.pop();
             }
             Event::Text(t) => {
                 let text = unescape(text_of(t.as_ref())).map_err(|e| {
-                    at(
-                        start,
-                        (
-                            XmlErrorKind::Syntax,
-                            format!("unknown character reference: {e}"),
-                        ),
-                    )
+                    let message = format!("unknown character reference: {e}");
+                    error_at(xml, start, XmlErrorKind::Syntax, message)
                 })?;
                 // Records carry no meaning in the blanks between elements.
                 let blank = is_blank(&text);
                 // Refused text is placed where its first non-blank is.
                 let lead = t.iter().take_while(|c| c.is_ascii_whitespace()).count();
-                b.guard.text(blank).map_err(|r| refused(start + lead, r))?;
+                b.guard.text(blank).map_err(|r| r.at(xml, start + lead))?;
                 if !blank {
                     b.text(text);
                 }
@@ -384,10 +370,10 @@ pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
             Event::CData(c) if b.guard.depth() > 0 => b.text(text_of(c.as_ref())),
             Event::GeneralRef(r) => {
                 let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                let text = b.guard.reference(&name).map_err(|r| refused(start, r))?;
+                let text = b.guard.reference(&name).map_err(|r| r.at(xml, start))?;
                 b.text(Cow::Owned(text));
             }
-            Event::DocType(d) => b.guard.doctype(d.as_ref()).map_err(|r| refused(start, r))?,
+            Event::DocType(d) => b.guard.doctype(d.as_ref()).map_err(|r| r.at(xml, start))?,
             Event::Eof => break,
             _ => {}
         }
@@ -399,17 +385,12 @@ pub fn parse(xml: &str) -> Result<Document<'_>, XmlError> {
         }
         .name()
         .to_string();
-        return Err(at(
-            xml.len(),
-            (
-                XmlErrorKind::Structure,
-                format!("the document ends inside the element {name}"),
-            ),
-        ));
+        let message = format!("the document ends inside the element {name}");
+        return Err(error_at(xml, xml.len(), XmlErrorKind::Structure, message));
     }
     b.guard
         .finish()
-        .map_err(|(end, r)| refused(if end { xml.len() } else { 0 }, r))?;
+        .map_err(|(end, r)| r.at(xml, if end { xml.len() } else { 0 }))?;
     b.doc.namespaces = std::mem::take(&mut b.guard.namespaces);
     Ok(b.doc)
 }
