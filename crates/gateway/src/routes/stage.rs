@@ -200,9 +200,9 @@ async fn write(
     for _ in 0..4 {
         let raz_id = RazId::generate().map_err(|e| ApiError::internal(&e))?;
         row.raz_id = raz_id.compact();
-        row.her = Arc::from(state.store.seal_for_stage(places::HER, &row.raz_id, her)?);
+        row.her = Arc::from(state.store.seal(places::HER, &row.raz_id, her)?);
         row.pmt = pmt
-            .map(|p| state.store.seal_for_stage(places::PMT, &row.raz_id, p))
+            .map(|p| state.store.seal(places::PMT, &row.raz_id, p))
             .transpose()?;
         match state.writer.write(row.clone()).await {
             Ok(Written::Existing { raz_id, pmt_valid }) => {

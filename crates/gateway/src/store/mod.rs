@@ -269,12 +269,6 @@ impl Store {
         Ok(self.vault.seal_at(Place::new(column, row), secret)?)
     }
 
-    /// A record or bill sealed for the code `raz_id`'s row (the stage writer
-    /// stores it as it is); `column` is [`places::HER`] or [`places::PMT`].
-    pub fn seal_for_stage(&self, column: &str, raz_id: &str, text: &str) -> Result<Vec<u8>> {
-        self.seal(column, raz_id, text)
-    }
-
     /// Opens a value sealed for its place.
     pub(crate) fn open_sealed(&self, column: &str, row: &str, sealed: &[u8]) -> Result<String> {
         Ok(self.vault.open_at(Place::new(column, row), sealed)?)

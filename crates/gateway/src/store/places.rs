@@ -175,8 +175,8 @@ mod tests {
     use base64::Engine;
 
     fn stage_row(store: &Store, raz_id: &str, org: i64, consumer: i64, her: &str, pmt: &str) {
-        let her = store.seal_for_stage(HER, raz_id, her).unwrap();
-        let pmt = store.seal_for_stage(PMT, raz_id, pmt).unwrap();
+        let her = store.seal(HER, raz_id, her).unwrap();
+        let pmt = store.seal(PMT, raz_id, pmt).unwrap();
         store
             .with(|c| {
                 c.execute(

@@ -17,7 +17,7 @@ pub struct NewStage {
     pub org_account_id: i64,
     pub user_account_id: Option<i64>,
     /// Sealed with the database's key file for this row's `raz_id`
-    /// ([`super::Store::seal_for_stage`]). Shared: the writer's group
+    /// ([`super::Store::seal`]). Shared: the writer's group
     /// retry sends the same bytes again.
     pub her: std::sync::Arc<[u8]>,
     pub her_kind: &'static str,
