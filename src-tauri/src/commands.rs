@@ -1,97 +1,85 @@
 //! One Tauri command per thing the UI asks; each is a call into the desk core.
 
 use crate::shell::{Shell, UiError};
-use base64::Engine;
+use razcode_desk::about::About;
 use razcode_desk::activation::{open_browser, Verifier, APPROVAL_WAIT};
 use razcode_desk::checkout::{QuickEntry, StageForm};
-use razcode_desk::keys;
-use razcode_desk::receipt::{email::Smtp, print};
-use razcode_desk::receipt_desk::Clinic;
-use razcode_desk::{DeskError, Setup};
+use razcode_desk::import::Imported;
+use razcode_desk::languages::Language;
+use razcode_desk::receipt_desk::parse_format;
+use razcode_desk::reports::{HistoryEntry, Refreshed, RetryReport, Waiting};
+use razcode_desk::screens::{CodeScreen, Preview};
+use razcode_desk::settings_form::{blank_none, from_base64, SettingsForm};
+use razcode_desk::store::{Encounter, Staging};
+use razcode_desk::views::{
+    Activated, AppState, Emailed, FileImport, Linked, Printing, Saved, SavedReceipt, SetUp,
+    SettingsScreen, Speaks,
+};
+use razcode_desk::{DeskError, Setup, Words};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tauri::{AppHandle, Emitter, Manager, State};
 
-type Answer = Result<Value, UiError>;
-
-/// A file the UI read: its bytes arrive in base64.
-fn from_base64(what: &str, data: &str) -> Result<Vec<u8>, UiError> {
-    base64::engine::general_purpose::STANDARD
-        .decode(data.as_bytes())
-        .map_err(|e| UiError::plain(format!("{what} could not be read: {e}")))
-}
+type Answer<T> = Result<T, UiError>;
 
 /// Where the app stands: set up or not, on the sandbox or a gateway, activated.
 #[tauri::command]
-pub async fn app_state(shell: State<'_, Shell>) -> Answer {
+pub async fn app_state(shell: State<'_, Shell>) -> Answer<AppState> {
     let running = shell.sandbox.lock().await.is_some();
     let start_on_sandbox = shell.start_on_sandbox;
-    let dir = shell.dir.display().to_string();
     shell
-        .desk(move |desk| async move {
-            let settings = match desk.settings() {
-                Ok(s) => Some(s),
-                Err(DeskError::NotSetUp(_)) => None,
-                Err(e) => return Err(e.into()),
-            };
-            Ok(json!({
-                "configured": settings.is_some(),
-                "settings": settings,
-                "sandbox_running": running,
-                "start_on_sandbox": start_on_sandbox,
-                "clinic": desk.clinic()?,
-                "data_dir": dir,
-                "outbox": desk.waiting_count()?,
-                "version": env!("CARGO_PKG_VERSION"),
-                "app_language": desk.app_language()?,
-            }))
-        })
+        .desk(move |desk| async move { Ok(desk.app_state(running, start_on_sandbox)?) })
         .await
 }
 
 /// The staff app's texts in a language (English or Spanish).
 #[tauri::command]
-pub fn ui_messages(language: String) -> Answer {
+pub fn ui_messages(language: String) -> Answer<BTreeMap<String, String>> {
     let lang = razcode_desk::languages::parse(&language)?;
-    Ok(json!(razcode_desk::languages::app_messages(lang)))
+    Ok(razcode_desk::languages::app_messages(lang))
 }
 
 /// The languages receipts speak, by their own names (the pickers). Asked for
 /// after the first paint: an English desk parses no catalog before it.
 #[tauri::command]
-pub fn receipt_languages() -> Answer {
-    Ok(json!(razcode_desk::languages::menu()))
+pub fn receipt_languages() -> Answer<Vec<razcode_desk::languages::MenuItem>> {
+    Ok(razcode_desk::languages::menu())
 }
 
 /// The language of a staged code's receipts and emails, chosen on the code
 /// screen (kept with the code and its patient).
 #[tauri::command]
-pub async fn receipt_language(shell: State<'_, Shell>, id: i64, language: String) -> Answer {
+pub async fn receipt_language(
+    shell: State<'_, Shell>,
+    id: i64,
+    language: String,
+) -> Answer<Speaks> {
     shell
         .desk(move |desk| async move {
             let lang = razcode_desk::languages::parse(&language)?;
             desk.staged(id)?;
             desk.keep_staging_language(id, lang)?;
-            Ok(json!({"language": lang}))
+            Ok(Speaks {
+                mrn: None,
+                language: lang,
+            })
         })
         .await
 }
 
 /// The About box: version, data folder, gateway, licences.
 #[tauri::command]
-pub async fn about(shell: State<'_, Shell>) -> Answer {
-    shell
-        .desk(|desk| async move { Ok(json!(desk.about())) })
-        .await
+pub async fn about(shell: State<'_, Shell>) -> Answer<About> {
+    shell.desk(|desk| async move { Ok(desk.about()) }).await
 }
 
 /// Starts the embedded gateway with the demo practice (first run, or each
 /// start of a desk set up on the sandbox); one already running is kept.
 #[tauri::command]
-pub async fn use_sandbox(shell: State<'_, Shell>) -> Answer {
+pub async fn use_sandbox(shell: State<'_, Shell>) -> Answer<SetUp> {
     let settings = shell.start_sandbox().await?;
-    Ok(json!({"settings": settings}))
+    Ok(SetUp { settings })
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,13 +91,9 @@ pub struct GatewayForm {
     pub consumer_secret: String,
 }
 
-fn blank_none(s: Option<String>) -> Option<String> {
-    s.filter(|v| !v.trim().is_empty())
-}
-
 /// A real gateway: three base URLs and the consumer credentials.
 #[tauri::command]
-pub async fn setup_gateway(shell: State<'_, Shell>, form: GatewayForm) -> Answer {
+pub async fn setup_gateway(shell: State<'_, Shell>, form: GatewayForm) -> Answer<SetUp> {
     if let Some(old) = shell.sandbox.lock().await.take() {
         old.stop().await;
     }
@@ -122,7 +106,7 @@ pub async fn setup_gateway(shell: State<'_, Shell>, form: GatewayForm) -> Answer
                 consumer_key: form.consumer_key,
                 consumer_secret: form.consumer_secret,
             })?;
-            Ok(json!({"settings": s}))
+            Ok(SetUp { settings: s })
         })
         .await
 }
@@ -161,14 +145,16 @@ fn verifier(shell: &Shell, oob: bool) -> Verifier {
 }
 
 #[tauri::command]
-pub async fn activate(app: AppHandle, shell: State<'_, Shell>, oob: bool) -> Answer {
+pub async fn activate(app: AppHandle, shell: State<'_, Shell>, oob: bool) -> Answer<Activated> {
     shell.gateway_ready().await?;
     let v = verifier(&shell, oob);
     let show = show_approval(app);
     shell
         .desk(move |desk| async move {
             let a = desk.activate(v, &show).await?;
-            Ok(json!({"organization": a.organization}))
+            Ok(Activated {
+                organization: a.organization,
+            })
         })
         .await
 }
@@ -179,14 +165,14 @@ pub async fn link_patient(
     shell: State<'_, Shell>,
     mrn: String,
     oob: bool,
-) -> Answer {
+) -> Answer<Linked> {
     shell.gateway_ready().await?;
     let v = verifier(&shell, oob);
     let show = show_approval(app);
     shell
         .desk(move |desk| async move {
             desk.link_patient(&mrn, v, &show).await?;
-            Ok(json!({"mrn": mrn, "linked": true}))
+            Ok(Linked { mrn, linked: true })
         })
         .await
 }
@@ -201,7 +187,9 @@ pub fn open_approval(shell: State<'_, Shell>) -> Result<(), UiError> {
             open_browser(&u);
             Ok(())
         }
-        None => Err(UiError::plain("No approval is waiting; start it again.")),
+        None => {
+            Err(UiError::said(Words::new("desk-activation-waiting")).in_language(shell.language()))
+        }
     }
 }
 
@@ -210,9 +198,10 @@ pub fn submit_verifier(shell: State<'_, Shell>, verifier: String) -> Result<(), 
     let tx = shell.verifier.lock().ok().and_then(|mut s| s.take());
     match tx {
         Some(tx) if tx.send(verifier).is_ok() => Ok(()),
-        _ => Err(UiError::plain(
-            "No approval is waiting for a verifier; start the activation again.",
-        )),
+        _ => Err(
+            UiError::said(Words::new("desk-activation-no-verifier-wait"))
+                .in_language(shell.language()),
+        ),
     }
 }
 
@@ -222,73 +211,74 @@ pub async fn encounters(
     shell: State<'_, Shell>,
     search: Option<String>,
     since: Option<i64>,
-) -> Answer {
+) -> Answer<Vec<Encounter>> {
     shell
         .desk(move |desk| async move {
             let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            Ok(json!(desk.worklist(q, since)?))
+            Ok(desk.worklist(q, since)?)
         })
         .await
 }
 
-/// One file's import as the worklist shows it (picker, drop or watched folder).
-fn import_result(
-    name: &str,
-    r: Result<razcode_desk::import::Imported, impl std::fmt::Display>,
-) -> Value {
-    match r {
-        Ok(i) => json!({"file": name, "ok": true, "new": i.new, "encounter": i.encounter}),
-        Err(e) => json!({"file": name, "ok": false, "error": e.to_string()}),
-    }
+/// One file's import as the worklist shows it (picker or drop), its refusal
+/// in the app's language.
+fn import_result(name: &str, r: Result<Imported, DeskError>, lang: Language) -> FileImport {
+    FileImport::new(name, r.map_err(|e| e.message(lang)))
 }
 
 /// Files dropped on the window: each imports or says why not.
 #[tauri::command]
-pub async fn import_files(shell: State<'_, Shell>, paths: Vec<String>) -> Answer {
+pub async fn import_files(shell: State<'_, Shell>, paths: Vec<String>) -> Answer<Vec<FileImport>> {
     shell
         .desk(move |desk| async move {
-            Ok(json!(paths
+            let lang = desk.app_language()?;
+            Ok(paths
                 .iter()
-                .map(|p| import_result(p, desk.import_file(&PathBuf::from(p))))
-                .collect::<Vec<_>>()))
+                .map(|p| import_result(p, desk.import_file(&PathBuf::from(p)), lang))
+                .collect())
         })
         .await
 }
 
 /// A file from the file picker: its name and its bytes in base64.
 #[tauri::command]
-pub async fn import_upload(shell: State<'_, Shell>, name: String, data: String) -> Answer {
+pub async fn import_upload(
+    shell: State<'_, Shell>,
+    name: String,
+    data: String,
+) -> Answer<FileImport> {
     shell
         .desk(move |desk| async move {
             let bytes = from_base64(&name, &data)?;
-            Ok(import_result(&name, desk.import_bytes(&name, &bytes)))
+            let lang = desk.app_language()?;
+            Ok(import_result(&name, desk.import_bytes(&name, &bytes), lang))
         })
         .await
 }
 
 #[tauri::command]
-pub async fn quick_entry(shell: State<'_, Shell>, form: QuickEntry) -> Answer {
+pub async fn quick_entry(shell: State<'_, Shell>, form: QuickEntry) -> Answer<Imported> {
     shell
-        .desk(move |desk| async move { Ok(json!(desk.quick_entry(&form)?)) })
+        .desk(move |desk| async move { Ok(desk.quick_entry(&form)?) })
         .await
 }
 
 #[tauri::command]
-pub async fn preview(shell: State<'_, Shell>, id: i64, leave_out: Vec<String>) -> Answer {
+pub async fn preview(shell: State<'_, Shell>, id: i64, leave_out: Vec<String>) -> Answer<Preview> {
     shell
-        .desk(move |desk| async move { Ok(json!(desk.preview(id, &leave_out)?)) })
+        .desk(move |desk| async move { Ok(desk.preview(id, &leave_out)?) })
         .await
 }
 
 /// Stages; the code screen's content only when the gateway answered Success.
 #[tauri::command]
-pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer {
+pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer<CodeScreen> {
     shell.gateway_ready().await?;
     shell
         .desk(move |desk| async move {
             let req = form.request()?;
             match desk.stage(&req).await {
-                Ok(s) => Ok(json!(desk.code_screen(s.id)?)),
+                Ok(s) => Ok(desk.code_screen(s.id)?),
                 Err((s, e)) => {
                     let mut ui = UiError::from(e);
                     if let Some(s) = s {
@@ -303,50 +293,52 @@ pub async fn stage(shell: State<'_, Shell>, form: StageForm) -> Answer {
 }
 
 #[tauri::command]
-pub async fn code(shell: State<'_, Shell>, id: i64) -> Answer {
+pub async fn code(shell: State<'_, Shell>, id: i64) -> Answer<CodeScreen> {
     shell
-        .desk(move |desk| async move { Ok(json!(desk.code_screen(id)?)) })
+        .desk(move |desk| async move { Ok(desk.code_screen(id)?) })
         .await
 }
 
 #[tauri::command]
-pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer {
+pub async fn history(shell: State<'_, Shell>, search: Option<String>) -> Answer<Vec<HistoryEntry>> {
     shell
         .desk(move |desk| async move {
             let q = search.as_deref().map(str::trim).filter(|s| !s.is_empty());
-            Ok(json!(
-                desk.history_page(q, razcode_desk::screens::SCREEN_ROWS)?
-            ))
+            Ok(desk.history_page(q, razcode_desk::screens::SCREEN_ROWS)?)
         })
         .await
 }
 
 /// Asks the gateway for the state of every code that can still change.
 #[tauri::command]
-pub async fn refresh_states(shell: State<'_, Shell>) -> Answer {
+pub async fn refresh_states(shell: State<'_, Shell>) -> Answer<Refreshed> {
     shell.gateway_ready().await?;
     shell
-        .desk(|desk| async move { Ok(json!(desk.refresh_states().await?)) })
+        .desk(|desk| async move { Ok(desk.refresh_states().await?) })
         .await
 }
 
 /// Withdraws a code (the gateway erases its record); the staging as it is now.
 #[tauri::command]
-pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answer {
+pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answer<Staging> {
     shell.gateway_ready().await?;
     shell
-        .desk(move |desk| async move { Ok(json!(desk.void(id, &reason).await?)) })
+        .desk(move |desk| async move { Ok(desk.void(id, &reason).await?) })
         .await
 }
 
 /// Voids a code and stages its encounter again; the new code's screen.
 #[tauri::command]
-pub async fn reissue_code(shell: State<'_, Shell>, id: i64, reason: Option<String>) -> Answer {
+pub async fn reissue_code(
+    shell: State<'_, Shell>,
+    id: i64,
+    reason: Option<String>,
+) -> Answer<CodeScreen> {
     shell.gateway_ready().await?;
     shell
         .desk(move |desk| async move {
             match desk.reissue(id, reason.as_deref()).await {
-                Ok(s) => Ok(json!(desk.code_screen(s.id)?)),
+                Ok(s) => Ok(desk.code_screen(s.id)?),
                 Err((_, e)) => Err(e.into()),
             }
         })
@@ -355,17 +347,15 @@ pub async fn reissue_code(shell: State<'_, Shell>, id: i64, reason: Option<Strin
 
 /// What waits: stagings that could not reach the gateway, emails not sent.
 #[tauri::command]
-pub async fn outbox(shell: State<'_, Shell>) -> Answer {
-    shell
-        .desk(|desk| async move { Ok(json!(desk.waiting()?)) })
-        .await
+pub async fn outbox(shell: State<'_, Shell>) -> Answer<Waiting> {
+    shell.desk(|desk| async move { Ok(desk.waiting()?) }).await
 }
 
 #[tauri::command]
-pub async fn retry_outbox(shell: State<'_, Shell>) -> Answer {
+pub async fn retry_outbox(shell: State<'_, Shell>) -> Answer<RetryReport> {
     shell.gateway_ready().await?;
     shell
-        .desk(|desk| async move { Ok(json!(desk.retry_all().await?)) })
+        .desk(|desk| async move { Ok(desk.retry_all().await?) })
         .await
 }
 
@@ -375,141 +365,69 @@ pub async fn save_receipt(
     id: i64,
     format: Option<String>,
     copy: bool,
-) -> Answer {
+) -> Answer<SavedReceipt> {
     shell
         .desk(move |desk| async move {
-            let f = desk.receipt_format_or(format.as_deref())?;
+            let asked = format.as_deref().map(parse_format).transpose()?;
+            let f = desk.receipt_format_or(asked)?;
             let file = desk.save_receipt_file(id, f, copy)?;
-            Ok(json!({"file": file, "format": f.name()}))
+            Ok(SavedReceipt {
+                file,
+                format: f.name(),
+                bytes: None,
+            })
         })
         .await
 }
 
 #[tauri::command]
-pub async fn print_receipt(shell: State<'_, Shell>, id: i64) -> Answer {
+pub async fn print_receipt(shell: State<'_, Shell>, id: i64) -> Answer<Printing> {
     shell
         .desk(move |desk| async move {
             let f = desk.receipt_format()?;
             let job = desk.print_receipt(id, None, f)?;
-            Ok(json!({"job": job}))
+            Ok(Printing { job })
         })
         .await
 }
 
 #[tauri::command]
-pub async fn email_receipt(shell: State<'_, Shell>, id: i64, to: String) -> Answer {
+pub async fn email_receipt(shell: State<'_, Shell>, id: i64, to: String) -> Answer<Emailed> {
     shell
         .desk(move |desk| async move {
             let f = desk.receipt_format()?;
             desk.email_receipt(id, &to, f).await?;
-            Ok(json!({"to": to}))
+            Ok(Emailed { to })
         })
         .await
 }
 
 /// Everything the settings screen shows; secrets never leave the core.
 #[tauri::command]
-pub async fn get_settings(shell: State<'_, Shell>) -> Answer {
+pub async fn get_settings(shell: State<'_, Shell>) -> Answer<SettingsScreen> {
     shell
-        .desk(|desk| async move {
-            let smtp = desk.smtp().ok();
-            Ok(json!({
-                "settings": desk.settings().ok(),
-                "clinic": desk.clinic()?,
-                "smtp": smtp,
-                "smtp_password_set": desk.has_secret(keys::SMTP_PASSWORD)?,
-                "printer": desk.printer()?.unwrap_or_default(),
-                "receipt_format": desk.receipt_format()?.name(),
-                "code_prefs": desk.code_prefs()?,
-                "watch_folder": desk.watch_folder()?,
-                "printers": print::printers().unwrap_or_default(),
-                "app_language": desk.app_language()?,
-                "clinic_language": desk.clinic_language()?,
-            }))
-        })
+        .desk(|desk| async move { Ok(desk.settings_screen()?) })
         .await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SettingsForm {
-    pub clinic_name: Option<String>,
-    pub clinic_address: Option<String>,
-    pub clinic_phone: Option<String>,
-    /// A logo picked in the UI: its bytes in base64.
-    pub logo_data: Option<String>,
-    pub printer: Option<String>,
-    pub receipt_format: Option<String>,
-    /// `qr` or `tag`.
-    pub barcode: Option<String>,
-    /// SMART Health Links on receipts: `off`, `on` or `passcode`.
-    pub shl: Option<String>,
-    pub watch_folder: Option<String>,
-    pub smtp_host: Option<String>,
-    pub smtp_port: Option<u16>,
-    pub smtp_security: Option<String>,
-    pub smtp_user: Option<String>,
-    /// Empty keeps the password already stored.
-    pub smtp_password: Option<String>,
-    pub smtp_from: Option<String>,
-    /// The clinic's CA certificate (a PEM file); empty trusts the system's roots.
-    pub smtp_ca_file: Option<String>,
-    /// The app's own language (`en`, `es`).
-    pub app_language: Option<String>,
-    /// Receipts' and emails' language when the patient has none.
-    pub clinic_language: Option<String>,
-}
-
 #[tauri::command]
-pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answer {
+pub async fn save_settings(shell: State<'_, Shell>, form: SettingsForm) -> Answer<Saved> {
     shell
         .desk(move |desk| async move {
-            let logo = match form.logo_data.as_deref().filter(|d| !d.is_empty()) {
-                Some(data) => Some(from_base64("the logo", data)?),
-                None => None,
-            };
-            desk.set_clinic(&Clinic {
-                name: form.clinic_name,
-                address: form.clinic_address,
-                phone: form.clinic_phone,
-                logo: None,
-            })?;
-            if let Some(bytes) = logo {
-                desk.set_logo(&bytes)?;
-            }
-            desk.set_receipt_prefs(form.printer.as_deref(), form.receipt_format.as_deref())?;
-            desk.set_code_prefs(form.barcode.as_deref(), form.shl.as_deref())?;
-            if let Some(tag) = blank_none(form.app_language) {
-                desk.set_app_language(&tag)?;
-            }
-            if let Some(tag) = blank_none(form.clinic_language) {
-                desk.set_clinic_language(&tag)?;
-            }
-            if let Some(w) = &form.watch_folder {
-                desk.set_watch_folder(w)?;
-            }
-            if let Some(host) = blank_none(form.smtp_host) {
-                desk.set_smtp(&Smtp {
-                    host: host.trim().to_string(),
-                    port: form.smtp_port.unwrap_or(Smtp::DEFAULT_PORT),
-                    security: form
-                        .smtp_security
-                        .unwrap_or_else(|| Smtp::DEFAULT_SECURITY.into()),
-                    user: blank_none(form.smtp_user),
-                    password: blank_none(form.smtp_password),
-                    from: form.smtp_from.unwrap_or_default(),
-                    ca_file: blank_none(form.smtp_ca_file).map(|f| f.trim().to_string()),
-                })?;
-            }
-            Ok(json!({"saved": true}))
+            desk.save_settings(form)?;
+            Ok(Saved { saved: true })
         })
         .await
 }
 
 #[tauri::command]
-pub async fn print_test(shell: State<'_, Shell>) -> Answer {
+pub async fn print_test(shell: State<'_, Shell>) -> Answer<Printing> {
     shell
-        .desk(|desk| async move { Ok(json!({"job": desk.print_test(None)?})) })
+        .desk(|desk| async move {
+            Ok(Printing {
+                job: desk.print_test(None)?,
+            })
+        })
         .await
 }
 
@@ -555,7 +473,7 @@ pub async fn watch_folder(app: AppHandle) {
                 Ok(desk
                     .import_folder(&folder)?
                     .into_iter()
-                    .map(|(path, r)| import_result(&path.display().to_string(), r))
+                    .map(|(path, r)| FileImport::new(&path.display().to_string(), r))
                     .collect::<Vec<_>>())
             })
             .await;

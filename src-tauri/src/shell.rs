@@ -3,9 +3,10 @@
 //! itself (SQLite in WAL mode takes that well), so no lock is held while the
 //! network is waited on.
 
+use razcode_desk::languages::Language;
 use razcode_desk::sandbox::Sandbox;
 use razcode_desk::store::StagingStatus;
-use razcode_desk::{Desk, DeskError};
+use razcode_desk::{Desk, DeskError, Words};
 use serde::Serialize;
 use std::future::Future;
 use std::path::PathBuf;
@@ -30,7 +31,8 @@ pub struct Shell {
     pub approval_url: Mutex<Option<String>>,
 }
 
-/// An error as the UI shows it: words to act on, and what the gateway said.
+/// An error as the UI shows it: words to act on in the app's language, and
+/// what the gateway said.
 #[derive(Debug, Serialize)]
 pub struct UiError {
     pub message: String,
@@ -38,16 +40,16 @@ pub struct UiError {
     /// A staging's state after a failed stage: `pending` (in the outbox) or `failed`.
     pub status: Option<StagingStatus>,
     pub staging_id: Option<i64>,
+    /// The message as the catalogs have it, to be said in the app's language.
+    #[serde(skip)]
+    words: Words,
 }
 
 impl From<DeskError> for UiError {
     fn from(e: DeskError) -> UiError {
-        UiError {
-            message: e.to_string(),
-            errorcode: e.errorcode().map(str::to_string),
-            status: None,
-            staging_id: None,
-        }
+        let mut ui = UiError::said(e.words());
+        ui.errorcode = e.errorcode().map(str::to_string);
+        ui
     }
 }
 
@@ -58,13 +60,21 @@ impl From<razcode_desk::store::StoreError> for UiError {
 }
 
 impl UiError {
-    pub fn plain(message: impl Into<String>) -> UiError {
+    /// Words of the catalogs (English until [`UiError::in_language`]).
+    pub fn said(words: Words) -> UiError {
         UiError {
-            message: message.into(),
+            message: words.text(Language::En),
             errorcode: None,
             status: None,
             staging_id: None,
+            words,
         }
+    }
+
+    /// The message in the language the app speaks.
+    pub fn in_language(mut self, lang: Language) -> UiError {
+        self.message = self.words.text(lang);
+        self
     }
 }
 
@@ -153,11 +163,21 @@ impl Shell {
         T: Send + 'static,
     {
         let dir = self.dir.clone();
+        let lang = self.language();
         tauri::async_runtime::spawn_blocking(move || {
             let desk = Desk::open(&dir)?;
             tauri::async_runtime::block_on(f(desk))
         })
         .await
-        .map_err(|e| UiError::plain(format!("the task stopped: {e}")))?
+        .map_err(|e| UiError::said(Words::new("desk-task-stopped").with("cause", e)))
+        .and_then(|done| done)
+        .map_err(|e| e.in_language(lang))
+    }
+
+    /// The language the app speaks (English when the desk cannot say).
+    pub fn language(&self) -> Language {
+        Desk::open(&self.dir)
+            .and_then(|d| d.app_language())
+            .unwrap_or_default()
     }
 }

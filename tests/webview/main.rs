@@ -700,6 +700,15 @@ async fn the_app_in_spanish_stages_a_code_with_a_spanish_receipt() {
         text_where(&d, "settings-title", |t| t == "Configuración").await;
         text_where(&d, "notice", |t| t == "Configuración guardada.").await;
         screenshot(&d, "es-settings").await;
+        // The core's refusals are said in the app's language too.
+        type_into(&d, "set-watch", "/no/such/folder").await;
+        click(&d, "settings-save").await;
+        text_where(&d, "error-text", |t| {
+            t == "/no/such/folder no es una carpeta de este ordenador; créela o elija otra."
+        })
+        .await;
+        click(&d, "error-close").await;
+        type_into(&d, "set-watch", "").await;
 
         click(&d, "nav-worklist").await;
         shown(&d, "screen-worklist").await;

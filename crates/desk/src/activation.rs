@@ -5,6 +5,7 @@
 use crate::client::Signed;
 use crate::error::{DeskError, Result};
 use crate::keys;
+use crate::words::Words;
 use crate::Desk;
 use razcode_protocol::paths;
 use std::time::Duration;
@@ -56,7 +57,7 @@ impl Desk {
             Verifier::Loopback => Some(
                 TcpListener::bind("127.0.0.1:0")
                     .await
-                    .map_err(DeskError::io("cannot listen on 127.0.0.1 for the approval"))?,
+                    .map_err(DeskError::io(Words::new("desk-io-listen")))?,
             ),
             Verifier::Typed(_) => None,
         };
@@ -64,7 +65,7 @@ impl Desk {
             Some(l) => format!(
                 "http://127.0.0.1:{}/callback",
                 l.local_addr()
-                    .map_err(DeskError::io("cannot read the listener's port"))?
+                    .map_err(DeskError::io(Words::new("desk-io-listen")))?
                     .port()
             ),
             None => "oob".to_string(),
@@ -80,7 +81,9 @@ impl Desk {
             })
             .await?;
         if temp.oauth_callback_confirmed != Some(true) {
-            return Err(DeskError::Activation("the gateway did not confirm the callback (oauth_callback_confirmed); it may not support OAuth 1.0a".into()));
+            return Err(DeskError::Activation(Words::new(
+                "desk-activation-unconfirmed",
+            )));
         }
         let mut q = form_urlencoded::Serializer::new(String::new());
         q.append_pair("oauth_token", &temp.oauth_token);
@@ -91,19 +94,23 @@ impl Desk {
                 tokio::time::timeout(APPROVAL_WAIT, wait_for_callback(l, &temp.oauth_token))
                     .await
                     .map_err(|_| {
-                        DeskError::Activation(
-                            "no approval arrived within 10 minutes; start again".into(),
-                        )
+                        DeskError::Activation(Words::new("desk-activation-no-approval"))
                     })??
             }
             (None, Verifier::Typed(read)) => {
                 let typed = tokio::task::spawn_blocking(read)
                     .await
-                    .map_err(|e| DeskError::Activation(e.to_string()))?
-                    .map_err(DeskError::io("cannot read the verifier"))?;
+                    .map_err(|e| {
+                        DeskError::Activation(
+                            Words::new("desk-activation-verifier-lost").with("cause", e),
+                        )
+                    })?
+                    .map_err(DeskError::io(Words::new("desk-io-verifier")))?;
                 let typed = typed.trim().to_string();
                 if typed.is_empty() {
-                    return Err(DeskError::Activation("no verifier was typed".into()));
+                    return Err(DeskError::Activation(Words::new(
+                        "desk-activation-no-verifier",
+                    )));
                 }
                 typed
             }
@@ -159,7 +166,7 @@ impl Desk {
         show: &(dyn Fn(&str) + Sync),
     ) -> Result<()> {
         if mrn.trim().is_empty() {
-            return Err(DeskError::Input("give the patient's MRN".into()));
+            return Err(DeskError::Input(Words::new("desk-mrn-missing")));
         }
         let settings = self.settings()?;
         let answer = self
@@ -194,7 +201,7 @@ async fn wait_for_callback(listener: TcpListener, token: &str) -> Result<String>
                 }
             }
             accepted = listener.accept() => {
-                let (sock, _) = accepted.map_err(DeskError::io("the approval listener failed"))?;
+                let (sock, _) = accepted.map_err(DeskError::io(Words::new("desk-io-listener")))?;
                 let (tx, token) = (tx.clone(), token.to_string());
                 tokio::spawn(async move {
                     if let Some(o) = serve_callback(sock, &token).await {
@@ -244,9 +251,9 @@ async fn serve_callback(mut sock: tokio::net::TcpStream, token: &str) -> Option<
         (
             "200 OK",
             "The request was denied. You can close this window.",
-            Some(Err(DeskError::Activation(
-                "the request was denied on the approval page".into(),
-            ))),
+            Some(Err(DeskError::Activation(Words::new(
+                "desk-activation-denied",
+            )))),
         )
     } else if let Some(v) = get("oauth_verifier") {
         (

@@ -7,8 +7,11 @@ use qrcode::{EcLevel, QrCode};
 
 /// A PNG of the QR code for `uri`, 8 pixels a module.
 pub fn qr_png(uri: &str) -> Result<Vec<u8>> {
-    let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M)
-        .map_err(|e| DeskError::Barcode(e.to_string()))?;
+    let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M).map_err(|e| {
+        DeskError::Barcode {
+            cause: e.to_string(),
+        }
+    })?;
     let img = code
         .render::<Luma<u8>>()
         .quiet_zone(true)
@@ -16,7 +19,9 @@ pub fn qr_png(uri: &str) -> Result<Vec<u8>> {
         .build();
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, ImageFormat::Png)
-        .map_err(|e| DeskError::Barcode(format!("the QR image cannot be written: {e}")))?;
+        .map_err(|e| DeskError::Barcode {
+            cause: e.to_string(),
+        })?;
     Ok(out.into_inner())
 }
 

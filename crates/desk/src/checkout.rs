@@ -4,6 +4,7 @@
 
 use crate::error::{DeskError, Result};
 use crate::staging::{parse_leave_out, StageRequest};
+use crate::words::Words;
 use crate::Desk;
 use razcode_her::ccr::writer::{self, Charge, Coded, NewEncounter, NewPatient, Vital};
 use razcode_her::omhe::{self, Line, Reading};
@@ -107,16 +108,20 @@ pub struct ChargeLine {
     pub amount: String,
 }
 
-fn number<T: std::str::FromStr>(label: &str, v: &Option<String>) -> Result<Option<T>> {
+fn number<T: std::str::FromStr>(field: &'static str, v: &Option<String>) -> Result<Option<T>> {
     match filled(v) {
         None => Ok(None),
         Some(t) => t.parse::<T>().map(Some).map_err(|_| {
-            DeskError::Input(format!("{label}: {t:?} is not a number; type digits only."))
+            DeskError::Input(
+                Words::new("desk-not-a-number")
+                    .with_words("field", Words::new(field))
+                    .with("value", format!("{t:?}")),
+            )
         }),
     }
 }
 
-fn decimal(label: &str, v: &Option<String>) -> Result<Option<String>> {
+fn decimal(field: Words, v: &Option<String>) -> Result<Option<String>> {
     match filled(v) {
         None => Ok(None),
         Some(t) => {
@@ -125,9 +130,11 @@ fn decimal(label: &str, v: &Option<String>) -> Result<Option<String>> {
             if ok {
                 Ok(Some(t))
             } else {
-                Err(DeskError::Input(format!(
-                    "{label}: {t:?} is not a positive number like 70.5."
-                )))
+                Err(DeskError::Input(
+                    Words::new("desk-not-positive")
+                        .with_words("field", field)
+                        .with("value", format!("{t:?}")),
+                ))
             }
         }
     }
@@ -142,15 +149,13 @@ fn now_iso() -> String {
 impl QuickEntry {
     /// The record the form describes: CCR text, or OMHE lines.
     pub fn record(&self, clinic: &str) -> Result<String> {
-        let systolic = number::<u32>("Systolic", &self.systolic)?;
-        let diastolic = number::<u32>("Diastolic", &self.diastolic)?;
-        let pulse = number::<u32>("Pulse", &self.pulse)?;
-        let temperature = decimal("Temperature", &self.temperature_c)?;
-        let weight = decimal("Weight", &self.weight_kg)?;
+        let systolic = number::<u32>("desk-field-systolic", &self.systolic)?;
+        let diastolic = number::<u32>("desk-field-diastolic", &self.diastolic)?;
+        let pulse = number::<u32>("desk-field-pulse", &self.pulse)?;
+        let temperature = decimal(Words::new("desk-field-temperature"), &self.temperature_c)?;
+        let weight = decimal(Words::new("desk-field-weight"), &self.weight_kg)?;
         if systolic.is_some() != diastolic.is_some() {
-            return Err(DeskError::Input(
-                "Blood pressure needs both the systolic and the diastolic value.".into(),
-            ));
+            return Err(DeskError::Input(Words::new("desk-blood-pressure-half")));
         }
         if self.format == "omhe" {
             let mut lines = Vec::new();
@@ -168,17 +173,14 @@ impl QuickEntry {
                 }));
             }
             if lines.is_empty() {
-                return Err(DeskError::Input(
-                    "An OMHE record carries readings: type a blood pressure or a weight.".into(),
-                ));
+                return Err(DeskError::Input(Words::new("desk-omhe-needs-readings")));
             }
-            return omhe::write(&lines)
-                .map_err(|e| DeskError::Input(format!("The readings are out of range: {e}")));
+            return omhe::write(&lines).map_err(|e| {
+                DeskError::Input(Words::new("desk-readings-out-of-range").with("cause", e))
+            });
         }
         if self.given.trim().is_empty() || self.family.trim().is_empty() {
-            return Err(DeskError::Input(
-                "Type the patient's given and family name.".into(),
-            ));
+            return Err(DeskError::Input(Words::new("desk-name-missing")));
         }
         let mut vitals = Vec::new();
         let mut vital = |name: &str, loinc: &str, value: String, unit: &str| {
@@ -214,12 +216,12 @@ impl QuickEntry {
             .iter()
             .filter(|c| !c.description.trim().is_empty() || !c.amount.trim().is_empty())
         {
-            let amount = decimal(
-                &format!("Charge {:?}", c.description.trim()),
-                &Some(c.amount.clone()),
-            )?
-            .ok_or_else(|| {
-                DeskError::Input(format!("Charge {:?} has no amount.", c.description.trim()))
+            let description = format!("{:?}", c.description.trim());
+            let field = Words::new("desk-field-charge").with("description", &description);
+            let amount = decimal(field, &Some(c.amount.clone()))?.ok_or_else(|| {
+                DeskError::Input(
+                    Words::new("desk-charge-no-amount").with("description", &description),
+                )
             })?;
             charges.push(Charge {
                 description: c.description.trim().to_string(),

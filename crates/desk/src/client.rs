@@ -20,7 +20,9 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 pub fn check_url(url: &str) -> Result<()> {
     razcode_protocol::urls::secure_or_loopback(url)
         .map(|_| ())
-        .map_err(|_| DeskError::Insecure(url.to_string()))
+        .map_err(|_| DeskError::Insecure {
+            address: url.to_string(),
+        })
 }
 
 pub struct Credentials {
@@ -86,7 +88,9 @@ pub fn http_client(tls: bool) -> Result<reqwest::Client> {
     if !tls {
         b = b.tls_certs_only(Vec::<reqwest::Certificate>::new());
     }
-    b.build().map_err(|e| DeskError::HttpClient(e.to_string()))
+    b.build().map_err(|e| DeskError::HttpClient {
+        cause: e.to_string(),
+    })
 }
 
 impl Client {

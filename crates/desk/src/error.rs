@@ -1,22 +1,30 @@
 //! Errors in words a front desk can act on.
 
+use crate::words::Words;
+use razcode_lang::Language;
 use razcode_protocol::ErrorCode;
 
-#[derive(Debug, thiserror::Error)]
+/// What went wrong, with the data to say it. The words come from the
+/// catalogs ([`DeskError::words`]): the app says them in its language, the
+/// CLI in English and adds the flag that would help.
+#[derive(Debug)]
 pub enum DeskError {
-    #[error("The desk is not set up: {0}")]
-    NotSetUp(String),
-    #[error(
-        "{0} is not allowed: patient data travels only encrypted (HTTPS or TLS); plain connections only to this computer."
-    )]
-    Insecure(String),
-    #[error("The gateway at {url} cannot be reached ({reason}). Check the network; the encounter waits in the outbox.")]
-    Unreachable { url: String, reason: String },
-    #[error("The gateway at {url} did not answer in time. The encounter waits in the outbox and is sent again with the same key, so it cannot be staged twice.")]
-    Timeout { url: String },
-    #[error("The gateway's answer could not be read (HTTP {status}: {reason}). No code is shown. The encounter waits in the outbox.")]
-    NotAnAnswer { status: u16, reason: String },
-    #[error("{advice}")]
+    NotSetUp(Missing),
+    /// An address that would carry patient data unencrypted.
+    Insecure {
+        address: String,
+    },
+    Unreachable {
+        url: String,
+        reason: String,
+    },
+    Timeout {
+        url: String,
+    },
+    NotAnAnswer {
+        status: u16,
+        reason: String,
+    },
     Refused {
         /// The errorcode, when it is one the protocol defines.
         code: Option<ErrorCode>,
@@ -24,70 +32,210 @@ pub enum DeskError {
         errorcode: String,
         /// The gateway's own message.
         detail: String,
-        advice: String,
     },
-    #[error("The record cannot be read: {0}")]
-    Record(String),
+    /// A record the readers refuse; `cause` is the reader's own account.
+    Record {
+        source: Option<String>,
+        cause: String,
+    },
     /// What a person typed or chose cannot be used (a form field, a setting).
-    #[error("{0}")]
-    Input(String),
-    #[error("A payment needs both an amount and a currency, or neither.")]
+    Input(Words),
     PaymentIncomplete,
-    #[error("The payment request is not valid: {0}.")]
-    PaymentInvalid(String),
-    #[error("There is no {0}.")]
-    NotFound(String),
-    #[error(
-        "Staging {staging_id} has no code (it is {status}); only a staged code has a receipt."
-    )]
+    PaymentInvalid {
+        cause: String,
+    },
+    NotFound(Item),
     NoCode {
         staging_id: i64,
         status: crate::store::StagingStatus,
     },
-    #[error("Patient {mrn} has no linked HealthJibe account; link it first, or stage without binding the code to the patient.")]
-    NotLinked { mrn: String },
-    #[error("Activation did not finish: {0}")]
-    Activation(String),
+    NotLinked {
+        mrn: String,
+    },
+    Activation(Words),
     /// The gateway has no v1.1 status or void (it answered 404 without a protocol answer).
-    #[error("This gateway cannot report or void codes (it does not offer protocol v1.1's status and void). Codes still work; ask the gateway's operator to withdraw one.")]
     NoLifecycle,
-    #[error("The void waits in the outbox: {0} The code is not voided until the gateway confirms it; it is sent again with the outbox.")]
-    VoidWaits(String),
-    #[error("Staging {0} has no code to void or reissue.")]
+    /// A void the gateway did not confirm (a transient failure); it waits.
+    VoidWaits(Box<DeskError>),
     NothingToVoid(i64),
-    #[error("The system's random number generator failed.")]
     Random,
-    #[error("Cannot start the HTTP client: {0}")]
-    HttpClient(String),
-    #[error("The sandbox gateway did not start: {0}")]
-    Sandbox(String),
-    #[error("The receipt cannot be made: {0}")]
-    Receipt(String),
-    #[error("The SMART Health Link cannot be opened: {0}")]
-    Shl(String),
-    #[error("Cannot make the barcode: {0}")]
-    Barcode(String),
-    #[error("{0}")]
-    Print(String),
-    #[error("{0}")]
-    Email(String),
-    #[error("The SMTP server's certificate is not trusted ({0}). If the clinic runs its own mail server, give its CA file in the SMTP settings.")]
-    SmtpUntrusted(String),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Secret(#[from] crate::secret::SecretError),
-    #[error("{what}: {source}")]
+    HttpClient {
+        cause: String,
+    },
+    Sandbox(Words),
+    Receipt(Words),
+    Shl(Words),
+    /// A SMART Health Link with the P flag opened without its passcode.
+    ShlNeedsPasscode,
+    Barcode {
+        cause: String,
+    },
+    Print(Words),
+    Email(Words),
+    SmtpUntrusted {
+        cause: String,
+    },
+    Store(crate::store::StoreError),
+    Secret(crate::secret::SecretError),
     Io {
-        what: String,
+        what: Words,
         source: std::io::Error,
     },
 }
 
+/// What the desk needs before it can do what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// No gateway chosen (nor the sandbox).
+    Gateway,
+    ConsumerSecret,
+    /// The practice is not activated.
+    Activation,
+    TokenSecret,
+    Smtp,
+}
+
+/// A row asked for by its ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Item {
+    Encounter(i64),
+    Staging(i64),
+}
+
+impl std::fmt::Display for DeskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Language::En))
+    }
+}
+
+impl std::error::Error for DeskError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DeskError::Store(e) => Some(e),
+            DeskError::Secret(e) => Some(e),
+            DeskError::Io { source, .. } => Some(source),
+            DeskError::VoidWaits(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for DeskError {
+    fn from(e: crate::store::StoreError) -> DeskError {
+        DeskError::Store(e)
+    }
+}
+
+impl From<crate::secret::SecretError> for DeskError {
+    fn from(e: crate::secret::SecretError) -> DeskError {
+        DeskError::Secret(e)
+    }
+}
+
 impl DeskError {
-    pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> DeskError {
-        let what = what.into();
+    pub fn io(what: Words) -> impl FnOnce(std::io::Error) -> DeskError {
         move |source| DeskError::Io { what, source }
+    }
+
+    /// `cannot read PATH` (and its kin: `desk-io-save`, `-write`, `-move`, `-folder`).
+    pub fn io_at(
+        id: &'static str,
+        path: impl std::fmt::Display,
+    ) -> impl FnOnce(std::io::Error) -> DeskError {
+        DeskError::io(Words::new(id).with("path", path))
+    }
+
+    /// A record a reader refused, in the reader's words.
+    pub fn record(cause: impl std::fmt::Display) -> DeskError {
+        DeskError::Record {
+            source: None,
+            cause: cause.to_string(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: Language) -> String {
+        self.words().text(lang)
+    }
+
+    /// The message as a catalog id and its variables.
+    pub fn words(&self) -> Words {
+        let w = Words::new;
+        match self {
+            DeskError::NotSetUp(m) => w(match m {
+                Missing::Gateway => "desk-missing-gateway",
+                Missing::ConsumerSecret => "desk-missing-consumer-secret",
+                Missing::Activation => "desk-missing-activation",
+                Missing::TokenSecret => "desk-missing-token-secret",
+                Missing::Smtp => "desk-missing-smtp",
+            }),
+            DeskError::Insecure { address } => w("desk-insecure").with("address", address),
+            DeskError::Unreachable { url, reason } => w("desk-unreachable")
+                .with("url", url)
+                .with("reason", reason),
+            DeskError::Timeout { url } => w("desk-timeout").with("url", url),
+            DeskError::NotAnAnswer { status, reason } => w("desk-not-an-answer")
+                .with("status", status)
+                .with("reason", reason),
+            DeskError::Refused {
+                code,
+                errorcode,
+                detail,
+            } => refusal(*code, errorcode, detail),
+            DeskError::Record {
+                source: Some(source),
+                cause,
+            } => w("desk-record-from")
+                .with("source", source)
+                .with("cause", cause),
+            DeskError::Record {
+                source: None,
+                cause,
+            } => w("desk-record").with("cause", cause),
+            DeskError::PaymentIncomplete => w("desk-payment-incomplete"),
+            DeskError::PaymentInvalid { cause } => w("desk-payment-invalid").with("cause", cause),
+            DeskError::NotFound(Item::Encounter(id)) => w("desk-no-encounter").with("id", id),
+            DeskError::NotFound(Item::Staging(id)) => w("desk-no-staging").with("id", id),
+            DeskError::NoCode { staging_id, status } => w("desk-no-code")
+                .with("id", staging_id)
+                .with("status", status),
+            DeskError::NotLinked { mrn } => w("desk-not-linked").with("mrn", mrn),
+            DeskError::NoLifecycle => w("desk-no-lifecycle"),
+            DeskError::VoidWaits(e) => w("desk-void-waits").with_words("why", e.briefly()),
+            DeskError::NothingToVoid(id) => w("desk-nothing-to-void").with("id", id),
+            DeskError::Random => w("desk-random"),
+            DeskError::HttpClient { cause } => w("desk-http-client").with("cause", cause),
+            DeskError::ShlNeedsPasscode => w("desk-shl-needs-passcode"),
+            DeskError::Barcode { cause } => w("desk-barcode").with("cause", cause),
+            DeskError::SmtpUntrusted { cause } => w("desk-smtp-untrusted").with("cause", cause),
+            DeskError::Input(words)
+            | DeskError::Activation(words)
+            | DeskError::Sandbox(words)
+            | DeskError::Receipt(words)
+            | DeskError::Shl(words)
+            | DeskError::Print(words)
+            | DeskError::Email(words) => words.clone(),
+            DeskError::Store(e) => w("desk-store").with("cause", e),
+            DeskError::Secret(e) => w("desk-store").with("cause", e),
+            DeskError::Io { what, source } => w("desk-io")
+                .with_words("what", what.clone())
+                .with("cause", source),
+        }
+    }
+
+    /// A transient failure in a few words (without the stage's outbox advice).
+    fn briefly(&self) -> Words {
+        let w = Words::new;
+        match self {
+            DeskError::Unreachable { url, reason } => w("desk-briefly-unreachable")
+                .with("url", url)
+                .with("reason", reason),
+            DeskError::Timeout { url } => w("desk-briefly-timeout").with("url", url),
+            DeskError::NotAnAnswer { status, reason } => w("desk-briefly-not-an-answer")
+                .with("status", status)
+                .with("reason", reason),
+            other => other.words(),
+        }
     }
 
     /// True when sending again later may succeed (the outbox keeps the staging).
@@ -116,33 +264,82 @@ impl DeskError {
         }
     }
 
-    /// A gateway failure in plain words with what to do.
+    /// A gateway's refusal, kept with its errorcode and message.
     pub fn refused(code: &str, detail: &str) -> DeskError {
-        let known = code.parse::<ErrorCode>().ok();
-        let advice = match known {
-            Some(ErrorCode::HerMissing) => "The record is empty. Choose an encounter that has content.".to_string(),
-            Some(ErrorCode::HerInvalid) => format!("The gateway could not read the record: {detail}. Correct the record and stage it again."),
-            Some(ErrorCode::UserInvalid) => "The patient's HealthJibe link is not valid on this gateway. Link the patient again, or stage without the link.".into(),
-            Some(ErrorCode::TooLarge) => "The record is larger than 4 MiB. Leave out sections (minimum necessary) and stage again.".into(),
-            Some(ErrorCode::ConsumerUnknown) => "The gateway does not know this desk's consumer key. Check the consumer key in the settings (razdesk setup).".into(),
-            Some(ErrorCode::TokenUnknown) | Some(ErrorCode::TokenExpired) => "The practice's activation is not valid on this gateway. Activate the practice again (razdesk activate).".into(),
-            Some(ErrorCode::SignatureInvalid) => "The gateway refused this desk's signature. Check the consumer secret in the settings, then activate again.".into(),
-            Some(ErrorCode::SignatureMethodUnsupported) => "The gateway does not accept HMAC-SHA1 signatures. Ask the gateway's operator.".into(),
-            Some(ErrorCode::TimestampRefused) => "This computer's clock is more than 5 minutes off the gateway's, even after correcting once. Set the clock right (use automatic time) and stage again.".into(),
-            Some(ErrorCode::NonceReused) => "The gateway saw this request before. Stage again.".into(),
-            Some(ErrorCode::VerifierInvalid) => "The approval code is wrong, used or expired. Start again.".into(),
-            Some(ErrorCode::IdempotencyConflict) => "The gateway already has this encounter staged with other details (patient link, payment or record); no code is shown. Look for its code in History, or void it and reissue.".into(),
-            Some(ErrorCode::RazIdUnknown) => "The gateway knows no such code for this practice.".into(),
-            Some(ErrorCode::Internal) => "The gateway had a fault. The encounter waits in the outbox; send it again later.".into(),
-            None => format!("The gateway refused the request ({code}): {detail}"),
-        };
         DeskError::Refused {
-            code: known,
+            code: code.parse::<ErrorCode>().ok(),
             errorcode: code.to_string(),
             detail: detail.to_string(),
-            advice,
         }
     }
 }
 
+/// A gateway's refusal in plain words with what to do.
+fn refusal(code: Option<ErrorCode>, errorcode: &str, detail: &str) -> Words {
+    let id = match code {
+        Some(ErrorCode::HerMissing) => "desk-refused-her-missing",
+        Some(ErrorCode::HerInvalid) => {
+            return Words::new("desk-refused-her-invalid").with("detail", detail)
+        }
+        Some(ErrorCode::UserInvalid) => "desk-refused-user-invalid",
+        Some(ErrorCode::TooLarge) => "desk-refused-too-large",
+        Some(ErrorCode::ConsumerUnknown) => "desk-refused-consumer-unknown",
+        Some(ErrorCode::TokenUnknown) | Some(ErrorCode::TokenExpired) => "desk-refused-token",
+        Some(ErrorCode::SignatureInvalid) => "desk-refused-signature",
+        Some(ErrorCode::SignatureMethodUnsupported) => "desk-refused-signature-method",
+        Some(ErrorCode::TimestampRefused) => "desk-refused-timestamp",
+        Some(ErrorCode::NonceReused) => "desk-refused-nonce",
+        Some(ErrorCode::VerifierInvalid) => "desk-refused-verifier",
+        Some(ErrorCode::IdempotencyConflict) => "desk-refused-idempotency",
+        Some(ErrorCode::RazIdUnknown) => "desk-refused-raz-id-unknown",
+        Some(ErrorCode::Internal) => "desk-refused-internal",
+        None => {
+            return Words::new("desk-refused-other")
+                .with("code", errorcode)
+                .with("detail", detail)
+        }
+    };
+    Words::new(id)
+}
+
 pub type Result<T> = std::result::Result<T, DeskError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_is_said_in_the_language_asked_and_in_english_by_display() {
+        let e = DeskError::NotSetUp(Missing::Activation);
+        assert_eq!(e.to_string(), e.message(Language::En));
+        assert!(e.to_string().contains("not activated"), "{e}");
+        let es = e.message(Language::Es);
+        assert!(es.contains("no está activada"), "{es}");
+    }
+
+    #[test]
+    fn a_void_that_waits_says_its_cause_briefly_in_the_same_language() {
+        let e = DeskError::VoidWaits(Box::new(DeskError::Timeout {
+            url: "https://gw.example".into(),
+        }));
+        let en = e.message(Language::En);
+        assert!(
+            en.starts_with("The void waits in the outbox: the gateway at https://gw.example did not answer in time."),
+            "{en}"
+        );
+        let es = e.message(Language::Es);
+        assert!(
+            es.contains("el gateway en https://gw.example no respondió a tiempo"),
+            "{es}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_is_advised_by_its_code_and_an_unknown_code_is_quoted() {
+        let e = DeskError::refused("token_expired", "old");
+        assert!(e.to_string().contains("Activate the practice again"), "{e}");
+        assert!(DeskError::refused("what_now", "odd")
+            .to_string()
+            .contains("(what_now): odd"));
+    }
+}

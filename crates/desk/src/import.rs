@@ -6,6 +6,7 @@ use crate::error::{DeskError, Result};
 use crate::ids::sha256_hex;
 use crate::keys;
 use crate::store::{Encounter, NewEncounter};
+use crate::words::Words;
 use crate::Desk;
 use razcode_her::{ccd, ccr, omhe, xml};
 use std::path::{Path, PathBuf};
@@ -39,13 +40,12 @@ impl Desk {
         if body.trim_start().starts_with('<') {
             let root_is_cda = body.contains("<ClinicalDocument") && body.contains("urn:hl7-org:v3");
             let (her, source) = if root_is_cda {
-                let converted =
-                    ccd::to_ccr(body).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+                let converted = ccd::to_ccr(body).map_err(record_from(source))?;
                 (converted, format!("{source} (CCD converted to CCR)"))
             } else {
                 (body.to_string(), source.to_string())
             };
-            let c = ccr::read(&her).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+            let c = ccr::read(&her).map_err(record_from(&source))?;
             let mrn = c
                 .patient
                 .ids
@@ -79,8 +79,7 @@ impl Desk {
             self.audit("import", &format!("encounter {} from a CCR", encounter.id));
             Ok(Imported { encounter, new })
         } else {
-            let messages =
-                omhe::parse(body).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+            let messages = omhe::parse(body).map_err(record_from(source))?;
             let names: Vec<&str> = messages.iter().map(|m| m.omhe).collect();
             let sha = sha256_hex(body.as_bytes());
             let (encounter, new) = self.store.add_encounter(
@@ -106,14 +105,14 @@ impl Desk {
 
     /// Imports a file (CCR, CCD or OMHE text; encoding from its XML declaration).
     pub fn import_file(&self, path: &Path) -> Result<Imported> {
-        let bytes = std::fs::read(path)
-            .map_err(DeskError::io(format!("cannot read {}", path.display())))?;
+        let bytes =
+            std::fs::read(path).map_err(DeskError::io_at("desk-io-read", path.display()))?;
         self.import_bytes(&path.display().to_string(), &bytes)
     }
 
     /// Imports a file's bytes (the app's file picker hands over contents, not paths).
     pub fn import_bytes(&self, source: &str, bytes: &[u8]) -> Result<Imported> {
-        let text = xml::decode(bytes).map_err(|e| DeskError::Record(format!("{source}: {e}")))?;
+        let text = xml::decode(bytes).map_err(record_from(source))?;
         self.import_text(source, &text)
     }
 
@@ -130,9 +129,9 @@ impl Desk {
     pub fn set_watch_folder(&self, folder: &str) -> Result<()> {
         let folder = folder.trim();
         if !folder.is_empty() && !Path::new(folder).is_dir() {
-            return Err(DeskError::Input(format!(
-                "{folder} is not a folder on this computer; create it or choose another."
-            )));
+            return Err(DeskError::Input(
+                Words::new("desk-not-a-folder").with("folder", folder),
+            ));
         }
         self.store.set_setting(keys::WATCH_FOLDER, folder)?;
         Ok(())
@@ -146,13 +145,14 @@ impl Desk {
         dir: &Path,
     ) -> Result<Vec<(PathBuf, std::result::Result<Imported, String>)>> {
         let mut out = Vec::new();
-        let cannot_read = || format!("cannot read the folder {}", dir.display());
-        let folder = DropFolder::open(dir).map_err(DeskError::io(cannot_read()))?;
+        let folder =
+            DropFolder::open(dir).map_err(DeskError::io_at("desk-io-read", dir.display()))?;
         // Both are opened before anything is imported: a record that could
         // not be moved afterwards would be imported again every round.
         let imported = subfolder(&folder, "imported")?;
         let failed = subfolder(&folder, "failed")?;
-        let entries = std::fs::read_dir(dir).map_err(DeskError::io(cannot_read()))?;
+        let entries =
+            std::fs::read_dir(dir).map_err(DeskError::io_at("desk-io-read", dir.display()))?;
         // Not followed: a link could point anywhere on this computer.
         let mut files: Vec<(String, std::fs::Metadata)> = entries
             .filter_map(|e| e.ok())
@@ -199,7 +199,7 @@ impl Desk {
             let to = if result.is_ok() { &imported } else { &failed };
             let dest = folder
                 .move_into(&name, to)
-                .map_err(DeskError::io(format!("cannot move {source}")))?;
+                .map_err(DeskError::io_at("desk-io-move", source))?;
             if let Err(e) = &result {
                 if let Err(why) = to.write_new(&format!("{name}.error.txt"), &format!("{e}\n")) {
                     tracing::warn!(error = %why, "a failed record's error file not written");
@@ -232,9 +232,11 @@ pub const MAX_RECORD_FILE: u64 = 16 * 1024 * 1024;
 /// The watched folder's `name` subfolder, refused when it is a link.
 fn subfolder(folder: &DropFolder, name: &str) -> Result<Subfolder> {
     folder.subfolder(name).map_err(|e| match e {
-        SubfolderError::Linked(l) => DeskError::Input(l.to_string()),
+        SubfolderError::Linked(l) => {
+            DeskError::Input(Words::new("desk-linked-folder").with("cause", l))
+        }
         SubfolderError::Io { path, source } => DeskError::Io {
-            what: format!("cannot create or open {}", path.display()),
+            what: Words::new("desk-io-folder").with("path", path.display()),
             source,
         },
     })
@@ -256,5 +258,13 @@ fn not_a_record(name: &str, meta: &std::fs::Metadata) -> Option<String> {
         Some(format!("it is larger than {} MiB", MAX_RECORD_FILE >> 20))
     } else {
         None
+    }
+}
+
+/// A reader's refusal of the record from `source` (a file name or "typed").
+fn record_from<E: std::fmt::Display>(source: &str) -> impl FnOnce(E) -> DeskError + '_ {
+    move |e| DeskError::Record {
+        source: Some(source.to_string()),
+        cause: e.to_string(),
     }
 }

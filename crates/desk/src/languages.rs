@@ -4,19 +4,31 @@
 
 use crate::error::{DeskError, Result};
 use crate::keys;
+use crate::words::Words;
 use crate::Desk;
 pub use razcode_lang::Language;
 
 /// A BCP 47 tag we have, or an error that lists the ones there are.
 pub fn parse(tag: &str) -> Result<Language> {
-    Language::parse(tag).map_err(|e| DeskError::Input(format!("{e}.")))
+    Language::parse(tag)
+        .map_err(|e| DeskError::Input(Words::new("desk-not-a-language").with("cause", e)))
 }
 
-/// Every language receipts speak: its tag and its own name (for menus).
-pub fn menu() -> Vec<serde_json::Value> {
+/// A language in a menu: its tag and its own name.
+#[derive(Debug, serde::Serialize)]
+pub struct MenuItem {
+    pub tag: &'static str,
+    pub name: String,
+}
+
+/// Every language receipts speak (for menus).
+pub fn menu() -> Vec<MenuItem> {
     Language::ALL
         .iter()
-        .map(|l| serde_json::json!({"tag": l.tag(), "name": l.name()}))
+        .map(|l| MenuItem {
+            tag: l.tag(),
+            name: l.name(),
+        })
         .collect()
 }
 
@@ -32,8 +44,7 @@ fn stored(tag: Option<String>) -> Option<Language> {
 
 impl Desk {
     /// The clinic's default language for receipts and emails.
-    pub fn set_clinic_language(&self, tag: &str) -> Result<Language> {
-        let lang = parse(tag)?;
+    pub fn set_clinic_language(&self, lang: Language) -> Result<Language> {
         self.store.set_setting(keys::CLINIC_LANGUAGE, lang.tag())?;
         Ok(lang)
     }
@@ -43,14 +54,13 @@ impl Desk {
     }
 
     /// The staff app's language (English or Spanish).
-    pub fn set_app_language(&self, tag: &str) -> Result<Language> {
-        let lang = parse(tag)?;
+    pub fn set_app_language(&self, lang: Language) -> Result<Language> {
         if !Language::APP.contains(&lang) {
-            return Err(DeskError::Input(format!(
-                "the app itself speaks {}; receipts also speak {}",
-                Language::APP.map(Language::tag).join(" and "),
-                Language::list()
-            )));
+            return Err(DeskError::Input(
+                Words::new("desk-app-languages")
+                    .with("app", Language::APP.map(Language::tag).join(", "))
+                    .with("receipts", Language::list()),
+            ));
         }
         self.store.set_setting(keys::APP_LANGUAGE, lang.tag())?;
         Ok(lang)
@@ -61,8 +71,7 @@ impl Desk {
     }
 
     /// Keeps the language a patient reads with the patient.
-    pub fn set_patient_language(&self, mrn: &str, tag: &str) -> Result<Language> {
-        let lang = parse(tag)?;
+    pub fn set_patient_language(&self, mrn: &str, lang: Language) -> Result<Language> {
         self.store.set_patient_language(mrn.trim(), lang.tag())?;
         Ok(lang)
     }

@@ -25,10 +25,14 @@ pub mod reports;
 pub mod sandbox;
 pub mod screens;
 pub mod secret;
+pub mod settings_form;
 pub mod staging;
 pub mod store;
+pub mod views;
+pub mod words;
 
-pub use error::{DeskError, Result};
+pub use error::{DeskError, Item, Missing, Result};
+pub use words::Words;
 
 use client::{check_url, Client, Credentials};
 use clock::unix_now;
@@ -98,10 +102,7 @@ fn trim_base(url: &str) -> String {
 impl Desk {
     /// Opens (or creates) a data folder.
     pub fn open(dir: &Path) -> Result<Desk> {
-        std::fs::create_dir_all(dir).map_err(DeskError::io(format!(
-            "cannot create the data folder {}",
-            dir.display()
-        )))?;
+        std::fs::create_dir_all(dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -145,10 +146,7 @@ impl Desk {
             check_url(url)?;
         }
         if s.consumer_key.trim().is_empty() || s.consumer_secret.is_empty() {
-            return Err(DeskError::Input(
-                "The consumer key and secret are both needed; the gateway's operator gives them."
-                    .into(),
-            ));
+            return Err(DeskError::Input(Words::new("desk-credentials-missing")));
         }
         let previous_key = self.store.setting(keys::CONSUMER_KEY)?;
         let previous_api = self.store.setting(keys::API_BASE)?;
@@ -180,9 +178,7 @@ impl Desk {
             self.store
                 .setting(k)?
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| {
-                    DeskError::NotSetUp("run `razdesk setup` (or choose the sandbox) first.".into())
-                })
+                .ok_or_else(|| DeskError::NotSetUp(Missing::Gateway))
         };
         let token = self
             .store
@@ -208,9 +204,9 @@ impl Desk {
 
     fn client(&self) -> Result<Client> {
         let settings = self.settings()?;
-        let secret = self.secret(keys::CONSUMER_SECRET)?.ok_or_else(|| {
-            DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
-        })?;
+        let secret = self
+            .secret(keys::CONSUMER_SECRET)?
+            .ok_or_else(|| DeskError::NotSetUp(Missing::ConsumerSecret))?;
         let offset = self
             .store
             .setting(keys::CLOCK_OFFSET)?
@@ -286,12 +282,10 @@ impl Desk {
             .store
             .setting(keys::PRACTICE_TOKEN)?
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                DeskError::NotSetUp("the practice is not activated; run `razdesk activate`.".into())
-            })?;
-        let secret = self.secret(keys::PRACTICE_TOKEN_SECRET)?.ok_or_else(|| {
-            DeskError::NotSetUp("the practice's token secret is missing; activate again.".into())
-        })?;
+            .ok_or_else(|| DeskError::NotSetUp(Missing::Activation))?;
+        let secret = self
+            .secret(keys::PRACTICE_TOKEN_SECRET)?
+            .ok_or_else(|| DeskError::NotSetUp(Missing::TokenSecret))?;
         Ok((token, secret))
     }
 
@@ -301,9 +295,9 @@ impl Desk {
     #[doc(hidden)]
     pub fn signing_credentials(&self) -> Result<[String; 4]> {
         let settings = self.settings()?;
-        let secret = self.secret(keys::CONSUMER_SECRET)?.ok_or_else(|| {
-            DeskError::NotSetUp("the consumer secret is missing; run `razdesk setup` again.".into())
-        })?;
+        let secret = self
+            .secret(keys::CONSUMER_SECRET)?
+            .ok_or_else(|| DeskError::NotSetUp(Missing::ConsumerSecret))?;
         let (token, token_secret) = self.practice_token()?;
         Ok([settings.consumer_key, secret, token, token_secret])
     }
@@ -318,14 +312,14 @@ impl Desk {
     pub fn encounter(&self, id: i64) -> Result<store::Encounter> {
         self.store
             .encounter(id)?
-            .ok_or_else(|| DeskError::NotFound(format!("encounter {id}")))
+            .ok_or_else(|| DeskError::NotFound(Item::Encounter(id)))
     }
 
     /// A staging by ID, or `NotFound`.
     pub fn staging(&self, id: i64) -> Result<store::Staging> {
         self.store
             .staging(id)?
-            .ok_or_else(|| DeskError::NotFound(format!("staging {id}")))
+            .ok_or_else(|| DeskError::NotFound(Item::Staging(id)))
     }
 
     pub fn stage_url(&self, barcode: links::Barcode) -> Result<String> {

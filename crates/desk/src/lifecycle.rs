@@ -7,6 +7,7 @@ use crate::error::{DeskError, Result};
 use crate::reports::{Refreshed, VoidRetried};
 use crate::staging::{StageRequest, StageResult};
 use crate::store::{Staging, StagingStatus};
+use crate::words::Words;
 use crate::Desk;
 use razcode_protocol::params::{RAZ_ID, VOID_REASON, VOID_REASON_MAX};
 use razcode_protocol::{paths, CodeState, CodeStatus, PaymentRequest, CODE_TTL_DAYS};
@@ -115,9 +116,9 @@ impl Desk {
         }
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > VOID_REASON_MAX {
-            return Err(DeskError::Input(format!(
-                "Give a reason for the void, of 1 to {VOID_REASON_MAX} characters."
-            )));
+            return Err(DeskError::Input(
+                Words::new("desk-void-reason").with("max", VOID_REASON_MAX),
+            ));
         }
         if s.code_state != Some(CodeState::Voided) {
             self.store.set_void_pending(s.id, Some(reason))?;
@@ -132,7 +133,7 @@ impl Desk {
         let reason = self.staging(s.id)?.void_reason;
         match self.lifecycle_call(paths::VOID, s, reason.as_deref()).await {
             Ok(st) => Ok(st),
-            Err(e) if e.is_transient() => Err(DeskError::VoidWaits(briefly(&e))),
+            Err(e) if e.is_transient() => Err(DeskError::VoidWaits(Box::new(e))),
             Err(e) => {
                 // It can never go (no v1.1 here, or the gateway refuses it): out of the outbox.
                 self.store.set_void_pending(s.id, None)?;
@@ -178,19 +179,5 @@ impl Desk {
             language: self.staging_language(old.id).ok(),
         };
         self.stage(&req).await
-    }
-}
-
-/// A transient failure in a few words (without the stage's outbox advice).
-fn briefly(e: &DeskError) -> String {
-    match e {
-        DeskError::Unreachable { url, reason } => {
-            format!("the gateway at {url} cannot be reached ({reason}).")
-        }
-        DeskError::Timeout { url } => format!("the gateway at {url} did not answer in time."),
-        DeskError::NotAnAnswer { status, reason } => {
-            format!("the gateway's answer could not be read (HTTP {status}: {reason}).")
-        }
-        other => format!("{other}"),
     }
 }

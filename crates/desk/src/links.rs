@@ -5,6 +5,7 @@
 use crate::error::{DeskError, Result};
 use crate::keys;
 use crate::secret;
+use crate::words::Words;
 use crate::Desk;
 use razcode_protocol::shl::{self, Payload};
 use serde::Serialize;
@@ -25,9 +26,9 @@ impl Barcode {
         match s.trim().to_ascii_lowercase().as_str() {
             "qr" => Ok(Barcode::Qr),
             "tag" => Ok(Barcode::Tag),
-            other => Err(DeskError::Input(format!(
-                "The barcode {other:?} is not one the desk makes: choose qr or tag."
-            ))),
+            other => Err(DeskError::Input(
+                Words::new("desk-not-a-barcode").with("barcode", format!("{other:?}")),
+            )),
         }
     }
 
@@ -94,9 +95,9 @@ impl ShlMode {
             "off" | "" => Ok(ShlMode::Off),
             "on" => Ok(ShlMode::On),
             "passcode" => Ok(ShlMode::Passcode),
-            other => Err(DeskError::Input(format!(
-                "The SMART Health Link setting {other:?} is not known: choose off, on or passcode."
-            ))),
+            other => Err(DeskError::Input(
+                Words::new("desk-not-an-shl-setting").with("setting", format!("{other:?}")),
+            )),
         }
     }
 
@@ -147,15 +148,17 @@ impl Desk {
         Ok(CodePrefs { barcode, shl })
     }
 
-    /// Sets the clinic's defaults; a value that is not known is refused by name.
-    pub fn set_code_prefs(&self, barcode: Option<&str>, shl: Option<&str>) -> Result<CodePrefs> {
+    /// Sets the clinic's defaults.
+    pub fn set_code_prefs(
+        &self,
+        barcode: Option<Barcode>,
+        shl: Option<ShlMode>,
+    ) -> Result<CodePrefs> {
         if let Some(b) = barcode {
-            self.store
-                .set_setting(keys::BARCODE, Barcode::parse(b)?.name())?;
+            self.store.set_setting(keys::BARCODE, b.name())?;
         }
         if let Some(s) = shl {
-            self.store
-                .set_setting(keys::SHL, ShlMode::parse(s)?.name())?;
+            self.store.set_setting(keys::SHL, s.name())?;
         }
         self.code_prefs()
     }
@@ -196,20 +199,25 @@ pub struct OpenedFile {
 /// with `recipient` and the passcode when flag `P`), or the file itself with
 /// flag `U`; each file fetched or embedded, decrypted with the link's key.
 pub async fn open_link(text: &str, passcode: Option<&str>, recipient: &str) -> Result<Opened> {
-    let p = Payload::decode(text).map_err(|e| DeskError::Shl(e.to_string()))?;
+    let p = Payload::decode(text).map_err(shl_cause)?;
     crate::client::check_url(&p.url)?;
     if p.needs_passcode() && passcode.is_none_or(str::is_empty) {
-        return Err(DeskError::Shl(
-            "this link needs a passcode (flag P); give it with --passcode".into(),
-        ));
+        return Err(DeskError::ShlNeedsPasscode);
     }
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .map_err(|e| DeskError::HttpClient(e.to_string()))?;
-    let unreachable =
-        |e: reqwest::Error| DeskError::Shl(format!("{} cannot be reached: {e}", p.url));
+        .map_err(|e| DeskError::HttpClient {
+            cause: e.to_string(),
+        })?;
+    let unreachable = |e: reqwest::Error| {
+        DeskError::Shl(
+            Words::new("desk-shl-unreachable")
+                .with("url", &p.url)
+                .with("cause", e),
+        )
+    };
     let mut files = Vec::new();
     if p.direct_file() {
         let r = http
@@ -232,10 +240,10 @@ pub async fn open_link(text: &str, passcode: Option<&str>, recipient: &str) -> R
             .await
             .map_err(unreachable)?;
         let manifest: serde_json::Value = serde_json::from_str(&answered(r).await?)
-            .map_err(|e| DeskError::Shl(format!("the manifest is not JSON: {e}")))?;
+            .map_err(|e| DeskError::Shl(Words::new("desk-shl-manifest").with("cause", e)))?;
         let list = manifest["files"]
             .as_array()
-            .ok_or_else(|| DeskError::Shl("the manifest has no files".into()))?;
+            .ok_or_else(|| DeskError::Shl(Words::new("desk-shl-no-files")))?;
         for f in list {
             let ctype = f["contentType"]
                 .as_str()
@@ -248,11 +256,7 @@ pub async fn open_link(text: &str, passcode: Option<&str>, recipient: &str) -> R
                     let r = http.get(loc).send().await.map_err(unreachable)?;
                     answered(r).await?
                 }
-                _ => {
-                    return Err(DeskError::Shl(
-                        "a file has neither embedded nor location".into(),
-                    ))
-                }
+                _ => return Err(DeskError::Shl(Words::new("desk-shl-empty-file"))),
             };
             files.push(decrypt(&p.key, &ctype, &jwe)?);
         }
@@ -275,27 +279,32 @@ async fn answered(r: reqwest::Response) -> Result<String> {
     let text = match crate::client::read_limited(r, MAX_SHL_ANSWER).await {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(crate::client::Limited::Transport(e)) => {
-            return Err(DeskError::Shl(format!("the answer could not be read: {e}")))
+            return Err(DeskError::Shl(
+                Words::new("desk-shl-unreadable").with("cause", e),
+            ))
         }
         Err(crate::client::Limited::TooLarge) => {
-            return Err(DeskError::Shl(format!(
-                "the answer is larger than {} MiB",
-                MAX_SHL_ANSWER >> 20
-            )))
+            return Err(DeskError::Shl(
+                Words::new("desk-shl-too-large").with("mib", MAX_SHL_ANSWER >> 20),
+            ))
         }
     };
     match status.as_u16() {
         200 => Ok(text),
-        401 => Err(DeskError::Shl(format!("the passcode was refused: {text}"))),
-        404 => Err(DeskError::Shl(
-            "the link does not work any more (expired, withdrawn by the clinic, or too many wrong passcodes)".into(),
+        401 => Err(DeskError::Shl(
+            Words::new("desk-shl-passcode-refused").with("cause", text),
         )),
-        s => Err(DeskError::Shl(format!("the server answered HTTP {s}: {text}"))),
+        404 => Err(DeskError::Shl(Words::new("desk-shl-gone"))),
+        s => Err(DeskError::Shl(
+            Words::new("desk-shl-http")
+                .with("status", s)
+                .with("cause", text),
+        )),
     }
 }
 
 fn decrypt(key: &str, content_type: &str, jwe: &str) -> Result<OpenedFile> {
-    let (plain, cty) = shl::decrypt(key, jwe).map_err(|e| DeskError::Shl(e.to_string()))?;
+    let (plain, cty) = shl::decrypt(key, jwe).map_err(shl_cause)?;
     let content = serde_json::from_slice(&plain).unwrap_or_else(|_| {
         serde_json::Value::String(String::from_utf8_lossy(&plain).into_owned())
     });
@@ -303,6 +312,11 @@ fn decrypt(key: &str, content_type: &str, jwe: &str) -> Result<OpenedFile> {
         content_type: cty.unwrap_or_else(|| content_type.to_string()),
         content,
     })
+}
+
+/// A link or its content refused by the protocol's reader, in its words.
+fn shl_cause(e: impl std::fmt::Display) -> DeskError {
+    DeskError::Shl(Words::new("desk-shl").with("cause", e))
 }
 
 #[cfg(test)]

@@ -1,20 +1,19 @@
 //! Receipts for a staging: what the desk knows, put in a [`Receipt`].
 
 use crate::clock::{date, date_time};
-use crate::error::{DeskError, Result};
+use crate::error::{DeskError, Missing, Result};
 use crate::keys;
 use crate::receipt::email::Smtp;
 use crate::receipt::{self, Barcode, Format, Receipt};
 use crate::store::{DeliveryStatus, NewDelivery, Staging, StagingStatus};
+use crate::words::Words;
 use crate::Desk;
 use razcode_protocol::{PaymentRequest, CODE_TTL_DAYS};
 
 /// A receipt format by name, or an error that lists the names.
-fn named_format(f: &str) -> Result<Format> {
+pub fn parse_format(f: &str) -> Result<Format> {
     Format::parse(f).ok_or_else(|| {
-        DeskError::Input(format!(
-            "{f:?} is not a receipt format; use letter, a4 or 80mm"
-        ))
+        DeskError::Input(Words::new("desk-not-a-format").with("format", format!("{f:?}")))
     })
 }
 
@@ -39,8 +38,7 @@ impl Desk {
             }
         }
         if let Some(logo) = &c.logo {
-            let bytes = std::fs::read(logo)
-                .map_err(DeskError::io(format!("cannot read the logo {logo}")))?;
+            let bytes = std::fs::read(logo).map_err(DeskError::io_at("desk-io-read", logo))?;
             self.set_logo(&bytes)?;
         }
         self.clinic()
@@ -49,9 +47,9 @@ impl Desk {
     /// Keeps a PNG or JPEG logo in the data folder for the receipts.
     pub fn set_logo(&self, bytes: &[u8]) -> Result<()> {
         image::load_from_memory(bytes)
-            .map_err(|e| DeskError::Input(format!("The logo is not a PNG or JPEG image: {e}")))?;
+            .map_err(|e| DeskError::Input(Words::new("desk-logo-not-an-image").with("cause", e)))?;
         let dest = self.dir.join("logo");
-        std::fs::write(&dest, bytes).map_err(DeskError::io("cannot save the logo"))?;
+        std::fs::write(&dest, bytes).map_err(DeskError::io_at("desk-io-save", dest.display()))?;
         self.store
             .set_setting(keys::CLINIC_LOGO, &dest.display().to_string())?;
         Ok(())
@@ -95,9 +93,7 @@ impl Desk {
             Barcode::QrPng(bytes)
         };
         let logo = match &clinic.logo {
-            Some(p) => {
-                Some(std::fs::read(p).map_err(DeskError::io(format!("cannot read the logo {p}")))?)
-            }
+            Some(p) => Some(std::fs::read(p).map_err(DeskError::io_at("desk-io-read", p))?),
             None => None,
         };
         let link = self.code_link(s.id)?;
@@ -206,10 +202,9 @@ impl Desk {
     }
 
     /// The receipt settings: the printer (empty for the system default) and the format.
-    pub fn set_receipt_prefs(&self, printer: Option<&str>, format: Option<&str>) -> Result<()> {
+    pub fn set_receipt_prefs(&self, printer: Option<&str>, format: Option<Format>) -> Result<()> {
         if let Some(f) = format {
-            self.store
-                .set_setting(keys::RECEIPT_FORMAT, named_format(f)?.name())?;
+            self.store.set_setting(keys::RECEIPT_FORMAT, f.name())?;
         }
         if let Some(p) = printer {
             self.store.set_setting(keys::PRINTER, p.trim())?;
@@ -217,10 +212,10 @@ impl Desk {
         Ok(())
     }
 
-    /// The format asked for by name, else the one in the settings.
-    pub fn receipt_format_or(&self, asked: Option<&str>) -> Result<Format> {
+    /// The format asked for, else the one in the settings.
+    pub fn receipt_format_or(&self, asked: Option<Format>) -> Result<Format> {
         match asked {
-            Some(f) => named_format(f),
+            Some(f) => Ok(f),
             None => self.receipt_format(),
         }
     }
@@ -261,9 +256,7 @@ impl Desk {
         let get = |k: &str| -> Result<Option<String>> {
             Ok(self.store.setting(k)?.filter(|v| !v.is_empty()))
         };
-        let host = get(keys::SMTP_HOST)?.ok_or_else(|| {
-            DeskError::NotSetUp("no SMTP server is set; run `razdesk smtp`".into())
-        })?;
+        let host = get(keys::SMTP_HOST)?.ok_or_else(|| DeskError::NotSetUp(Missing::Smtp))?;
         let password = self.secret(keys::SMTP_PASSWORD)?;
         Ok(Smtp {
             host,
@@ -280,14 +273,12 @@ impl Desk {
 
     fn save_receipt(&self, staging_id: i64, pdf: &[u8]) -> Result<std::path::PathBuf> {
         let dir = self.dir.join("receipts");
-        std::fs::create_dir_all(&dir)
-            .map_err(DeskError::io("cannot create the receipts folder"))?;
+        std::fs::create_dir_all(&dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
         // The receipt's number among the staging's keeps two made in the same
         // second apart.
         let n = self.store.receipts_made(staging_id)?;
         let path = dir.join(format!("{staging_id}-{}-{n}.pdf", self.now()));
-        std::fs::write(&path, pdf)
-            .map_err(DeskError::io(format!("cannot save {}", path.display())))?;
+        std::fs::write(&path, pdf).map_err(DeskError::io_at("desk-io-save", path.display()))?;
         Ok(path)
     }
 
@@ -357,10 +348,9 @@ impl Desk {
         };
         let pdf = receipt::render(&r, self.receipt_format()?)?;
         let dir = self.dir.join("receipts");
-        std::fs::create_dir_all(&dir)
-            .map_err(DeskError::io("cannot create the receipts folder"))?;
+        std::fs::create_dir_all(&dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
         let file = dir.join("test-page.pdf");
-        std::fs::write(&file, pdf).map_err(DeskError::io("cannot save the test page"))?;
+        std::fs::write(&file, pdf).map_err(DeskError::io_at("desk-io-save", file.display()))?;
         receipt::print::print_file(&file, printer.as_deref(), "RAZCODE Desk test page")
     }
 
@@ -444,7 +434,7 @@ impl Desk {
         let smtp = self.smtp()?;
         for d in pending {
             let file = d.file.clone().unwrap_or_default();
-            let pdf = std::fs::read(&file).map_err(DeskError::io(format!("cannot read {file}")))?;
+            let pdf = std::fs::read(&file).map_err(DeskError::io_at("desk-io-read", file))?;
             let r = self
                 .send_delivery(d.id, d.staging_id, &d.target, &smtp, pdf)
                 .await

@@ -5,6 +5,7 @@
 use crate::activation::Verifier;
 use crate::error::{DeskError, Result};
 use crate::keys;
+use crate::words::Words;
 use crate::{Desk, Setup};
 use razcode_gateway::sandbox::{self as demo, DemoApprover};
 use razcode_gateway::{Config, Gateway};
@@ -36,7 +37,7 @@ impl Desk {
     /// Starts the sandbox gateway, points the desk at it and activates the demo practice.
     pub async fn start_sandbox(&self) -> Result<Sandbox> {
         let dir = self.dir.join("sandbox");
-        std::fs::create_dir_all(&dir).map_err(DeskError::io("cannot create the sandbox folder"))?;
+        std::fs::create_dir_all(&dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
         let db = dir.join("gateway.db");
         let start = |port: u16| {
             let mut c = Config::new(&db, SocketAddr::from(([127, 0, 0, 1], port)));
@@ -47,12 +48,12 @@ impl Desk {
             Ok(g) => g,
             Err(_) => start(0)
                 .await
-                .map_err(|e| DeskError::Sandbox(e.to_string()))?,
+                .map_err(|e| DeskError::Sandbox(Words::new("desk-sandbox").with("cause", e)))?,
         };
         let creds = gw
             .sandbox
             .clone()
-            .ok_or_else(|| DeskError::Sandbox("it has no demo credentials".into()))?;
+            .ok_or_else(|| DeskError::Sandbox(Words::new("desk-sandbox-no-credentials")))?;
         let settings = self.setup(&Setup {
             api_base: gw.base_url.clone(),
             platform_base: None,
@@ -62,9 +63,9 @@ impl Desk {
         })?;
         self.store.set_setting(keys::MODE, "sandbox")?;
         if !settings.activated {
-            let approver = gw.demo_approver().ok_or(DeskError::Sandbox(
-                "it cannot approve its demo practice".into(),
-            ))?;
+            let approver = gw
+                .demo_approver()
+                .ok_or(DeskError::Sandbox(Words::new("desk-sandbox-no-approver")))?;
             activate_demo(self, approver).await?;
         }
         if self.store.encounters(None)?.is_empty() {

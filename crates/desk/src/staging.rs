@@ -9,6 +9,7 @@ use crate::error::{DeskError, Result};
 use crate::ids::sha256_hex;
 use crate::keys;
 use crate::store::{StagedCode, Staging, StagingStatus};
+use crate::words::Words;
 use crate::Desk;
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
 use razcode_protocol::params::{IDEMPOTENCY_KEY, SHL, SHL_PASSCODE};
@@ -55,8 +56,9 @@ impl Desk {
         let enc = self.encounter(req.encounter_id)?;
         let her = record_to_send(&enc.her, &enc.kind, &req.leave_out)?;
         if let Some(p) = &req.payment {
-            p.validate()
-                .map_err(|e| DeskError::PaymentInvalid(e.to_string()))?;
+            p.validate().map_err(|e| DeskError::PaymentInvalid {
+                cause: e.to_string(),
+            })?;
         }
         let mrn = req.mrn.as_deref().map(str::trim).filter(|m| !m.is_empty());
         if let Some(m) = mrn {
@@ -262,8 +264,7 @@ impl Desk {
             &raz_id.compact(),
         );
         let dir = self.dir.join("barcodes");
-        std::fs::create_dir_all(&dir)
-            .map_err(DeskError::io("cannot create the barcodes folder"))?;
+        std::fs::create_dir_all(&dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
         // With a link the QR is the barcode (a Tag image cannot carry it):
         // a camera opens the redemption page, a health app takes the link after `#`.
         let drawn = match (&raz_image, &shl) {
@@ -282,8 +283,7 @@ impl Desk {
         let now = self.now();
         let file = |ext: &str| dir.join(format!("{}.{ext}", raz_id.compact()));
         let save = |path: &PathBuf, bytes: Vec<u8>| {
-            std::fs::write(path, bytes)
-                .map_err(DeskError::io(format!("cannot save {}", path.display())))
+            std::fs::write(path, bytes).map_err(DeskError::io_at("desk-io-save", path.display()))
         };
         match drawn {
             // Nothing to fetch: the code and its image's name are made durable
@@ -300,9 +300,9 @@ impl Desk {
                         store.mark_staged(s.id, &staged, now)?;
                         store.set_image(s.id, &shown)
                     });
-                    let drawn = drawing.join().unwrap_or_else(|_| {
-                        Err(DeskError::Receipt("the QR code was not drawn".into()))
-                    });
+                    let drawn = drawing
+                        .join()
+                        .unwrap_or_else(|_| Err(DeskError::Receipt(Words::new("desk-receipt-qr"))));
                     (drawn, committed)
                 });
                 committed?;
@@ -336,7 +336,7 @@ impl Desk {
         let path = s
             .image_path
             .as_deref()
-            .ok_or_else(|| DeskError::Receipt("the staging's barcode image is missing".into()))?;
+            .ok_or_else(|| DeskError::Receipt(Words::new("desk-receipt-no-barcode")))?;
         match std::fs::read(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.ends_with(".png") => {
                 let raz_id = s.raz_id.as_deref().unwrap_or_default();
@@ -347,10 +347,10 @@ impl Desk {
                 let redeem = redeem_url(s.raz_uri.as_deref(), &settings.healthjibe_base, &compact);
                 let link = self.code_link(s.id)?.map(|l| l.shl);
                 let png = barcode::qr_png(&qr_text(&redeem, link.as_deref()))?;
-                std::fs::write(path, &png).map_err(DeskError::io(format!("cannot save {path}")))?;
+                std::fs::write(path, &png).map_err(DeskError::io_at("desk-io-save", path))?;
                 Ok(png)
             }
-            other => other.map_err(DeskError::io(format!("cannot read the barcode {path}"))),
+            other => other.map_err(DeskError::io_at("desk-io-read", path)),
         }
     }
 
@@ -392,9 +392,7 @@ pub fn parse_leave_out<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<V
         .filter(|s| !s.is_empty())
         .map(|s| {
             SectionKind::parse(s).ok_or_else(|| {
-                DeskError::Input(format!(
-                    "{s:?} is not a section; use problems, alerts, medications, immunizations, vital_signs, results, procedures, encounters, plan_of_care or payers"
-                ))
+                DeskError::Input(Words::new("desk-not-a-section").with("section", format!("{s:?}")))
             })
         })
         .collect()
@@ -405,7 +403,7 @@ pub(crate) fn record_to_send(her: &str, kind: &str, leave_out: &[SectionKind]) -
     if leave_out.is_empty() || kind != "ccr" {
         Ok(her.to_string())
     } else {
-        drop_sections(her, leave_out).map_err(|e| DeskError::Record(e.to_string()))
+        drop_sections(her, leave_out).map_err(DeskError::record)
     }
 }
 

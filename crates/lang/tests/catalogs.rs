@@ -1,5 +1,5 @@
-//! Every catalog has every message English has (the staff app's `app-` ones
-//! in the app's languages), parses whole, and uses the same variables.
+//! Every catalog has every message English has (the staff app's `app-` and
+//! the desk's `desk-` ones in the app's languages), parses whole, and uses the same variables.
 
 use fluent_syntax::ast;
 use razcode_lang::Language;
@@ -54,7 +54,7 @@ fn every_catalog_has_every_english_message() {
         let theirs = messages(lang);
         let app = Language::APP.contains(&lang);
         for id in en.keys() {
-            if id.starts_with("app-") && !app {
+            if (id.starts_with("app-") || id.starts_with("desk-")) && !app {
                 continue;
             }
             assert!(theirs.contains_key(id), "{} lacks {id}", lang.tag());
@@ -143,5 +143,24 @@ fn the_app_names_only_messages_there_are() {
             en.contains_key(&id),
             "{file} names {id}, which is not in en.ftl"
         );
+    }
+}
+
+/// The desk's errors are read in the app, which has no command line: a flag
+/// or a `razdesk` command is the CLI's to add (its `hints`), never the core's.
+#[test]
+fn no_message_names_a_command_line_flag() {
+    for lang in Language::APP {
+        let source = source(lang);
+        for line in source.lines().filter(|l| !l.starts_with('#')) {
+            let names_flag = line
+                .split_whitespace()
+                .any(|w| w.starts_with("--") && w.len() > 2 && !w.starts_with("---"));
+            assert!(
+                !names_flag && !line.contains("razdesk"),
+                "{}: {line}",
+                lang.tag()
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! instructions only, never clinical data; the receipt PDF is attached.
 
 use crate::error::{DeskError, Result};
+use crate::words::Words;
 use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -46,22 +47,36 @@ pub struct Mail {
 
 /// The clinic's own certificate authority from a PEM file; errors name the file.
 pub fn read_ca(file: &str) -> Result<Certificate> {
-    let pem = std::fs::read(file)
-        .map_err(|e| DeskError::Email(format!("cannot read the CA file {file}: {e}")))?;
+    let pem = std::fs::read(file).map_err(|e| {
+        DeskError::Email(
+            Words::new("desk-email-ca-unreadable")
+                .with("file", file)
+                .with("cause", e),
+        )
+    })?;
     // The TLS library takes a file without any certificate in it silently.
     if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-        return Err(DeskError::Email(format!(
-            "the CA file {file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
-        )));
+        return Err(DeskError::Email(
+            Words::new("desk-email-ca-empty").with("file", file),
+        ));
     }
-    Certificate::from_pem(&pem)
-        .map_err(|e| DeskError::Email(format!("the CA file {file} is not a PEM certificate: {e}")))
+    Certificate::from_pem(&pem).map_err(|e| {
+        DeskError::Email(
+            Words::new("desk-email-ca-bad")
+                .with("file", file)
+                .with("cause", e),
+        )
+    })
 }
 
 pub fn parse_address(a: &str) -> Result<Mailbox> {
-    a.trim()
-        .parse::<Mailbox>()
-        .map_err(|e| DeskError::Email(format!("{a:?} is not a valid email address ({e})")))
+    a.trim().parse::<Mailbox>().map_err(|e| {
+        DeskError::Email(
+            Words::new("desk-email-address")
+                .with("address", format!("{a:?}"))
+                .with("cause", e),
+        )
+    })
 }
 
 pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
@@ -91,12 +106,13 @@ pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
                 .singlepart(
                     Attachment::new(format!("receipt-{}.pdf", m.raz_id.replace('-', ""))).body(
                         m.pdf.clone(),
-                        ContentType::parse("application/pdf")
-                            .map_err(|e| DeskError::Email(e.to_string()))?,
+                        ContentType::parse("application/pdf").map_err(|e| {
+                            DeskError::Email(Words::new("desk-email-unbuilt").with("cause", e))
+                        })?,
                     ),
                 ),
         )
-        .map_err(|e| DeskError::Email(format!("the message cannot be built: {e}")))
+        .map_err(|e| DeskError::Email(Words::new("desk-email-unbuilt").with("cause", e)))
 }
 
 fn loopback(host: &str) -> bool {
@@ -119,7 +135,7 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
                 .map_err(|e| {
                     (
                         false,
-                        DeskError::Email(format!("the TLS settings are not usable: {e}")),
+                        DeskError::Email(Words::new("desk-email-tls").with("cause", e)),
                     )
                 })?;
             Some(if smtp.security == "tls" {
@@ -142,22 +158,24 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
         ("none", None) => {
             return Err((
                 false,
-                DeskError::Insecure(format!("smtp://{} without TLS", smtp.host)),
+                DeskError::Insecure {
+                    address: format!("smtp://{} without TLS", smtp.host),
+                },
             ));
         }
         (other, None) => {
             return Err((
                 false,
-                DeskError::Email(format!(
-                    "{other:?} is not an SMTP security; use starttls, tls or none"
-                )),
+                DeskError::Email(
+                    Words::new("desk-email-security").with("security", format!("{other:?}")),
+                ),
             ))
         }
     }
     .map_err(|e| {
         (
             false,
-            DeskError::Email(format!("the SMTP settings are not usable: {e}")),
+            DeskError::Email(Words::new("desk-email-settings").with("cause", e)),
         )
     })?;
     let mut builder = builder
@@ -178,21 +196,23 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
         Err(e) => {
             let text = e.to_string();
             if text.contains("certificate") {
-                return Err((false, DeskError::SmtpUntrusted(text)));
+                return Err((false, DeskError::SmtpUntrusted { cause: text }));
             }
             let (transient, why) = if e.is_permanent() {
                 if text.contains("535") || text.to_ascii_lowercase().contains("auth") {
-                    (false, format!("the SMTP server refused the login ({text}); check the SMTP user and password"))
+                    (false, Words::new("desk-email-login").with("cause", &text))
                 } else {
-                    (
-                        false,
-                        format!("the SMTP server refused the message ({text}); check the address"),
-                    )
+                    (false, Words::new("desk-email-refused").with("cause", &text))
                 }
             } else if e.is_transient() {
-                (true, format!("the SMTP server asked to try later ({text}); the email waits in the outbox"))
+                (true, Words::new("desk-email-later").with("cause", &text))
             } else {
-                (true, format!("the SMTP server at {}:{} cannot be reached ({text}); the email waits in the outbox", smtp.host, smtp.port))
+                (
+                    true,
+                    Words::new("desk-email-unreachable")
+                        .with("server", format!("{}:{}", smtp.host, smtp.port))
+                        .with("cause", &text),
+                )
             };
             Err((transient, DeskError::Email(why)))
         }

@@ -6,6 +6,7 @@ mod fonts;
 pub mod print;
 
 use crate::error::{DeskError, Result};
+use crate::words::Words;
 use fonts::{Fonts, Style};
 use printpdf::{
     Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
@@ -240,7 +241,7 @@ impl Canvas<'_> {
         align: Align,
     ) -> Result<()> {
         let img = RawImage::decode_from_bytes(bytes, &mut Vec::new())
-            .map_err(|e| DeskError::Receipt(format!("an image for it cannot be read: {e}")))?;
+            .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-image").with("cause", e)))?;
         let (px_w, px_h) = (img.width as f32, img.height as f32);
         let h_mm = w_mm * px_h / px_w.max(1.0);
         let id = doc.add_image(&img);
@@ -282,7 +283,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     let id_size = if thermal { 20.0 } else { 30.0 };
     let mut doc = PdfDocument::new(&format!("RAZCODE {}", r.raz_id));
     let fonts =
-        Fonts::load().ok_or_else(|| DeskError::Receipt("its fonts cannot be loaded".into()))?;
+        Fonts::load().ok_or_else(|| DeskError::Receipt(Words::new("desk-receipt-fonts")))?;
     // A thermal roll is as long as its content: lay out once to measure.
     let page_h = match format {
         Format::Letter => 279.4,
@@ -290,7 +291,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
         Format::Thermal80 => {
             let mut probe = PdfDocument::new("measure");
             let probe_fonts = Fonts::load()
-                .ok_or_else(|| DeskError::Receipt("its fonts cannot be loaded".into()))?;
+                .ok_or_else(|| DeskError::Receipt(Words::new("desk-receipt-fonts")))?;
             let mut c = Canvas::new(&probe_fonts, margin, page_w, 1000.0);
             layout(
                 &mut c, &mut probe, r, thermal, title, body, id_size, code_mm,
@@ -311,7 +312,7 @@ pub fn render(r: &Receipt, format: Format) -> Result<Vec<u8>> {
     }
     fonts
         .embed(&mut doc)
-        .map_err(|e| DeskError::Receipt(format!("a font cannot be embedded: {e}")))?;
+        .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-font").with("cause", e)))?;
     let opts = PdfSaveOptions {
         subset_fonts: true,
         ..PdfSaveOptions::default()

@@ -3,6 +3,7 @@
 //! verb, which needs a PDF application registered for printing.
 
 use crate::error::{DeskError, Result};
+use crate::words::Words;
 use std::path::Path;
 use std::process::Command;
 
@@ -16,28 +17,30 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
             cmd.arg("-d").arg(p);
         }
         cmd.arg("-t").arg(title).arg("--").arg(file);
-        let out = cmd.output().map_err(|e| {
-            DeskError::Print(format!(
-                "cannot run `lp` ({e}); install CUPS (Debian: apt install cups) to print"
-            ))
-        })?;
+        let out = cmd
+            .output()
+            .map_err(|e| DeskError::Print(Words::new("desk-print-no-lp").with("cause", e)))?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
         } else {
             let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
-            Err(DeskError::Print(format!(
-                "the printer {} refused the job: {why}. Check the printer's name in the settings (lpstat -e lists them).",
-                printer.unwrap_or("(default)")
-            )))
+            Err(DeskError::Print(
+                match printer {
+                    Some(p) => Words::new("desk-print-refused").with("printer", p),
+                    None => Words::new("desk-print-refused")
+                        .with_words("printer", Words::new("desk-print-default-printer")),
+                }
+                .with("cause", why),
+            ))
         }
     }
     #[cfg(windows)]
     {
         let printer = printer.unwrap_or("");
         if printer.contains('"') {
-            return Err(DeskError::Print(format!(
-                "{printer:?} is not a printer's name; choose one from the list"
-            )));
+            return Err(DeskError::Print(
+                Words::new("desk-print-not-a-printer").with("printer", format!("{printer:?}")),
+            ));
         }
         let script = format!(
             "Start-Process -FilePath {} -Verb PrintTo -ArgumentList {} -WindowStyle Hidden",
@@ -48,14 +51,14 @@ pub fn print_file(file: &Path, printer: Option<&str>, title: &str) -> Result<Str
         let out = Command::new("powershell")
             .args(["-NoProfile", "-Command", &script])
             .output()
-            .map_err(|e| DeskError::Print(format!("cannot reach the Windows spooler: {e}")))?;
+            .map_err(|e| DeskError::Print(Words::new("desk-print-no-spooler").with("cause", e)))?;
         if out.status.success() {
             Ok(String::from("sent to the Windows spooler"))
         } else {
-            Err(DeskError::Print(format!(
-                "the Windows spooler refused the job: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            )))
+            Err(DeskError::Print(
+                Words::new("desk-print-spooler-refused")
+                    .with("cause", String::from_utf8_lossy(&out.stderr).trim()),
+            ))
         }
     }
 }
@@ -81,9 +84,10 @@ fn ps_quote(s: &str) -> String {
 pub fn printers() -> Result<Vec<String>> {
     #[cfg(not(windows))]
     {
-        let out = Command::new("lpstat").arg("-e").output().map_err(|e| {
-            DeskError::Print(format!("cannot run `lpstat` ({e}); install CUPS to print"))
-        })?;
+        let out = Command::new("lpstat")
+            .arg("-e")
+            .output()
+            .map_err(|e| DeskError::Print(Words::new("desk-print-no-lpstat").with("cause", e)))?;
         Ok(String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_string)

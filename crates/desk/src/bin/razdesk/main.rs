@@ -2,6 +2,7 @@
 //! takes `--data-dir` and `--json`; the JSON is a stable interface.
 
 mod args;
+mod hints;
 mod run;
 
 use args::Cli;
@@ -19,48 +20,44 @@ pub struct Out {
     pub ok: bool,
 }
 
-impl Out {
-    /// A success: `json` is printed as it is.
-    pub fn ok(json: Value, text: impl Into<String>) -> Out {
-        Out {
-            json,
-            text: text.into(),
-            ok: true,
-        }
-    }
-
-    /// A core report with `"ok": true` added beside its own keys.
-    pub fn report(report: &impl Serialize, text: impl Into<String>) -> Out {
-        let mut json = serde_json::to_value(report).unwrap_or(Value::Null);
-        if let Some(o) = json.as_object_mut() {
-            o.insert("ok".into(), json!(true));
-        }
-        Out::ok(json, text)
-    }
+/// A typed answer with `"ok"` beside its own keys: `--json` prints the view
+/// the app's command returns, and says whether it went.
+#[derive(Serialize)]
+struct Reply<'a, T: Serialize> {
+    ok: bool,
+    #[serde(flatten)]
+    body: &'a T,
 }
 
-/// The core's words, and where the core names a choice, the flag that makes it.
-fn message(e: &DeskError) -> String {
-    let hint = match e {
-        DeskError::PaymentIncomplete => " Give --amount and --currency together.".to_string(),
-        DeskError::NotLinked { mrn } => {
-            format!(" Link it with `razdesk link-patient --mrn {mrn}`, or stage without --mrn.")
+impl Out {
+    /// A success: the view with `"ok": true`.
+    pub fn ok(body: &impl Serialize, text: impl Into<String>) -> Out {
+        Out::reply(true, body, text)
+    }
+
+    /// The view with `"ok"` as `ok` says (a report of what went and what did not).
+    pub fn reply(ok: bool, body: &impl Serialize, text: impl Into<String>) -> Out {
+        Out {
+            json: serde_json::to_value(Reply { ok, body }).unwrap_or(Value::Null),
+            text: text.into(),
+            ok,
         }
-        DeskError::SmtpUntrusted(_) => " Set it with `razdesk smtp --ca-file FILE`.".to_string(),
-        DeskError::NotFound(what) if what.starts_with("encounter") => {
-            " See `razdesk encounters`.".to_string()
+    }
+
+    /// Output that carries its own keys (a stage's outcome, a FHIR Bundle,
+    /// a check's answer), printed as it is.
+    pub fn document(body: &impl Serialize, text: impl Into<String>, ok: bool) -> Out {
+        Out {
+            json: serde_json::to_value(body).unwrap_or(Value::Null),
+            text: text.into(),
+            ok,
         }
-        DeskError::NotFound(what) if what.starts_with("staging") => {
-            " See `razdesk history`.".to_string()
-        }
-        _ => String::new(),
-    };
-    format!("{e}{hint}")
+    }
 }
 
 fn error_json(e: &DeskError) -> Value {
     let mut report = ErrorReport::from(e);
-    report.message = message(e);
+    report.message = hints::message(e);
     json!({"ok": false, "error": report})
 }
 
@@ -98,7 +95,7 @@ fn main() -> ExitCode {
             if json_mode {
                 println!("{}", error_json(&e));
             } else {
-                eprintln!("razdesk: {}", message(&e));
+                eprintln!("razdesk: {}", hints::message(&e));
             }
             ExitCode::FAILURE
         }

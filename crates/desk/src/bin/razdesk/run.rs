@@ -7,11 +7,17 @@ use crate::args::{Cli, Command, HerAction, ShlAction};
 use crate::Out;
 use razcode_desk::activation::{open_browser, Verifier};
 use razcode_desk::checkout::StageForm;
+use razcode_desk::languages;
+use razcode_desk::links::{Barcode, ShlMode};
 use razcode_desk::receipt_desk::Clinic;
 use razcode_desk::reports::{HistoryEntry, StageOutcome};
 use razcode_desk::staging::StageResult;
-use razcode_desk::{Desk, DeskError, Setup};
-use serde_json::{json, Value};
+use razcode_desk::views::{
+    AboutBox, Activated, Encounters, History, Imports, Linked, Printers, Printing, SetUp, Speaks,
+    Voided,
+};
+use razcode_desk::{Desk, DeskError, Setup, Words};
+use serde::Serialize;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -103,9 +109,11 @@ pub async fn command(cli: Cli) -> Run {
             shl,
             language,
         } => {
-            desk.set_code_prefs(barcode.as_deref(), shl.as_deref())?;
+            let barcode = barcode.as_deref().map(Barcode::parse).transpose()?;
+            let shl = shl.as_deref().map(ShlMode::parse).transpose()?;
+            desk.set_code_prefs(barcode, shl)?;
             if let Some(tag) = language {
-                desk.set_clinic_language(&tag)?;
+                desk.set_clinic_language(languages::parse(&tag)?)?;
             }
             receipts::clinic(
                 &desk,
@@ -140,27 +148,27 @@ pub async fn command(cli: Cli) -> Run {
         }
         Command::Patient { mrn, language } => {
             let lang = match language {
-                Some(tag) => desk.set_patient_language(&mrn, &tag)?,
+                Some(tag) => desk.set_patient_language(&mrn, languages::parse(&tag)?)?,
                 None => desk.patient_language(Some(&mrn))?,
             };
+            let text = format!("{mrn}: {} ({})", lang.name(), lang.tag());
             Ok(Out::ok(
-                json!({"ok": true, "mrn": mrn, "language": lang}),
-                format!("{mrn}: {} ({})", lang.name(), lang.tag()),
+                &Speaks {
+                    mrn: Some(mrn),
+                    language: lang,
+                },
+                text,
             ))
         }
         Command::PrintTest { printer } => {
             let job = desk.print_test(printer.as_deref())?;
-            Ok(Out::ok(
-                json!({"ok": true, "job": job}),
-                format!("printing: {job}"),
-            ))
+            let text = format!("printing: {job}");
+            Ok(Out::ok(&Printing { job }, text))
         }
         Command::Printers => {
             let list = razcode_desk::receipt::print::printers()?;
-            Ok(Out::ok(
-                json!({"ok": true, "printers": list}),
-                list.join("\n"),
-            ))
+            let text = list.join("\n");
+            Ok(Out::ok(&Printers { printers: list }, text))
         }
         Command::Email {
             staging_id,
@@ -189,17 +197,15 @@ pub async fn command(cli: Cli) -> Run {
                     text.push_str(&format!("\n{} {} {}", c.name, c.version, c.licence));
                 }
             }
-            Ok(Out::ok(json!({"ok": true, "about": a}), text))
+            Ok(Out::ok(&AboutBox { about: a }, text))
         }
     }
 }
 
 fn setup(desk: &Desk, s: Setup) -> Run {
     let s = desk.setup(&s)?;
-    Ok(Out::ok(
-        json!({"ok": true, "settings": s}),
-        format!("gateway {}\nsecrets {}", s.api_base, s.secrets),
-    ))
+    let text = format!("gateway {}\nsecrets {}", s.api_base, s.secrets);
+    Ok(Out::ok(&SetUp { settings: s }, text))
 }
 
 /// Prints `APPROVE <url>` (a line other tools wait for) and opens the browser.
@@ -228,10 +234,15 @@ fn verifier(oob: bool) -> Verifier {
 
 async fn activate(desk: &Desk, oob: bool, no_browser: bool) -> Run {
     let a = desk.activate(verifier(oob), &show_url(no_browser)).await?;
-    let org = a.organization.clone().unwrap_or_default();
+    let text = format!(
+        "activated for {}",
+        a.organization.as_deref().unwrap_or_default()
+    );
     Ok(Out::ok(
-        json!({"ok": true, "organization": a.organization}),
-        format!("activated for {org}"),
+        &Activated {
+            organization: a.organization,
+        },
+        text,
     ))
 }
 
@@ -239,14 +250,17 @@ async fn link_patient(desk: &Desk, mrn: &str, oob: bool, no_browser: bool) -> Ru
     desk.link_patient(mrn, verifier(oob), &show_url(no_browser))
         .await?;
     Ok(Out::ok(
-        json!({"ok": true, "mrn": mrn, "linked": true}),
+        &Linked {
+            mrn: mrn.to_string(),
+            linked: true,
+        },
         format!("patient {mrn} linked"),
     ))
 }
 
 fn import(desk: &Desk, files: Vec<PathBuf>) -> Run {
     if files.is_empty() {
-        return Err(DeskError::Input("name at least one file to import".into()));
+        return Err(DeskError::Input(Words::new("desk-nothing-to-import")));
     }
     let mut items = Vec::new();
     let mut text = String::new();
@@ -258,10 +272,10 @@ fn import(desk: &Desk, files: Vec<PathBuf>) -> Run {
             i.encounter.id,
             i.encounter.summary
         ));
-        items.push(json!({"encounter": i.encounter, "new": i.new}));
+        items.push(i);
     }
     Ok(Out::ok(
-        json!({"ok": true, "imported": items}),
+        &Imports { imported: items },
         text.trim_end().to_string(),
     ))
 }
@@ -277,7 +291,7 @@ fn encounters(desk: &Desk, search: Option<&str>) -> Run {
             e.summary
         )
     });
-    Ok(Out::ok(json!({"ok": true, "encounters": list}), text))
+    Ok(Out::ok(&Encounters { encounters: list }, text))
 }
 
 /// An encounter ID, or a file imported first.
@@ -318,11 +332,7 @@ fn stage_outcome(result: StageResult) -> Run {
         Err((Some(s), e)) => (StageOutcome::new(&s, Some(&e)), false),
         Err((None, e)) => return Err(e),
     };
-    Ok(Out {
-        text: stage_text(&outcome),
-        json: serde_json::to_value(&outcome).unwrap_or(Value::Null),
-        ok,
-    })
+    Ok(Out::document(&outcome, stage_text(&outcome), ok))
 }
 
 async fn history(desk: &Desk, search: Option<&str>, refresh: bool, unpaid: bool) -> Run {
@@ -356,30 +366,18 @@ states not refreshed: {}",
         ));
     }
     // Every delivery at the top as well, as before entries carried their own.
-    let deliveries = desk.deliveries()?;
-    let mut json =
-        json!({"ok": refresh_error.is_none(), "history": list, "deliveries": deliveries});
-    if let Some(r) = refreshed {
-        json["refresh"] = json!(r);
-    }
-    Ok(Out {
-        ok: refresh_error.is_none(),
-        json,
-        text,
-    })
+    let view = History {
+        history: list,
+        deliveries: desk.deliveries()?,
+        refresh: refreshed,
+    };
+    Ok(Out::reply(refresh_error.is_none(), &view, text))
 }
 
 async fn void(desk: &Desk, staging_id: i64, reason: &str) -> Run {
     let s = desk.void(staging_id, reason).await?;
     Ok(Out::ok(
-        json!({
-            "ok": true,
-            "staging_id": s.id,
-            "raz_id": s.raz_id,
-            "state": s.code_state.map(|c| c.as_str()),
-            "voided_at": s.voided_at,
-            "claimed_at": s.claimed_at,
-        }),
+        &Voided::from(&s),
         format!(
             "code {} voided{}",
             s.raz_id.clone().unwrap_or_default(),
@@ -399,11 +397,7 @@ async fn retry_outbox(desk: &Desk) -> Run {
             format!("not staged: {}", error.message)
         }
     });
-    Ok(Out {
-        json: serde_json::to_value(&report).unwrap_or(Value::Null),
-        text,
-        ok: report.ok,
-    })
+    Ok(Out::document(&report, text, report.ok))
 }
 
 fn outbox(desk: &Desk) -> Run {
@@ -432,7 +426,7 @@ fn outbox(desk: &Desk) -> Run {
         ));
     }
     let text = text.trim().to_string();
-    Ok(Out::report(&w, text))
+    Ok(Out::ok(&w, text))
 }
 
 async fn watch(desk: &Desk, folder: &Path, once: bool) -> Run {
@@ -440,14 +434,24 @@ async fn watch(desk: &Desk, folder: &Path, once: bool) -> Run {
         let done = desk.import_folder(folder)?;
         for (path, r) in &done {
             let line = match r {
-                Ok(i) => json!({"file": path, "ok": true, "encounter_id": i.encounter.id}),
-                Err(e) => json!({"file": path, "ok": false, "error": e}),
+                Ok(i) => Watched {
+                    file: path,
+                    ok: true,
+                    encounter_id: Some(i.encounter.id),
+                    error: None,
+                },
+                Err(e) => Watched {
+                    file: path,
+                    ok: false,
+                    encounter_id: None,
+                    error: Some(e),
+                },
             };
-            println!("{line}");
+            println!("{}", serde_json::to_string(&line).unwrap_or_default());
         }
         if once {
             return Ok(Out::ok(
-                json!({"ok": true, "files": done.len()}),
+                &WatchRound { files: done.len() },
                 format!("{} files", done.len()),
             ));
         }
@@ -460,11 +464,15 @@ async fn watch(desk: &Desk, folder: &Path, once: bool) -> Run {
 async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
     let gw = desk.start_sandbox().await?;
     let s = desk.settings()?;
-    let line = json!({"ok": true, "sandbox": gw.base_url(), "organization": s.organization});
+    let line = SandboxUp {
+        ok: true,
+        sandbox: gw.base_url().to_string(),
+        organization: s.organization.clone(),
+    };
     println!(
         "{}",
         if json_mode {
-            line.to_string()
+            serde_json::to_string(&line).unwrap_or_default()
         } else {
             format!(
                 "sandbox gateway on {} for {}",
@@ -477,9 +485,41 @@ async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
     let _ = tokio::signal::ctrl_c().await;
     gw.stop().await;
     Ok(Out::ok(
-        json!({"ok": true, "stopped": true}),
+        &SandboxStopped { stopped: true },
         "sandbox stopped",
     ))
+}
+
+/// A line `razdesk watch` prints for each file as it goes.
+#[derive(Serialize)]
+struct Watched<'a> {
+    file: &'a Path,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encounter_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a String>,
+}
+
+/// `razdesk watch --once`: how many files the round took.
+#[derive(Serialize)]
+struct WatchRound {
+    files: usize,
+}
+
+/// `razdesk sandbox`'s first line: where the sandbox listens.
+#[cfg(feature = "sandbox")]
+#[derive(Serialize)]
+struct SandboxUp {
+    ok: bool,
+    sandbox: String,
+    organization: Option<String>,
+}
+
+#[cfg(feature = "sandbox")]
+#[derive(Serialize)]
+struct SandboxStopped {
+    stopped: bool,
 }
 
 /// One line per item.

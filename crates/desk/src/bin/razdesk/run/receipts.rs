@@ -3,26 +3,31 @@
 use super::Run;
 use crate::Out;
 use razcode_desk::receipt::email::Smtp;
+use razcode_desk::receipt_desk::parse_format;
 use razcode_desk::receipt_desk::Clinic;
+use razcode_desk::views::{ClinicPrefs, Emailed, Printing, SavedReceipt, SmtpSet};
 use razcode_desk::{Desk, DeskError};
-use serde_json::json;
 use std::path::Path;
 
 pub(super) fn clinic(desk: &Desk, c: Clinic, printer: Option<&str>, format: Option<&str>) -> Run {
-    desk.set_receipt_prefs(printer, format)?;
+    desk.set_receipt_prefs(printer, format.map(parse_format).transpose()?)?;
     let c = desk.set_clinic(&c)?;
     let format = desk.receipt_format()?;
     let prefs = desk.code_prefs()?;
+    let text = format!(
+        "{}\nreceipts: {}\nbarcode: {}\nSMART Health Link: {}",
+        c.name.clone().unwrap_or_default(),
+        format.name(),
+        prefs.barcode.name(),
+        prefs.shl.name()
+    );
     Ok(Out::ok(
-        json!({"ok": true, "clinic": c, "receipt_format": format.name(),
-               "barcode": prefs.barcode, "shl": prefs.shl}),
-        format!(
-            "{}\nreceipts: {}\nbarcode: {}\nSMART Health Link: {}",
-            c.name.clone().unwrap_or_default(),
-            format.name(),
-            prefs.barcode.name(),
-            prefs.shl.name()
-        ),
+        &ClinicPrefs {
+            clinic: c,
+            receipt_format: format.name(),
+            code: prefs,
+        },
+        text,
     ))
 }
 
@@ -48,11 +53,15 @@ pub(super) fn receipt(
     format: Option<&str>,
     copy: bool,
 ) -> Run {
-    let format = desk.receipt_format_or(format)?;
+    let format = desk.receipt_format_or(format.map(parse_format).transpose()?)?;
     let pdf = desk.receipt_pdf(staging_id, format, copy)?;
-    std::fs::write(out, &pdf).map_err(DeskError::io(format!("cannot write {}", out.display())))?;
+    std::fs::write(out, &pdf).map_err(DeskError::io_at("desk-io-write", out.display()))?;
     Ok(Out::ok(
-        json!({"ok": true, "file": out, "format": format.name(), "bytes": pdf.len()}),
+        &SavedReceipt {
+            file: out.to_path_buf(),
+            format: format.name(),
+            bytes: Some(pdf.len()),
+        },
         format!("receipt written to {}", out.display()),
     ))
 }
@@ -63,27 +72,23 @@ pub(super) fn print(
     printer: Option<&str>,
     format: Option<&str>,
 ) -> Run {
-    let format = desk.receipt_format_or(format)?;
+    let format = desk.receipt_format_or(format.map(parse_format).transpose()?)?;
     let job = desk.print_receipt(staging_id, printer, format)?;
-    Ok(Out::ok(
-        json!({"ok": true, "job": job}),
-        format!("printing: {job}"),
-    ))
+    let text = format!("printing: {job}");
+    Ok(Out::ok(&Printing { job }, text))
 }
 
 pub(super) async fn email(desk: &Desk, staging_id: i64, to: &str, format: Option<&str>) -> Run {
-    let format = desk.receipt_format_or(format)?;
+    let format = desk.receipt_format_or(format.map(parse_format).transpose()?)?;
     desk.email_receipt(staging_id, to, format).await?;
     Ok(Out::ok(
-        json!({"ok": true, "to": to}),
+        &Emailed { to: to.to_string() },
         format!("emailed to {to}"),
     ))
 }
 
 pub(super) fn smtp(desk: &Desk, smtp: Smtp) -> Run {
     desk.set_smtp(&smtp)?;
-    Ok(Out::ok(
-        json!({"ok": true, "smtp": smtp}),
-        format!("SMTP {}:{}", smtp.host, smtp.port),
-    ))
+    let text = format!("SMTP {}:{}", smtp.host, smtp.port);
+    Ok(Out::ok(&SmtpSet { smtp }, text))
 }

@@ -2,8 +2,10 @@
 
 use super::Run;
 use crate::Out;
-use razcode_desk::DeskError;
-use serde_json::json;
+use razcode_desk::links::Opened;
+use razcode_desk::{DeskError, Words};
+use serde::Serialize;
+use serde_json::Value;
 use std::io::Read;
 
 /// A record's bytes from a file, or standard input for `-`.
@@ -12,39 +14,38 @@ pub(super) fn read_record(file: &str) -> Result<Vec<u8>, DeskError> {
         let mut b = Vec::new();
         std::io::stdin()
             .read_to_end(&mut b)
-            .map_err(DeskError::io("cannot read standard input"))?;
+            .map_err(DeskError::io(Words::new("desk-io-stdin")))?;
         Ok(b)
     } else {
-        std::fs::read(file).map_err(DeskError::io(format!("cannot read {file}")))
+        std::fs::read(file).map_err(DeskError::io_at("desk-io-read", file))
     }
 }
 
 /// `her fhir`: the record as the FHIR R4 Bundle a patient's app gets.
 pub(super) fn her_fhir(file: &str) -> Run {
     let bytes = read_record(file)?;
-    let text = razcode_her::xml::decode(&bytes).map_err(|e| DeskError::Record(e.to_string()))?;
+    let text = razcode_her::xml::decode(&bytes).map_err(DeskError::record)?;
     // A CCD is read as the CCR the desk would stage from it.
     let her = if text.contains("<ClinicalDocument") {
-        razcode_her::ccd::to_ccr(&text).map_err(|e| DeskError::Record(e.to_string()))?
+        razcode_her::ccd::to_ccr(&text).map_err(DeskError::record)?
     } else {
         text
     };
-    let bundle = razcode_her::fhir::convert(&her).map_err(|e| DeskError::Record(e.to_string()))?;
+    let bundle = razcode_her::fhir::convert(&her).map_err(DeskError::record)?;
     let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
-    Ok(Out::ok(bundle, pretty))
+    Ok(Out::document(&bundle, pretty, true))
 }
 
 /// `shl open`: what a patient's app will see behind a link.
 pub(super) async fn shl_open(link: &str, passcode: Option<&str>, recipient: &str) -> Run {
     let opened = razcode_desk::links::open_link(link, passcode, recipient).await?;
-    let v = serde_json::to_value(&opened).unwrap_or_default();
     let text = opened
         .files
         .iter()
         .map(|f| serde_json::to_string_pretty(&f.content).unwrap_or_default())
         .collect::<Vec<_>>()
         .join("\n");
-    Ok(Out::ok(json!({"ok": true, "link": v}), text))
+    Ok(Out::ok(&LinkOpened { link: opened }, text))
 }
 
 pub(super) fn her_check(file: &str) -> Run {
@@ -52,20 +53,44 @@ pub(super) fn her_check(file: &str) -> Run {
     let v = match razcode_her::xml::decode(&bytes) {
         Ok(text) if text.contains("<ClinicalDocument") => match razcode_her::ccd::to_ccr(&text) {
             Ok(ccr) => razcode_her::check_json(&ccr),
-            Err(e) => json!({"ok": false, "error": {"message": e.to_string(), "line": null}}),
+            Err(e) => not_read(e.to_string(), None),
         },
         Ok(text) => razcode_her::check_json(&text),
-        Err(e) => json!({"ok": false, "error": {"message": e.to_string(), "line": e.line}}),
+        Err(e) => not_read(e.to_string(), e.line),
     };
-    let good = v["ok"] == json!(true);
+    let good = v["ok"] == Value::Bool(true);
     let text = if good {
         serde_json::to_string_pretty(&v).unwrap_or_default()
     } else {
         v["error"]["message"].as_str().unwrap_or("").to_string()
     };
-    Ok(Out {
-        json: v,
-        text,
-        ok: good,
+    Ok(Out::document(&v, text, good))
+}
+
+/// `shl open`: the link's files as a patient's app gets them.
+#[derive(Serialize)]
+struct LinkOpened {
+    link: Opened,
+}
+
+/// A record `her check` could not read: the same shape as the record
+/// checker's own refusal (`{"ok": false, "error": {"message", "line"}}`).
+#[derive(Serialize)]
+struct NotRead {
+    ok: bool,
+    error: Refusal,
+}
+
+#[derive(Serialize)]
+struct Refusal {
+    message: String,
+    line: Option<usize>,
+}
+
+fn not_read(message: String, line: Option<usize>) -> Value {
+    serde_json::to_value(NotRead {
+        ok: false,
+        error: Refusal { message, line },
     })
+    .unwrap_or(Value::Null)
 }
