@@ -36,7 +36,6 @@ pub use words::Words;
 
 use client::{check_url, Client, Credentials};
 use clock::unix_now;
-use razcode_protocol::paths;
 use secret::Vault;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -324,13 +323,6 @@ impl Desk {
 
     pub fn stage_url(&self, barcode: links::Barcode) -> Result<String> {
         let s = self.settings()?;
-        Ok(format!(
-            "{}{}",
-            s.api_base,
-            match barcode {
-                links::Barcode::Qr => paths::STAGE_URL,
-                links::Barcode::Tag => paths::STAGE,
-            }
-        ))
+        Ok(format!("{}{}", s.api_base, barcode.stage_path()))
     }
 }

@@ -11,62 +11,15 @@ use razcode_protocol::shl::{self, Payload};
 use serde::Serialize;
 use std::time::Duration;
 
-/// Which barcode a code gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Barcode {
-    /// A QR code drawn here from `raz_uri` (any phone camera reads it).
-    Qr,
-    /// The gateway's Microsoft-Tag-style image (no reader app exists since 2015).
-    Tag,
-}
+pub use razcode_protocol::Barcode;
 
-impl Barcode {
-    pub fn parse(s: &str) -> Result<Barcode> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "qr" => Ok(Barcode::Qr),
-            "tag" => Ok(Barcode::Tag),
-            other => Err(DeskError::Input(
-                Words::new("desk-not-a-barcode").with("barcode", format!("{other:?}")),
-            )),
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Barcode::Qr => "qr",
-            Barcode::Tag => "tag",
-        }
-    }
-
-    /// The stage endpoint's word for it, as the stagings table and the
-    /// stagings' JSON keep it: `url` (`/gateway/stage/url`, a QR drawn here)
-    /// or `image` (`/gateway/stage`, the gateway's Tag image).
-    pub fn variant(self) -> &'static str {
-        match self {
-            Barcode::Qr => "url",
-            Barcode::Tag => "image",
-        }
-    }
-
-    /// The barcode a stored variant word names; an unknown word reads as the
-    /// QR code (what every staging before the Tag choice asked for).
-    pub fn from_variant(word: &str) -> Barcode {
-        match word {
-            "image" => Barcode::Tag,
-            _ => Barcode::Qr,
-        }
-    }
-
-    /// The barcode asked for at an edge that offers `--qr` and `--tag` (or the
-    /// form's two boxes): Tag wins over QR, none leaves the clinic's choice.
-    pub fn from_flags(qr: bool, tag: bool) -> Option<Barcode> {
-        match (tag, qr) {
-            (true, _) => Some(Barcode::Tag),
-            (false, true) => Some(Barcode::Qr),
-            (false, false) => None,
-        }
-    }
+/// A barcode named at an edge (`qr` or `tag`), or an error that lists them.
+pub fn parse_barcode(s: &str) -> Result<Barcode> {
+    Barcode::from_name(s).ok_or_else(|| {
+        DeskError::Input(
+            Words::new("desk-not-a-barcode").with("barcode", format!("{:?}", s.trim())),
+        )
+    })
 }
 
 /// Serializes a staging's barcode as its variant word (`url`/`image`), the
@@ -138,7 +91,7 @@ pub fn new_passcode() -> Result<String> {
 impl Desk {
     pub fn code_prefs(&self) -> Result<CodePrefs> {
         let barcode = match self.store.setting(keys::BARCODE)? {
-            Some(b) => Barcode::parse(&b).unwrap_or(Barcode::Qr),
+            Some(b) => Barcode::from_name(&b).unwrap_or(Barcode::Qr),
             None => Barcode::Qr,
         };
         let shl = match self.store.setting(keys::SHL)? {
@@ -334,8 +287,8 @@ mod tests {
 
     #[test]
     fn settings_words_are_checked() {
-        assert_eq!(Barcode::parse("QR").unwrap(), Barcode::Qr);
-        assert!(Barcode::parse("ean13").is_err());
+        assert_eq!(parse_barcode("QR").unwrap(), Barcode::Qr);
+        assert!(parse_barcode("ean13").is_err());
         assert_eq!(ShlMode::parse("passcode").unwrap(), ShlMode::Passcode);
         assert!(ShlMode::parse("maybe").is_err());
     }

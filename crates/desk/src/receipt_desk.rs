@@ -3,7 +3,7 @@
 use crate::clock::{date, date_time};
 use crate::error::{DeskError, Missing, Result};
 use crate::keys;
-use crate::receipt::email::Smtp;
+use crate::receipt::email::{Security, Smtp};
 use crate::receipt::{self, Barcode, Format, Receipt};
 use crate::store::{DeliveryStatus, NewDelivery, Staging, StagingStatus};
 use crate::words::Words;
@@ -240,7 +240,8 @@ impl Desk {
         self.store.set_setting(keys::SMTP_HOST, &s.host)?;
         self.store
             .set_setting(keys::SMTP_PORT, &s.port.to_string())?;
-        self.store.set_setting(keys::SMTP_SECURITY, &s.security)?;
+        self.store
+            .set_setting(keys::SMTP_SECURITY, s.security.name())?;
         self.store
             .set_setting(keys::SMTP_USER, s.user.as_deref().unwrap_or(""))?;
         self.store.set_setting(keys::SMTP_FROM, &s.from)?;
@@ -263,7 +264,9 @@ impl Desk {
             port: get(keys::SMTP_PORT)?
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(Smtp::DEFAULT_PORT),
-            security: get(keys::SMTP_SECURITY)?.unwrap_or_else(|| Smtp::DEFAULT_SECURITY.into()),
+            security: get(keys::SMTP_SECURITY)?
+                .and_then(|s| Security::parse(&s).ok())
+                .unwrap_or_default(),
             user: get(keys::SMTP_USER)?,
             password,
             from: get(keys::SMTP_FROM)?.unwrap_or_default(),

@@ -2,8 +2,8 @@
 //! edge), then set through the typed setters. Empty fields keep what is set.
 
 use crate::error::{DeskError, Result};
-use crate::links::{Barcode, ShlMode};
-use crate::receipt::email::Smtp;
+use crate::links::{parse_barcode, ShlMode};
+use crate::receipt::email::{Security, Smtp};
 use crate::receipt_desk::{parse_format, Clinic};
 use crate::words::Words;
 use crate::Desk;
@@ -68,7 +68,7 @@ impl Desk {
             .map(|f| parse_format(&f))
             .transpose()?;
         let barcode = blank_none(form.barcode)
-            .map(|b| Barcode::parse(&b))
+            .map(|b| parse_barcode(&b))
             .transpose()?;
         let shl = blank_none(form.shl)
             .map(|s| ShlMode::parse(&s))
@@ -100,11 +100,14 @@ impl Desk {
             self.set_watch_folder(w)?;
         }
         if let Some(host) = blank_none(form.smtp_host) {
+            let security = match blank_none(form.smtp_security) {
+                Some(s) => Security::parse(&s)?,
+                None => Security::default(),
+            };
             self.set_smtp(&Smtp {
                 host: host.trim().to_string(),
                 port: form.smtp_port.unwrap_or(Smtp::DEFAULT_PORT),
-                security: blank_none(form.smtp_security)
-                    .unwrap_or_else(|| Smtp::DEFAULT_SECURITY.into()),
+                security,
                 user: blank_none(form.smtp_user),
                 password: blank_none(form.smtp_password),
                 from: form.smtp_from.unwrap_or_default(),

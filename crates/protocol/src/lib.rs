@@ -4,6 +4,7 @@
 //! strictly. Nothing here does I/O.
 
 pub mod answer;
+pub mod barcode;
 pub mod errorcode;
 pub mod jwe;
 pub mod payment;
@@ -13,6 +14,7 @@ pub mod status;
 pub mod urls;
 
 pub use answer::{Ack, AnswerError, StageAnswer, TokenAnswer};
+pub use barcode::Barcode;
 pub use errorcode::ErrorCode;
 pub use payment::{PaymentError, PaymentRequest};
 pub use raz_id::{RazId, RazIdError};

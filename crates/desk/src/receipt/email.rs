@@ -14,8 +14,7 @@ use std::time::Duration;
 pub struct Smtp {
     pub host: String,
     pub port: u16,
-    /// `starttls`, `tls` or `none` (loopback only).
-    pub security: String,
+    pub security: Security,
     pub user: Option<String>,
     #[serde(skip)]
     pub password: Option<String>,
@@ -31,6 +30,41 @@ impl Smtp {
     /// wherever SMTP is set (the CLI, the app's settings, a stored setting).
     pub const DEFAULT_PORT: u16 = 587;
     pub const DEFAULT_SECURITY: &'static str = "starttls";
+}
+
+/// How the connection to the SMTP server is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain first, then STARTTLS (required).
+    #[default]
+    Starttls,
+    /// TLS from the first byte.
+    Tls,
+    /// No encryption: only to this computer.
+    None,
+}
+
+impl Security {
+    pub fn name(self) -> &'static str {
+        match self {
+            Security::Starttls => "starttls",
+            Security::Tls => "tls",
+            Security::None => "none",
+        }
+    }
+
+    /// `starttls`, `tls` or `none`, or an error that lists them.
+    pub fn parse(s: &str) -> Result<Security> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "starttls" => Ok(Security::Starttls),
+            "tls" => Ok(Security::Tls),
+            "none" => Ok(Security::None),
+            _ => Err(DeskError::Input(
+                Words::new("desk-email-security").with("security", format!("{:?}", s.trim())),
+            )),
+        }
+    }
 }
 
 /// What the patient reads.
@@ -127,7 +161,7 @@ fn loopback(host: &str) -> bool {
 /// whether sending later may work (the delivery then waits in the outbox).
 pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (bool, DeskError)> {
     let tls = match &smtp.ca_file {
-        Some(file) if smtp.security != "none" => {
+        Some(file) if smtp.security != Security::None => {
             let cert = read_ca(file).map_err(|e| (false, e))?;
             let params = TlsParameters::builder(smtp.host.clone())
                 .add_root_certificate(cert)
@@ -138,7 +172,7 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
                         DeskError::Email(Words::new("desk-email-tls").with("cause", e)),
                     )
                 })?;
-            Some(if smtp.security == "tls" {
+            Some(if smtp.security == Security::Tls {
                 Tls::Wrapper(params)
             } else {
                 Tls::Required(params)
@@ -146,30 +180,24 @@ pub async fn send(smtp: &Smtp, message: Message) -> std::result::Result<(), (boo
         }
         _ => None,
     };
-    let builder = match (smtp.security.as_str(), tls) {
+    let builder = match (smtp.security, tls) {
         (_, Some(tls)) => {
             Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(tls))
         }
-        ("starttls", None) => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
-        ("tls", None) => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
-        ("none", None) if loopback(&smtp.host) => Ok(
+        (Security::Starttls, None) => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+        }
+        (Security::Tls, None) => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
+        (Security::None, None) if loopback(&smtp.host) => Ok(
             AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
         ),
-        ("none", None) => {
+        (Security::None, None) => {
             return Err((
                 false,
                 DeskError::Insecure {
                     address: format!("smtp://{} without TLS", smtp.host),
                 },
             ));
-        }
-        (other, None) => {
-            return Err((
-                false,
-                DeskError::Email(
-                    Words::new("desk-email-security").with("security", format!("{other:?}")),
-                ),
-            ))
         }
     }
     .map_err(|e| {

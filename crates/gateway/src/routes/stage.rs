@@ -7,36 +7,27 @@ use crate::store::{places, AccountKind};
 use axum::extract::State;
 use razcode_her::{validate, HerError, Kind};
 use razcode_protocol::params::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, SHL, SHL_PASSCODE};
-use razcode_protocol::{ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS};
+use razcode_protocol::{Barcode, ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS};
 use std::sync::Arc;
-
-/// Which barcode reference the answer carries.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Variant {
-    /// `raz_image`: the gateway's tag image.
-    Image,
-    /// `raz_uri`: for the client's own QR code.
-    Url,
-}
 
 pub async fn stage_image(
     State(state): State<AppState>,
     req: PracticeRequest,
 ) -> Result<Answer, ApiError> {
-    stage(state, req, Variant::Image).await
+    stage(state, req, Barcode::Tag).await
 }
 
 pub async fn stage_url(
     State(state): State<AppState>,
     req: PracticeRequest,
 ) -> Result<Answer, ApiError> {
-    stage(state, req, Variant::Url).await
+    stage(state, req, Barcode::Qr).await
 }
 
 async fn stage(
     state: AppState,
     mut req: PracticeRequest,
-    variant: Variant,
+    barcode: Barcode,
 ) -> Result<Answer, ApiError> {
     let (her, kind) = record(&mut req).await?;
     let her = her.as_str();
@@ -100,9 +91,10 @@ async fn stage(
         }
         false => None,
     };
-    let (raz_image, raz_uri) = match variant {
-        Variant::Image => (Some(state.image_url(raz_id)), None),
-        Variant::Url => (None, Some(state.redeem_url(raz_id))),
+    // The reference the barcode is made from: the Tag image, or the address a QR holds.
+    let (raz_image, raz_uri) = match barcode {
+        Barcode::Tag => (Some(state.image_url(raz_id)), None),
+        Barcode::Qr => (None, Some(state.redeem_url(raz_id))),
     };
     Ok(Answer::ok(StageAnswer::Success {
         raz_id,

@@ -46,20 +46,27 @@ impl Store {
 
     pub fn account_by_email(&self, kind: AccountKind, email: &str) -> Result<Option<Account>> {
         let index = self.email_index(email);
-        self.account_where("kind = ?1 AND email = ?2", p![kind.as_str(), index])
+        self.account_where(
+            "SELECT id, kind, email, name, password_hash, failed_logins, locked_until, name_sealed,
+                    email_sealed
+             FROM accounts WHERE kind = ?1 AND email = ?2",
+            p![kind.as_str(), index],
+        )
     }
 
     pub fn account(&self, id: i64) -> Result<Option<Account>> {
-        self.account_where("id = ?1", p![id])
-    }
-
-    fn account_where(&self, cond: &str, params: &[Param]) -> Result<Option<Account>> {
-        let sql = format!(
+        self.account_where(
             "SELECT id, kind, email, name, password_hash, failed_logins, locked_until, name_sealed,
                     email_sealed
-             FROM accounts WHERE {cond}"
-        );
-        let row = self.with(|c| c.query_opt_dyn(&sql, params))?;
+             FROM accounts WHERE id = ?1",
+            p![id],
+        )
+    }
+
+    /// `sql` selects an account's columns in [`account`]'s order (whole
+    /// statements, so each is prepared once and checked on both engines).
+    fn account_where(&self, sql: &'static str, params: &[Param]) -> Result<Option<Account>> {
+        let row = self.with(|c| c.query_opt(sql, params))?;
         let Some(row) = row else {
             return Ok(None);
         };

@@ -28,13 +28,16 @@ impl Store {
     }
 
     pub fn consumer_by_key(&self, key: &str) -> Result<Option<Consumer>> {
-        self.consumer_where("key = ?1", p![key])
+        self.consumer_where(
+            "SELECT id, key, secret, name FROM consumers WHERE key = ?1 ORDER BY id LIMIT 1",
+            p![key],
+        )
     }
 
-    fn consumer_where(&self, cond: &str, params: &[Param]) -> Result<Option<Consumer>> {
-        let sql =
-            format!("SELECT id, key, secret, name FROM consumers WHERE {cond} ORDER BY id LIMIT 1");
-        self.sealed_row(&sql, params, (places::CONSUMER_SECRET, 1, 2))?
+    /// `sql` selects a consumer's id, key, secret and name (whole statements,
+    /// so each is prepared once and checked on both engines).
+    fn consumer_where(&self, sql: &'static str, params: &[Param]) -> Result<Option<Consumer>> {
+        self.sealed_row(sql, params, (places::CONSUMER_SECRET, 1, 2))?
             .map(|(r, secret)| {
                 Ok(Consumer {
                     id: r.get(0)?,
@@ -51,11 +54,11 @@ impl Store {
     /// of the row key's column and the index of the secret's.
     pub(crate) fn sealed_row(
         &self,
-        sql: &str,
+        sql: &'static str,
         params: &[Param],
         (place, key_col, secret_col): (&str, usize, usize),
     ) -> Result<Option<(Row, String)>> {
-        let Some(row) = self.with(|c| c.query_opt_dyn(sql, params))? else {
+        let Some(row) = self.with(|c| c.query_opt(sql, params))? else {
             return Ok(None);
         };
         let key: String = row.get(key_col)?;
@@ -72,7 +75,10 @@ impl Store {
     }
 
     pub fn consumer_by_name(&self, name: &str) -> Result<Option<Consumer>> {
-        self.consumer_where("name = ?1", p![name])
+        self.consumer_where(
+            "SELECT id, key, secret, name FROM consumers WHERE name = ?1 ORDER BY id LIMIT 1",
+            p![name],
+        )
     }
 
     pub fn add_temp_token(&self, consumer_id: i64, callback: &str, now: i64) -> Result<TempToken> {

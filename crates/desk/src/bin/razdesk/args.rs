@@ -3,7 +3,8 @@
 
 use clap::{Parser, Subcommand};
 use razcode_desk::checkout::StageForm;
-use razcode_desk::receipt::email::Smtp;
+use razcode_desk::receipt::email::{Security, Smtp};
+use razcode_desk::DeskError;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -323,16 +324,17 @@ pub struct SmtpArgs {
     pub ca_file: Option<String>,
 }
 
-impl From<SmtpArgs> for Smtp {
-    fn from(a: SmtpArgs) -> Smtp {
-        Smtp {
-            host: a.host,
-            port: a.port,
-            security: a.security,
-            user: a.user,
-            password: a.password,
-            from: a.from,
-            ca_file: a.ca_file,
-        }
+impl SmtpArgs {
+    /// The settings, the security parsed here at the edge.
+    pub fn smtp(self) -> Result<Smtp, DeskError> {
+        Ok(Smtp {
+            host: self.host,
+            port: self.port,
+            security: Security::parse(&self.security)?,
+            user: self.user,
+            password: self.password,
+            from: self.from,
+            ca_file: self.ca_file,
+        })
     }
 }

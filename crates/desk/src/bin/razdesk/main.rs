@@ -10,7 +10,7 @@ use clap::Parser;
 use razcode_desk::reports::ErrorReport;
 use razcode_desk::DeskError;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::process::ExitCode;
 
 /// What a command printed: JSON, and the text form of it.
@@ -55,10 +55,16 @@ impl Out {
     }
 }
 
+/// A command that failed: `{"ok": false, "error": {"message", "errorcode"}}`.
+#[derive(Serialize)]
+struct Failed {
+    error: ErrorReport,
+}
+
 fn error_json(e: &DeskError) -> Value {
     let mut report = ErrorReport::from(e);
     report.message = hints::message(e);
-    json!({"ok": false, "error": report})
+    Out::reply(false, &Failed { error: report }, "").json
 }
 
 fn main() -> ExitCode {

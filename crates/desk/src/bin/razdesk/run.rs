@@ -8,7 +8,7 @@ use crate::Out;
 use razcode_desk::activation::{open_browser, Verifier};
 use razcode_desk::checkout::StageForm;
 use razcode_desk::languages;
-use razcode_desk::links::{Barcode, ShlMode};
+use razcode_desk::links::{parse_barcode, ShlMode};
 use razcode_desk::receipt_desk::Clinic;
 use razcode_desk::reports::{HistoryEntry, StageOutcome};
 use razcode_desk::staging::StageResult;
@@ -109,7 +109,7 @@ pub async fn command(cli: Cli) -> Run {
             shl,
             language,
         } => {
-            let barcode = barcode.as_deref().map(Barcode::parse).transpose()?;
+            let barcode = barcode.as_deref().map(parse_barcode).transpose()?;
             let shl = shl.as_deref().map(ShlMode::parse).transpose()?;
             desk.set_code_prefs(barcode, shl)?;
             if let Some(tag) = language {
@@ -179,7 +179,7 @@ pub async fn command(cli: Cli) -> Run {
             receipts::choose_language(&desk, staging_id, language.as_deref())?;
             receipts::email(&desk, staging_id, &to, format.as_deref()).await
         }
-        Command::Smtp(args) => receipts::smtp(&desk, args.into()),
+        Command::Smtp(args) => receipts::smtp(&desk, args.smtp()?),
         #[cfg(feature = "sandbox")]
         Command::Sandbox => sandbox(&desk, cli.json).await,
         Command::About { licences } => {
