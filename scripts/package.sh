@@ -31,16 +31,24 @@ need_apt=()
 command -v dpkg-deb >/dev/null || need_apt+=(dpkg)
 command -v dpkg-shlibdeps >/dev/null || need_apt+=(dpkg-dev)
 command -v strip >/dev/null || need_apt+=(binutils)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
-# The Tauri CLI, pinned to the version of the tauri crates in Cargo.lock's line.
+# The Tauri CLI, pinned to the version of the tauri crates in Cargo.lock's line:
+# the npm registry's build of it (the same program, prebuilt; compiling it from
+# the Rust crates registry took about ten minutes of a cold CI run), kept in the
+# clone's target/ with its download cache, nothing outside the clone.
 TAURI_CLI_VERSION=2.12.4
-if [ "$(cargo tauri --version 2>/dev/null | awk '{print $2}')" != "$TAURI_CLI_VERSION" ]; then
-  echo "== installing tauri-cli $TAURI_CLI_VERSION" >&2
-  cargo install tauri-cli --version "$TAURI_CLI_VERSION" --locked >&2
+tools="$root/target/tools/tauri-cli"
+tauri="$tools/node_modules/.bin/tauri"
+if [ "$("$tauri" --version 2>/dev/null | awk '{print $2}')" != "$TAURI_CLI_VERSION" ]; then
+  echo "== installing the Tauri CLI $TAURI_CLI_VERSION (npm)" >&2
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --cache "$root/target/tools/npm-cache" --no-audit --no-fund \
+    --loglevel=error "@tauri-apps/cli@$TAURI_CLI_VERSION" >&2
 fi
 
 [ -n "$version" ] || version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
@@ -134,7 +142,7 @@ desk_package() {
   # razdesk beside the app, from the same build.
   # Tauri wants semver (0.1.0-prev); Debian's order wants 0.1.0~prev < 0.1.0.
   local conf="{\"version\":\"${version//\~/-}\",\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/razdesk\":\"$bin/razdesk\"}}}}}"
-  (cd src-tauri && cargo tauri build "${debug_flag[@]}" --bundles deb --config "$conf" -- --locked) >&2
+  (cd src-tauri && "$tauri" build "${debug_flag[@]}" --bundles deb --config "$conf" -- --locked) >&2
   local built
   built=$(ls -t "$bin"/bundle/deb/*.deb | head -1)
   # Tauri's package, finished the way Debian's tools expect: stripped

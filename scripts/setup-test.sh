@@ -18,6 +18,8 @@ python3 -c "import ensurepip, venv" 2>/dev/null || need_apt+=(python3-venv)
 pkg-config --exists webkit2gtk-4.1 2>/dev/null || need_apt+=(libwebkit2gtk-4.1-dev)
 command -v Xvfb >/dev/null 2>&1 || need_apt+=(xvfb)
 command -v WebKitWebDriver >/dev/null 2>&1 || need_apt+=(webkit2gtk-driver)
+# The Tauri CLI that builds the packages comes prebuilt from the npm registry.
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # A real PostgreSQL server for the gateway's second storage engine: the tests
 # run beside a throwaway cluster (scripts/with-postgres.sh).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
@@ -82,6 +84,11 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The desk for Windows, built from Debian's packages (scripts/windows.sh installs
+# them); crates/desk/tests/windows.rs runs it under Wine against the gateway.
+echo "== razdesk.exe for Windows"
+RAZDESK_WINDOWS_EXE=$(scripts/windows.sh)
+export RAZDESK_WINDOWS_EXE
 # Every test runs beside one throwaway PostgreSQL cluster; then the gateway's
 # protocol suite runs again with PostgreSQL as its database (same binaries).
 echo "== cargo test"

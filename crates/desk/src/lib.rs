@@ -76,22 +76,25 @@ pub struct Settings {
     pub sandbox: bool,
 }
 
-/// The data folder when none is named: `RAZDESK_DATA_DIR`, else the platform's
-/// per-user data folder. The CLI and the app share it, so they see one desk.
+/// The data folder when none is named: `RAZDESK_DATA_DIR`, else the user's
+/// local (never roaming) application data: `%LOCALAPPDATA%\RAZCODE Desk` on
+/// Windows (a domain profile copies the roaming one between PCs, and the key
+/// and database belong on this one), `$XDG_DATA_HOME/razcode-desk` or
+/// `~/.local/share/razcode-desk` elsewhere. The CLI and the app share it, so
+/// they see one desk.
 pub fn default_data_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("RAZDESK_DATA_DIR") {
         return PathBuf::from(d);
     }
-    if let Some(d) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(d).join("razcode-desk");
+    let name = if cfg!(windows) {
+        "RAZCODE Desk"
+    } else {
+        "razcode-desk"
+    };
+    match dirs::data_local_dir() {
+        Some(d) => d.join(name),
+        None => PathBuf::from(name),
     }
-    if let Some(h) = std::env::var_os("HOME") {
-        return PathBuf::from(h).join(".local/share/razcode-desk");
-    }
-    if let Some(a) = std::env::var_os("APPDATA") {
-        return PathBuf::from(a).join("RAZCODE Desk");
-    }
-    PathBuf::from("razcode-desk-data")
 }
 
 fn trim_base(url: &str) -> String {

@@ -93,7 +93,7 @@ pub fn ccr_schema(test: &str) -> Option<PathBuf> {
 
 /// Writes to the process's standard error itself: the test harness captures
 /// what `eprintln!` writes in a passing test, and this must be seen.
-fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -1,13 +1,14 @@
 //! What the tests of every crate share, as one dev-dependency: fixture paths
 //! (and the ones kept outside the repository), the independent checkers
 //! (FHIR R4, JWE), an approval page driven like a browser, a real SMTP server
-//! on loopback, a PDF's text, and free loopback ports.
+//! on loopback, a PDF's text, free loopback ports, and a Windows build under Wine.
 //! Never a dependency of production code.
 
 pub mod approval_page;
 pub mod checkers;
 pub mod fixtures;
 pub mod smtp;
+pub mod wine;
 
 use std::path::Path;
 use std::process::Command;

@@ -13,6 +13,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_razdesk");
+
+static WINE: std::sync::OnceLock<razcode_testkit::wine::Wine> = std::sync::OnceLock::new();
+
+/// Runs every `razdesk` of this test process under Wine: the Windows build
+/// (tests/windows.rs).
+pub fn use_wine(wine: razcode_testkit::wine::Wine) {
+    let _ = WINE.set(wine);
+}
+
+/// The `razdesk` this test process runs: this build, or the Windows one under Wine.
+pub fn razdesk() -> Command {
+    match WINE.get() {
+        Some(w) => w.command(),
+        None => Command::new(BIN),
+    }
+}
 pub const ORG_EMAIL: &str = "desk@clinic.test";
 pub const ORG_PASSWORD: &str = "clinic-password-1";
 pub const PATIENT_EMAIL: &str = "ana@patients.test";
@@ -142,7 +158,7 @@ impl World {
         email: &str,
         password: &str,
     ) -> Value {
-        let mut child = Command::new(BIN)
+        let mut child = razdesk()
             .arg("--data-dir")
             .arg(self.desk_dir.path())
             .arg("--json")
@@ -191,7 +207,7 @@ impl World {
 }
 
 pub fn desk_in(dir: &Path, args: &[&str]) -> (bool, Value) {
-    let out = Command::new(BIN)
+    let out = razdesk()
         .arg("--data-dir")
         .arg(dir)
         .arg("--json")

@@ -1,0 +1,168 @@
+//! The Windows build (`scripts/windows.sh`) run under Wine against the real
+//! gateway on loopback: the checkout a front desk does, with the Linux
+//! checkout's assertions where they apply. Runs when `RAZDESK_WINDOWS_EXE`
+//! names the `.exe` (`scripts/setup-test.sh` builds it and sets it); says
+//! NOT RUN otherwise.
+
+mod common;
+use common::*;
+use razcode_protocol::RazId;
+use razcode_testkit::smtp::Smtp;
+use razcode_testkit::wine::Wine;
+use razcode_testkit::{fixture, free_port, pdf_text};
+use serde_json::Value;
+
+fn staged_id(v: &Value) -> RazId {
+    assert_eq!(v["ack"], "Success", "{v}");
+    RazId::parse(v["raz_id"].as_str().unwrap()).unwrap()
+}
+
+/// One process, one Wine prefix: every test here is one test function.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_windows_desk_checks_out_under_wine() {
+    let Some(wine) = Wine::from_env("the Windows desk under Wine") else {
+        return;
+    };
+    use_wine(wine);
+
+    // Where a desk keeps its data when none is named: the user's local
+    // application data, never the roaming profile.
+    let out = razdesk().args(["--json", "about"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let about: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let data_dir = about["about"]["data_dir"].as_str().unwrap();
+    assert!(
+        data_dir.ends_with(r"\AppData\Local\RAZCODE Desk"),
+        "{data_dir}"
+    );
+
+    let mut w = World::start().await;
+    // Not set up yet: the same clear error as on Linux.
+    let (ok, v) = w.desk(&["activate", "--no-browser"]);
+    assert!(!ok);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("razdesk setup"),
+        "{v}"
+    );
+    // Setup and activation, approved as a browser would.
+    w.ready().await;
+    let v = w
+        .approve_flow(
+            &["link-patient", "--mrn", "000123", "--no-browser"],
+            "/jibe/authorize",
+            PATIENT_EMAIL,
+            PATIENT_PASSWORD,
+        )
+        .await;
+    assert_eq!(v["linked"], true);
+    // The secrets are not in the database in plain text.
+    let db = std::fs::read(w.desk_dir.path().join("desk.db")).unwrap();
+    assert!(!db
+        .windows(w.consumer.1.len())
+        .any(|win| win == w.consumer.1.as_bytes()));
+
+    // A CCR and an OMHE file, imported from paths with a space and an accent.
+    let folder = w.desk_dir.path().join("Exportación EHR");
+    std::fs::create_dir_all(&folder).unwrap();
+    let ccr = folder.join("visita 1.xml");
+    std::fs::copy(fixture("ccr/examples/minimal_clinic_encounter.xml"), &ccr).unwrap();
+    let omhe = folder.join("signos vitales.txt");
+    std::fs::write(&omhe, "bp=120/80p60\nwt=70.5k\n").unwrap();
+    let (ok, v) = w.desk(&["import", ccr.to_str().unwrap(), omhe.to_str().unwrap()]);
+    assert!(ok, "{v}");
+    assert_eq!(
+        v["imported"][0]["encounter"]["patient_name"],
+        "Alex Example"
+    );
+    let ccr_id = v["imported"][0]["encounter"]["id"].as_i64().unwrap();
+    let omhe_id = v["imported"][1]["encounter"]["id"].as_i64().unwrap();
+
+    // The CCR with a QR code and a bill.
+    let ccr_arg = ccr_id.to_string();
+    let with_bill = [
+        "stage",
+        &ccr_arg,
+        "--qr",
+        "--amount",
+        "40.00",
+        "--currency",
+        "USD",
+        "--description",
+        "Visit",
+    ];
+    let (ok, v) = w.desk(&with_bill);
+    assert!(ok, "{v}");
+    let code = staged_id(&v);
+    assert_eq!(v["pmt"], "valid");
+    let redeem = format!("{}/r/{}", w.base, code.compact());
+    assert_eq!(v["raz_uri"].as_str().unwrap(), redeem);
+    let png = Wine::unix_path(v["image"].as_str().unwrap());
+    assert_eq!(scan_qr(png.to_str().unwrap()), redeem);
+    let staging = v["staging_id"].to_string();
+    // Staging it again gives the same code without a second stage.
+    let (_, again) = w.desk(&with_bill);
+    assert_eq!(again["raz_id"], v["raz_id"]);
+    // The OMHE readings bound to the linked patient.
+    let (ok, v) = w.desk(&["stage", &omhe_id.to_string(), "--mrn", "000123"]);
+    assert!(ok, "{v}");
+    staged_id(&v);
+
+    // The receipt, read back.
+    let pdf = w.desk_dir.path().join("recibo de Alex.pdf");
+    let (ok, v) = w.desk(&["receipt", &staging, "--out", pdf.to_str().unwrap()]);
+    assert!(ok, "{v}");
+    let text = pdf_text(&pdf);
+    assert!(text.contains(&code.to_string()), "{text}");
+    assert!(text.contains("Amount due: $40.00"), "{text}");
+
+    // Emailed through a real SMTP server.
+    let port = free_port();
+    let server = Smtp::start(port);
+    let (ok, v) = w.smtp_on_loopback(port);
+    assert!(ok, "{v}");
+    let (ok, v) = w.desk(&["email", &staging, "--to", "alex@example.org"]);
+    assert!(ok, "{v}");
+    let msgs = server.messages();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains(&code.to_string()));
+
+    // History has every code; the gateway issued exactly these.
+    let (_, h) = w.desk(&["history"]);
+    let mut mine: Vec<String> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["raz_id"].as_str())
+        .map(|s| RazId::parse(s).unwrap().compact())
+        .collect();
+    mine.sort();
+    assert_eq!(mine, gateway_ids(&w.gateway_db()));
+
+    // The gateway goes away: a stage waits in the outbox, and goes when it is back.
+    w.stop_gateway().await;
+    let (ok, v) = w.desk(&[
+        "stage",
+        &ccr_id.to_string(),
+        "--amount",
+        "5",
+        "--currency",
+        "USD",
+    ]);
+    assert!(!ok, "{v}");
+    assert_eq!(v["status"], "pending", "{v}");
+    w.restart_gateway().await;
+    let (ok, v) = w.desk(&["outbox", "--retry"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["waiting"], 0, "{v}");
+
+    // Void: the code is withdrawn at the gateway.
+    let (ok, v) = w.desk(&["void", &staging, "--reason", "wrong patient"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["state"], "voided", "{v}");
+}
