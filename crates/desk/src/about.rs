@@ -57,6 +57,8 @@ pub fn crates() -> Vec<Licence> {
 pub struct About {
     pub version: &'static str,
     pub data_dir: String,
+    /// Only the desk's user may open the data folder (none: it could not be told).
+    pub data_dir_private: Option<bool>,
     /// The gateway the desk talks to, once set up.
     pub gateway: Option<String>,
     pub sandbox: bool,
@@ -70,6 +72,7 @@ impl crate::Desk {
         About {
             version: VERSION,
             data_dir: self.dir.display().to_string(),
+            data_dir_private: crate::private_folder::is_private(&self.dir).ok(),
             gateway: settings.as_ref().map(|s| s.api_base.clone()),
             sandbox: settings.as_ref().is_some_and(|s| s.sandbox),
             fonts: fonts(),

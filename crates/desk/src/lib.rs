@@ -18,6 +18,7 @@ pub mod languages;
 pub mod lifecycle;
 pub mod links;
 pub mod outbox;
+pub mod private_folder;
 pub mod receipt;
 pub mod receipt_desk;
 pub mod reports;
@@ -105,10 +106,10 @@ impl Desk {
     /// Opens (or creates) a data folder.
     pub fn open(dir: &Path) -> Result<Desk> {
         std::fs::create_dir_all(dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        // A folder that cannot be made private (a share, a FAT drive) still
+        // opens: the key file is refused on its own if others can read it.
+        if let Err(e) = private_folder::make_private(dir) {
+            tracing::warn!(error = %e, "the data folder could not be made private");
         }
         let store = Store::open(&dir.join("desk.db"))?;
         let vault = secret::open(dir)?;

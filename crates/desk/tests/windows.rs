@@ -49,6 +49,14 @@ async fn the_windows_desk_checks_out_under_wine() {
     );
     // Setup and activation, approved as a browser would.
     w.ready().await;
+    // The data folder's DACL is set and read back through the system's
+    // security calls, which answer under Wine (a null here is a call that
+    // failed). Wine keeps no DACL on its drives: it accepts the protected one
+    // and reads back entries made from the Unix mode bits, so whether the
+    // folder is private is checked on Windows itself, not here.
+    let (ok, v) = w.desk(&["about"]);
+    assert!(ok, "{v}");
+    assert!(v["about"]["data_dir_private"].is_boolean(), "{v}");
     let v = w
         .approve_flow(
             &["link-patient", "--mrn", "000123", "--no-browser"],

@@ -7,7 +7,7 @@ use super::{Result, StoreError, SECRET_TABLES};
 use razcode_migrate::{Migration, Probe};
 use razcode_vault::{Place, Vault};
 use rusqlite::{params, Connection};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Opens (creating when missing) and migrates the database at `path`.
 pub fn open(path: &Path, vault: &Vault) -> Result<Connection> {
@@ -175,7 +175,7 @@ fn owner_only(path: &Path) -> Result<()> {
         for suffix in ["", "-wal", "-shm"] {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
-            let file = PathBuf::from(name);
+            let file = std::path::PathBuf::from(name);
             if file.exists() {
                 std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(
                     |e| StoreError::Io {

@@ -185,9 +185,14 @@ pub async fn command(cli: Cli) -> Run {
         Command::About { licences } => {
             let a = desk.about();
             let mut text = format!(
-                "RAZCODE Desk {}\ndata folder {}\ngateway {}\nfonts: {}\n{} crates (MIT, Apache-2.0, and others: razdesk about --licences)",
+                "RAZCODE Desk {}\ndata folder {}{}\ngateway {}\nfonts: {}\n{} crates (MIT, Apache-2.0, and others: razdesk about --licences)",
                 a.version,
                 a.data_dir,
+                match a.data_dir_private {
+                    Some(true) => " (this user's alone)",
+                    Some(false) => " (NOT private: others on this computer may read it)",
+                    None => "",
+                },
                 a.gateway.as_deref().unwrap_or("(not set up)"),
                 a.fonts.iter().map(|f| format!("{} ({})", f.name, f.licence)).collect::<Vec<_>>().join("; "),
                 a.crates.len()
