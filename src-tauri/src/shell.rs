@@ -163,18 +163,19 @@ impl Shell {
         T: Send + 'static,
     {
         let dir = self.dir.clone();
-        let lang = self.language();
         tauri::async_runtime::spawn_blocking(move || {
             let desk = Desk::open(&dir)?;
-            tauri::async_runtime::block_on(f(desk))
+            // Read from the desk this call opens anyway: errors are said in
+            // the app's language without opening it a second time.
+            let lang = desk.app_language().unwrap_or_default();
+            tauri::async_runtime::block_on(f(desk)).map_err(|e| e.in_language(lang))
         })
         .await
-        .map_err(|e| UiError::said(Words::new("desk-task-stopped").with("cause", e)))
-        .and_then(|done| done)
-        .map_err(|e| e.in_language(lang))
+        .map_err(|e| UiError::said(Words::new("desk-task-stopped").with("cause", e)))?
     }
 
-    /// The language the app speaks (English when the desk cannot say).
+    /// The language the app speaks (English when the desk cannot say), for
+    /// the shell's own messages outside a desk call.
     pub fn language(&self) -> Language {
         Desk::open(&self.dir)
             .and_then(|d| d.app_language())

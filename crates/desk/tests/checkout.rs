@@ -80,15 +80,7 @@ async fn activation_link_import_and_every_kind_of_stage() {
     }
 
     // Patient link.
-    let v = w
-        .approve_flow(
-            &["link-patient", "--mrn", "000123", "--no-browser"],
-            "/jibe/authorize",
-            PATIENT_EMAIL,
-            PATIENT_PASSWORD,
-        )
-        .await;
-    assert_eq!(v["linked"], true);
+    w.link_patient().await;
 
     // Import a CCR sample, a CCD and an OMHE file.
     let ccr = fixture("ccr/examples/minimal_clinic_encounter.xml");
@@ -204,16 +196,7 @@ async fn activation_link_import_and_every_kind_of_stage() {
     );
 
     // History has every code; the gateway issued exactly these.
-    let (_, h) = w.desk(&["history"]);
-    let mut mine: Vec<String> = h["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| s["raz_id"].as_str())
-        .map(|s| RazId::parse(s).unwrap().compact())
-        .collect();
-    mine.sort();
-    assert_eq!(mine, gateway_ids(&w.gateway_db()));
+    w.history_matches_the_gateway();
     let (_, h) = w.desk(&["history", "--search", "Alex"]);
     assert_eq!(h["history"].as_array().unwrap().len(), 1);
 }

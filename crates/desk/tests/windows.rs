@@ -57,15 +57,7 @@ async fn the_windows_desk_checks_out_under_wine() {
     let (ok, v) = w.desk(&["about"]);
     assert!(ok, "{v}");
     assert!(v["about"]["data_dir_private"].is_boolean(), "{v}");
-    let v = w
-        .approve_flow(
-            &["link-patient", "--mrn", "000123", "--no-browser"],
-            "/jibe/authorize",
-            PATIENT_EMAIL,
-            PATIENT_PASSWORD,
-        )
-        .await;
-    assert_eq!(v["linked"], true);
+    w.link_patient().await;
     // The secrets are not in the database in plain text.
     let db = std::fs::read(w.desk_dir.path().join("desk.db")).unwrap();
     assert!(!db
@@ -141,16 +133,7 @@ async fn the_windows_desk_checks_out_under_wine() {
         .contains(&code.to_string()));
 
     // History has every code; the gateway issued exactly these.
-    let (_, h) = w.desk(&["history"]);
-    let mut mine: Vec<String> = h["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| s["raz_id"].as_str())
-        .map(|s| RazId::parse(s).unwrap().compact())
-        .collect();
-    mine.sort();
-    assert_eq!(mine, gateway_ids(&w.gateway_db()));
+    w.history_matches_the_gateway();
 
     // The gateway goes away: a stage waits in the outbox, and goes when it is back.
     w.stop_gateway().await;

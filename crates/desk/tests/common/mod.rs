@@ -149,6 +149,34 @@ impl World {
         assert_eq!(v["organization"], "Harbor Street Clinic", "{v}");
     }
 
+    /// Links MRN 000123 to the patient's HealthJibe account, approved as the
+    /// patient would in a browser.
+    pub async fn link_patient(&self) {
+        let v = self
+            .approve_flow(
+                &["link-patient", "--mrn", "000123", "--no-browser"],
+                "/jibe/authorize",
+                PATIENT_EMAIL,
+                PATIENT_PASSWORD,
+            )
+            .await;
+        assert_eq!(v["linked"], true, "{v}");
+    }
+
+    /// Asserts that the desk's history holds exactly the codes the gateway issued.
+    pub fn history_matches_the_gateway(&self) {
+        let (_, h) = self.desk(&["history"]);
+        let mut mine: Vec<String> = h["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["raz_id"].as_str())
+            .map(|s| razcode_protocol::RazId::parse(s).unwrap().compact())
+            .collect();
+        mine.sort();
+        assert_eq!(mine, gateway_ids(&self.gateway_db()));
+    }
+
     /// Runs a razdesk command that prints `APPROVE <url>`, approves in a
     /// browser-like client and returns the command's final JSON.
     pub async fn approve_flow(
