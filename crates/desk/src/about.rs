@@ -39,9 +39,9 @@ pub fn fonts() -> Vec<FontLicence> {
             from: "Debian's fonts-droid-fallback",
         },
         FontLicence {
-            name: "Inconsolata, © 2006 Raph Levien",
-            licence: "OFL-1.0",
-            from: "Debian's fonts-inconsolata",
+            name: "DejaVu Sans Mono, © 2003 Bitstream, Inc., DejaVu changes public domain",
+            licence: "Bitstream-Vera",
+            from: "Debian's fonts-dejavu-core",
         },
     ]
 }

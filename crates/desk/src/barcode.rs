@@ -5,7 +5,11 @@ use crate::error::{DeskError, Result};
 use image::{ImageFormat, Luma};
 use qrcode::{EcLevel, QrCode};
 
-/// A PNG of the QR code for `uri`, 8 pixels a module.
+/// The pixels a module of [`qr_png`]'s code is wide: a printer scales the
+/// code by whole modules (`receipt::device`).
+pub const QR_MODULE_PX: u32 = 8;
+
+/// A PNG of the QR code for `uri`, [`QR_MODULE_PX`] pixels a module.
 pub fn qr_png(uri: &str) -> Result<Vec<u8>> {
     let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M).map_err(|e| {
         DeskError::Barcode {
@@ -15,7 +19,7 @@ pub fn qr_png(uri: &str) -> Result<Vec<u8>> {
     let img = code
         .render::<Luma<u8>>()
         .quiet_zone(true)
-        .module_dimensions(8, 8)
+        .module_dimensions(QR_MODULE_PX, QR_MODULE_PX)
         .build();
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, ImageFormat::Png)

@@ -146,15 +146,19 @@ impl Desk {
 
     /// Makes the receipt PDF and counts it (so that the next one says COPY).
     pub fn receipt_pdf(&self, staging_id: i64, format: Format, copy: bool) -> Result<Vec<u8>> {
+        Ok(self.make_receipt(staging_id, format, copy)?.pdf)
+    }
+
+    fn make_receipt(&self, staging_id: i64, format: Format, copy: bool) -> Result<receipt::Made> {
         let s = self.staged(staging_id)?;
         let r = self.receipt_for(&s, copy)?;
-        let pdf = receipt::render(&r, format)?;
+        let made = receipt::Made::of(&r, format)?;
         self.store.receipt_made(s.id)?;
         self.audit(
             "receipt",
             &format!("staging {} receipt ({})", s.id, format.name()),
         );
-        Ok(pdf)
+        Ok(made)
     }
 
     /// Makes the receipt and keeps it in the data folder's `receipts/`; the file
@@ -301,12 +305,12 @@ impl Desk {
             Some(p) => Some(p.to_string()),
             None => self.store.setting(keys::PRINTER)?.filter(|p| !p.is_empty()),
         };
-        let pdf = self.receipt_pdf(staging_id, format, false)?;
-        let file = self.save_receipt(staging_id, &pdf)?;
+        let made = self.make_receipt(staging_id, format, false)?;
+        let file = self.save_receipt(staging_id, &made.pdf)?;
         let target = printer
             .clone()
             .unwrap_or_else(|| "(default printer)".into());
-        match receipt::print::print_file(&file, printer.as_deref(), "RAZCODE receipt") {
+        match receipt::print::print(&made, &file, printer.as_deref(), "RAZCODE receipt") {
             Ok(job) => {
                 self.record_delivery(staging_id, "print", &target, format, &file, Ok(()))?;
                 Ok(job)
@@ -349,12 +353,13 @@ impl Desk {
             shl_passcode: None,
             language: self.clinic_language()?,
         };
-        let pdf = receipt::render(&r, self.receipt_format()?)?;
+        let made = receipt::Made::of(&r, self.receipt_format()?)?;
         let dir = self.dir.join("receipts");
         std::fs::create_dir_all(&dir).map_err(DeskError::io_at("desk-io-folder", dir.display()))?;
         let file = dir.join("test-page.pdf");
-        std::fs::write(&file, pdf).map_err(DeskError::io_at("desk-io-save", file.display()))?;
-        receipt::print::print_file(&file, printer.as_deref(), "RAZCODE Desk test page")
+        std::fs::write(&file, &made.pdf)
+            .map_err(DeskError::io_at("desk-io-save", file.display()))?;
+        receipt::print::print(&made, &file, printer.as_deref(), "RAZCODE Desk test page")
     }
 
     /// Emails the receipt. A send that fails for now waits in the outbox.

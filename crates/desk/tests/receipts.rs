@@ -8,30 +8,8 @@ use razcode_testkit::free_port;
 use razcode_testkit::smtp::Smtp;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use razcode_testkit::pdf_text_layout as pdf_text;
-
-/// Renders page 1 and reads every QR code on it.
-fn qr_on_page(pdf: &Path, dir: &Path) -> String {
-    let prefix = dir.join(format!(
-        "page-{}",
-        pdf.file_stem().unwrap().to_string_lossy()
-    ));
-    tool(
-        "pdftoppm",
-        &[
-            "-png",
-            "-r",
-            "200",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let png = format!("{}.png", prefix.display());
-    scan_qr(&png)
-}
 
 fn encounter(given: &str, family: &str, mrn: &str) -> String {
     visit_ccr(given, family, mrn, "2026-11-26T09:30:00Z")
@@ -350,11 +328,7 @@ async fn printing_through_a_real_cups_queue() {
             .any(|p| p == printer.as_str()),
         "the CUPS-PDF queue {printer} exists (scripts/setup-test.sh adds it): {v}"
     );
-    let out_dir =
-        PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join("PDF");
-    let before: Vec<PathBuf> = std::fs::read_dir(&out_dir)
-        .map(|d| d.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
+    let queue = PrintedPdfs::watch();
     let (ok, v) = w.desk(&[
         "print",
         &s.staging_id,
@@ -365,20 +339,7 @@ async fn printing_through_a_real_cups_queue() {
     ]);
     assert!(ok, "{v}");
     assert!(v["job"].as_str().unwrap().contains(&printer));
-    let mut printed = None;
-    for _ in 0..150 {
-        if let Ok(d) = std::fs::read_dir(&out_dir) {
-            printed = d
-                .map(|e| e.unwrap().path())
-                .find(|p| !before.contains(p) && p.extension().is_some_and(|e| e == "pdf"));
-        }
-        if printed.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let printed = printed.expect("CUPS-PDF wrote the job");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let printed = queue.next().await;
     // CUPS converts the job through PostScript (pdftocairo, set on the queue by
     // scripts/setup-test.sh); the printed page still carries the text and the code.
     let pages = tool("pdfinfo", &[printed.to_str().unwrap()]);

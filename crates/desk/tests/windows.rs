@@ -118,6 +118,44 @@ async fn the_windows_desk_checks_out_under_wine() {
     assert!(text.contains(&code.to_string()), "{text}");
     assert!(text.contains("Amount due: $40.00"), "{text}");
 
+    // Printed through the Windows spooler: drawn by GDI, no PDF program on
+    // the PC. Wine's spooler hands the job to CUPS, whose PDF queue writes it
+    // out; the printed page is read back as a scanner and a reader would.
+    let printer = std::env::var("RAZDESK_TEST_PRINTER").unwrap_or_else(|_| "RAZPDF".into());
+    let (ok, v) = w.desk(&["printers"]);
+    assert!(ok, "{v}");
+    assert!(
+        v["printers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == printer.as_str()),
+        "the spooler lists the CUPS queue {printer}: {v}"
+    );
+    for format in ["80mm", "letter"] {
+        let queue = PrintedPdfs::watch();
+        let (ok, v) = w.desk(&["print", &staging, "--printer", &printer, "--format", format]);
+        assert!(ok, "{v}");
+        assert!(v["job"].as_str().unwrap().contains(&printer), "{v}");
+        let printed = queue.next().await;
+        let text = pdf_text(&printed);
+        assert!(text.contains(&code.to_string()), "{format}: {text}");
+        assert!(text.contains("Alex Example"), "{format}: {text}");
+        assert!(text.contains("Amount due"), "{format}: {text}");
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(qr_on_page(&printed, dir.path()), redeem, "{format}");
+    }
+    // A printer that is not there: a clear error, recorded in the history.
+    let (ok, v) = w.desk(&["print", &staging, "--printer", "NO-SUCH-PRINTER"]);
+    assert!(!ok);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("NO-SUCH-PRINTER is not a printer's name"),
+        "{v}"
+    );
+
     // Emailed through a real SMTP server.
     let port = free_port();
     let server = Smtp::start(port);

@@ -425,6 +425,7 @@ desk-print-default-printer = (default)
 desk-print-not-a-printer = { $printer } is not a printer's name; choose one from the list.
 desk-print-no-spooler = Cannot reach the Windows spooler: { $cause }
 desk-print-spooler-refused = The Windows spooler refused the job: { $cause }
+desk-print-no-default = This PC has no default printer; choose a printer in the settings.
 desk-email-ca-unreadable = Cannot read the CA file { $file }: { $cause }
 desk-email-ca-empty = The CA file { $file } holds no PEM certificate (-----BEGIN CERTIFICATE-----).
 desk-email-ca-bad = The CA file { $file } is not a PEM certificate: { $cause }

@@ -421,6 +421,7 @@ desk-print-default-printer = (predeterminada)
 desk-print-not-a-printer = { $printer } no es el nombre de una impresora; elija una de la lista.
 desk-print-no-spooler = No se puede conectar con la cola de impresión de Windows: { $cause }
 desk-print-spooler-refused = La cola de impresión de Windows rechazó el trabajo: { $cause }
+desk-print-no-default = Este equipo no tiene impresora predeterminada; elija una impresora en la configuración.
 desk-email-ca-unreadable = No se puede leer el archivo de CA { $file }: { $cause }
 desk-email-ca-empty = El archivo de CA { $file } no contiene ningún certificado PEM (-----BEGIN CERTIFICATE-----).
 desk-email-ca-bad = El archivo de CA { $file } no es un certificado PEM: { $cause }

@@ -1,6 +1,8 @@
 //! The receipt's fonts: Noto Sans for Latin, Greek and Cyrillic, Droid Sans
-//! Fallback for Chinese, Japanese and Korean, Inconsolata (slashed zero) for the
-//! RAZCODE ID. They ship in the binary (assets/fonts/); each PDF embeds only the
+//! Fallback for Chinese, Japanese and Korean, DejaVu Sans Mono (a zero marked
+//! apart from the letter O) for the RAZCODE ID. All four are TrueType outlines,
+//! which every printer driver takes (Wine's PostScript driver fails on the
+//! CFF outlines Inconsolata, used before, has). They ship in the binary (assets/fonts/); each PDF embeds only the
 //! glyphs it uses, so a receipt stays small.
 
 use printpdf::{FontId, ParsedFont, PdfDocument};
@@ -11,7 +13,7 @@ use std::sync::OnceLock;
 const SANS: &[u8] = include_bytes!("../../../../assets/fonts/NotoSans-Regular.ttf");
 const SANS_BOLD: &[u8] = include_bytes!("../../../../assets/fonts/NotoSans-Bold.ttf");
 const CJK: &[u8] = include_bytes!("../../../../assets/fonts/DroidSansFallbackFull.ttf");
-const MONO: &[u8] = include_bytes!("../../../../assets/fonts/Inconsolata.otf");
+const MONO: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSansMono.ttf");
 
 /// Each font is parsed once per process.
 fn parsed(
@@ -23,6 +25,7 @@ fn parsed(
 }
 
 pub struct Face {
+    pub kind: FaceKind,
     full: &'static ParsedFont,
     bytes: &'static [u8],
     /// The id the page's operations use; the subset is added under it at the end.
@@ -31,8 +34,9 @@ pub struct Face {
 }
 
 impl Face {
-    fn new(full: &'static ParsedFont, bytes: &'static [u8]) -> Face {
+    fn new(kind: FaceKind, full: &'static ParsedFont, bytes: &'static [u8]) -> Face {
         Face {
+            kind,
             full,
             bytes,
             id: FontId::new(),
@@ -104,6 +108,51 @@ pub struct Fonts {
     pub mono: Face,
 }
 
+/// Which of the four faces a run of text is set in; the PDF embeds them and
+/// the Windows spooler is lent them (`gdi`), so both draw the same glyphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaceKind {
+    Sans,
+    Bold,
+    Cjk,
+    Mono,
+}
+
+impl FaceKind {
+    /// The font file, for a system that draws the text itself.
+    #[cfg_attr(not(windows), allow(dead_code))]
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            FaceKind::Sans => SANS,
+            FaceKind::Bold => SANS_BOLD,
+            FaceKind::Cjk => CJK,
+            FaceKind::Mono => MONO,
+        }
+    }
+
+    /// The family name inside the font file, and whether it is the bold weight.
+    #[cfg_attr(not(windows), allow(dead_code))]
+    pub fn family(self) -> (&'static str, bool) {
+        match self {
+            FaceKind::Sans => ("Noto Sans", false),
+            FaceKind::Bold => ("Noto Sans", true),
+            FaceKind::Cjk => ("Droid Sans Fallback", false),
+            FaceKind::Mono => ("DejaVu Sans Mono", false),
+        }
+    }
+}
+
+impl Fonts {
+    pub fn face(&self, kind: FaceKind) -> &Face {
+        match kind {
+            FaceKind::Sans => &self.sans,
+            FaceKind::Bold => &self.bold,
+            FaceKind::Cjk => &self.cjk,
+            FaceKind::Mono => &self.mono,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     Regular,
@@ -119,10 +168,10 @@ static MONO_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
 impl Fonts {
     pub fn load() -> Option<Fonts> {
         Some(Fonts {
-            sans: Face::new(parsed(&SANS_P, SANS)?, SANS),
-            bold: Face::new(parsed(&BOLD_P, SANS_BOLD)?, SANS_BOLD),
-            cjk: Face::new(parsed(&CJK_P, CJK)?, CJK),
-            mono: Face::new(parsed(&MONO_P, MONO)?, MONO),
+            sans: Face::new(FaceKind::Sans, parsed(&SANS_P, SANS)?, SANS),
+            bold: Face::new(FaceKind::Bold, parsed(&BOLD_P, SANS_BOLD)?, SANS_BOLD),
+            cjk: Face::new(FaceKind::Cjk, parsed(&CJK_P, CJK)?, CJK),
+            mono: Face::new(FaceKind::Mono, parsed(&MONO_P, MONO)?, MONO),
         })
     }
 

@@ -267,6 +267,61 @@ pub fn gateway_ids(db: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Renders page 1 and reads every QR code on it.
+pub fn qr_on_page(pdf: &Path, dir: &Path) -> String {
+    let prefix = dir.join(format!(
+        "page-{}",
+        pdf.file_stem().unwrap().to_string_lossy()
+    ));
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "200",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let png = format!("{}.png", prefix.display());
+    scan_qr(&png)
+}
+
+/// The files the CUPS-PDF queue writes (to `~/PDF`): those there when
+/// watching began are not the job's.
+pub struct PrintedPdfs {
+    dir: PathBuf,
+    before: Vec<PathBuf>,
+}
+
+impl PrintedPdfs {
+    pub fn watch() -> PrintedPdfs {
+        let dir =
+            PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join("PDF");
+        let before = std::fs::read_dir(&dir)
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        PrintedPdfs { dir, before }
+    }
+
+    /// The first PDF written since, once CUPS has finished writing it.
+    pub async fn next(&self) -> PathBuf {
+        for _ in 0..300 {
+            let new = std::fs::read_dir(&self.dir).ok().and_then(|d| {
+                d.map(|e| e.unwrap().path())
+                    .find(|p| !self.before.contains(p) && p.extension().is_some_and(|e| e == "pdf"))
+            });
+            if let Some(p) = new {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                return p;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("CUPS-PDF wrote no job in {}", self.dir.display());
+    }
+}
+
 /// The one QR code zbarimg reads in an image. Only its QR reader runs: in
 /// raw mode its 1D readers can add a line of their own read from print.
 /// A code read twice counts once; two different codes fail the test.

@@ -1,0 +1,436 @@
+//! Where each line, rule and picture of a receipt goes, in millimetres from
+//! the page's top left. The PDF (`pdf`) and the Windows spooler (`gdi`) draw
+//! this one list, so a printed receipt is the PDF's layout at the printer's
+//! own resolution.
+
+use super::fonts::{FaceKind, Fonts, Style};
+use super::{Barcode, Format, Receipt};
+use crate::error::{DeskError, Result};
+use crate::words::Words;
+use razcode_lang::{text, text_with};
+
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// A laid-out receipt: its pages and the pictures they show.
+pub struct Sheet {
+    pub title: String,
+    pub pages: Vec<Page>,
+    pub pictures: Vec<Picture>,
+}
+
+pub struct Page {
+    pub width_mm: f32,
+    pub height_mm: f32,
+    pub marks: Vec<Mark>,
+}
+
+pub enum Mark {
+    /// One line; its runs sit side by side, each in a face that has its
+    /// characters.
+    Text {
+        baseline_mm: f32,
+        size_pt: f32,
+        runs: Vec<Run>,
+    },
+    /// A filled rectangle (the rules between sections).
+    Fill {
+        x_mm: f32,
+        top_mm: f32,
+        w_mm: f32,
+        h_mm: f32,
+        gray: f32,
+    },
+    /// `Sheet::pictures[picture]`, scaled into the box.
+    Image {
+        x_mm: f32,
+        top_mm: f32,
+        w_mm: f32,
+        h_mm: f32,
+        picture: usize,
+    },
+}
+
+pub struct Run {
+    pub x_mm: f32,
+    pub face: FaceKind,
+    pub text: String,
+}
+
+/// An image as the receipt was given it (PNG or JPEG), with its size in pixels.
+pub struct Picture {
+    pub bytes: Vec<u8>,
+    pub width_px: u32,
+    pub height_px: u32,
+    pub scaling: Scaling,
+}
+
+/// How a printer may scale a picture to its own dots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scaling {
+    /// A photo or logo: smoothed.
+    Smooth,
+    /// A code to be scanned: by whole pixels, never smoothed.
+    WholePixels,
+    /// A QR code drawn `px` pixels a module: by whole modules, so every
+    /// module is the same number of dots.
+    Modules { px: u32 },
+}
+
+impl Picture {
+    fn read(bytes: &[u8], scaling: Scaling) -> Result<Picture> {
+        let img = image::load_from_memory(bytes)
+            .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-image").with("cause", e)))?;
+        Ok(Picture {
+            bytes: bytes.to_vec(),
+            width_px: img.width().max(1),
+            height_px: img.height().max(1),
+            scaling,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Align {
+    Left,
+    Center,
+}
+
+struct Canvas<'a> {
+    fonts: &'a Fonts,
+    marks: Vec<Mark>,
+    pictures: &'a mut Vec<Picture>,
+    /// Distance from the top of the page, in mm.
+    y: f32,
+    left: f32,
+    width: f32,
+}
+
+impl<'a> Canvas<'a> {
+    /// An empty page `page_w` wide, written from its top margin.
+    fn new(
+        fonts: &'a Fonts,
+        pictures: &'a mut Vec<Picture>,
+        margin: f32,
+        page_w: f32,
+    ) -> Canvas<'a> {
+        Canvas {
+            fonts,
+            marks: Vec::new(),
+            pictures,
+            y: margin,
+            left: margin,
+            width: page_w - 2.0 * margin,
+        }
+    }
+
+    /// Writes one line (no wrapping) at the cursor.
+    fn line(&mut self, text: &str, style: Style, size: f32, align: Align) {
+        let line_h = size * 1.35 / PT_PER_MM;
+        self.y += line_h;
+        let w = self.fonts.width(text, style, size) / PT_PER_MM;
+        let mut x = match align {
+            Align::Left => self.left,
+            Align::Center => self.left + (self.width - w).max(0.0) / 2.0,
+        };
+        let mut runs = Vec::new();
+        for (face, run) in self.fonts.runs(text, style) {
+            let run_w = run.chars().map(|c| face.advance(c, size)).sum::<f32>() / PT_PER_MM;
+            runs.push(Run {
+                x_mm: x,
+                face: face.kind,
+                text: run,
+            });
+            x += run_w;
+        }
+        self.marks.push(Mark::Text {
+            baseline_mm: self.y - line_h * 0.25,
+            size_pt: size,
+            runs,
+        });
+    }
+
+    /// Writes text wrapped to the width, at word boundaries (or anywhere, for
+    /// scripts without spaces).
+    fn para(&mut self, text: &str, style: Style, size: f32, align: Align) {
+        let max = self.width * PT_PER_MM;
+        let mut current = String::new();
+        for word in text.split_inclusive(' ') {
+            let candidate = format!("{current}{word}");
+            if self.fonts.width(candidate.trim_end(), style, size) <= max || current.is_empty() {
+                current = candidate;
+            } else {
+                self.line(current.trim_end(), style, size, align);
+                current = word.to_string();
+            }
+            // A single word wider than the line is cut by characters.
+            while self.fonts.width(current.trim_end(), style, size) > max {
+                let mut cut = String::new();
+                for c in current.chars() {
+                    if self.fonts.width(&format!("{cut}{c}"), style, size) > max {
+                        break;
+                    }
+                    cut.push(c);
+                }
+                if cut.is_empty() {
+                    break;
+                }
+                self.line(&cut, style, size, align);
+                current = current[cut.len()..].to_string();
+            }
+        }
+        if !current.trim().is_empty() {
+            self.line(current.trim_end(), style, size, align);
+        }
+    }
+
+    fn gap(&mut self, mm: f32) {
+        self.y += mm;
+    }
+
+    fn rule(&mut self) {
+        self.gap(2.0);
+        let h_mm = 0.6 / PT_PER_MM;
+        self.marks.push(Mark::Fill {
+            x_mm: self.left,
+            top_mm: self.y - h_mm,
+            w_mm: self.width,
+            h_mm,
+            gray: 0.6,
+        });
+        self.gap(3.0);
+    }
+
+    /// Places an image `w_mm` wide, centred or at the left.
+    fn image(&mut self, picture: Picture, w_mm: f32, align: Align) {
+        let h_mm = w_mm * picture.height_px as f32 / picture.width_px as f32;
+        let x_mm = match align {
+            Align::Left => self.left,
+            Align::Center => self.left + (self.width - w_mm) / 2.0,
+        };
+        self.pictures.push(picture);
+        self.marks.push(Mark::Image {
+            x_mm,
+            top_mm: self.y,
+            w_mm,
+            h_mm,
+            picture: self.pictures.len() - 1,
+        });
+        self.y += h_mm;
+    }
+}
+
+/// Lays the receipt out for a paper size.
+pub fn lay_out(r: &Receipt, format: Format) -> Result<Sheet> {
+    let (page_w, margin, code_mm) = format.geometry();
+    let thermal = format == Format::Thermal80;
+    // A QR with a SMART Health Link holds ~400 bytes (version 15 or so): printed
+    // larger so that each module stays about half a millimetre or more.
+    let code_mm = match (r.health_apps, thermal) {
+        (true, true) => 56.0,
+        (true, false) => 60.0,
+        (false, _) => code_mm,
+    };
+    let sizes = Sizes {
+        title: if thermal { 11.0 } else { 16.0 },
+        body: if thermal { 8.5 } else { 11.0 },
+        id: if thermal { 20.0 } else { 30.0 },
+        code_mm,
+    };
+    let fonts =
+        Fonts::load().ok_or_else(|| DeskError::Receipt(Words::new("desk-receipt-fonts")))?;
+    let mut pictures = Vec::new();
+    let mut c = Canvas::new(&fonts, &mut pictures, margin, page_w);
+    receipt_page(&mut c, r, thermal, &sizes)?;
+    // A thermal roll is as long as its content.
+    let page_h = match format {
+        Format::Letter => 279.4,
+        Format::A4 => 297.0,
+        Format::Thermal80 => c.y + margin + 4.0,
+    };
+    let mut pages = vec![Page {
+        width_mm: page_w,
+        height_mm: page_h,
+        marks: std::mem::take(&mut c.marks),
+    }];
+    if let Some(code) = &r.shl_passcode {
+        // Its own page (a slip on a roll): kept apart from the code it opens.
+        let slip_h = if thermal { 60.0 } else { page_h };
+        let mut c = Canvas::new(&fonts, &mut pictures, margin, page_w);
+        passcode_slip(&mut c, r, code, thermal, &sizes);
+        pages.push(Page {
+            width_mm: page_w,
+            height_mm: slip_h,
+            marks: c.marks,
+        });
+    }
+    Ok(Sheet {
+        title: format!("RAZCODE {}", r.raz_id),
+        pages,
+        pictures,
+    })
+}
+
+/// Type sizes in points, and the barcode's printed width in mm.
+struct Sizes {
+    title: f32,
+    body: f32,
+    id: f32,
+    code_mm: f32,
+}
+
+/// The passcode's own page: what it opens and that it is kept apart.
+fn passcode_slip(c: &mut Canvas, r: &Receipt, code: &str, thermal: bool, s: &Sizes) {
+    let center = if thermal { Align::Center } else { Align::Left };
+    c.para(&r.clinic_name, Style::Bold, s.title, center);
+    c.rule();
+    let l = r.language;
+    c.para(
+        &text(l, "receipt-passcode-title"),
+        Style::Bold,
+        s.title,
+        center,
+    );
+    c.para(
+        &text_with(l, "receipt-passcode-ask", &[("code", &r.raz_id)]),
+        Style::Regular,
+        s.body,
+        center,
+    );
+    c.gap(2.0);
+    c.line(code, Style::Mono, s.id, Align::Center);
+    c.gap(2.0);
+    c.para(
+        &text(l, "receipt-passcode-keep"),
+        Style::Regular,
+        s.body,
+        center,
+    );
+}
+
+fn receipt_page(c: &mut Canvas, r: &Receipt, thermal: bool, s: &Sizes) -> Result<()> {
+    let center = if thermal { Align::Center } else { Align::Left };
+    let (title, body) = (s.title, s.body);
+    let l = r.language;
+    if let Some(logo) = &r.logo {
+        c.image(
+            Picture::read(logo, Scaling::Smooth)?,
+            if thermal { 30.0 } else { 35.0 },
+            center,
+        );
+        c.gap(2.0);
+    }
+    c.para(&r.clinic_name, Style::Bold, title, center);
+    if let Some(a) = &r.clinic_address {
+        c.para(a, Style::Regular, body, center);
+    }
+    if let Some(p) = &r.clinic_phone {
+        c.para(
+            &text_with(l, "receipt-phone", &[("phone", p)]),
+            Style::Regular,
+            body,
+            center,
+        );
+    }
+    c.rule();
+    if r.copy {
+        c.line(
+            &text(l, "receipt-copy"),
+            Style::Bold,
+            title * 1.3,
+            Align::Center,
+        );
+        c.gap(1.0);
+    }
+    c.para(&text(l, "receipt-title"), Style::Bold, title, center);
+    c.para(
+        &text_with(l, "receipt-patient", &[("name", &r.patient_name)]),
+        Style::Regular,
+        body,
+        center,
+    );
+    if let Some(d) = &r.visit_date {
+        c.para(
+            &text_with(l, "receipt-visit", &[("date", d)]),
+            Style::Regular,
+            body,
+            center,
+        );
+    }
+    if let Some(old) = &r.replaces {
+        c.para(
+            &text_with(l, "receipt-replaces", &[("old", old)]),
+            Style::Regular,
+            body,
+            center,
+        );
+    }
+    c.gap(3.0);
+    c.line(&r.raz_id, Style::Mono, s.id, Align::Center);
+    c.gap(3.0);
+    let picture = match &r.barcode {
+        Barcode::Jpeg(b) => Picture::read(b, Scaling::WholePixels)?,
+        Barcode::QrPng(b) => Picture::read(
+            b,
+            Scaling::Modules {
+                px: crate::barcode::QR_MODULE_PX,
+            },
+        )?,
+    };
+    c.image(picture, s.code_mm, Align::Center);
+    c.gap(4.0);
+    c.para(
+        &text_with(
+            l,
+            "receipt-how",
+            &[("url", &r.redeem_url), ("expires", &r.expires)],
+        ),
+        Style::Regular,
+        body,
+        center,
+    );
+    if r.health_apps {
+        c.para(
+            &text(l, "receipt-health-apps"),
+            Style::Regular,
+            body,
+            center,
+        );
+    }
+    if let Some(due) = &r.amount_due {
+        c.rule();
+        c.para(
+            &text_with(l, "receipt-amount-due", &[("amount", &due.amount)]),
+            Style::Bold,
+            title * 0.9,
+            center,
+        );
+        for line in [
+            due.description.clone(),
+            due.reference
+                .as_ref()
+                .map(|x| text_with(l, "receipt-reference", &[("reference", x)])),
+            due.due_date
+                .as_ref()
+                .map(|x| text_with(l, "receipt-due-by", &[("date", x)])),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            c.para(&line, Style::Regular, body, center);
+        }
+        let how = if due.online {
+            text(l, "receipt-pay-online")
+        } else {
+            text_with(l, "receipt-pay-at-clinic", &[("clinic", &r.clinic_name)])
+        };
+        c.para(&how, Style::Regular, body, center);
+    }
+    c.rule();
+    c.para(
+        &text_with(l, "receipt-issued", &[("when", &r.issued)]),
+        Style::Regular,
+        body * 0.85,
+        center,
+    );
+    Ok(())
+}
