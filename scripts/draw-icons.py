@@ -19,3 +19,5 @@ def draw(size):
 for n, name in [(16, "16x16.png"), (24, "24x24.png"), (32, "32x32.png"), (48, "48x48.png"),
                 (64, "64x64.png"), (128, "128x128.png"), (256, "128x128@2x.png"), (512, "icon.png")]:
     draw(n).save("icons/" + name)
+# Windows takes its icons from one .ico holding several sizes (the .exe and the installers).
+draw(256).save("icons/icon.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (256, 256)])

@@ -85,10 +85,12 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # The desk for Windows, built from Debian's packages (scripts/windows.sh installs
-# them); crates/desk/tests/windows.rs runs it under Wine against the gateway.
-echo "== razdesk.exe for Windows"
+# them): crates/desk/tests/windows.rs runs razdesk.exe under Wine against the
+# gateway; windows_installers.rs installs the MSI and the setup program there.
+echo "== the desk for Windows: razdesk.exe, the app, the installers"
 RAZDESK_WINDOWS_EXE=$(scripts/windows.sh)
-export RAZDESK_WINDOWS_EXE
+RAZDESK_WINDOWS_DIST="$PWD/target/windows/dist"
+export RAZDESK_WINDOWS_EXE RAZDESK_WINDOWS_DIST
 # Every test runs beside one throwaway PostgreSQL cluster; then the gateway's
 # protocol suite runs again with PostgreSQL as its database (same binaries).
 echo "== cargo test"

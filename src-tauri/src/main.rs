@@ -1,10 +1,9 @@
 //! The desktop shell: Tauri commands that hand the web UI's forms to
 //! `razcode-desk` and its answers back. No rule of the checkout lives here.
 
-#![cfg_attr(
-    all(not(debug_assertions), target_os = "windows"),
-    windows_subsystem = "windows"
-)]
+// A Windows program, never a console one, in every build: the installers
+// the tests install carry the debug build, and a front desk sees no console.
+#![cfg_attr(target_os = "windows", windows_subsystem = "windows")]
 
 mod commands;
 mod shell;

@@ -10,6 +10,20 @@ use std::process::Command;
 
 /// The environment variable that names the Windows `razdesk.exe`.
 pub const EXE_VAR: &str = "RAZDESK_WINDOWS_EXE";
+/// The environment variable that names the folder with the Windows installers.
+pub const DIST_VAR: &str = "RAZDESK_WINDOWS_DIST";
+
+/// The folder `RAZDESK_WINDOWS_DIST` names (the installers); none, and a
+/// `NOT RUN:` line naming `what`, when it is not set.
+pub fn dist_from_env(what: &str) -> Option<PathBuf> {
+    let Some(dir) = std::env::var_os(DIST_VAR) else {
+        crate::fixtures::say(&format!(
+            "NOT RUN: {what}: {DIST_VAR} is not set (scripts/windows.sh makes the installers; scripts/setup-test.sh sets it)"
+        ));
+        return None;
+    };
+    Some(PathBuf::from(dir))
+}
 
 pub struct Wine {
     /// The `.exe` beside the stand-in DLL.
@@ -33,12 +47,20 @@ impl Wine {
 
     pub fn new(exe: &Path) -> Wine {
         assert!(exe.is_file(), "{} is not a file", exe.display());
+        let mut wine = Wine::empty();
+        let name = exe.file_name().expect("the .exe's name");
+        let copy = wine.home.path().join("bin").join(name);
+        std::fs::copy(exe, &copy).expect("the .exe copied");
+        wine.exe = copy;
+        wine
+    }
+
+    /// A prefix of its own and the stand-in DLL, for programs installed into
+    /// it ([`Wine::run`]); [`Wine::command`] has no `.exe` to run.
+    pub fn empty() -> Wine {
         let home = tempfile::tempdir().expect("a folder for Wine");
         let bin = home.path().join("bin");
         std::fs::create_dir_all(&bin).expect("the .exe's folder");
-        let name = exe.file_name().expect("the .exe's name");
-        let copy = bin.join(name);
-        std::fs::copy(exe, &copy).expect("the .exe copied");
         let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("wine/bcryptprimitives.c");
         let out = Command::new("x86_64-w64-mingw32-gcc")
             .args(["-shared", "-O2", "-o"])
@@ -52,19 +74,50 @@ impl Wine {
             "the stand-in DLL: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        Wine { exe: copy, home }
+        Wine {
+            exe: bin.join("razdesk.exe"),
+            home,
+        }
     }
 
     /// `wine <exe>`, with this process's prefix and no window or debug noise.
     pub fn command(&self) -> Command {
+        self.run(&self.exe)
+    }
+
+    /// `wine <program>` (a Windows path, a Unix path, or a program Wine has,
+    /// such as `msiexec` or `cmd`), in this prefix.
+    pub fn run(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut c = Command::new("wine");
-        c.arg(&self.exe)
+        c.arg(program)
             .env("WINEPREFIX", self.home.path().join("prefix"))
             .env("WINEDEBUG", "-all")
             // No Mono or Gecko install prompt on the prefix's first start.
             .env("WINEDLLOVERRIDES", "mscoree,mshtml=")
             .env_remove("DISPLAY");
         c
+    }
+
+    /// The prefix's drive C:, as this machine names it.
+    pub fn drive_c(&self) -> PathBuf {
+        self.home.path().join("prefix/drive_c")
+    }
+
+    /// Puts the stand-in DLL beside a program installed into the prefix
+    /// (tests only: the installers never carry it).
+    pub fn shim_beside(&self, exe: &Path) {
+        let dir = exe.parent().expect("the program's folder");
+        std::fs::copy(
+            self.home.path().join("bin/bcryptprimitives.dll"),
+            dir.join("bcryptprimitives.dll"),
+        )
+        .expect("the stand-in DLL copied");
+    }
+
+    /// A path on this machine as Windows programs under Wine name it (drive Z:
+    /// is `/`).
+    pub fn windows_path(path: &Path) -> String {
+        format!("Z:{}", path.display()).replace('/', "\\")
     }
 
     /// A path the Windows program printed, as this machine names it (Wine
