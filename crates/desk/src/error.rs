@@ -292,6 +292,7 @@ fn refusal(code: Option<ErrorCode>, errorcode: &str, detail: &str) -> Words {
         Some(ErrorCode::VerifierInvalid) => "desk-refused-verifier",
         Some(ErrorCode::IdempotencyConflict) => "desk-refused-idempotency",
         Some(ErrorCode::RazIdUnknown) => "desk-refused-raz-id-unknown",
+        Some(ErrorCode::ReservedIdInvalid) => "desk-refused-reserved-id",
         Some(ErrorCode::Internal) => "desk-refused-internal",
         None => {
             return Words::new("desk-refused-other")

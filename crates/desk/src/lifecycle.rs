@@ -25,6 +25,9 @@ pub fn shown_state(s: &Staging, now: i64) -> Option<&'static str> {
             Some(CodeState::Expired) => "expired",
             Some(CodeState::Issued) | None if now > s.updated + CODE_TTL_DAYS * 86_400 => "expired",
             Some(CodeState::Issued) | None => "issued",
+            // A v1.2 gateway's word for a code printed before its stage
+            // arrived: to the desk it is still on its way.
+            Some(CodeState::Reserved) => "pending",
         }),
     }
 }

@@ -229,3 +229,90 @@ async fn a_passcode_burst_over_two_instances_shares_the_limit() {
     let spent = got.iter().filter(|&&s| s == 404).count();
     assert_eq!((checked, spent), (10, 90), "{got:?}");
 }
+
+/// v1.2: one reserved ID staged on two instances at the same moment is issued
+/// once. With two different records, one stage gets it and the other is
+/// refused; with the same record (a desk's retry reaching the other
+/// instance), both are answered with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reserved_id_staged_on_two_instances_at_once_is_issued_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Target::Postgres(new_postgres_database());
+    let key = dir.path().join("gateway.key");
+    let env = Env::start_on(dir, db, key, |_| {}).await;
+    let t = activate(&env).await;
+    let a = Instance::start(&env.db_args());
+    let b = Instance::start(&env.db_args());
+    let stage_at = |base: &str, her: String, id: String| {
+        let url = format!("{base}/gateway/stage/url");
+        let (env, t) = (&env, &t);
+        async move {
+            let r = signed_post(
+                &env.http,
+                &url,
+                env.client(),
+                Some((&t.token, &t.secret)),
+                &[("her", &her), ("razcode_reserved_id", &id)],
+                None,
+                |_| {},
+            )
+            .await;
+            let status = r.status().as_u16();
+            (status, pairs(&r.text().await.unwrap()))
+        }
+    };
+    env.use_instance(Some(&a.base));
+    let url = env.url("/gateway/reserve");
+    let body = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[("count", "20")],
+        None,
+        |_| {},
+    )
+    .await
+    .bytes()
+    .await
+    .unwrap();
+    let ids = razcode_protocol::ReserveAnswer::decode(Some("application/json"), &body)
+        .unwrap()
+        .unwrap();
+    assert_eq!(ids.len(), 20);
+    for (round, code) in ids.iter().enumerate() {
+        let same = round % 2 == 1;
+        let her_a = format!("wt=70.{round}");
+        let her_b = if same {
+            her_a.clone()
+        } else {
+            format!("wt=71.{round}")
+        };
+        let (on_a, on_b) = tokio::join!(
+            stage_at(&a.base, her_a, code.raz_id.clone()),
+            stage_at(&b.base, her_b, code.raz_id.clone())
+        );
+        let issued: Vec<_> = [&on_a, &on_b]
+            .into_iter()
+            .filter(|(s, _)| *s == 200)
+            .collect();
+        for (_, p) in &issued {
+            assert_eq!(get(p, "raz_id"), Some(code.raz_id.as_str()), "{p:?}");
+        }
+        if same {
+            assert_eq!(issued.len(), 2, "round {round}: {on_a:?} {on_b:?}");
+        } else {
+            assert_eq!(issued.len(), 1, "round {round}: {on_a:?} {on_b:?}");
+            let refused = if on_a.0 == 200 { &on_b } else { &on_a };
+            assert_eq!(
+                (refused.0, get(&refused.1, "errorcode")),
+                (409, Some("reserved_id_invalid")),
+                "round {round}"
+            );
+        }
+        assert_eq!(
+            status_on(&env, &b.base, &t, &code.raz_id).await.as_deref(),
+            Some("issued")
+        );
+    }
+}

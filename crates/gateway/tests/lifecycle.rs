@@ -3,7 +3,6 @@
 
 mod common;
 use common::*;
-use razcode_gateway::store::AccountKind;
 use razcode_protocol::RazId;
 
 async fn call(
@@ -13,55 +12,6 @@ async fn call(
     params: &[(&str, &str)],
 ) -> (u16, Vec<(String, String)>) {
     stage(env, t, path, params).await
-}
-
-/// A status request signed at the gateway clock's time (the tests move it).
-async fn status_of(env: &Env, t: &Tokens, id: &RazId) -> (u16, Vec<(String, String)>) {
-    let url = env.url("/gateway/status");
-    let r = signed_post(
-        &env.http,
-        &url,
-        env.client(),
-        Some((&t.token, &t.secret)),
-        &[("raz_id", &id.grouped())],
-        None,
-        |b| {
-            b.timestamp(ts(env.gw.clock.now()));
-        },
-    )
-    .await;
-    let status = r.status().as_u16();
-    (status, pairs(&r.text().await.unwrap()))
-}
-
-/// A second practice on the same gateway, activated through the same consumer.
-async fn other_practice(env: &Env) -> Tokens {
-    let hash = razcode_gateway::crypto::hash_password("other-password-1").unwrap();
-    env.with_store(move |store| {
-        store
-            .add_account(
-                AccountKind::Org,
-                "desk@other.test",
-                "Other Clinic",
-                &hash,
-                0,
-            )
-            .unwrap()
-    })
-    .await;
-    let p = authorize(
-        env,
-        "/platform/activate",
-        "http://127.0.0.1:9/callback",
-        "desk@other.test",
-        "other-password-1",
-    )
-    .await;
-    Tokens {
-        token: get(&p, "oauth_token").unwrap().into(),
-        secret: get(&p, "oauth_token_secret").unwrap().into(),
-        org: get(&p, "razcode_org").map(String::from),
-    }
 }
 
 #[tokio::test]

@@ -23,10 +23,13 @@ pub enum ErrorCode {
     IdempotencyConflict,
     /// v1.1: no such code for this practice.
     RazIdUnknown,
+    /// v1.2: a reserved ID this practice cannot stage under (not its own,
+    /// lapsed, or staged with another record).
+    ReservedIdInvalid,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::HerMissing,
         ErrorCode::HerInvalid,
         ErrorCode::UserInvalid,
@@ -42,6 +45,7 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::IdempotencyConflict,
         ErrorCode::RazIdUnknown,
+        ErrorCode::ReservedIdInvalid,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +65,7 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::IdempotencyConflict => "idempotency_conflict",
             ErrorCode::RazIdUnknown => "raz_id_unknown",
+            ErrorCode::ReservedIdInvalid => "reserved_id_invalid",
         }
     }
 
@@ -75,7 +80,7 @@ impl ErrorCode {
             | ErrorCode::SignatureMethodUnsupported => 400,
             ErrorCode::TooLarge => 413,
             ErrorCode::Internal => 500,
-            ErrorCode::IdempotencyConflict => 409,
+            ErrorCode::IdempotencyConflict | ErrorCode::ReservedIdInvalid => 409,
             ErrorCode::RazIdUnknown => 404,
             ErrorCode::ConsumerUnknown
             | ErrorCode::TokenUnknown

@@ -9,6 +9,7 @@ pub mod errorcode;
 pub mod jwe;
 pub mod payment;
 pub mod raz_id;
+pub mod reserve;
 pub mod shl;
 pub mod status;
 pub mod urls;
@@ -18,6 +19,7 @@ pub use barcode::Barcode;
 pub use errorcode::ErrorCode;
 pub use payment::{PaymentError, PaymentRequest};
 pub use raz_id::{RazId, RazIdError};
+pub use reserve::{ReserveAnswer, ReservedCode};
 pub use status::{CodeState, CodeStatus, StatusAnswer};
 
 /// Largest stage body a gateway accepts (4 MiB).
@@ -46,6 +48,10 @@ pub mod params {
     pub const SHL: &str = "razcode_shl";
     /// The passcode an app must give to open the link (then its flag holds `P`).
     pub const SHL_PASSCODE: &str = "razcode_shl_passcode";
+    /// v1.2: how many IDs a reserve request asks for.
+    pub const RESERVE_COUNT: &str = "count";
+    /// v1.2: the reserved ID a stage issues.
+    pub const RESERVED_ID: &str = "razcode_reserved_id";
 }
 
 /// The protocol's paths, relative to a base URL.
@@ -60,6 +66,8 @@ pub mod paths {
     pub const STATUS: &str = "/gateway/status";
     /// v1.1: withdraw a code.
     pub const VOID: &str = "/gateway/void";
+    /// v1.2: reserve IDs for receipts printed offline.
+    pub const RESERVE: &str = "/gateway/reserve";
     pub const REDEEM: &str = "/r";
     /// v1.1: SMART Health Link manifests, `/shl/<43-character id>` (gateway-local).
     pub const SHL: &str = "/shl";

@@ -15,14 +15,18 @@ pub enum CodeState {
     Expired,
     /// Withdrawn by the clinic (`voided_at`); a claimed code keeps its `claimed_at`.
     Voided,
+    /// v1.2: reserved, its stage not arrived yet (`expires` is when the
+    /// reservation lapses).
+    Reserved,
 }
 
 impl CodeState {
-    pub const ALL: [CodeState; 4] = [
+    pub const ALL: [CodeState; 5] = [
         CodeState::Issued,
         CodeState::Claimed,
         CodeState::Expired,
         CodeState::Voided,
+        CodeState::Reserved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +35,7 @@ impl CodeState {
             CodeState::Claimed => "claimed",
             CodeState::Expired => "expired",
             CodeState::Voided => "voided",
+            CodeState::Reserved => "reserved",
         }
     }
 

@@ -7,18 +7,39 @@ use super::AppState;
 use crate::store::Stage;
 use axum::extract::State;
 use razcode_protocol::params::{RAZ_ID, VOID_REASON, VOID_REASON_MAX};
-use razcode_protocol::{CodeStatus, ErrorCode, RazId};
+use razcode_protocol::{CodeState, CodeStatus, ErrorCode, RazId};
 
 pub async fn status(
     State(state): State<AppState>,
     req: PracticeRequest,
 ) -> Result<Answer, ApiError> {
-    let (id, stage) = practice_stage(&state, &req).await?;
-    Ok(Answer::status(code_status(&state, id, &stage)))
+    match practice_code(&state, &req).await? {
+        Code::Staged(id, stage) => Ok(Answer::status(code_status(&state, id, &stage))),
+        // v1.2: reserved, its stage not arrived yet; `expires` is when the
+        // reservation lapses.
+        Code::Reserved(id, until) => Ok(Answer::status(CodeStatus {
+            raz_id: id,
+            state: CodeState::Reserved,
+            expires: rfc3339(until),
+            claimed_at: None,
+            voided_at: None,
+            paid_at: None,
+        })),
+    }
+}
+
+/// A code of the request's practice: staged, or (v1.2) reserved and not
+/// staged yet, with when the reservation lapses.
+enum Code {
+    Staged(RazId, Box<Stage>),
+    Reserved(RazId, i64),
 }
 
 pub async fn void(State(state): State<AppState>, req: PracticeRequest) -> Result<Answer, ApiError> {
-    let (id, _) = practice_stage(&state, &req).await?;
+    // A reserved ID not staged yet has nothing to withdraw: it lapses.
+    let Code::Staged(id, _) = practice_code(&state, &req).await? else {
+        return Err(unknown());
+    };
     // A reason is kept for the clinic; past its length it is cut, not refused,
     // so that a withdrawal always goes through.
     let reason: Option<String> = req
@@ -39,29 +60,36 @@ pub async fn void(State(state): State<AppState>, req: PracticeRequest) -> Result
     Ok(Answer::status(code_status(&state, id, &stage)))
 }
 
-/// The code named by `raz_id`, when this request's practice staged it. The
-/// request's nonce is kept first: a status or void is a signed request like
-/// any other.
-async fn practice_stage(
-    state: &AppState,
-    req: &PracticeRequest,
-) -> Result<(RazId, Stage), ApiError> {
+fn unknown() -> ApiError {
+    ApiError::new(
+        ErrorCode::RazIdUnknown,
+        "this practice staged no code with this raz_id",
+    )
+}
+
+/// The code named by `raz_id`, when this request's practice staged (or
+/// reserved) it. The request's nonce is kept first: a status or void is a
+/// signed request like any other.
+async fn practice_code(state: &AppState, req: &PracticeRequest) -> Result<Code, ApiError> {
     state.keep_nonce(req.nonce.clone()).await?;
-    let unknown = || {
-        ApiError::new(
-            ErrorCode::RazIdUnknown,
-            "this practice staged no code with this raz_id",
-        )
-    };
     let id = req
         .signed
         .param(RAZ_ID)
         .and_then(|r| RazId::parse(r).ok())
         .ok_or_else(unknown)?;
-    let compact = id.compact();
-    let stage = state.db(move |s| s.stage(&compact)).await?;
-    match stage {
-        Some(s) if s.org_account_id == req.practice.account_id => Ok((id, s)),
+    let (compact, now) = (id.compact(), state.clock.now());
+    let (stage, reservation) = state
+        .db(move |s| {
+            Ok(match s.stage(&compact)? {
+                Some(stage) => (Some(stage), None),
+                None => (None, s.reservation(&compact, now)?),
+            })
+        })
+        .await?;
+    let org = req.practice.account_id;
+    match (stage, reservation) {
+        (Some(s), _) if s.org_account_id == org => Ok(Code::Staged(id, Box::new(s))),
+        (None, Some(r)) if r.org_account_id == org => Ok(Code::Reserved(id, r.reserved_until)),
         _ => Err(unknown()),
     }
 }

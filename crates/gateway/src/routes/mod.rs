@@ -11,6 +11,7 @@ mod lifecycle;
 mod payments;
 mod record;
 mod redeem;
+mod reserve;
 mod shl;
 mod signin;
 mod stage;
@@ -262,6 +263,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::STAGE_URL, post(stage::stage_url))
         .route(paths::STATUS, post(lifecycle::status))
         .route(paths::VOID, post(lifecycle::void))
+        .route(paths::RESERVE, post(reserve::reserve))
         .route("/payments/notify", post(payments::notify))
         .route("/tag/{file}", get(image::tag_image))
         .route(

@@ -141,11 +141,21 @@ pub(super) async fn lookup(
             StatusCode::PERMANENT_REDIRECT,
         ));
     }
-    let compact = id.compact();
-    match state.db(move |s| s.stage(&compact)).await {
-        Ok(Some(stage)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(l, id)),
-        Ok(Some(stage)) => Lookup::Found(id, Box::new(stage)),
-        Ok(None) => {
+    let (compact, now) = (id.compact(), state.clock.now());
+    let found = state
+        .db(move |s| {
+            Ok(match s.stage(&compact)? {
+                Some(stage) => (Some(stage), false),
+                None => (None, s.reservation(&compact, now)?.is_some()),
+            })
+        })
+        .await;
+    match found {
+        Ok((Some(stage), _)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(l, id)),
+        Ok((Some(stage), _)) => Lookup::Found(id, Box::new(stage)),
+        // v1.2: printed while the clinic was offline; the visit comes later.
+        Ok((None, true)) => Lookup::Respond(not_sent_yet(l, id)),
+        Ok((None, false)) => {
             count_wrong(state, client).await;
             Lookup::Respond(page_in(
                 l,
@@ -183,6 +193,20 @@ pub(super) async fn count_wrong(state: &AppState, client: &str) {
 }
 
 /// Every page of a voided code says so, and nothing else of it.
+/// A reserved code whose visit the clinic has not sent yet (v1.2): a page
+/// that says so, with no form to fill.
+fn not_sent_yet(l: Language, id: RazId) -> Response {
+    page_in(
+        l,
+        StatusCode::OK,
+        &text(l, "page-not-sent-title"),
+        &format!(
+            "<p>{}</p>",
+            say(l, "page-not-sent", &[("code", code(&id.grouped()))])
+        ),
+    )
+}
+
 pub fn withdrawn(l: Language, id: RazId) -> Response {
     page_in(
         l,

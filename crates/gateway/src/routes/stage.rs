@@ -6,7 +6,9 @@ use crate::store::writer::{NewStage, WriteError, Written};
 use crate::store::{places, AccountKind};
 use axum::extract::State;
 use razcode_her::{validate, HerError, Kind};
-use razcode_protocol::params::{IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, SHL, SHL_PASSCODE};
+use razcode_protocol::params::{
+    IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, RESERVED_ID, SHL, SHL_PASSCODE,
+};
 use razcode_protocol::{Barcode, ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS};
 use std::sync::Arc;
 
@@ -37,6 +39,7 @@ async fn stage(
         .param("pmt")
         .and_then(|p| PaymentRequest::parse(p).ok())
         .map(|p| p.to_json());
+    let reserved = reserved_id(&req)?;
     let now = state.clock.now();
     let row = NewStage {
         raz_id: String::new(),
@@ -58,8 +61,9 @@ async fn stage(
             .filter(|k| !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_MAX)
             .map(str::to_string),
         request_hash: request_hash(&req, her),
+        reserved: reserved.is_some(),
     };
-    let (raz_id, pmt_valid) = write(&state, row, her, pmt.as_deref()).await?;
+    let (raz_id, pmt_valid) = write(&state, row, reserved, her, pmt.as_deref()).await?;
     let shl = match super::shl::LinkRequest::from_params(
         req.signed.param(SHL),
         req.signed.param(SHL_PASSCODE),
@@ -104,6 +108,19 @@ async fn stage(
         pay_online,
         shl,
     }))
+}
+
+const RESERVED_INVALID: &str = "this reserved ID cannot be staged: it is not reserved by this \
+     practice, has lapsed, or was staged with another record";
+
+/// v1.2: the reserved ID the stage asks to issue, if any.
+fn reserved_id(req: &PracticeRequest) -> Result<Option<RazId>, ApiError> {
+    match req.signed.param(RESERVED_ID) {
+        None => Ok(None),
+        Some(raw) => RazId::parse(raw)
+            .map(Some)
+            .map_err(|_| ApiError::new(ErrorCode::ReservedIdInvalid, RESERVED_INVALID)),
+    }
 }
 
 /// What an idempotency key stands for (v1.1): the practice, `her`, `user` and
@@ -185,12 +202,17 @@ const IDEMPOTENCY_CONFLICT: &str = "this idempotency key was used for a differen
 async fn write(
     state: &AppState,
     mut row: NewStage,
+    reserved: Option<RazId>,
     her: &str,
     pmt: Option<&str>,
 ) -> Result<(RazId, bool), ApiError> {
-    // A 60-bit ID collides only by extreme chance; try a few before giving up.
+    // A 60-bit ID collides only by extreme chance; try a few before giving
+    // up. A reserved ID is the one ID there is.
     for _ in 0..4 {
-        let raz_id = RazId::generate().map_err(|e| ApiError::internal(&e))?;
+        let raz_id = match reserved {
+            Some(id) => id,
+            None => RazId::generate().map_err(|e| ApiError::internal(&e))?,
+        };
         row.raz_id = raz_id.compact();
         row.her = Arc::from(state.store.seal(places::HER, &row.raz_id, her)?);
         row.pmt = pmt
@@ -224,6 +246,12 @@ async fn write(
                 return Ok((raz_id, row.pmt.is_some()));
             }
             Ok(Written::NonceReused) => return Err(crate::oauth::OAuthError::nonce_reused().into()),
+            Ok(Written::ReservedInvalid) => {
+                return Err(ApiError::new(
+                    ErrorCode::ReservedIdInvalid,
+                    RESERVED_INVALID,
+                ))
+            }
             Err(WriteError::DuplicateId) => continue,
             Err(e) => return Err(ApiError::internal(&e)),
         }

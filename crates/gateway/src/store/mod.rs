@@ -22,6 +22,7 @@ pub(crate) mod sqlite;
 mod target;
 pub use shl::ShlLink;
 pub mod prune;
+pub mod reserved;
 pub mod writer;
 
 pub use accounts::normalize_email;

@@ -51,6 +51,8 @@ impl Store {
                     p![now],
                 )?;
                 tx.execute("DELETE FROM shl_file_urls WHERE expires < ?1", p![now])?;
+                // A lapsed reservation is unknown from then on.
+                tx.execute("DELETE FROM reserved_ids WHERE reserved_until < ?1", p![now])?;
                 // Wrong-password counts a day after their last attempt or lock.
                 tx.execute(
                     "DELETE FROM login_locks WHERE updated < ?1 AND locked_until < ?2",

@@ -66,6 +66,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema11.sql"),
         Probe::Column("accounts", "email_sealed"),
     ),
+    step(
+        include_str!("sqlite_schema/schema12.sql"),
+        Probe::Table("reserved_ids"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

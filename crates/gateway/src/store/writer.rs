@@ -31,6 +31,8 @@ pub struct NewStage {
     pub idem_key: Option<String>,
     /// What the key stands for: a hash of practice, `her`, `user` and `pmt`.
     pub request_hash: String,
+    /// v1.2: `raz_id` is one this practice reserved; the stage takes it.
+    pub reserved: bool,
 }
 
 /// What a write did.
@@ -47,6 +49,9 @@ pub enum Written {
     Conflict,
     /// Another instance on the same database took this request's nonce.
     NonceReused,
+    /// v1.2: the reserved ID is not this practice's, has lapsed, or was
+    /// staged with another record.
+    ReservedInvalid,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +195,17 @@ fn write_group(c: &mut Conn, group: &[Job]) -> Result<Vec<Outcome>> {
                 if let Some(found) = existing(tx, s)? {
                     return Ok(found);
                 }
+                if s.reserved {
+                    return insert_reserved(tx, s, pg);
+                }
+                // A drawn ID that a practice holds in reserve is taken too.
+                let held: i64 = tx.query_one(
+                    "SELECT COUNT(*) FROM reserved_ids WHERE raz_id = ?1",
+                    p![s.raz_id],
+                )?;
+                if held > 0 {
+                    return Ok(Err(WriteError::DuplicateId));
+                }
                 if pg {
                     insert_shared(tx, s)
                 } else {
@@ -271,6 +287,65 @@ fn insert_shared(tx: &mut Conn, s: &NewStage) -> Result<Outcome> {
         tx.execute("DELETE FROM nonces WHERE key = ?1", p![key])?;
     }
     Ok(Err(WriteError::DuplicateId))
+}
+
+/// v1.2: a stage under a reserved ID. The reservation is read (on PostgreSQL
+/// locked, so that two instances staging it at once take turns), the stage
+/// inserted, and the reservation removed, all in the stage's transaction: the
+/// ID is issued once. A reservation already taken answers the same stage
+/// again as the first, and any other stage `ReservedInvalid`.
+fn insert_reserved(tx: &mut Conn, s: &NewStage, pg: bool) -> Result<Outcome> {
+    let held = tx.query_opt(
+        if pg {
+            "SELECT org_account_id, reserved_until FROM reserved_ids WHERE raz_id = ?1 FOR UPDATE"
+        } else {
+            "SELECT org_account_id, reserved_until FROM reserved_ids WHERE raz_id = ?1"
+        },
+        p![s.raz_id],
+    )?;
+    let Some(r) = held else {
+        return staged_before(tx, s);
+    };
+    let (org, until): (i64, i64) = (r.get(0)?, r.get(1)?);
+    if org != s.org_account_id || until < s.created {
+        return Ok(Ok(Written::ReservedInvalid));
+    }
+    let outcome = if pg {
+        insert_shared(tx, s)?
+    } else {
+        insert_alone(tx, s)?
+    };
+    match outcome {
+        Ok(Written::New) => {
+            tx.execute("DELETE FROM reserved_ids WHERE raz_id = ?1", p![s.raz_id])?;
+            Ok(Ok(Written::New))
+        }
+        Err(WriteError::DuplicateId) => Ok(Ok(Written::ReservedInvalid)),
+        other => Ok(other),
+    }
+}
+
+/// A reserved ID already staged: the same stage again (same practice and
+/// request) is answered with its code; any other is refused.
+fn staged_before(tx: &mut Conn, s: &NewStage) -> Result<Outcome> {
+    let Some(r) = tx.query_opt(
+        "SELECT org_account_id, request_hash, pmt_sealed IS NOT NULL OR pmt IS NOT NULL FROM stages WHERE raz_id = ?1",
+        p![s.raz_id],
+    )?
+    else {
+        return Ok(Ok(Written::ReservedInvalid));
+    };
+    let (org, hash, pmt_valid): (i64, Option<String>, bool) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    Ok(Ok(
+        if org == s.org_account_id && hash.as_deref() == Some(s.request_hash.as_str()) {
+            Written::Existing {
+                raz_id: s.raz_id.clone(),
+                pmt_valid,
+            }
+        } else {
+            Written::ReservedInvalid
+        },
+    ))
 }
 
 /// The code an idempotency key already has, or its conflict.

@@ -614,3 +614,52 @@ impl Drop for Instance {
         let _ = self.child.wait();
     }
 }
+
+/// A status request signed at the gateway clock's time (the tests move it).
+pub async fn status_of(env: &Env, t: &Tokens, id: &RazId) -> (u16, Vec<(String, String)>) {
+    let url = env.url("/gateway/status");
+    let r = signed_post(
+        &env.http,
+        &url,
+        env.client(),
+        Some((&t.token, &t.secret)),
+        &[("raz_id", &id.grouped())],
+        None,
+        |b| {
+            b.timestamp(ts(env.gw.clock.now()));
+        },
+    )
+    .await;
+    let status = r.status().as_u16();
+    (status, pairs(&r.text().await.unwrap()))
+}
+
+/// A second practice on the same gateway, activated through the same consumer.
+pub async fn other_practice(env: &Env) -> Tokens {
+    let hash = razcode_gateway::crypto::hash_password("other-password-1").unwrap();
+    env.with_store(move |store| {
+        store
+            .add_account(
+                razcode_gateway::store::AccountKind::Org,
+                "desk@other.test",
+                "Other Clinic",
+                &hash,
+                0,
+            )
+            .unwrap()
+    })
+    .await;
+    let p = authorize(
+        env,
+        "/platform/activate",
+        "http://127.0.0.1:9/callback",
+        "desk@other.test",
+        "other-password-1",
+    )
+    .await;
+    Tokens {
+        token: get(&p, "oauth_token").unwrap().into(),
+        secret: get(&p, "oauth_token_secret").unwrap().into(),
+        org: get(&p, "razcode_org").map(String::from),
+    }
+}
