@@ -62,6 +62,9 @@ pub struct About {
     /// The gateway the desk talks to, once set up.
     pub gateway: Option<String>,
     pub sandbox: bool,
+    /// v1.2: codes ready for receipts printed while the gateway cannot be
+    /// reached (none before the desk is set up).
+    pub offline_codes: Option<crate::offline::Pool>,
     pub fonts: Vec<FontLicence>,
     pub crates: Vec<Licence>,
 }
@@ -75,6 +78,7 @@ impl crate::Desk {
             data_dir_private: crate::private_folder::is_private(&self.dir).ok(),
             gateway: settings.as_ref().map(|s| s.api_base.clone()),
             sandbox: settings.as_ref().is_some_and(|s| s.sandbox),
+            offline_codes: settings.as_ref().and_then(|_| self.pool().ok()),
             fonts: fonts(),
             crates: crates(),
         }

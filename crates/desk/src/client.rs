@@ -249,6 +249,25 @@ impl Client {
         }
     }
 
+    /// v1.2 reserved codes. A gateway without the path answers 404 with no
+    /// protocol answer: `NoReserve`.
+    pub async fn reserve(
+        &mut self,
+        req: &Signed<'_>,
+    ) -> Result<Vec<razcode_protocol::ReservedCode>> {
+        let raw = self.post_corrected(req).await?;
+        match razcode_protocol::ReserveAnswer::decode(raw.content_type.as_deref(), &raw.body) {
+            Ok(Ok(list)) if raw.status == 200 => Ok(list),
+            Ok(Ok(_)) => Err(DeskError::NotAnAnswer {
+                status: raw.status,
+                reason: "a success answer with an error status".into(),
+            }),
+            Ok(Err((errorcode, errormsg))) => Err(DeskError::refused(&errorcode, &errormsg)),
+            Err(_) if raw.status == 404 => Err(DeskError::NoReserve),
+            Err(e) => Err(not_an_answer(raw.status, e)),
+        }
+    }
+
     /// Fetches a barcode image; it must be a JPEG.
     pub async fn fetch_jpeg(&self, url: &str) -> Result<Vec<u8>> {
         check_url(url)?;

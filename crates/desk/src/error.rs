@@ -55,6 +55,8 @@ pub enum DeskError {
     Activation(Words),
     /// The gateway has no v1.1 status or void (it answered 404 without a protocol answer).
     NoLifecycle,
+    /// A gateway without v1.2's reserved codes (`/gateway/reserve` is 404).
+    NoReserve,
     /// A void the gateway did not confirm (a transient failure); it waits.
     VoidWaits(Box<DeskError>),
     NothingToVoid(i64),
@@ -201,6 +203,7 @@ impl DeskError {
                 .with("status", status),
             DeskError::NotLinked { mrn } => w("desk-not-linked").with("mrn", mrn),
             DeskError::NoLifecycle => w("desk-no-lifecycle"),
+            DeskError::NoReserve => w("desk-no-reserve"),
             DeskError::VoidWaits(e) => w("desk-void-waits").with_words("why", e.briefly()),
             DeskError::NothingToVoid(id) => w("desk-nothing-to-void").with("id", id),
             DeskError::Random => w("desk-random"),

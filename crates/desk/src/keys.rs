@@ -17,6 +17,8 @@ pub const WATCH_FOLDER: &str = "watch_folder";
 /// Files of the watched folder already reported as left in it (one a line).
 pub const WATCH_SKIPPED: &str = "watch_skipped";
 pub const PRINTER: &str = "printer";
+/// `yes` or `no`: whether the gateway last said it reserves codes (v1.2).
+pub const GATEWAY_RESERVES: &str = "gateway_reserves";
 pub const RECEIPT_FORMAT: &str = "receipt_format";
 /// The barcode codes get unless the staff choose: `qr` (default) or `tag`.
 pub const BARCODE: &str = "barcode";

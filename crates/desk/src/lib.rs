@@ -17,6 +17,7 @@ pub mod keys;
 pub mod languages;
 pub mod lifecycle;
 pub mod links;
+pub mod offline;
 pub mod outbox;
 pub mod private_folder;
 pub mod receipt;

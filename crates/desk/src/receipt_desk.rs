@@ -70,7 +70,10 @@ impl Desk {
     /// A staged code's staging, or a clear error.
     pub fn staged(&self, staging_id: i64) -> Result<Staging> {
         let s = self.staging(staging_id)?;
-        if s.status != StagingStatus::Staged {
+        // A code printed offline (v1.2) is on its receipt before its stage
+        // reaches the gateway; it works once it does.
+        let printed_offline = s.status == StagingStatus::Pending && s.offline && s.raz_id.is_some();
+        if s.status != StagingStatus::Staged && !printed_offline {
             return Err(DeskError::NoCode {
                 staging_id,
                 status: s.status,

@@ -44,19 +44,30 @@ pub struct StageOutcome {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raz_image: Option<String>,
     /// What staff should know about a code that was made: a SMART Health Link
-    /// asked for that the gateway did not make.
+    /// asked for that the gateway did not make, or a code printed offline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
+    /// v1.2: the code is a reserved one, given while the gateway could not be
+    /// reached; it works once the stage waiting in the outbox reaches it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub offline: bool,
 }
 
 /// The words for a link asked for and not made (a gateway without the v1.1
 /// extension ignores `razcode_shl`).
+/// The words for a code printed while the gateway could not be reached.
+pub const OFFLINE: &str = "Printed offline; it will work once the desk is back online. The visit waits in the outbox and goes when the gateway answers.";
+
 pub const NO_LINK: &str = "This gateway made no SMART Health Link (it does not offer them): the code works, and its QR code holds only the redemption address.";
 
 impl StageOutcome {
     pub fn new(s: &Staging, err: Option<&DeskError>) -> StageOutcome {
         let staged = s.status == StagingStatus::Staged;
-        let when_staged = |v: &Option<String>| if staged { v.clone() } else { None };
+        let offline = s.status == StagingStatus::Pending && s.offline && s.raz_id.is_some();
+        // A code is shown once the gateway gave it: staged, or reserved for
+        // a checkout printed offline.
+        let has_code = staged || offline;
+        let when_staged = |v: &Option<String>| if has_code { v.clone() } else { None };
         let refused = err.and_then(DeskError::errorcode).is_some();
         StageOutcome {
             ack: match (staged, refused) {
@@ -79,8 +90,13 @@ impl StageOutcome {
             errormsg: err.map(|e| e.to_string()).or_else(|| s.errormsg.clone()),
             raz_uri: when_staged(&s.raz_uri),
             raz_image: when_staged(&s.raz_image),
-            notice: (staged && s.shl_mode != crate::links::ShlMode::Off && !s.has_link)
-                .then(|| NO_LINK.to_string()),
+            notice: if offline {
+                Some(OFFLINE.to_string())
+            } else {
+                (staged && s.shl_mode != crate::links::ShlMode::Off && !s.has_link)
+                    .then(|| NO_LINK.to_string())
+            },
+            offline,
         }
     }
 }

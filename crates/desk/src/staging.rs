@@ -12,7 +12,7 @@ use crate::store::{StagedCode, Staging, StagingStatus};
 use crate::words::Words;
 use crate::Desk;
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
-use razcode_protocol::params::{IDEMPOTENCY_KEY, SHL, SHL_PASSCODE};
+use razcode_protocol::params::{IDEMPOTENCY_KEY, RESERVED_ID, SHL, SHL_PASSCODE};
 use razcode_protocol::{PaymentRequest, StageAnswer};
 use std::path::PathBuf;
 
@@ -48,7 +48,7 @@ impl Desk {
         let prepared = self.prepare(req).map_err(|e| (None, e))?;
         match prepared {
             Prepared::Done(s) => Ok(*s),
-            Prepared::Send(s) => self.send(s).await,
+            Prepared::Send(s) => self.send(s, true).await,
         }
     }
 
@@ -153,7 +153,9 @@ impl Desk {
         Ok(sha256_hex(material.as_bytes()))
     }
 
-    async fn send(&self, boxed: Box<(Staging, String)>) -> StageResult {
+    /// Sends a recorded staging. `at_checkout`: the patient is at the desk, so
+    /// a gateway that cannot be reached gives way to a reserved code.
+    async fn send(&self, boxed: Box<(Staging, String)>, at_checkout: bool) -> StageResult {
         let (staging, her) = *boxed;
         let fail = |s: &Staging, e: DeskError| (Some(s.clone()), e);
         let result = self.send_once(&staging, &her).await;
@@ -166,6 +168,7 @@ impl Desk {
                     .map_err(|e| fail(&staging, e.into()))?
                     .unwrap_or(staging);
                 self.audit("stage", &format!("staging {} staged", s.id));
+                self.top_up_pool().await;
                 Ok(s)
             }
             Err(e) if e.is_transient() => {
@@ -174,6 +177,17 @@ impl Desk {
                     "stage",
                     &format!("staging {} waits in the outbox", staging.id),
                 );
+                // The patient still leaves with a code: a reserved one, when
+                // the pool has one (v1.2); the stage names it when it goes.
+                if at_checkout || staging.offline {
+                    match self.take_offline_code(&staging) {
+                        Ok(Some(s)) => return Ok(s),
+                        Ok(None) => {}
+                        Err(taking) => {
+                            tracing::warn!(error = %taking, "no code for offline use was taken")
+                        }
+                    }
+                }
                 let s = self.store.staging(staging.id).ok().flatten();
                 Err((s, e))
             }
@@ -199,6 +213,10 @@ impl Desk {
             ("her", her.to_string()),
             (IDEMPOTENCY_KEY, s.idem_key.clone()),
         ];
+        // A code printed offline: the stage issues that one (v1.2).
+        if let (true, Some(id)) = (s.offline, &s.raz_id) {
+            params.push((RESERVED_ID, id.clone()));
+        }
         if let Some(m) = &s.user_mrn {
             let user = self
                 .store
@@ -245,6 +263,15 @@ impl Desk {
                 reason: "not a success".into(),
             });
         };
+        if s.offline && s.raz_id.as_deref() != Some(raz_id.grouped().as_str()) {
+            // Only a gateway that ignores reserved codes answers another ID:
+            // the code on the printed receipt does not work; staff reprint it.
+            tracing::warn!("the gateway issued another code than the one printed offline");
+            self.audit(
+                "stage",
+                &format!("staging {}: the gateway issued another code than the one printed offline; print the receipt again", s.id),
+            );
+        }
         if s.shl_mode != crate::links::ShlMode::Off && shl.is_none() {
             tracing::warn!("the gateway made no SMART Health Link (it may not offer them)");
         }
@@ -362,7 +389,7 @@ impl Desk {
                 continue;
             };
             let her = record_to_send(&enc.her, &enc.kind, &s.leave_out)?;
-            out.push(self.send(Box::new((s, her))).await);
+            out.push(self.send(Box::new((s, her)), false).await);
         }
         Ok(out)
     }

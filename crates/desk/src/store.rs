@@ -29,6 +29,7 @@ mod codes;
 mod deliveries;
 mod encounters;
 mod languages;
+mod reserved;
 mod stagings;
 mod status;
 
@@ -70,6 +71,7 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("schema8.sql"),
         Probe::Column("stagings", "language"),
     ),
+    step(include_str!("schema9.sql"), Probe::Table("reserved_codes")),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

@@ -116,6 +116,12 @@ pub struct AboutBox {
     pub about: About,
 }
 
+/// `razdesk reserve`: the pool of codes for receipts printed offline.
+#[derive(Debug, Serialize)]
+pub struct OfflineCodes {
+    pub offline_codes: crate::offline::Pool,
+}
+
 /// `razdesk history`: each code, every delivery, and the refresh if asked.
 #[derive(Debug, Serialize)]
 pub struct History {

@@ -1,6 +1,6 @@
 //! The CLI killed (SIGKILL) at random points of a stage, 50 times: afterwards
 //! every encounter is staged exactly once and every code the gateway issued is
-//! in the desk's history.
+//! in the desk's history. The same offline, with reserved codes (v1.2).
 
 mod common;
 use common::*;
@@ -74,4 +74,108 @@ async fn killed_fifty_times_nothing_is_staged_twice_or_lost() {
         "the gateway staged each encounter once (kill delays {delays:?})"
     );
     assert_eq!(mine, issued, "every code the gateway issued is in history");
+}
+
+/// The same drill while the gateway is down, so that every checkout takes a
+/// reserved code (v1.2): afterwards no code is on two stagings, no staging has
+/// two, a checkout repeated after a kill gets the code it had, and once the
+/// gateway is back each visit is staged once, under the code it was given.
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_fifty_times_offline_no_code_is_used_twice() {
+    let mut w = World::start().await;
+    w.ready().await;
+    let (ok, v) = w.desk(&["reserve", "--count", "60"]);
+    assert!(ok, "{v}");
+    let mut ids = Vec::new();
+    for i in 0..50 {
+        let f = w.desk_dir.path().join(format!("e{i}.txt"));
+        std::fs::write(&f, format!("st={}\npn={}", 2000 + i, i % 10)).unwrap();
+        let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
+        assert!(ok, "{v}");
+        ids.push(
+            v["imported"][0]["encounter"]["id"]
+                .as_i64()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    w.stop_gateway().await;
+    let mut rng = rand::rng();
+    let mut delays = Vec::new();
+    for id in &ids {
+        let mut child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(w.desk_dir.path())
+            .args(["--json", "stage", id, "--qr"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let ms = rng.random_range(0..150u64);
+        delays.push(ms);
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // Each checkout again, still offline: a code each, the one it took
+    // before the kill if it got that far.
+    let db = rusqlite::Connection::open(w.desk_dir.path().join("desk.db")).unwrap();
+    let taken_before: std::collections::HashMap<i64, String> = db
+        .prepare("SELECT encounter_id, raz_id FROM stagings WHERE offline = 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut given = std::collections::HashMap::new();
+    for id in &ids {
+        let (ok, v) = w.desk(&["stage", id, "--qr"]);
+        assert!(ok, "encounter {id}: {v}");
+        assert_eq!(v["offline"], true, "{v}");
+        let code = v["raz_id"].as_str().unwrap().to_string();
+        let enc: i64 = id.parse().unwrap();
+        if let Some(before) = taken_before.get(&enc) {
+            assert_eq!(&code, before, "encounter {id} keeps the code it took");
+        }
+        given.insert(enc, code);
+    }
+    let distinct: HashSet<&String> = given.values().collect();
+    assert_eq!(
+        distinct.len(),
+        50,
+        "fifty different codes (kill delays {delays:?})"
+    );
+    let (per_code, per_staging): (i64, i64) = db
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM reserved_codes WHERE staging_id IS NOT NULL),
+                    (SELECT COUNT(*) FROM stagings WHERE offline = 1)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((per_code, per_staging), (50, 50), "one code per staging");
+
+    // Back online: each visit staged once, under the code it was given.
+    w.restart_gateway().await;
+    let (ok, r) = w.desk(&["outbox", "--retry"]);
+    assert!(ok, "{r}");
+    let (_, h) = w.desk(&["history"]);
+    let staged: Vec<_> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "staged")
+        .collect();
+    assert_eq!(staged.len(), 50, "{h}");
+    for s in &staged {
+        let enc = s["encounter_id"].as_i64().unwrap();
+        assert_eq!(s["raz_id"].as_str(), given.get(&enc).map(String::as_str));
+    }
+    let issued: HashSet<String> = gateway_ids(&w.gateway_db()).into_iter().collect();
+    let mine: HashSet<String> = given
+        .values()
+        .map(|c| razcode_protocol::RazId::parse(c).unwrap().compact())
+        .collect();
+    assert_eq!(issued.len(), 50, "each visit staged once");
+    assert_eq!(mine, issued, "under the codes that were printed");
 }

@@ -28,31 +28,6 @@ fn entry(w: &World, refresh: bool, id: &str) -> (bool, serde_json::Value) {
     (ok, e)
 }
 
-/// The patient claims a code on the gateway's redemption page.
-async fn claim(w: &World, raz_id: &str) {
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let url = format!("{}/r/{}", w.base, raz_id.replace('-', ""));
-    let page = browser.get(&url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let csrf = approval_page::hidden(&page.text().await.unwrap(), "csrf");
-    let r = browser
-        .post(&url)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", PATIENT_EMAIL),
-            ("password", PATIENT_PASSWORD),
-            ("action", "signin"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "claimed");
-}
-
 use razcode_testkit::pdf_text;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -78,7 +53,7 @@ async fn refresh_void_and_reissue_against_the_gateway() {
     let (s1, s2) = (staging_id(&first), staging_id(&second));
     let (_, e) = entry(&w, false, &s1);
     assert_eq!(e["state"], "issued");
-    claim(&w, first["raz_id"].as_str().unwrap()).await;
+    w.claim(first["raz_id"].as_str().unwrap()).await;
     let (_, e) = entry(&w, false, &s1);
     assert_eq!(e["state"], "issued", "not asked yet: the last known state");
     let (ok, e) = entry(&w, true, &s1);

@@ -378,6 +378,7 @@ desk-no-staging = There is no staging { $id }.
 desk-no-code = Staging { $id } has no code (it is { $status }); only a staged code has a receipt.
 desk-not-linked = Patient { $mrn } has no linked HealthJibe account; link it first, or stage without binding the code to the patient.
 desk-no-lifecycle = This gateway cannot report or void codes (it does not offer protocol v1.1's status and void). Codes still work; ask the gateway's operator to withdraw one.
+desk-no-reserve = This gateway cannot give codes for offline use (it does not offer protocol v1.2's reserved codes). While it cannot be reached, a checkout waits in the outbox and its code comes when the gateway answers, as before.
 desk-void-waits = The void waits in the outbox: { $why } The code is not voided until the gateway confirms it; it is sent again with the outbox.
 desk-nothing-to-void = Staging { $id } has no code to void or reissue.
 desk-random = The system's random number generator failed.

@@ -374,6 +374,7 @@ desk-no-staging = No hay ningún registro { $id }.
 desk-no-code = El registro { $id } no tiene código (está { $status }); solo un código registrado tiene recibo.
 desk-not-linked = El paciente { $mrn } no tiene una cuenta de HealthJibe vinculada; vincúlela primero, o registre sin asociar el código al paciente.
 desk-no-lifecycle = Este gateway no puede informar del estado de los códigos ni anularlos (no ofrece el estado y la anulación del protocolo v1.1). Los códigos siguen funcionando; pida al operador del gateway que retire uno.
+desk-no-reserve = Este gateway no puede dar códigos para usar sin conexión (no ofrece los códigos reservados del protocolo v1.2). Mientras no se pueda conectar con él, la salida espera en la bandeja de salida y su código llega cuando el gateway responde, como antes.
 desk-void-waits = La anulación espera en la bandeja de salida: { $why } El código no queda anulado hasta que el gateway lo confirme; se envía de nuevo con la bandeja de salida.
 desk-nothing-to-void = El registro { $id } no tiene código que anular o volver a emitir.
 desk-random = Falló el generador de números aleatorios del sistema.

@@ -10,11 +10,13 @@ impl Store {
     /// patient link or the payment changed before the gateway answered): they
     /// leave the outbox. Their requests may have reached the gateway; such a
     /// code was never shown to anyone and expires unclaimed.
+    // A staging whose code was printed offline is never replaced: the code is
+    // on paper, so its stage must reach the gateway.
     pub fn supersede_pending(&self, encounter_id: i64, keep: i64, now: i64) -> Result<usize> {
         Ok(self.conn.execute(
             "UPDATE stagings SET status = 'failed', errorcode = NULL,
                errormsg = 'Replaced by a newer staging of this encounter before the gateway answered.', updated = ?3
-             WHERE encounter_id = ?1 AND id != ?2 AND status = 'pending'",
+             WHERE encounter_id = ?1 AND id != ?2 AND status = 'pending' AND offline = 0",
             params![encounter_id, keep, now],
         )?)
     }

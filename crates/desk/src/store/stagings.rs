@@ -57,6 +57,9 @@ pub struct Staging {
     pub shl_mode: ShlMode,
     /// The gateway's answer gave a SMART Health Link (kept sealed).
     pub has_link: bool,
+    /// v1.2: its code is a reserved one, printed before the stage reached
+    /// the gateway; the stage names it (`razcode_reserved_id`).
+    pub offline: bool,
 }
 
 /// A staging's link and passcode as sealed at rest.
@@ -84,7 +87,7 @@ pub(super) fn state_word<S: serde::Serializer>(
     }
 }
 
-pub(super) const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL";
+pub(super) const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL, s.offline";
 
 pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -122,6 +125,7 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         // Written by the desk from ShlMode::name; anything else reads as off.
         shl_mode: ShlMode::parse(&r.get::<_, String>(29)?).unwrap_or_default(),
         has_link: r.get(30)?,
+        offline: r.get(31)?,
     })
 }
 

@@ -126,6 +126,33 @@ impl World {
         desk_in(self.desk_dir.path(), args)
     }
 
+    /// The patient claims a code on the gateway's redemption page; the
+    /// patient's browser, signed in.
+    pub async fn claim(&self, raz_id: &str) -> reqwest::Client {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{}/r/{}", self.base, raz_id.replace('-', ""));
+        let page = browser.get(&url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let csrf = approval_page::hidden(&page.text().await.unwrap(), "csrf");
+        let r = browser
+            .post(&url)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", PATIENT_EMAIL),
+                ("password", PATIENT_PASSWORD),
+                ("action", "signin"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "claimed");
+        browser
+    }
+
     /// setup + activate (approving as the organization would in a browser).
     pub async fn ready(&self) {
         let (ok, v) = self.desk(&[

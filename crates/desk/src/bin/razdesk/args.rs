@@ -101,6 +101,12 @@ pub enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Reserve codes at the gateway for receipts printed while it cannot be
+    /// reached (the desk keeps 25 and tops them up itself).
+    Reserve {
+        #[arg(long, default_value_t = 25)]
+        count: u32,
+    },
     /// What waits to be sent; `--retry` sends it again.
     Outbox {
         #[arg(long)]

@@ -13,8 +13,8 @@ use razcode_desk::receipt_desk::Clinic;
 use razcode_desk::reports::{HistoryEntry, StageOutcome};
 use razcode_desk::staging::StageResult;
 use razcode_desk::views::{
-    AboutBox, Activated, Encounters, History, Imports, Linked, Printers, Printing, SetUp, Speaks,
-    Voided,
+    AboutBox, Activated, Encounters, History, Imports, Linked, OfflineCodes, Printers, Printing,
+    SetUp, Speaks, Voided,
 };
 use razcode_desk::{Desk, DeskError, Setup, Words};
 use serde::Serialize;
@@ -94,6 +94,19 @@ pub async fn command(cli: Cli) -> Run {
         Command::Void { staging_id, reason } => void(&desk, staging_id, &reason).await,
         Command::Reissue { staging_id, reason } => {
             stage_outcome(desk.reissue(staging_id, reason.as_deref()).await)
+        }
+        Command::Reserve { count } => {
+            let pool = desk.reserve_codes(count).await?;
+            let text = format!(
+                "{} codes ready for receipts printed offline (the desk keeps {})",
+                pool.available, pool.target
+            );
+            Ok(Out::ok(
+                &OfflineCodes {
+                    offline_codes: pool,
+                },
+                text,
+            ))
         }
         Command::Outbox { retry: true } => retry_outbox(&desk).await,
         Command::Outbox { retry: false } => outbox(&desk),
@@ -185,7 +198,7 @@ pub async fn command(cli: Cli) -> Run {
         Command::About { licences } => {
             let a = desk.about();
             let mut text = format!(
-                "RAZCODE Desk {}\ndata folder {}{}\ngateway {}\nfonts: {}\n{} crates (MIT, Apache-2.0, and others: razdesk about --licences)",
+                "RAZCODE Desk {}\ndata folder {}{}\ngateway {}\ncodes for offline receipts: {}\nfonts: {}\n{} crates (MIT, Apache-2.0, and others: razdesk about --licences)",
                 a.version,
                 a.data_dir,
                 match a.data_dir_private {
@@ -194,6 +207,13 @@ pub async fn command(cli: Cli) -> Run {
                     None => "",
                 },
                 a.gateway.as_deref().unwrap_or("(not set up)"),
+                match &a.offline_codes {
+                    Some(p) if p.gateway_reserves == Some(false) => {
+                        "none (the gateway cannot give codes for offline use)".to_string()
+                    }
+                    Some(p) => format!("{} of {}", p.available, p.target),
+                    None => "-".to_string(),
+                },
                 a.fonts.iter().map(|f| format!("{} ({})", f.name, f.licence)).collect::<Vec<_>>().join("; "),
                 a.crates.len()
             );

@@ -1,0 +1,211 @@
+//! Receipts with a working code while the gateway cannot be reached (protocol
+//! v1.2 reserved codes), against the real gateway on loopback: the pool, three
+//! checkouts with the gateway down (each receipt read back with its own code
+//! and QR), the outbox sending them when it is back, and each code redeemed
+//! with the record printed for it; a gateway without reserved codes.
+
+mod common;
+use common::*;
+use razcode_protocol::RazId;
+use razcode_testkit::pdf_text;
+use serde_json::Value;
+
+fn staging_id(v: &Value) -> String {
+    v["staging_id"].as_i64().expect("a staging").to_string()
+}
+
+/// Imports a one-visit CCR for the patient; its encounter ID.
+fn import_visit(w: &World, given: &str, family: &str, mrn: &str) -> String {
+    let f = w.desk_dir.path().join(format!("visit-{mrn}.xml"));
+    std::fs::write(&f, visit_ccr(given, family, mrn, "2026-12-05T09:30:00Z")).unwrap();
+    let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
+    assert!(ok, "{v}");
+    v["imported"][0]["encounter"]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_patients_leave_with_working_codes_while_the_gateway_is_down() {
+    let mut w = World::start().await;
+    w.ready().await;
+    let (ok, v) = w.desk(&["reserve", "--count", "5"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["offline_codes"]["available"], 5, "{v}");
+    assert_eq!(v["offline_codes"]["gateway_reserves"], true, "{v}");
+    let (_, about) = w.desk(&["about"]);
+    assert_eq!(about["about"]["offline_codes"]["available"], 5, "{about}");
+
+    let patients = [
+        ("Ana", "Ávila", "P-1"),
+        ("Bo", "Chen", "P-2"),
+        ("Carla", "Díaz", "P-3"),
+    ];
+    let encounters: Vec<String> = patients
+        .iter()
+        .map(|(g, f, m)| import_visit(&w, g, f, m))
+        .collect();
+
+    // The internet is down: each checkout still hands over a code and its QR.
+    w.stop_gateway().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut printed = Vec::new();
+    for (enc, (given, family, _)) in encounters.iter().zip(patients) {
+        let (ok, v) = w.desk(&["stage", enc, "--qr"]);
+        assert!(ok, "a code for {given}: {v}");
+        assert_eq!(v["status"], "pending", "{v}");
+        assert_eq!(v["offline"], true, "{v}");
+        assert!(
+            v["notice"].as_str().unwrap().contains("Printed offline"),
+            "{v}"
+        );
+        let code = RazId::parse(v["raz_id"].as_str().unwrap()).unwrap();
+        let redeem = format!("{}/r/{}", w.base, code.compact());
+        assert_eq!(v["raz_uri"], redeem.as_str());
+        let staging = staging_id(&v);
+        let pdf = w.desk_dir.path().join(format!("receipt-{given}.pdf"));
+        let (ok, r) = w.desk(&["receipt", &staging, "--out", pdf.to_str().unwrap()]);
+        assert!(ok, "{r}");
+        let text = pdf_text(&pdf);
+        assert!(text.contains(&code.grouped()), "{text}");
+        assert!(text.contains(&format!("{given} {family}")), "{text}");
+        assert_eq!(qr_on_page(&pdf, dir.path()), redeem);
+        printed.push((staging, code, family));
+    }
+    let mut codes: Vec<String> = printed.iter().map(|(_, c, _)| c.compact()).collect();
+    codes.dedup();
+    assert_eq!(codes.len(), 3, "three different codes: {codes:?}");
+    // They wait in the outbox, each with its printed code.
+    let (_, o) = w.desk(&["outbox"]);
+    let waiting = o["outbox"].as_array().unwrap();
+    assert_eq!(waiting.len(), 3, "{o}");
+    for (staging, code, _) in &printed {
+        let s = waiting
+            .iter()
+            .find(|s| s["id"].as_i64().unwrap().to_string() == *staging)
+            .unwrap_or_else(|| panic!("staging {staging} in the outbox: {o}"));
+        assert_eq!(s["raz_id"], code.grouped().as_str());
+        assert_eq!(s["offline"], true);
+    }
+    let (_, about) = w.desk(&["about"]);
+    assert_eq!(about["about"]["offline_codes"]["available"], 2, "{about}");
+
+    // Back online: the outbox sends them, and each keeps its printed code.
+    w.restart_gateway().await;
+    let (ok, r) = w.desk(&["outbox", "--retry"]);
+    assert!(ok, "{r}");
+    assert_eq!(r["waiting"], 0, "{r}");
+    let (_, h) = w.desk(&["history"]);
+    for (staging, code, _) in &printed {
+        let e = h["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"].as_i64().unwrap().to_string() == *staging)
+            .unwrap();
+        assert_eq!(e["status"], "staged", "{e}");
+        assert_eq!(e["raz_id"], code.grouped().as_str(), "{e}");
+    }
+    w.history_matches_the_gateway();
+    // Each code opens the record printed for it.
+    for (_, code, family) in &printed {
+        let browser = w.claim(&code.grouped()).await;
+        let page = browser
+            .get(format!("{}/r/{}/record", w.base, code.compact()))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(family), "{family}'s record: {page}");
+        for (_, other, other_family) in &printed {
+            if other != code {
+                assert!(!page.contains(other_family), "{page}");
+            }
+        }
+    }
+    // The gateway answered with the pool below half: it was topped up.
+    let (_, about) = w.desk(&["about"]);
+    assert_eq!(about["about"]["offline_codes"]["available"], 25, "{about}");
+}
+
+/// A gateway of protocol v1.1: everything goes through to the real one but
+/// `/gateway/reserve`, which it does not know (a plain 404 page).
+async fn v11_gateway(real: &str) -> String {
+    let real = real.to_string();
+    let http = reqwest::Client::new();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (real, http) = (real.clone(), http.clone());
+        async move {
+            let (parts, body) = req.into_parts();
+            if parts.uri.path() == "/gateway/reserve" {
+                return (
+                    axum::http::StatusCode::NOT_FOUND,
+                    [("content-type", "text/html")],
+                    axum::body::Bytes::from_static(b"<html><body>404 Not Found</body></html>"),
+                );
+            }
+            let body = axum::body::to_bytes(body, 8 << 20).await.unwrap();
+            let mut fwd = http.request(parts.method.clone(), format!("{real}{}", parts.uri.path()));
+            // Every header, Host included: the signature covers the address
+            // the desk signed for.
+            for (k, v) in parts.headers.iter() {
+                fwd = fwd.header(k, v);
+            }
+            match fwd.body(body).send().await {
+                Ok(r) => {
+                    let status = r.status();
+                    (
+                        status,
+                        [("content-type", "application/x-www-form-urlencoded")],
+                        r.bytes().await.unwrap(),
+                    )
+                }
+                Err(_) => (
+                    axum::http::StatusCode::BAD_GATEWAY,
+                    [("content-type", "text/html")],
+                    axum::body::Bytes::from_static(b"<html>down</html>"),
+                ),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_without_reserved_codes_keeps_today_s_outbox() {
+    let mut w = World::start().await;
+    w.ready().await;
+    let real = w.base.clone();
+    w.set_api_base(&v11_gateway(&real).await);
+    let (ok, v) = w.desk(&["reserve"]);
+    assert!(!ok, "{v}");
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("cannot give codes for offline use"),
+        "{message}"
+    );
+    let (_, about) = w.desk(&["about"]);
+    assert_eq!(
+        about["about"]["offline_codes"]["gateway_reserves"], false,
+        "{about}"
+    );
+    // A checkout staged through it works, and asks for no codes.
+    let a = w.import_omhe("a.txt", "bp=118/76p64");
+    let (ok, v) = w.desk(&["stage", &a, "--qr"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["status"], "staged");
+    // Down: the checkout waits in the outbox with no code, as before.
+    w.stop_gateway().await;
+    let b = w.import_omhe("b.txt", "wt=61.2k");
+    let (ok, v) = w.desk(&["stage", &b, "--qr"]);
+    assert!(!ok, "{v}");
+    assert_eq!(v["status"], "pending", "{v}");
+    assert!(v["raz_id"].is_null(), "no code without the gateway: {v}");
+    assert!(v.get("offline").is_none(), "{v}");
+}
