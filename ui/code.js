@@ -99,6 +99,7 @@ export async function show(arg) {
   if (!shown) return;
   $("code-patient").textContent = shown.staging.patient_name || "this visit";
   $("code-id").textContent = shown.grouped;
+  $("code-offline").hidden = !shown.offline;
   const img = $("code-barcode");
   if (shown.barcode) {
     img.src = shown.barcode;

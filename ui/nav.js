@@ -60,5 +60,10 @@ export async function refreshHeader(asked = null) {
   badge.textContent = st.outbox;
   badge.hidden = !st.outbox;
   badge.setAttribute("aria-label", `${st.outbox} waiting`);
+  // Codes ready for receipts printed while the gateway cannot be reached.
+  const pool = st.offline_codes;
+  const codes = $("offline-codes");
+  codes.hidden = !pool || pool.gateway_reserves === false;
+  if (pool) codes.textContent = `${t("app-offline-codes", "Codes for offline receipts:")} ${pool.available}`;
   return st;
 }

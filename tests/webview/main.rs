@@ -579,7 +579,9 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
         );
         click(&d, "code-done").await;
 
-        // The gateway stops: the error says what happened; nothing is shown as a code.
+        // The gateway stops: the checkout still hands the patient a code, one
+        // the gateway reserved beforehand (the pool was filled after the first
+        // stage), and the code screen says plainly that it was printed offline.
         gw.stop().await;
         shown(&d, "screen-worklist").await;
         let name = {
@@ -590,34 +592,52 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
                 .find_map(|e| e.patient_name.filter(|n| n != "Alex Example"))
                 .expect("the second record's patient")
         };
+        let pool_before = Desk::open(&dir)
+            .expect("desk")
+            .pool()
+            .expect("the pool")
+            .available;
+        assert!(
+            pool_before > 0,
+            "the pool was filled while the gateway answered"
+        );
         open_encounter_of(&d, &name).await;
         click(&d, "stage-button").await;
-        let err = text_where(&d, "error-text", |t| t.contains("cannot be reached")).await;
-        assert!(err.contains("outbox"), "{err}");
-        text_where(&d, "notice", |t| t.contains("waits in the outbox")).await;
-        assert!(
-            d.find(By::Id("screen-code"))
-                .await
-                .expect("code screen")
-                .is_displayed()
-                .await
-                .ok()
-                == Some(false),
-            "no code is shown without ACK=Success"
+        shown(&d, "screen-code").await;
+        let notice = text_where(&d, "code-offline", |t| t.contains("Printed offline")).await;
+        assert!(notice.contains("back online"), "{notice}");
+        let printed = text_where(&d, "code-id", |t| !t.is_empty()).await;
+        let offline = staging_of(&dir, &printed);
+        assert_eq!(
+            offline.status,
+            StagingStatus::Pending,
+            "it waits in the outbox"
         );
-        assert_eq!(staged_codes(&dir).len(), 1);
-        screenshot(&d, "fault").await;
+        assert!(offline.offline, "{offline:?}");
+        assert_eq!(staged_codes(&dir).len(), 1, "not staged yet");
+        screenshot(&d, "offline-code").await;
+        click(&d, "code-done").await;
 
-        // The outbox holds it; with the gateway back, it is staged once.
+        // The outbox holds it, with the code that was printed; with the
+        // gateway back it is staged once, under that code.
         click(&d, "nav-outbox").await;
         text_where(&d, "outbox", |t| t.contains(&name)).await;
         text_where(&d, "outbox-count", |t| t.trim() == "1").await;
+        text_where(&d, "offline-codes", |t| {
+            t.ends_with(&format!(" {}", pool_before - 1))
+        })
+        .await;
         screenshot(&d, "outbox").await;
         let gw2 = start_gateway(&db, port).await;
         click(&d, "outbox-retry").await;
         text_where(&d, "notice", |t| t.contains("1 of 1 staged")).await;
         shown(&d, "outbox-empty").await;
-        assert_eq!(staged_codes(&dir).len(), 2);
+        let codes = staged_codes(&dir);
+        assert_eq!(codes.len(), 2);
+        assert!(
+            codes.iter().any(|(c, _)| compact(c) == compact(&printed)),
+            "staged under the printed code {printed}: {codes:?}"
+        );
         gw2.stop().await;
     };
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(300), run).await;

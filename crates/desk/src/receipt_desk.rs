@@ -72,8 +72,7 @@ impl Desk {
         let s = self.staging(staging_id)?;
         // A code printed offline (v1.2) is on its receipt before its stage
         // reaches the gateway; it works once it does.
-        let printed_offline = s.status == StagingStatus::Pending && s.offline && s.raz_id.is_some();
-        if s.status != StagingStatus::Staged && !printed_offline {
+        if s.status != StagingStatus::Staged && !s.printed_offline() {
             return Err(DeskError::NoCode {
                 staging_id,
                 status: s.status,
@@ -100,7 +99,7 @@ impl Desk {
             None => None,
         };
         let link = self.code_link(s.id)?;
-        let amount_due = if s.pmt_valid == Some(true) {
+        let amount_due = if s.bill_shown() {
             s.pmt
                 .as_deref()
                 .and_then(|p| PaymentRequest::parse(p).ok())

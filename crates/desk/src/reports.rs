@@ -63,7 +63,7 @@ pub const NO_LINK: &str = "This gateway made no SMART Health Link (it does not o
 impl StageOutcome {
     pub fn new(s: &Staging, err: Option<&DeskError>) -> StageOutcome {
         let staged = s.status == StagingStatus::Staged;
-        let offline = s.status == StagingStatus::Pending && s.offline && s.raz_id.is_some();
+        let offline = s.printed_offline();
         // A code is shown once the gateway gave it: staged, or reserved for
         // a checkout printed offline.
         let has_code = staged || offline;

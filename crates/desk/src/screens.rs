@@ -58,6 +58,9 @@ pub struct CodeScreen {
     pub shl_passcode: Option<String>,
     /// The language its receipts and emails are in.
     pub language: crate::languages::Language,
+    /// v1.2: printed offline; the code works once its stage, waiting in the
+    /// outbox, reaches the gateway.
+    pub offline: bool,
 }
 
 impl Desk {
@@ -118,7 +121,7 @@ impl Desk {
         let amount = s
             .pmt
             .as_deref()
-            .filter(|_| s.pmt_valid == Some(true))
+            .filter(|_| s.bill_shown())
             .and_then(|p| PaymentRequest::parse(p).ok())
             .map(|p| format!("{} {}", p.amount, p.currency));
         Ok(CodeScreen {
@@ -133,6 +136,7 @@ impl Desk {
             health_apps: link.is_some(),
             shl_passcode: link.and_then(|l| l.passcode),
             language: self.staging_language(s.id)?,
+            offline: s.printed_offline(),
             staging: s,
         })
     }

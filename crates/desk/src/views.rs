@@ -185,6 +185,8 @@ pub struct AppState {
     pub outbox: usize,
     pub version: &'static str,
     pub app_language: Language,
+    /// Codes ready for receipts printed offline (none before setup).
+    pub offline_codes: Option<crate::offline::Pool>,
 }
 
 /// Everything the settings screen shows; secrets never leave the core, only
@@ -212,6 +214,10 @@ impl Desk {
             Err(DeskError::NotSetUp(_)) => None,
             Err(e) => return Err(e),
         };
+        let offline_codes = match settings {
+            Some(_) => Some(self.pool()?),
+            None => None,
+        };
         Ok(AppState {
             configured: settings.is_some(),
             settings,
@@ -222,6 +228,7 @@ impl Desk {
             outbox: self.waiting_count()?,
             version: env!("CARGO_PKG_VERSION"),
             app_language: self.app_language()?,
+            offline_codes,
         })
     }
 

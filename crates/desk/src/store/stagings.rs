@@ -62,6 +62,20 @@ pub struct Staging {
     pub offline: bool,
 }
 
+impl Staging {
+    /// A code printed offline (v1.2) whose stage has not reached the gateway yet.
+    pub fn printed_offline(&self) -> bool {
+        self.offline && self.status == StagingStatus::Pending && self.raz_id.is_some()
+    }
+
+    /// Whether its bill goes on the receipt: the gateway judged it valid, or,
+    /// for a code printed offline, the desk checked it and the gateway has
+    /// not judged it yet (it checks by the same rules).
+    pub fn bill_shown(&self) -> bool {
+        self.pmt_valid == Some(true) || (self.printed_offline() && self.pmt.is_some())
+    }
+}
+
 /// A staging's link and passcode as sealed at rest.
 pub type SealedLink = (Option<Vec<u8>>, Option<Vec<u8>>);
 
