@@ -173,7 +173,11 @@ async fn the_windows_desk_checks_out_under_wine() {
     // History has every code; the gateway issued exactly these.
     w.history_matches_the_gateway();
 
-    // The gateway goes away: a stage waits in the outbox, and goes when it is back.
+    // The gateway goes away: the checkout still gets a code, one the gateway
+    // reserved while it answered (v1.2), and its stage waits in the outbox
+    // and goes, under that code, when the gateway is back.
+    let (_, about) = w.desk(&["about"]);
+    assert_eq!(about["about"]["offline_codes"]["available"], 25, "{about}");
     w.stop_gateway().await;
     let (ok, v) = w.desk(&[
         "stage",
@@ -183,12 +187,18 @@ async fn the_windows_desk_checks_out_under_wine() {
         "--currency",
         "USD",
     ]);
-    assert!(!ok, "{v}");
-    assert_eq!(v["status"], "pending", "{v}");
+    assert!(ok, "{v}");
+    assert_eq!(
+        (v["status"].as_str(), v["offline"].as_bool()),
+        (Some("pending"), Some(true)),
+        "{v}"
+    );
+    let printed = RazId::parse(v["raz_id"].as_str().unwrap()).unwrap();
     w.restart_gateway().await;
     let (ok, v) = w.desk(&["outbox", "--retry"]);
     assert!(ok, "{v}");
     assert_eq!(v["waiting"], 0, "{v}");
+    assert_eq!(v["results"][0]["raz_id"], printed.grouped().as_str(), "{v}");
 
     // Void: the code is withdrawn at the gateway.
     let (ok, v) = w.desk(&["void", &staging, "--reason", "wrong patient"]);
