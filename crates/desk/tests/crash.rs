@@ -9,30 +9,33 @@ use std::collections::HashSet;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn killed_fifty_times_nothing_is_staged_twice_or_lost() {
-    let w = World::start().await;
-    w.ready().await;
-    let mut ids = Vec::new();
-    for i in 0..50 {
-        let f = w.desk_dir.path().join(format!("e{i}.txt"));
-        std::fs::write(&f, format!("st={}\npn={}", 1000 + i, i % 10)).unwrap();
-        let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
-        assert!(ok, "{v}");
-        ids.push(
+/// Fifty small OMHE encounters (systolic pressures from `first`); their IDs.
+fn import_fifty(w: &World, first: usize) -> Vec<String> {
+    (0..50)
+        .map(|i| {
+            let f = w.desk_dir.path().join(format!("e{i}.txt"));
+            std::fs::write(&f, format!("st={}\npn={}", first + i, i % 10)).unwrap();
+            let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
+            assert!(ok, "{v}");
             v["imported"][0]["encounter"]["id"]
                 .as_i64()
                 .unwrap()
-                .to_string(),
-        );
-    }
+                .to_string()
+        })
+        .collect()
+}
+
+/// Stages each encounter in a CLI process of its own (with `extra` flags)
+/// and kills it (SIGKILL) after a random 0 to 150 ms; the delays.
+async fn stage_and_kill(w: &World, ids: &[String], extra: &[&str]) -> Vec<u64> {
     let mut rng = rand::rng();
     let mut delays = Vec::new();
-    for id in &ids {
+    for id in ids {
         let mut child = Command::new(BIN)
             .arg("--data-dir")
             .arg(w.desk_dir.path())
             .args(["--json", "stage", id])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -44,6 +47,15 @@ async fn killed_fifty_times_nothing_is_staged_twice_or_lost() {
         let _ = child.kill();
         let _ = child.wait();
     }
+    delays
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn killed_fifty_times_nothing_is_staged_twice_or_lost() {
+    let w = World::start().await;
+    w.ready().await;
+    let ids = import_fifty(&w, 1000);
+    let delays = stage_and_kill(&w, &ids, &[]).await;
     // Recovery: what waits is sent again; anything never recorded is staged now.
     let (_, _) = w.desk(&["outbox", "--retry"]);
     for id in &ids {
@@ -86,37 +98,9 @@ async fn killed_fifty_times_offline_no_code_is_used_twice() {
     w.ready().await;
     let (ok, v) = w.desk(&["reserve", "--count", "60"]);
     assert!(ok, "{v}");
-    let mut ids = Vec::new();
-    for i in 0..50 {
-        let f = w.desk_dir.path().join(format!("e{i}.txt"));
-        std::fs::write(&f, format!("st={}\npn={}", 2000 + i, i % 10)).unwrap();
-        let (ok, v) = w.desk(&["import", f.to_str().unwrap()]);
-        assert!(ok, "{v}");
-        ids.push(
-            v["imported"][0]["encounter"]["id"]
-                .as_i64()
-                .unwrap()
-                .to_string(),
-        );
-    }
+    let ids = import_fifty(&w, 2000);
     w.stop_gateway().await;
-    let mut rng = rand::rng();
-    let mut delays = Vec::new();
-    for id in &ids {
-        let mut child = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(w.desk_dir.path())
-            .args(["--json", "stage", id, "--qr"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let ms = rng.random_range(0..150u64);
-        delays.push(ms);
-        tokio::time::sleep(Duration::from_millis(ms)).await;
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    let delays = stage_and_kill(&w, &ids, &["--qr"]).await;
     // Each checkout again, still offline: a code each, the one it took
     // before the kill if it got that far.
     let db = rusqlite::Connection::open(w.desk_dir.path().join("desk.db")).unwrap();

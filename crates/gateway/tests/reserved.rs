@@ -11,19 +11,7 @@ use serde_json::Value;
 
 /// Reserves `count` (as sent) for the practice, signed at the gateway clock's time.
 async fn reserve(env: &Env, t: &Tokens, count: &str) -> Vec<ReservedCode> {
-    let url = env.url("/gateway/reserve");
-    let r = signed_post(
-        &env.http,
-        &url,
-        env.client(),
-        Some((&t.token, &t.secret)),
-        &[("count", count)],
-        None,
-        |b| {
-            b.timestamp(ts(env.gw.clock.now()));
-        },
-    )
-    .await;
+    let r = at_gateway_time(env, t, "/gateway/reserve", &[("count", count)]).await;
     assert_eq!(r.status(), 200);
     let ct = r
         .headers()
@@ -45,17 +33,11 @@ async fn stage_reserved(
     her: &str,
     raz_id: &str,
 ) -> (u16, Vec<(String, String)>) {
-    let url = env.url("/gateway/stage/url");
-    let r = signed_post(
-        &env.http,
-        &url,
-        env.client(),
-        Some((&t.token, &t.secret)),
+    let r = at_gateway_time(
+        env,
+        t,
+        "/gateway/stage/url",
         &[("her", her), ("razcode_reserved_id", raz_id)],
-        None,
-        |b| {
-            b.timestamp(ts(env.gw.clock.now()));
-        },
     )
     .await;
     let status = r.status().as_u16();

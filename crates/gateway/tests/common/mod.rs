@@ -615,21 +615,32 @@ impl Drop for Instance {
     }
 }
 
-/// A status request signed at the gateway clock's time (the tests move it).
-pub async fn status_of(env: &Env, t: &Tokens, id: &RazId) -> (u16, Vec<(String, String)>) {
-    let url = env.url("/gateway/status");
-    let r = signed_post(
+/// A practice's request signed at the gateway clock's time (the tests move
+/// it); the raw answer.
+pub async fn at_gateway_time(
+    env: &Env,
+    t: &Tokens,
+    path: &str,
+    params: &[(&str, &str)],
+) -> reqwest::Response {
+    let url = env.url(path);
+    signed_post(
         &env.http,
         &url,
         env.client(),
         Some((&t.token, &t.secret)),
-        &[("raz_id", &id.grouped())],
+        params,
         None,
         |b| {
             b.timestamp(ts(env.gw.clock.now()));
         },
     )
-    .await;
+    .await
+}
+
+/// A status request signed at the gateway clock's time.
+pub async fn status_of(env: &Env, t: &Tokens, id: &RazId) -> (u16, Vec<(String, String)>) {
+    let r = at_gateway_time(env, t, "/gateway/status", &[("raz_id", &id.grouped())]).await;
     let status = r.status().as_u16();
     (status, pairs(&r.text().await.unwrap()))
 }
