@@ -18,6 +18,7 @@ pub mod languages;
 pub mod lifecycle;
 pub mod links;
 pub mod offline;
+mod offline_link;
 pub mod outbox;
 pub mod private_folder;
 pub mod receipt;

@@ -7,11 +7,12 @@
 
 use crate::client::Signed;
 use crate::error::{DeskError, Result};
-use crate::store::Staging;
+use crate::links::ShlMode;
+use crate::store::{NewReserved, SealedReserved, Staging, Taken};
 use crate::{barcode, keys, secret, Desk};
 use razcode_protocol::params::RESERVE_COUNT;
 use razcode_protocol::reserve::RESERVE_MAX;
-use razcode_protocol::{paths, RazId};
+use razcode_protocol::{paths, RazId, CODE_TTL_DAYS};
 use serde::Serialize;
 
 /// How many codes the desk keeps in reserve.
@@ -81,13 +82,24 @@ impl Desk {
             let slot = crate::ids::random_hex(16)?;
             let raz_id = self.seal(secret::RESERVED_ID, &slot, &id.grouped())?;
             let raz_uri = self.seal(secret::RESERVED_URI, &slot, &c.raz_uri)?;
-            rows.push((slot, raz_id, raz_uri, until));
+            let shl_url = c
+                .shl_url
+                .as_deref()
+                .map(|u| self.seal(secret::RESERVED_SHL, &slot, u))
+                .transpose()?;
+            rows.push((slot, raz_id, raz_uri, shl_url, until));
         }
         let usable = self.now() + USABLE_FOR_SECS;
         self.store.together(|store| {
             store.drop_lapsing(usable)?;
-            for (slot, raz_id, raz_uri, until) in &rows {
-                store.add_reserved(slot, raz_id, raz_uri, *until)?;
+            for (slot, raz_id, raz_uri, shl_url, until) in &rows {
+                store.add_reserved(&NewReserved {
+                    slot,
+                    raz_id,
+                    raz_uri,
+                    shl_url: shl_url.as_deref(),
+                    reserved_until: *until,
+                })?;
             }
             Ok(())
         })?;
@@ -131,8 +143,19 @@ impl Desk {
                 .unwrap_or_else(|_| raz_id.clone());
             let path = dir.join(format!("{compact}.png"));
             let shown = path.display().to_string();
+            let link = self.offline_link(staging, &free)?;
             let taken = self.store.together(|store| {
-                store.take_reserved(free.id, staging.id, &raz_id, &raz_uri, &shown)
+                store.take_reserved(
+                    free.id,
+                    staging.id,
+                    &Taken {
+                        raz_id: &raz_id,
+                        raz_uri: &raz_uri,
+                        image_path: &shown,
+                        shl: link.as_ref().map(|l| l.sealed.as_slice()),
+                        shl_passcode: link.as_ref().and_then(|l| l.passcode.as_deref()),
+                    },
+                )
             })?;
             if !taken {
                 let now = self.staging(staging.id)?;
@@ -143,7 +166,11 @@ impl Desk {
             }
             // Drawn after the commit; should the process die first, the QR
             // is drawn again when it is shown (`Desk::barcode_bytes`).
-            let png = barcode::qr_png(&raz_uri)?;
+            let text = match &link {
+                Some(l) => crate::staging::qr_text(&raz_uri, Some(&l.shl)),
+                None => raz_uri.clone(),
+            };
+            let png = barcode::qr_png(&text)?;
             std::fs::write(&path, png).map_err(DeskError::io_at("desk-io-save", path.display()))?;
             self.audit(
                 "stage",
@@ -153,6 +180,64 @@ impl Desk {
         }
         Ok(None)
     }
+}
+
+/// A link made for a code printed offline: the link itself, and it and its
+/// passcode sealed for the staging's row.
+struct OfflineLink {
+    shl: String,
+    sealed: Vec<u8>,
+    passcode: Option<Vec<u8>>,
+}
+
+impl Desk {
+    /// The link a staging's offline code carries, when the clinic uses links
+    /// and the gateway reserved a manifest with the code; made here, its key
+    /// known only to the desk and the receipt.
+    fn offline_link(
+        &self,
+        staging: &Staging,
+        free: &SealedReserved,
+    ) -> Result<Option<OfflineLink>> {
+        let (Some(sealed_url), true) = (&free.shl_url, staging.shl_mode != ShlMode::Off) else {
+            return Ok(None);
+        };
+        let manifest = self.unseal(secret::RESERVED_SHL, &free.slot, sealed_url)?;
+        let now = self.now();
+        let visit = self
+            .encounter(staging.encounter_id)?
+            .visit_date
+            .and_then(|v| v.get(..10).map(str::to_string))
+            .unwrap_or_else(|| iso_date(now));
+        let organization = self.settings()?.organization;
+        let shl = crate::offline_link::new_link(&crate::offline_link::LinkFor {
+            manifest: &manifest,
+            // The code's expiry counts from its stage, never earlier than this.
+            exp: now + CODE_TTL_DAYS * 86_400,
+            passcode: staging.shl_mode == ShlMode::Passcode,
+            practice: organization.as_deref(),
+            visit: &visit,
+        })?;
+        let row = staging.id.to_string();
+        let passcode = match staging.shl_mode {
+            ShlMode::Passcode => {
+                Some(self.seal(secret::SHL_PASSCODE, &row, &crate::links::new_passcode()?)?)
+            }
+            _ => None,
+        };
+        Ok(Some(OfflineLink {
+            sealed: self.seal(secret::SHL, &row, &shl)?,
+            shl,
+            passcode,
+        }))
+    }
+}
+
+/// `YYYY-MM-DD` of a Unix time, in UTC.
+fn iso_date(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
 }
 
 /// RFC 3339 to Unix seconds.

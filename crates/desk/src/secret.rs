@@ -14,6 +14,7 @@ pub const SHL: &str = "stagings.shl_sealed";
 pub const SHL_PASSCODE: &str = "stagings.shl_passcode_sealed";
 pub const RESERVED_ID: &str = "reserved_codes.raz_id_sealed";
 pub const RESERVED_URI: &str = "reserved_codes.raz_uri_sealed";
+pub const RESERVED_SHL: &str = "reserved_codes.shl_url_sealed";
 
 pub const KEY_FILE: &str = "desk.key";
 

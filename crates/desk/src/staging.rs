@@ -12,7 +12,7 @@ use crate::store::{StagedCode, Staging, StagingStatus};
 use crate::words::Words;
 use crate::Desk;
 use razcode_her::ccr::{filter::drop_sections, SectionKind};
-use razcode_protocol::params::{IDEMPOTENCY_KEY, RESERVED_ID, SHL, SHL_PASSCODE};
+use razcode_protocol::params::{IDEMPOTENCY_KEY, RESERVED_ID, SHL, SHL_FILE, SHL_PASSCODE};
 use razcode_protocol::{PaymentRequest, StageAnswer};
 use std::path::PathBuf;
 
@@ -228,15 +228,28 @@ impl Desk {
         if let Some(p) = &s.pmt {
             params.push(("pmt", p.clone()));
         }
-        // A new passcode each time the request goes out: the gateway makes
-        // the link anew on a repeat, and the answer's link goes with it.
-        let passcode = match s.shl_mode {
-            crate::links::ShlMode::Off => None,
-            crate::links::ShlMode::On => {
+        // A code printed offline carries the link the desk made: its file
+        // goes with the stage, under the passcode printed (v1.2).
+        let desk_link = match s.offline && s.has_link {
+            true => self.code_link(s.id)?,
+            false => None,
+        };
+        // Otherwise a new passcode each time the request goes out: the gateway
+        // makes the link anew on a repeat, and the answer's link goes with it.
+        let passcode = match (&desk_link, s.shl_mode) {
+            (Some(l), _) => {
+                params.push((SHL_FILE, crate::offline_link::file_for(&l.shl, her)?));
+                if let Some(p) = &l.passcode {
+                    params.push((SHL_PASSCODE, p.clone()));
+                }
+                None
+            }
+            (None, crate::links::ShlMode::Off) => None,
+            (None, crate::links::ShlMode::On) => {
                 params.push((SHL, "1".into()));
                 None
             }
-            crate::links::ShlMode::Passcode => {
+            (None, crate::links::ShlMode::Passcode) => {
                 let p = crate::links::new_passcode()?;
                 params.push((SHL, "1".into()));
                 params.push((SHL_PASSCODE, p.clone()));
@@ -272,17 +285,27 @@ impl Desk {
                 &format!("staging {}: the gateway issued another code than the one printed offline; print the receipt again", s.id),
             );
         }
-        if s.shl_mode != crate::links::ShlMode::Off && shl.is_none() {
+        if s.shl_mode != crate::links::ShlMode::Off && shl.is_none() && desk_link.is_none() {
             tracing::warn!("the gateway made no SMART Health Link (it may not offer them)");
         }
         let row = s.id.to_string();
-        let sealed_link = shl
-            .as_deref()
-            .map(|l| self.seal(crate::secret::SHL, &row, l))
-            .transpose()?;
-        let sealed_passcode = match (&shl, &passcode) {
-            (Some(_), Some(p)) => Some(self.seal(crate::secret::SHL_PASSCODE, &row, p)?),
-            _ => None,
+        let (shl, sealed_link, sealed_passcode) = match desk_link {
+            // The link printed stays the code's link.
+            Some(l) => {
+                let (link, passcode) = self.store.sealed_link(s.id)?;
+                (Some(l.shl), link, passcode)
+            }
+            None => {
+                let sealed_link = shl
+                    .as_deref()
+                    .map(|l| self.seal(crate::secret::SHL, &row, l))
+                    .transpose()?;
+                let sealed_passcode = match (&shl, &passcode) {
+                    (Some(_), Some(p)) => Some(self.seal(crate::secret::SHL_PASSCODE, &row, p)?),
+                    _ => None,
+                };
+                (shl, sealed_link, sealed_passcode)
+            }
         };
         let settings = self.settings()?;
         let redeem = redeem_url(
@@ -403,7 +426,7 @@ fn redeem_url(raz_uri: Option<&str>, base: &str, compact: &str) -> String {
 
 /// What a desk-drawn QR carries: the redemption page, and a SMART Health
 /// Link after `#` for health apps (a camera opens the page).
-fn qr_text(redeem: &str, link: Option<&str>) -> String {
+pub(crate) fn qr_text(redeem: &str, link: Option<&str>) -> String {
     match link {
         Some(link) => format!("{redeem}#{link}"),
         None => redeem.to_string(),

@@ -35,6 +35,7 @@ mod status;
 
 pub use deliveries::{Delivery, NewDelivery};
 pub use encounters::{Encounter, NewEncounter, Patient};
+pub use reserved::{NewReserved, SealedReserved, Taken};
 use stagings::{staging_row, STAGING_COLS};
 pub use stagings::{Pending, SealedLink, StagedCode, Staging};
 pub use status::{DeliveryStatus, StagingStatus};
@@ -72,6 +73,10 @@ const MIGRATIONS: &[Migration] = &[
         Probe::Column("stagings", "language"),
     ),
     step(include_str!("schema9.sql"), Probe::Table("reserved_codes")),
+    step(
+        include_str!("schema10.sql"),
+        Probe::Column("reserved_codes", "shl_url_sealed"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

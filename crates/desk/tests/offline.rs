@@ -131,6 +131,88 @@ async fn three_patients_leave_with_working_codes_while_the_gateway_is_down() {
     assert_eq!(about["about"]["offline_codes"]["available"], 25, "{about}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offline_receipt_carries_a_link_whose_key_only_the_desk_made() {
+    let mut w = World::start().await;
+    w.ready().await;
+    let (ok, v) = w.desk(&["reserve", "--count", "3"]);
+    assert!(ok, "{v}");
+    let enc = import_visit(&w, "Dana", "Eze", "P-9");
+    w.stop_gateway().await;
+    let (ok, v) = w.desk(&["stage", &enc, "--shl-passcode"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["offline"], true, "{v}");
+    let code = RazId::parse(v["raz_id"].as_str().unwrap()).unwrap();
+    let staging = staging_id(&v);
+    let pdf = w.desk_dir.path().join("receipt-link.pdf");
+    let (ok, r) = w.desk(&["receipt", &staging, "--out", pdf.to_str().unwrap()]);
+    assert!(ok, "{r}");
+    let dir = tempfile::tempdir().unwrap();
+    let scanned = qr_on_page(&pdf, dir.path());
+    let (page, link) = scanned.split_once('#').expect("raz_uri#shlink:/...");
+    assert_eq!(page, format!("{}/r/{}", w.base, code.compact()));
+    // The link read by hand, as the specification writes it.
+    use base64::Engine as _;
+    let payload: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(link.strip_prefix("shlink:/").expect("a SMART Health Link"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["flag"], "P", "{payload}");
+    let manifest = payload["url"].as_str().unwrap().to_string();
+    assert!(
+        manifest.starts_with(&format!("{}/shl/", w.base)),
+        "{payload}"
+    );
+    let key = payload["key"].as_str().unwrap().to_string();
+    // The passcode is printed on its own page, as for links made online.
+    let slip = tool(
+        "pdftotext",
+        &["-f", "2", "-l", "2", pdf.to_str().unwrap(), "-"],
+    );
+    let passcode = slip
+        .split_whitespace()
+        .find(|w| w.len() == 6 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no passcode on page 2: {slip}"))
+        .to_string();
+
+    // Back online, the outbox sends the visit, its file under the desk's key.
+    w.restart_gateway().await;
+    let (ok, r) = w.desk(&["outbox", "--retry"]);
+    assert!(ok, "{r}");
+    assert_eq!(r["waiting"], 0, "{r}");
+    let http = reqwest::Client::new();
+    let ask = |body: Value| http.post(&manifest).json(&body).send();
+    let r = ask(serde_json::json!({"recipient": "Dana's app"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the printed passcode is asked for");
+    let m: Value = ask(serde_json::json!({"recipient": "Dana's app", "passcode": passcode}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwe = m["files"][0]["embedded"]
+        .as_str()
+        .expect("an embedded file");
+    // Opened by an independent JOSE implementation; a valid FHIR R4 Bundle
+    // of Dana's visit.
+    let (plain, _) = razcode_testkit::checkers::jwe_open(&key, jwe).unwrap();
+    let bundle: Value = serde_json::from_slice(&plain).unwrap();
+    razcode_testkit::checkers::validate_fhir(&[("offline".into(), bundle.clone())]).unwrap();
+    assert!(bundle.to_string().contains("Eze"), "{bundle}");
+    // The code, once sent, keeps the link printed; the desk's viewer opens it.
+    let again = w.desk_dir.path().join("receipt-link-again.pdf");
+    let (ok, _) = w.desk(&["receipt", &staging, "--out", again.to_str().unwrap()]);
+    assert!(ok);
+    assert_eq!(qr_on_page(&again, dir.path()), scanned);
+    let (ok, v) = w.desk(&["shl", "open", &scanned, "--passcode", &passcode]);
+    assert!(ok, "{v}");
+    assert_eq!(v["link"]["files"][0]["content"], bundle);
+}
+
 /// A gateway of protocol v1.1: everything goes through to the real one but
 /// `/gateway/reserve`, which it does not know (a plain 404 page).
 async fn v11_gateway(real: &str) -> String {

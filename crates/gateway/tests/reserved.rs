@@ -7,7 +7,8 @@
 mod common;
 use common::*;
 use razcode_protocol::{RazId, ReserveAnswer, ReservedCode};
-use serde_json::Value;
+use razcode_testkit::checkers;
+use serde_json::{json, Value};
 
 /// Reserves `count` (as sent) for the practice, signed at the gateway clock's time.
 async fn reserve(env: &Env, t: &Tokens, count: &str) -> Vec<ReservedCode> {
@@ -33,15 +34,32 @@ async fn stage_reserved(
     her: &str,
     raz_id: &str,
 ) -> (u16, Vec<(String, String)>) {
-    let r = at_gateway_time(
-        env,
-        t,
-        "/gateway/stage/url",
-        &[("her", her), ("razcode_reserved_id", raz_id)],
-    )
-    .await;
+    stage_reserved_with(env, t, her, raz_id, &[]).await
+}
+
+/// The same, with more parameters.
+async fn stage_reserved_with(
+    env: &Env,
+    t: &Tokens,
+    her: &str,
+    raz_id: &str,
+    extra: &[(&str, &str)],
+) -> (u16, Vec<(String, String)>) {
+    let mut params = vec![("her", her), ("razcode_reserved_id", raz_id)];
+    params.extend_from_slice(extra);
+    let r = at_gateway_time(env, t, "/gateway/stage/url", &params).await;
     let status = r.status().as_u16();
     (status, pairs(&r.text().await.unwrap()))
+}
+
+/// A manifest request to a link's `url`: its status and JSON.
+async fn manifest(env: &Env, url: &str, body: Value) -> (u16, Value) {
+    let r = env.http.post(url).json(&body).send().await.unwrap();
+    let status = r.status().as_u16();
+    (
+        status,
+        serde_json::from_str(&r.text().await.unwrap()).unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -194,4 +212,81 @@ async fn a_count_is_brought_inside_one_to_a_hundred() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn a_reserved_code_keeps_the_link_file_its_desk_made_without_the_key() {
+    use razcode_protocol::shl;
+    let env = Env::start().await;
+    let t = activate(&env).await;
+    let codes = reserve(&env, &t, "2").await;
+    let urls: Vec<&str> = codes.iter().filter_map(|c| c.shl_url.as_deref()).collect();
+    assert_eq!(
+        urls.len(),
+        2,
+        "each reserved code has a manifest: {codes:?}"
+    );
+    assert_ne!(urls[0], urls[1]);
+    assert!(urls[0].starts_with(&env.url("/shl/")), "{}", urls[0]);
+    let who = json!({"recipient": "Patient's app"});
+    // Before the stage there is no file to give.
+    assert_eq!(manifest(&env, urls[0], who.clone()).await.0, 404);
+
+    // The desk made the key and the file; the stage brings the file alone.
+    let key = shl::new_key().unwrap();
+    let bundle = br#"{"resourceType":"Bundle","type":"collection","entry":[]}"#;
+    let file = shl::encrypt(&key, shl::FHIR_JSON, bundle).unwrap();
+    let with_file = [
+        ("razcode_shl_file", file.as_str()),
+        ("razcode_shl_passcode", "246810"),
+    ];
+    let her = "bp=118/76p64";
+    let (status, a) = stage_reserved_with(&env, &t, her, &codes[0].raz_id, &with_file).await;
+    assert_eq!(status, 200, "{a:?}");
+    assert_eq!(
+        get(&a, "shl"),
+        None,
+        "the gateway has no key to make a link with"
+    );
+    let (status, m) = manifest(&env, urls[0], who.clone()).await;
+    assert_eq!(
+        status, 401,
+        "the passcode the desk printed is asked for: {m}"
+    );
+    let (status, m) = manifest(
+        &env,
+        urls[0],
+        json!({"recipient": "Patient's app", "passcode": "246810"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{m}");
+    let served = m["files"][0]["embedded"].as_str().expect("embedded");
+    assert_eq!(served, file, "kept as sent");
+    // Opened by an independent implementation with the desk's key.
+    let (plain, header) = checkers::jwe_open(&key, served).unwrap();
+    assert_eq!(plain, bundle);
+    assert_eq!(header["cty"], shl::FHIR_JSON);
+    // The same stage again keeps the link.
+    let (status, a) = stage_reserved_with(&env, &t, her, &codes[0].raz_id, &with_file).await;
+    assert_eq!(status, 200, "{a:?}");
+    let ok = json!({"recipient": "Patient's app", "passcode": "246810"});
+    assert_eq!(manifest(&env, urls[0], ok.clone()).await.0, 200);
+
+    // A file that is not a link's JWE: the stage stands, no link is kept.
+    let (status, a) = stage_reserved_with(
+        &env,
+        &t,
+        "wt=70",
+        &codes[1].raz_id,
+        &[("razcode_shl_file", "not.a.jwe")],
+    )
+    .await;
+    assert_eq!(status, 200, "{a:?}");
+    assert_eq!(manifest(&env, urls[1], who).await.0, 404);
+
+    // Voided, the link stops with the code.
+    let id = RazId::parse(&codes[0].raz_id).unwrap();
+    let (status, _) = stage(&env, &t, "/gateway/void", &[("raz_id", &id.grouped())]).await;
+    assert_eq!(status, 200);
+    assert_eq!(manifest(&env, urls[0], ok).await.0, 404);
 }

@@ -90,6 +90,32 @@ fn seal(key: &[u8], protected: &str, iv: [u8; 12], plain: &[u8]) -> Result<Strin
     ))
 }
 
+/// Whether `compact` has the form this module writes (five parts, `dir` with
+/// `A256GCM`, no encrypted key, a 96-bit IV and a 128-bit tag), read without
+/// the key: what a server that keeps a file it cannot open can check.
+pub fn check_form(compact: &str) -> Result<(), JweError> {
+    let parts: Vec<&str> = compact.trim().split('.').collect();
+    let [protected, encrypted_key, iv, ciphertext, tag] = parts[..] else {
+        return Err(JweError::Form);
+    };
+    let b64 = |s: &str| URL_SAFE_NO_PAD.decode(s).map_err(|_| JweError::Form);
+    let header: Header =
+        serde_json::from_slice(&b64(protected)?).map_err(|e| JweError::Header(e.to_string()))?;
+    if header.alg != "dir" || header.enc != "A256GCM" || !encrypted_key.is_empty() {
+        return Err(JweError::Algorithm(format!(
+            "{} with {}",
+            header.alg, header.enc
+        )));
+    }
+    if let Some(crit) = header.crit.filter(|c| !c.is_empty()) {
+        return Err(JweError::Critical(crit.join(", ")));
+    }
+    if b64(iv)?.len() != 12 || b64(tag)?.len() != 16 || b64(ciphertext).is_err() {
+        return Err(JweError::Form);
+    }
+    Ok(())
+}
+
 /// The plaintext and its `cty`, when `compact` decrypts under `key`.
 pub fn decrypt(key: &[u8], compact: &str) -> Result<(Vec<u8>, Option<String>), JweError> {
     let parts: Vec<&str> = compact.trim().split('.').collect();
@@ -162,6 +188,23 @@ mod tests {
         parts[0] = URL_SAFE_NO_PAD.encode(br#"{"alg":"dir","enc":"A256GCM","cty":"text/plain"}"#);
         assert_eq!(decrypt(&KEY, &parts.join(".")), Err(JweError::Tag));
         assert!(matches!(decrypt(&KEY, "a.b.c"), Err(JweError::Form)));
+    }
+
+    #[test]
+    fn the_form_is_checked_without_the_key() {
+        let jwe = encrypt(&KEY, "application/fhir+json", b"{}").expect("encrypt");
+        assert_eq!(check_form(&jwe), Ok(()));
+        assert_eq!(check_form("a.b.c"), Err(JweError::Form));
+        let mut parts: Vec<&str> = jwe.split('.').collect();
+        parts[3] = "not base64!";
+        assert_eq!(check_form(&parts.join(".")), Err(JweError::Form));
+        let rsa = URL_SAFE_NO_PAD.encode(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
+        let mut parts: Vec<&str> = jwe.split('.').collect();
+        parts[0] = &rsa;
+        assert!(matches!(
+            check_form(&parts.join(".")),
+            Err(JweError::Algorithm(_))
+        ));
     }
 
     #[test]

@@ -52,6 +52,9 @@ pub mod params {
     pub const RESERVE_COUNT: &str = "count";
     /// v1.2: the reserved ID a stage issues.
     pub const RESERVED_ID: &str = "razcode_reserved_id";
+    /// v1.2: with a reserved ID, the visit's FHIR Bundle as compact JWE under
+    /// a key only the desk's link holds; kept for the entry's `shl_url`.
+    pub const SHL_FILE: &str = "razcode_shl_file";
 }
 
 /// The protocol's paths, relative to a base URL.

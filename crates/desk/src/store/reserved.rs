@@ -5,26 +5,40 @@ use super::{Result, Store};
 use rusqlite::{params, OptionalExtension};
 
 /// A free reserved code as stored: its row, the key its values are sealed
-/// for, its sealed ID and address.
+/// for, its sealed ID, address and link manifest.
 pub struct SealedReserved {
     pub id: i64,
     pub slot: String,
     pub raz_id: Vec<u8>,
     pub raz_uri: Vec<u8>,
+    pub shl_url: Option<Vec<u8>>,
+}
+
+/// A reserved code as the gateway gave it, sealed for its slot.
+pub struct NewReserved<'a> {
+    pub slot: &'a str,
+    pub raz_id: &'a [u8],
+    pub raz_uri: &'a [u8],
+    pub shl_url: Option<&'a [u8]>,
+    pub reserved_until: i64,
+}
+
+/// What a staging gets with a reserved code.
+pub struct Taken<'a> {
+    pub raz_id: &'a str,
+    pub raz_uri: &'a str,
+    pub image_path: &'a str,
+    /// The link the desk made for it and its passcode, sealed for the staging.
+    pub shl: Option<&'a [u8]>,
+    pub shl_passcode: Option<&'a [u8]>,
 }
 
 impl Store {
-    /// A code the gateway reserved, its ID and address sealed for `slot`.
-    pub fn add_reserved(
-        &self,
-        slot: &str,
-        raz_id: &[u8],
-        raz_uri: &[u8],
-        reserved_until: i64,
-    ) -> Result<()> {
+    /// A code the gateway reserved, its values sealed for its slot.
+    pub fn add_reserved(&self, c: &NewReserved) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO reserved_codes(slot, raz_id_sealed, raz_uri_sealed, reserved_until) VALUES (?1, ?2, ?3, ?4)",
-            params![slot, raz_id, raz_uri, reserved_until],
+            "INSERT INTO reserved_codes(slot, raz_id_sealed, raz_uri_sealed, shl_url_sealed, reserved_until) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![c.slot, c.raz_id, c.raz_uri, c.shl_url, c.reserved_until],
         )?;
         Ok(())
     }
@@ -51,7 +65,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, slot, raz_id_sealed, raz_uri_sealed FROM reserved_codes
+                "SELECT id, slot, raz_id_sealed, raz_uri_sealed, shl_url_sealed FROM reserved_codes
                  WHERE staging_id IS NULL AND reserved_until >= ?1
                  ORDER BY reserved_until, id LIMIT 1",
                 params![usable_until],
@@ -61,23 +75,17 @@ impl Store {
                         slot: r.get(1)?,
                         raz_id: r.get(2)?,
                         raz_uri: r.get(3)?,
+                        shl_url: r.get(4)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    /// Gives the code `code_id` to the staging, with its ID, address and the
-    /// name of its QR image; false when the code or the staging has one
-    /// already. Called inside [`Store::together`] with the taking itself.
-    pub fn take_reserved(
-        &self,
-        code_id: i64,
-        staging_id: i64,
-        raz_id: &str,
-        raz_uri: &str,
-        image_path: &str,
-    ) -> Result<bool> {
+    /// Gives the code `code_id` to the staging, with its ID, address, the
+    /// name of its QR image and its link; false when the code or the staging
+    /// has one already. Called inside [`Store::together`] with the taking itself.
+    pub fn take_reserved(&self, code_id: i64, staging_id: i64, t: &Taken) -> Result<bool> {
         let has_code: bool = self.conn.query_row(
             "SELECT raz_id IS NOT NULL OR offline FROM stagings WHERE id = ?1 AND status = 'pending'",
             params![staging_id],
@@ -92,8 +100,16 @@ impl Store {
         )? == 1;
         if taken {
             self.conn.execute(
-                "UPDATE stagings SET raz_id = ?2, raz_uri = ?3, image_path = ?4, offline = 1 WHERE id = ?1",
-                params![staging_id, raz_id, raz_uri, image_path],
+                "UPDATE stagings SET raz_id = ?2, raz_uri = ?3, image_path = ?4, offline = 1,
+                   shl_sealed = ?5, shl_passcode_sealed = ?6 WHERE id = ?1",
+                params![
+                    staging_id,
+                    t.raz_id,
+                    t.raz_uri,
+                    t.image_path,
+                    t.shl,
+                    t.shl_passcode
+                ],
             )?;
         }
         Ok(taken)

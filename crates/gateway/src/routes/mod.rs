@@ -230,6 +230,12 @@ impl AppState {
     pub fn redeem_url(&self, id: razcode_protocol::RazId) -> String {
         format!("{}{}/{}", self.public.base, paths::REDEEM, id.compact())
     }
+
+    /// The manifest a reserved code's link will have (v1.2 `shl_url`).
+    pub fn reserved_link_url(&self, id: razcode_protocol::RazId) -> String {
+        let link = self.store.reserved_link_id(&id.compact());
+        format!("{}{}/{link}", self.public.base, paths::SHL)
+    }
 }
 
 fn read_cache<T: Clone>(cache: &RwLock<HashMap<String, T>>, key: &str) -> Option<T> {

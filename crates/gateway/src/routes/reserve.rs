@@ -53,7 +53,7 @@ pub async fn reserve(
             raz_id: id.grouped(),
             raz_uri: state.redeem_url(id),
             reserved_until: rfc3339(until),
-            shl_url: None,
+            shl_url: Some(state.reserved_link_url(id)),
         })
         .collect::<Vec<_>>();
     tracing::info!(consumer, count = reserved.len(), "IDs reserved");

@@ -123,6 +123,48 @@ pub async fn make_link(
     .encode())
 }
 
+/// v1.2: keeps the file a desk made for a code it printed offline, under
+/// the manifest ID reserved with the code. The gateway cannot open it (the
+/// key is on the receipt alone); a file not in the form links use is left
+/// out, with the stage itself kept, as an unusable passcode is.
+pub async fn keep_desk_file(
+    state: &AppState,
+    raz_id: RazId,
+    file: &str,
+    ask: LinkRequest,
+) -> Result<(), ApiError> {
+    if let Err(e) = razcode_protocol::jwe::check_form(file) {
+        tracing::warn!(error = %e, "razcode_shl_file is not a compact JWE for a link; no link kept");
+        return Ok(());
+    }
+    let passcode_hash = match &ask.passcode {
+        Some(p) => Some(hash(state, p.clone()).await?),
+        None => None,
+    };
+    let compact = raz_id.compact();
+    let (link_id, file, now) = (
+        state.store.reserved_link_id(&compact),
+        file.to_string(),
+        state.clock.now(),
+    );
+    state
+        .db(move |s| {
+            s.put_link(
+                &NewLink {
+                    id: &link_id,
+                    raz_id: &compact,
+                    file: &file,
+                    passcode_hash: passcode_hash.as_deref(),
+                    attempts: PASSCODE_ATTEMPTS,
+                },
+                now,
+            )
+        })
+        .await?;
+    tracing::info!("the desk's SMART Health Link file kept");
+    Ok(())
+}
+
 async fn hash(state: &AppState, passcode: String) -> Result<String, ApiError> {
     state
         .hashing

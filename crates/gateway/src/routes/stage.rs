@@ -7,7 +7,7 @@ use crate::store::{places, AccountKind};
 use axum::extract::State;
 use razcode_her::{validate, HerError, Kind};
 use razcode_protocol::params::{
-    IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, RESERVED_ID, SHL, SHL_PASSCODE,
+    IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_MAX, RESERVED_ID, SHL, SHL_FILE, SHL_PASSCODE,
 };
 use razcode_protocol::{Barcode, ErrorCode, PaymentRequest, RazId, StageAnswer, CODE_TTL_DAYS};
 use std::sync::Arc;
@@ -64,11 +64,19 @@ async fn stage(
         reserved: reserved.is_some(),
     };
     let (raz_id, pmt_valid) = write(&state, row, reserved, her, pmt.as_deref()).await?;
-    let shl = match super::shl::LinkRequest::from_params(
-        req.signed.param(SHL),
+    // v1.2: a code printed offline brings the file of the link the desk
+    // made; the answer carries no link (its key never came here).
+    let desk_file = reserved.and(req.signed.param(SHL_FILE));
+    let ask = super::shl::LinkRequest::from_params(
+        desk_file.map_or(req.signed.param(SHL), |_| Some("1")),
         req.signed.param(SHL_PASSCODE),
-    ) {
-        Some(ask) => Some(
+    );
+    let shl = match (ask, desk_file) {
+        (Some(ask), Some(file)) => {
+            super::shl::keep_desk_file(&state, raz_id, file, ask).await?;
+            None
+        }
+        (Some(ask), None) => Some(
             super::shl::make_link(
                 &state,
                 req.practice.account_id,
@@ -78,7 +86,7 @@ async fn stage(
             )
             .await?,
         ),
-        None => None,
+        (None, _) => None,
     };
     // With a bill, the desk's receipt says where to pay: online only when the
     // practice has a payment link.

@@ -26,6 +26,15 @@ pub struct NewLink<'a> {
 }
 
 impl Store {
+    /// The manifest ID kept for a reserved code (v1.2, a link the desk makes
+    /// for a receipt printed offline): a keyed hash of the code, so that
+    /// nothing is stored before the stage brings the file, every instance
+    /// sharing the key file finds the same one, and without that file the ID
+    /// says nothing of the code.
+    pub fn reserved_link_id(&self, compact_raz_id: &str) -> String {
+        self.vault.index(&format!("shl-reserved:{compact_raz_id}"))
+    }
+
     /// Puts a code's link, replacing any earlier one (a repeated stage makes a
     /// new key, so the old file could no longer be opened). The code's expiry.
     pub fn put_link(&self, link: &NewLink, now: i64) -> Result<i64> {
