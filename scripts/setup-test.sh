@@ -23,6 +23,8 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # A real PostgreSQL server for the gateway's second storage engine: the tests
 # run beside a throwaway cluster (scripts/with-postgres.sh).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The audit-log tests change a row by hand, as someone with the database would.
+command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   $SUDO apt-get update -qq
@@ -100,7 +102,7 @@ scripts/with-postgres.sh bash -c '
   echo "== the gateway protocol suite on PostgreSQL"
   RAZCODE_TEST_BACKEND=postgres cargo test --locked -p razcode-gateway \
     --test protocol --test lifecycle --test payments --test redemption --test security --test shl \
-    --test reserved
+    --test reserved --test audit
 '
 # The two Debian packages, built from this same debug build, installed on this
 # machine, run, upgraded and purged (scripts/test-packages.sh; as root).

@@ -16,6 +16,10 @@
 //! with two on the same database (32 clients each), against SQLite with one,
 //! measured in the same run.
 //!
+//! Last, the audit log's cost (protocol v1.2): the same stages with each code's
+//! entry in the hash chain and without (a gateway started with
+//! `bench_stages_unaudited`), runs alternating, on SQLite and PostgreSQL.
+//!
 //! `scripts/with-postgres.sh cargo bench -p razcode-gateway --bench stage_throughput [-- REQUESTS]`
 
 #[path = "../tests/common/mod.rs"]
@@ -239,7 +243,64 @@ fn main() {
         }
         drop(env);
         engines(total, runs, &her).await;
+        audit_cost(total, runs, &her).await;
     });
+}
+
+/// A gateway on a database of its own, activated; the audit log's stage
+/// entries off when `unaudited` (the baseline).
+async fn gateway_on(db: Option<razcode_gateway::store::Target>, unaudited: bool) -> (Env, Tokens) {
+    let dir = tempfile::tempdir().expect("a directory");
+    let db = db.unwrap_or_else(|| dir.path().join("gateway.db").into());
+    let key = dir.path().join("gateway.key");
+    let env = Env::start_on(dir, db, key, |c| c.bench_stages_unaudited = unaudited).await;
+    let t = activate(&env).await;
+    (env, t)
+}
+
+/// The audit chain's cost on stages (protocol v1.2): the same stages at 64
+/// clients with each code's entry appended in its commit, and without, runs
+/// alternating, on SQLite and (beside the throwaway cluster) PostgreSQL.
+async fn audit_cost(total: usize, runs: usize, her: &str) {
+    println!(
+        "
+the audit log, 64 clients, {total} requests per run, median of {runs}, runs alternating"
+    );
+    println!("| database | stages/s with the chain | stages/s without | with / without |");
+    println!("|---|---:|---:|---:|");
+    let mut engines: Vec<(
+        &str,
+        Option<razcode_gateway::store::Target>,
+        Option<razcode_gateway::store::Target>,
+    )> = vec![("SQLite", None, None)];
+    if std::env::var("RAZCODE_TEST_POSTGRES").is_ok() {
+        engines.push((
+            "PostgreSQL",
+            Some(razcode_gateway::store::Target::Postgres(
+                new_postgres_database(),
+            )),
+            Some(razcode_gateway::store::Target::Postgres(
+                new_postgres_database(),
+            )),
+        ));
+    }
+    for (name, db_with, db_without) in engines {
+        let (with, t_with) = gateway_on(db_with, false).await;
+        let (without, t_without) = gateway_on(db_without, true).await;
+        let (mut on, mut off) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let one = [Target::of(&with.url(""))];
+            on.push(engine_row(&with, &t_with, her, &one, total, 1).await.median);
+            let one = [Target::of(&without.url(""))];
+            off.push(
+                engine_row(&without, &t_without, her, &one, total, 1)
+                    .await
+                    .median,
+            );
+        }
+        let (on, off) = (Spread::of(on), Spread::of(off));
+        println!("| {name} | {on} | {off} | {:.2} |", on.median / off.median);
+    }
 }
 
 /// A gateway's address and the stage requests signed for it.

@@ -4,6 +4,7 @@
 //! Embeddable: [`Gateway::start`] serves it in-process (the desk's sandbox and the
 //! tests use an ephemeral loopback port); the `razcode-gateway` binary wraps it.
 
+pub mod audit_export;
 pub mod clock;
 #[cfg(feature = "cli")]
 pub mod config_file;
@@ -55,6 +56,11 @@ pub struct Config {
     /// The header-read timeout and the connections one client may hold.
     pub limits: serve::ConnectionLimits,
     pub clock: Clock,
+    /// Stages written without their audit-log entries: only for the stage
+    /// benchmark's baseline (the same run with and without the chain). No
+    /// flag or setting reaches it.
+    #[doc(hidden)]
+    pub bench_stages_unaudited: bool,
 }
 
 impl Config {
@@ -70,6 +76,7 @@ impl Config {
             forwarded_header: ForwardedHeader::default(),
             limits: serve::ConnectionLimits::default(),
             clock: Clock::default(),
+            bench_stages_unaudited: false,
         }
     }
 }
@@ -164,6 +171,7 @@ impl Gateway {
             config.clock.clone(),
             config.trusted_proxies.clone(),
             config.forwarded_header,
+            !config.bench_stages_unaudited,
         )
         .await?;
         let app = routes::router(state.clone());

@@ -45,6 +45,64 @@ enum Command {
         #[command(subcommand)]
         action: PatientAction,
     },
+    /// The audit log: check its hash chain, export a practice's disclosures.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Checks every entry against its hash and the one before it; names the
+    /// first that does not match (exit status 1).
+    Verify {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// A practice's accounting of disclosures as CSV (standard output):
+    /// each access to each of its codes.
+    Export {
+        #[command(flatten)]
+        db: Database,
+        /// The organization's email.
+        #[arg(long)]
+        org: String,
+        /// The first day, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day, YYYY-MM-DD (UTC), included.
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+fn audit(action: AuditAction) -> Result<(), String> {
+    use razcode_gateway::store::audit::AuditCheck;
+    match action {
+        AuditAction::Verify { db } => match db.open()?.verify_audit().map_err(|e| e.to_string())? {
+            AuditCheck::Intact { entries, head } => {
+                println!("audit=intact");
+                println!("entries={entries}");
+                println!("head={head}");
+                Ok(())
+            }
+            AuditCheck::Broken { seq, why } => {
+                println!("audit=broken");
+                println!("entry={seq}");
+                Err(format!(
+                    "the audit log does not match at entry {seq}: {why}"
+                ))
+            }
+        },
+        AuditAction::Export { db, org, from, to } => {
+            let (from, to) =
+                razcode_gateway::audit_export::day_range(from.as_deref(), to.as_deref())?;
+            let csv = razcode_gateway::audit_export::disclosures_csv(&db.open()?, &org, from, to)?;
+            print!("{csv}");
+            Ok(())
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -330,6 +388,7 @@ fn main() -> ExitCode {
             let name = name.unwrap_or_else(|| account.email.clone());
             add_account(&account, AccountKind::Patient, &name)
         }
+        Command::Audit { action } => audit(action),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -316,3 +316,99 @@ async fn a_reserved_id_staged_on_two_instances_at_once_is_issued_once() {
         );
     }
 }
+
+/// The audit log is one chain for every instance: stages sent to two
+/// processes at once (each writing in groups), statuses and page openings
+/// beside them, and `audit verify` finds every entry in one unbroken
+/// sequence; a row changed with psql is then named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_audit_log_is_one_chain_across_instances() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Target::Postgres(new_postgres_database());
+    let key = dir.path().join("gateway.key");
+    let env = Env::start_on(dir, db, key, |_| {}).await;
+    let t = activate(&env).await;
+    let a = Instance::start(&env.db_args());
+    let b = Instance::start(&env.db_args());
+    let stage_at = |base: String, her: String| {
+        let url = format!("{base}/gateway/stage/url");
+        let (env, t) = (&env, &t);
+        async move {
+            let r = signed_post(
+                &env.http,
+                &url,
+                env.client(),
+                Some((&t.token, &t.secret)),
+                &[("her", &her)],
+                None,
+                |_| {},
+            )
+            .await;
+            assert_eq!(r.status(), 200);
+            let p = pairs(&r.text().await.unwrap());
+            let id = get(&p, "raz_id").unwrap().to_string();
+            let page = env
+                .http
+                .get(format!("{base}/r/{}", id.replace('-', "")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status(), 200);
+            id
+        }
+    };
+    let mut sent = Vec::new();
+    for i in 0..40 {
+        let base = if i % 2 == 0 { &a.base } else { &b.base };
+        sent.push(stage_at(base.clone(), format!("wt=70.{i}")));
+    }
+    let ids = futures_util::future::join_all(sent).await;
+    assert_eq!(ids.len(), 40);
+    for (i, id) in ids.iter().enumerate().take(10) {
+        let base = if i % 2 == 0 { &b.base } else { &a.base };
+        assert_eq!(
+            status_on(&env, base, &t, id).await.as_deref(),
+            Some("issued")
+        );
+    }
+    let verify = |env: &Env| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_razcode-gateway"))
+            .args(["audit", "verify"])
+            .args(env.db_args())
+            .output()
+            .unwrap()
+    };
+    let out = verify(&env);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("entries=90"),
+        "40 stages, 40 pages, 10 statuses in one chain: {text}"
+    );
+    let url = match &env.db {
+        Target::Postgres(url) => url.clone(),
+        Target::Sqlite(_) => unreachable!("a PostgreSQL test"),
+    };
+    let psql = std::process::Command::new("psql")
+        .args([
+            url.as_str(),
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            "UPDATE audit_log SET at = at + 1 WHERE seq = 45",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        psql.status.success(),
+        "{}",
+        String::from_utf8_lossy(&psql.stderr)
+    );
+    let out = verify(&env);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("entry=45"));
+}

@@ -123,6 +123,19 @@ page-record-deleted = You deleted the record of code { $code } from your account
 page-record-delete-failed = The record could not be deleted. Try again in a minute.
 page-fhir-unavailable-title = Not available
 page-fhir-unavailable = This record cannot be converted for health apps; download it as the clinic sent it.
+page-accesses-title = Who opened this record
+page-accesses-help = Each time this code or its record was opened, newest last. Ask the clinic if one was not you.
+page-access-page_opened = The code's page was opened
+page-access-claimed = The record was added to a HealthJibe account
+page-access-record_viewed = The record was viewed
+page-access-record_downloaded = The record was downloaded as the clinic sent it
+page-access-fhir_downloaded = The record was downloaded for health apps
+page-access-shl_manifest = A health app opened the link: { $recipient }
+page-access-shl_file = A health app downloaded the record's file
+page-access-passcode_refused = A wrong passcode was given for the link: { $recipient }
+page-access-deleted_by_patient = The record was deleted from the account
+page-access-voided = The clinic withdrew the code
+page-access-reissue_requested = A new code was asked for
 
 ## The staff app (English and Spanish)
 app-80-mm-thermal = 80 mm thermal

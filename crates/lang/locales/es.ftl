@@ -120,6 +120,19 @@ page-record-deleted = Eliminó de su cuenta el registro del código { $code }.
 page-record-delete-failed = No se pudo eliminar el registro. Inténtelo de nuevo en un minuto.
 page-fhir-unavailable-title = No disponible
 page-fhir-unavailable = Este registro no se puede convertir para aplicaciones de salud; descárguelo tal como lo envió la clínica.
+page-accesses-title = Quién abrió este registro
+page-accesses-help = Cada vez que se abrió este código o su registro, el más reciente al final. Avise a la clínica si alguno no fue usted.
+page-access-page_opened = Se abrió la página del código
+page-access-claimed = El registro se añadió a una cuenta de HealthJibe
+page-access-record_viewed = Se vio el registro
+page-access-record_downloaded = Se descargó el registro tal como lo envió la clínica
+page-access-fhir_downloaded = Se descargó el registro para aplicaciones de salud
+page-access-shl_manifest = Una aplicación de salud abrió el enlace: { $recipient }
+page-access-shl_file = Una aplicación de salud descargó el archivo del registro
+page-access-passcode_refused = Se dio un código de acceso equivocado para el enlace: { $recipient }
+page-access-deleted_by_patient = Se eliminó el registro de la cuenta
+page-access-voided = La clínica retiró el código
+page-access-reissue_requested = Se pidió un código nuevo
 
 ## La aplicación del personal
 app-80-mm-thermal = Térmica de 80 mm

@@ -3,6 +3,7 @@
 //! Both sides use this crate: the gateway to write answers, the desk to read them
 //! strictly. Nothing here does I/O.
 
+pub mod accesses;
 pub mod answer;
 pub mod barcode;
 pub mod errorcode;
@@ -14,6 +15,7 @@ pub mod shl;
 pub mod status;
 pub mod urls;
 
+pub use accesses::{AccessEvent, AccessesAnswer};
 pub use answer::{Ack, AnswerError, StageAnswer, TokenAnswer};
 pub use barcode::Barcode;
 pub use errorcode::ErrorCode;
@@ -71,6 +73,8 @@ pub mod paths {
     pub const VOID: &str = "/gateway/void";
     /// v1.2: reserve IDs for receipts printed offline.
     pub const RESERVE: &str = "/gateway/reserve";
+    /// v1.2: who opened a code's record.
+    pub const ACCESSES: &str = "/gateway/accesses";
     pub const REDEEM: &str = "/r";
     /// v1.1: SMART Health Link manifests, `/shl/<43-character id>` (gateway-local).
     pub const SHL: &str = "/shl";

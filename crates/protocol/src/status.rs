@@ -64,6 +64,12 @@ pub struct CodeStatus {
     pub claimed_at: Option<String>,
     pub voided_at: Option<String>,
     pub paid_at: Option<String>,
+    /// v1.2: how many access events the code has (`/gateway/accesses`), and
+    /// when the last was; none from an earlier gateway.
+    pub access_count: Option<u64>,
+    pub last_access_at: Option<String>,
+    /// v1.2: when the patient asked the clinic for a new code.
+    pub reissue_requested_at: Option<String>,
 }
 
 /// The answer to a status or void request.
@@ -82,10 +88,14 @@ impl CodeStatus {
             ("state", self.state.as_str().to_string()),
             ("expires", self.expires.clone()),
         ];
+        let count = self.access_count.map(|c| c.to_string());
         for (name, value) in [
             ("claimed_at", &self.claimed_at),
             ("voided_at", &self.voided_at),
             ("paid_at", &self.paid_at),
+            ("access_count", &count),
+            ("last_access_at", &self.last_access_at),
+            ("reissue_requested_at", &self.reissue_requested_at),
         ] {
             if let Some(t) = value {
                 v.push((name, t.clone()));
@@ -124,6 +134,15 @@ impl StatusAnswer {
             claimed_at: answer.get("claimed_at"),
             voided_at: answer.get("voided_at"),
             paid_at: answer.get("paid_at"),
+            access_count: answer
+                .get("access_count")
+                .map(|c| {
+                    c.parse::<u64>()
+                        .map_err(|_| AnswerError::Malformed(format!("access_count {c:?}")))
+                })
+                .transpose()?,
+            last_access_at: answer.get("last_access_at"),
+            reissue_requested_at: answer.get("reissue_requested_at"),
         }))
     }
 }
@@ -140,6 +159,9 @@ mod tests {
             claimed_at: Some("2026-12-02T09:30:00Z".into()),
             voided_at: None,
             paid_at: None,
+            access_count: Some(3),
+            last_access_at: Some("2026-12-02T09:31:00Z".into()),
+            reissue_requested_at: None,
         }
     }
 
@@ -155,6 +177,8 @@ mod tests {
     #[test]
     fn an_unknown_state_or_a_missing_id_is_refused() {
         let body = "ACK=Success&raz_id=7KQ2M9XD4HRB&state=lost&expires=x";
+        assert!(StatusAnswer::decode(None, body.as_bytes()).is_err());
+        let body = "ACK=Success&raz_id=7KQ2M9XD4HRB&state=issued&expires=x&access_count=many";
         assert!(StatusAnswer::decode(None, body.as_bytes()).is_err());
         let body = "ACK=Success&state=issued&expires=x";
         assert_eq!(

@@ -1,20 +1,38 @@
-//! v1.1: `/gateway/status` (a code's state) and `/gateway/void` (withdraw it).
+//! v1.1: `/gateway/status` (a code's state) and `/gateway/void` (withdraw it);
+//! v1.2: `/gateway/accesses` (who opened the record).
 //! Only the practice that staged a code may ask or void; for any other, the
 //! code does not exist (404 `raz_id_unknown`, exactly as for an unknown ID).
 
 use super::api::{Answer, ApiError, PracticeRequest};
 use super::AppState;
+use crate::store::audit::{Access, Event, Kind};
 use crate::store::Stage;
 use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use razcode_protocol::params::{RAZ_ID, VOID_REASON, VOID_REASON_MAX};
-use razcode_protocol::{CodeState, CodeStatus, ErrorCode, RazId};
+use razcode_protocol::{AccessEvent, AccessesAnswer, CodeState, CodeStatus, ErrorCode, RazId};
 
 pub async fn status(
     State(state): State<AppState>,
     req: PracticeRequest,
 ) -> Result<Answer, ApiError> {
-    match practice_code(&state, &req).await? {
-        Code::Staged(id, stage) => Ok(Answer::status(code_status(&state, id, &stage))),
+    let code = practice_code(&state, &req).await?;
+    let (id, org) = match &code {
+        Code::Staged(id, stage) => (*id, stage.org_account_id),
+        Code::Reserved(id, _) => (*id, req.practice.account_id),
+    };
+    // v1.2: every status request is in the audit log; the answer counts the
+    // code's accesses.
+    let (compact, now) = (id.compact(), state.clock.now());
+    let accesses = state
+        .db(move |s| {
+            s.audit(now, &[Event::code(Kind::Status, &compact, org)])?;
+            s.accesses(&compact)
+        })
+        .await?;
+    match code {
+        Code::Staged(id, stage) => Ok(Answer::status(code_status(&state, id, &stage, &accesses))),
         // v1.2: reserved, its stage not arrived yet; `expires` is when the
         // reservation lapses.
         Code::Reserved(id, until) => Ok(Answer::status(CodeStatus {
@@ -24,6 +42,9 @@ pub async fn status(
             claimed_at: None,
             voided_at: None,
             paid_at: None,
+            access_count: Some(0),
+            last_access_at: None,
+            reissue_requested_at: None,
         })),
     }
 }
@@ -48,16 +69,18 @@ pub async fn void(State(state): State<AppState>, req: PracticeRequest) -> Result
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(|r| r.chars().take(VOID_REASON_MAX).collect());
-    let (compact, now) = (id.compact(), state.clock.now());
-    let stage = state
+    let (compact, now, org) = (id.compact(), state.clock.now(), req.practice.account_id);
+    let (stage, accesses) = state
         .db(move |s| {
             s.void(&compact, now, reason.as_deref())?;
-            s.stage(&compact)
+            let voided = Event::code(Kind::Access(AccessEvent::Voided), &compact, org);
+            s.audit(now, &[voided])?;
+            Ok((s.stage(&compact)?, s.accesses(&compact)?))
         })
-        .await?
-        .ok_or_else(|| ApiError::internal(&"a voided stage is gone"))?;
+        .await?;
+    let stage = stage.ok_or_else(|| ApiError::internal(&"a voided stage is gone"))?;
     tracing::info!(consumer = req.signed.consumer.id, "code voided");
-    Ok(Answer::status(code_status(&state, id, &stage)))
+    Ok(Answer::status(code_status(&state, id, &stage, &accesses)))
 }
 
 fn unknown() -> ApiError {
@@ -94,7 +117,7 @@ async fn practice_code(state: &AppState, req: &PracticeRequest) -> Result<Code, 
     }
 }
 
-fn code_status(state: &AppState, id: RazId, stage: &Stage) -> CodeStatus {
+fn code_status(state: &AppState, id: RazId, stage: &Stage, accesses: &[Access]) -> CodeStatus {
     CodeStatus {
         raz_id: id,
         state: stage.state(state.clock.now()),
@@ -102,7 +125,36 @@ fn code_status(state: &AppState, id: RazId, stage: &Stage) -> CodeStatus {
         claimed_at: stage.claimed_at.map(rfc3339),
         voided_at: stage.voided_at.map(rfc3339),
         paid_at: stage.paid_at.map(rfc3339),
+        access_count: Some(accesses.len() as u64),
+        last_access_at: accesses.last().map(|a| rfc3339(a.at)),
+        reissue_requested_at: None,
     }
+}
+
+/// v1.2 `/gateway/accesses`: a code's access events, oldest first, in JSON.
+pub async fn accesses(
+    State(state): State<AppState>,
+    req: PracticeRequest,
+) -> Result<Response, ApiError> {
+    let id = match practice_code(&state, &req).await? {
+        Code::Staged(id, _) | Code::Reserved(id, _) => id,
+    };
+    let compact = id.compact();
+    let list = state.db(move |s| s.accesses(&compact)).await?;
+    let answer = AccessesAnswer::new(
+        &id,
+        list.into_iter()
+            .map(|a| razcode_protocol::accesses::Access {
+                at: rfc3339(a.at),
+                event: a.event.as_str().to_string(),
+                recipient: a.recipient,
+            })
+            .collect(),
+    );
+    let mut r = axum::Json(answer).into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
 }
 
 /// Unix seconds as RFC 3339 in UTC.

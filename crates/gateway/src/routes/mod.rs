@@ -1,5 +1,6 @@
 //! HTTP: the router, shared state and the helpers every route uses.
 
+mod access_list;
 mod api;
 mod approve;
 pub(crate) mod bill;
@@ -99,13 +100,15 @@ impl AppState {
         clock: Clock,
         trusted_proxies: Vec<std::net::IpAddr>,
         forwarded_header: client::ForwardedHeader,
+        audit_stages: bool,
     ) -> Result<AppState, crate::GatewayError> {
         let target = store.target().clone();
         // Connecting may block (PostgreSQL's client has a runtime of its own).
-        let writer =
-            tokio::task::spawn_blocking(move || crate::store::writer::StageWriter::start(&target))
-                .await
-                .map_err(|e| crate::GatewayError::Setup(e.to_string()))??;
+        let writer = tokio::task::spawn_blocking(move || {
+            crate::store::writer::StageWriter::start(&target, audit_stages)
+        })
+        .await
+        .map_err(|e| crate::GatewayError::Setup(e.to_string()))??;
         let since = clock.now() - razcode_protocol::TIMESTAMP_WINDOW_SECS - 1;
         let s = store.clone();
         let (server_key, recent) = tokio::task::spawn_blocking(move || {
@@ -231,6 +234,24 @@ impl AppState {
         format!("{}{}/{}", self.public.base, paths::REDEEM, id.compact())
     }
 
+    /// v1.2: a code's access event, in the audit log (what the patient's
+    /// and the practice's lists read).
+    pub async fn access(
+        &self,
+        raz_id: razcode_protocol::RazId,
+        org_account_id: i64,
+        event: razcode_protocol::AccessEvent,
+        recipient: Option<&str>,
+    ) -> Result<(), StoreError> {
+        use crate::store::audit::{Event, Kind};
+        let mut e = Event::code(Kind::Access(event), &raz_id.compact(), org_account_id);
+        if let Some(r) = recipient {
+            e = e.with_recipient(r);
+        }
+        let now = self.clock.now();
+        self.db(move |s| s.audit(now, &[e])).await
+    }
+
     /// The manifest a reserved code's link will have (v1.2 `shl_url`).
     pub fn reserved_link_url(&self, id: razcode_protocol::RazId) -> String {
         let link = self.store.reserved_link_id(&id.compact());
@@ -270,6 +291,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::STATUS, post(lifecycle::status))
         .route(paths::VOID, post(lifecycle::void))
         .route(paths::RESERVE, post(reserve::reserve))
+        .route(paths::ACCESSES, post(lifecycle::accesses))
         .route("/payments/notify", post(payments::notify))
         .route("/tag/{file}", get(image::tag_image))
         .route(
@@ -360,4 +382,5 @@ pub fn jpeg(bytes: Vec<u8>) -> Response {
     r
 }
 
+pub use lifecycle::rfc3339;
 pub use tag::render_jpeg;

@@ -10,6 +10,7 @@
 
 use super::bill::bill;
 use super::AppState;
+use crate::store::audit::{Event, Kind};
 use crate::store::PaymentRecorded;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -163,7 +164,15 @@ pub async fn notify(
     let org_id = stage.org_account_id;
     let tx = n.transaction_id.clone();
     match state
-        .db(move |s| s.record_payment(org_id, &compact, &tx, when, now))
+        .db(move |s| {
+            let recorded = s.record_payment(org_id, &compact, &tx, when, now)?;
+            // v1.2: every payment notice the gateway took, in the audit log.
+            if recorded == PaymentRecorded::Paid {
+                let e = Event::code(Kind::PaymentNotice, &compact, org_id);
+                s.audit(now, &[e])?;
+            }
+            Ok(recorded)
+        })
         .await
     {
         Ok(PaymentRecorded::Paid) => {

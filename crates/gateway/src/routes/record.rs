@@ -14,7 +14,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_her::{check, Her};
 use razcode_lang::{text, Language};
-use razcode_protocol::RazId;
+use razcode_protocol::{AccessEvent, RazId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -57,6 +57,24 @@ async fn kept(
     Ok((id, stage))
 }
 
+/// Logs a disclosure before it is made: a record that cannot be logged is
+/// not shown (the patient tries again).
+async fn disclosed(
+    l: Language,
+    state: &AppState,
+    id: RazId,
+    stage: &Stage,
+    event: AccessEvent,
+) -> Result<(), Response> {
+    state
+        .access(id, stage.org_account_id, event, None)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "a disclosure could not be logged; not made");
+            super::redeem::try_again(l, "page-try-again")
+        })
+}
+
 fn deleted_page(l: Language, status: StatusCode, id: &RazId, bill: &str) -> Response {
     let body = format!(
         "<p>{}</p>{bill}",
@@ -91,6 +109,9 @@ pub async fn record_page(
     if stage.her.is_empty() {
         return deleted_page(l, StatusCode::OK, &id, &bill);
     }
+    if let Err(r) = disclosed(l, &state, id, &stage, AccessEvent::RecordViewed).await {
+        return r;
+    }
     let (cookie, set_cookie) = csrf_cookie(&state, &headers);
     let delete = format!(
         "<form method=\"post\" action=\"/r/{}/delete\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
@@ -117,6 +138,12 @@ pub async fn record_page(
         say(l, "page-record-fhir", &[]),
         c = id.compact()
     ));
+    // v1.2: who opened it, this view included.
+    let compact = id.compact();
+    match state.db(move |s| s.accesses(&compact)).await {
+        Ok(list) => body.push_str(&super::access_list::section(l, &list)),
+        Err(e) => tracing::error!(error = %e, "accesses not read for the record page"),
+    }
     with_cookie(
         page_in(l, StatusCode::OK, &text(l, "page-record-title"), &body),
         set_cookie,
@@ -220,6 +247,9 @@ pub async fn download(
         Ok(v) => v,
         Err(r) => return r,
     };
+    if let Err(r) = disclosed(l, &state, id, &stage, AccessEvent::RecordDownloaded).await {
+        return r;
+    }
     let (ctype, ext) = if stage.her_kind == "ccr" {
         ("application/xml; charset=utf-8", "xml")
     } else {
@@ -240,6 +270,9 @@ pub async fn download_fhir(
         Ok(v) => v,
         Err(r) => return r,
     };
+    if let Err(r) = disclosed(l, &state, id, &stage, AccessEvent::FhirDownloaded).await {
+        return r;
+    }
     let record = String::from_utf8_lossy(&stage.her).into_owned();
     let bundle = tokio::task::spawn_blocking(move || {
         razcode_her::fhir::convert(&record).map(|b| b.to_string())
@@ -301,6 +334,17 @@ pub async fn delete(
     match state.db(move |s| s.erase_record(&compact, owner)).await {
         Ok(_) => {
             tracing::info!("record deleted by its patient");
+            if let Err(e) = state
+                .access(
+                    id,
+                    stage.org_account_id,
+                    AccessEvent::DeletedByPatient,
+                    None,
+                )
+                .await
+            {
+                tracing::error!(error = %e, "deletion not in the audit log");
+            }
             redirect(
                 &format!("/r/{}/record", id.compact()),
                 StatusCode::SEE_OTHER,

@@ -14,7 +14,7 @@ use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_lang::{text, Language};
-use razcode_protocol::RazId;
+use razcode_protocol::{AccessEvent, RazId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -366,6 +366,14 @@ pub async fn code_page(
         Lookup::Found(id, s) => (id, s),
         Lookup::Respond(r) => return r,
     };
+    // Not a disclosure (the page shows no record): a failure to log it is
+    // logged, and the page still shown.
+    if let Err(e) = state
+        .access(id, stage.org_account_id, AccessEvent::PageOpened, None)
+        .await
+    {
+        tracing::error!(error = %e, "page opening not in the audit log");
+    }
     let viewer = session_account(&state, &headers).await;
     if let Some(r) = unclaimable(l, &state, id, &stage, viewer) {
         return r;
@@ -461,6 +469,12 @@ pub async fn code_submit(
     match claimed {
         Ok((true, session)) => {
             tracing::info!("code claimed");
+            if let Err(e) = state
+                .access(id, stage.org_account_id, AccessEvent::Claimed, None)
+                .await
+            {
+                tracing::error!(error = %e, "claim not in the audit log");
+            }
             let secure = if state.public.tls() { "; Secure" } else { "" };
             let mut r = redirect(
                 &format!("/r/{}/record", id.compact()),

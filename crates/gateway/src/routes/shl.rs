@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use razcode_her::fhir;
 use razcode_protocol::shl::{self, Payload, FHIR_JSON};
-use razcode_protocol::RazId;
+use razcode_protocol::{AccessEvent, RazId};
 use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 
@@ -272,9 +272,17 @@ async fn serve_manifest(
         let Some(left) = state.db(move |s| s.reserve_attempt(&lid)).await? else {
             return Ok(gone());
         };
-        let given = req.passcode.unwrap_or_default();
+        let given = req.passcode.clone().unwrap_or_default();
         if given.is_empty() || !verify(state, given, hash).await? {
             tracing::info!(%client, left, "wrong SMART Health Link passcode");
+            state
+                .access(
+                    code_of(&link)?,
+                    link.org_account_id,
+                    AccessEvent::PasscodeRefused,
+                    req.recipient.as_deref(),
+                )
+                .await?;
             return Ok(answer(
                 StatusCode::UNAUTHORIZED,
                 json!({"error": "the passcode is missing or wrong", "remainingAttempts": left}),
@@ -283,6 +291,15 @@ async fn serve_manifest(
         let lid = link.id.clone();
         state.db(move |s| s.return_attempt(&lid)).await?;
     }
+    // Logged before it is given: a manifest that cannot be logged is not served.
+    state
+        .access(
+            code_of(&link)?,
+            link.org_account_id,
+            AccessEvent::ShlManifest,
+            req.recipient.as_deref(),
+        )
+        .await?;
     let file = match req.embedded_length_max {
         Some(max) if (link.file.len() as u64) > max => {
             let token = crypto::random_token(43);
@@ -301,6 +318,12 @@ async fn serve_manifest(
     Ok(answer(StatusCode::OK, json!({ "files": [file] })))
 }
 
+/// The code a link belongs to.
+fn code_of(link: &crate::store::ShlLink) -> Result<RazId, StoreError> {
+    RazId::parse(&link.raz_id)
+        .map_err(|_| StoreError::TaskFailed("a stored RAZCODE ID does not read".into()))
+}
+
 /// `GET /shl/file/<token>`: a file by the address a manifest handed out.
 pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let now = state.clock.now();
@@ -312,8 +335,21 @@ pub async fn file(State(state): State<AppState>, Path(token): Path<String>) -> R
             s.link(&link_id)
         })
         .await;
-    match found {
+    let found = match found {
         Ok(Some(link)) if !link.voided && link.expires >= now => {
+            // Logged before it is given.
+            match code_of(&link) {
+                Ok(id) => state
+                    .access(id, link.org_account_id, AccessEvent::ShlFile, None)
+                    .await
+                    .map(|_| Some(link)),
+                Err(e) => Err(e),
+            }
+        }
+        other => other.map(|_| None),
+    };
+    match found {
+        Ok(Some(link)) => {
             let mut r = (StatusCode::OK, link.file).into_response();
             let h = r.headers_mut();
             h.insert(

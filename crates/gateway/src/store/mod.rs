@@ -8,6 +8,7 @@
 //! per request.
 
 mod accounts;
+pub mod audit;
 pub mod checkpoint;
 mod codes;
 mod credentials;

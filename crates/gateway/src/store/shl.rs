@@ -14,6 +14,8 @@ pub struct ShlLink {
     pub attempts_left: i64,
     pub expires: i64,
     pub voided: bool,
+    /// The practice that staged the code.
+    pub org_account_id: i64,
 }
 
 /// A new link for a code.
@@ -65,7 +67,7 @@ impl Store {
         self.with(|c| {
             c.query_opt(
                 "SELECT l.id, l.raz_id, l.file, l.passcode_hash, l.attempts_left, s.expires,
-                        s.voided_at IS NOT NULL
+                        s.voided_at IS NOT NULL, s.org_account_id
                  FROM shl_links l JOIN stages s ON s.raz_id = l.raz_id WHERE l.id = ?1",
                 p![id],
             )?
@@ -78,6 +80,7 @@ impl Store {
                     attempts_left: r.get(4)?,
                     expires: r.get(5)?,
                     voided: r.get(6)?,
+                    org_account_id: r.get(7)?,
                 })
             })
             .transpose()

@@ -257,7 +257,26 @@ impl<'c> Conn<'c> {
     /// Runs `f` in a transaction: committed when it returns `Ok`, rolled
     /// back when it returns an error.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
-        self.batch("BEGIN")?;
+        self.in_transaction("BEGIN", f)
+    }
+
+    /// Runs `f` in a transaction that writes: on SQLite it takes the write
+    /// lock at `BEGIN IMMEDIATE` (waiting its turn), so that what it reads
+    /// stays true until it commits; PostgreSQL locks rows as it goes.
+    pub fn write_transaction<T>(&mut self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+        let begin = match self.is_postgres() {
+            true => "BEGIN",
+            false => "BEGIN IMMEDIATE",
+        };
+        self.in_transaction(begin, f)
+    }
+
+    fn in_transaction<T>(
+        &mut self,
+        begin: &str,
+        f: impl FnOnce(&mut Conn) -> Result<T>,
+    ) -> Result<T> {
+        self.batch(begin)?;
         match f(self) {
             Ok(v) => {
                 self.batch("COMMIT")?;

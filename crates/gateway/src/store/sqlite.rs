@@ -70,6 +70,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema12.sql"),
         Probe::Table("reserved_ids"),
     ),
+    step(
+        include_str!("sqlite_schema/schema13.sql"),
+        Probe::Table("audit_log"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

@@ -4,6 +4,7 @@
 //! On PostgreSQL, each stage's nonce is claimed in the same transaction, so a
 //! stage replayed to another instance is refused there.
 
+use super::audit::{self, Event, Kind};
 use super::sql::{p, unique_violation, Conn, Engine};
 use super::{checkpoint, sqlite, Result, StoreError, Target};
 use std::sync::mpsc;
@@ -78,8 +79,10 @@ pub struct StageWriter {
 }
 
 impl StageWriter {
-    pub fn start(target: &Target) -> Result<StageWriter> {
-        let mut conn = WriterConn::open(target)?;
+    /// `audit`: each new code's entry goes in the audit log with it (off
+    /// only for the stage benchmark's baseline).
+    pub fn start(target: &Target, audit: bool) -> Result<StageWriter> {
+        let mut conn = WriterConn::open(target, audit)?;
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("stage-writer".into())
@@ -117,10 +120,11 @@ impl StageWriter {
 struct WriterConn {
     engine: Box<dyn Engine>,
     checkpoints: Option<checkpoint::Nudge>,
+    audit: bool,
 }
 
 impl WriterConn {
-    fn open(target: &Target) -> Result<WriterConn> {
+    fn open(target: &Target, audit: bool) -> Result<WriterConn> {
         Ok(match target {
             Target::Sqlite(path) => {
                 let conn = sqlite::connect(path)?;
@@ -128,11 +132,13 @@ impl WriterConn {
                 WriterConn {
                     engine: Box::new(sqlite::SqliteEngine(conn)),
                     checkpoints: Some(checkpoints),
+                    audit,
                 }
             }
             Target::Postgres(_) => WriterConn {
                 engine: super::open_engine(target, None)?,
                 checkpoints: None,
+                audit,
             },
         })
     }
@@ -165,7 +171,7 @@ impl WriterConn {
         if let Err(e) = self.engine.reconnect() {
             tracing::error!(error = %e, "cannot reconnect the stage writer");
         }
-        write_group(&mut Conn::new(self.engine.as_mut()), group)
+        write_group(&mut Conn::new(self.engine.as_mut()), group, self.audit)
     }
 }
 
@@ -185,11 +191,12 @@ fn fail(group: Vec<Job>, e: &StoreError) {
 
 type Outcome = std::result::Result<Written, WriteError>;
 
-/// Writes a group in one transaction.
-fn write_group(c: &mut Conn, group: &[Job]) -> Result<Vec<Outcome>> {
+/// Writes a group in one transaction, each new code's entry in the audit
+/// log last (an entry for every code issued, or none of them).
+fn write_group(c: &mut Conn, group: &[Job], audit: bool) -> Result<Vec<Outcome>> {
     let pg = c.is_postgres();
-    c.transaction(|tx| {
-        group
+    c.write_transaction(|tx| {
+        let outcomes = group
             .iter()
             .map(|(s, _)| {
                 if let Some(found) = existing(tx, s)? {
@@ -212,7 +219,26 @@ fn write_group(c: &mut Conn, group: &[Job]) -> Result<Vec<Outcome>> {
                     insert_alone(tx, s)
                 }
             })
-            .collect()
+            .collect::<Result<Vec<Outcome>>>()?;
+        let issued: Vec<Event> = group
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| audit && matches!(o, Ok(Written::New)))
+            .map(|((s, _), _)| {
+                let e = Event::code(Kind::Stage, &s.raz_id, s.org_account_id);
+                match s.reserved {
+                    true => e.with_detail("reserved"),
+                    false => e,
+                }
+            })
+            .collect();
+        let at = group
+            .iter()
+            .map(|(s, _)| s.created)
+            .max()
+            .unwrap_or_default();
+        audit::append_in(tx, at, &issued)?;
+        Ok(outcomes)
     })
 }
 

@@ -1,0 +1,354 @@
+//! The audit log (protocol v1.2): every stage, status, void, payment notice
+//! and access event, appended as a hash chain. Each entry holds the SHA-256
+//! of the entry before it and its own over its fields, so that an entry
+//! changed or deleted shows at [`Store::verify_audit`], which names the first
+//! one that does not match. Appends come last in their write transaction and
+//! hold, on PostgreSQL, an advisory lock: one sequence for every instance,
+//! and no lock taken after it (no deadlock with the row locks before it).
+//!
+//! A code's access events (who opened its record) are read back from here:
+//! the patient's list on the record page and the practice's
+//! `/gateway/accesses`. Entries hold codes, times, the practice and what a
+//! SMART Health Link client called itself; never a record, a name or an email.
+
+use super::sql::{p, Conn, Row};
+use super::{Result, Store};
+use razcode_protocol::AccessEvent;
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// Any number, the same for every instance: the lock appends hold.
+const AUDIT_LOCK: i64 = 0x0052_415a_4155_4454;
+/// Longest `recipient` kept, in characters (a client names itself).
+pub const RECIPIENT_MAX: usize = 120;
+/// Entries read at a time when the chain is checked or exported.
+const PAGE: i64 = 1000;
+
+/// What an entry records: a code's access event (the protocol's words), or
+/// one of the practice's requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Access(AccessEvent),
+    Stage,
+    Status,
+    PaymentNotice,
+}
+
+impl Kind {
+    /// The word the log uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Access(e) => e.as_str(),
+            Kind::Stage => "stage",
+            Kind::Status => "status",
+            Kind::PaymentNotice => "payment_notice",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Kind> {
+        if let Some(e) = AccessEvent::parse(word) {
+            return Some(Kind::Access(e));
+        }
+        [Kind::Stage, Kind::Status, Kind::PaymentNotice]
+            .into_iter()
+            .find(|k| k.name() == word)
+    }
+}
+
+/// One event to append.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: Kind,
+    pub raz_id: Option<String>,
+    pub org_account_id: Option<i64>,
+    pub recipient: Option<String>,
+    pub detail: Option<String>,
+}
+
+impl Event {
+    /// An event about a code.
+    pub fn code(kind: Kind, raz_id: &str, org_account_id: i64) -> Event {
+        Event {
+            kind,
+            raz_id: Some(raz_id.to_string()),
+            org_account_id: Some(org_account_id),
+            recipient: None,
+            detail: None,
+        }
+    }
+
+    /// With what a SMART Health Link client called itself, kept printable
+    /// and short.
+    pub fn with_recipient(mut self, recipient: &str) -> Event {
+        let clean: String = recipient
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(RECIPIENT_MAX)
+            .collect();
+        self.recipient = Some(clean.trim().to_string()).filter(|r| !r.is_empty());
+        self
+    }
+
+    pub fn with_detail(mut self, detail: &str) -> Event {
+        self.detail = Some(detail.to_string());
+        self
+    }
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: i64,
+    pub kind: String,
+    pub raz_id: Option<String>,
+    pub org_account_id: Option<i64>,
+    pub recipient: Option<String>,
+    pub detail: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Entry {
+    fn read(r: &Row) -> Result<Entry> {
+        Ok(Entry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            kind: r.get(2)?,
+            raz_id: r.get(3)?,
+            org_account_id: r.get(4)?,
+            recipient: r.get(5)?,
+            detail: r.get(6)?,
+            prev_hash: r.get(7)?,
+            hash: r.get(8)?,
+        })
+    }
+
+    /// The hash its fields and `prev_hash` give.
+    pub fn computed_hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(self.prev_hash.as_bytes());
+        h.update(self.seq.to_be_bytes());
+        h.update(self.at.to_be_bytes());
+        // Each field length-prefixed (none: a marker), so that no two
+        // entries' fields run together into the same bytes.
+        for field in [
+            Some(self.kind.as_str()),
+            self.raz_id.as_deref(),
+            self.org_account_id.map(|o| o.to_string()).as_deref(),
+            self.recipient.as_deref(),
+            self.detail.as_deref(),
+        ] {
+            match field {
+                Some(v) => {
+                    h.update([1u8]);
+                    h.update((v.len() as u64).to_be_bytes());
+                    h.update(v.as_bytes());
+                }
+                None => h.update([0u8]),
+            }
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+const COLUMNS: &str =
+    "seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash FROM audit_log";
+
+/// Appends `events` at `at`, in the caller's write transaction and last in it.
+pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    if tx.is_postgres() {
+        tx.execute("SELECT pg_advisory_xact_lock(?1)", p![AUDIT_LOCK])?;
+    }
+    let (mut seq, mut prev) = match tx.query_opt(
+        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        p![],
+    )? {
+        Some(r) => (r.get::<i64>(0)?, r.get::<String>(1)?),
+        None => (0, GENESIS.to_string()),
+    };
+    for e in events {
+        seq += 1;
+        let mut entry = Entry {
+            seq,
+            at,
+            kind: e.kind.name().to_string(),
+            raz_id: e.raz_id.clone(),
+            org_account_id: e.org_account_id,
+            recipient: e.recipient.clone(),
+            detail: e.detail.clone(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        entry.hash = entry.computed_hash();
+        tx.execute(
+            "INSERT INTO audit_log(seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            p![
+                entry.seq,
+                entry.at,
+                entry.kind,
+                entry.raz_id,
+                entry.org_account_id,
+                entry.recipient,
+                entry.detail,
+                entry.prev_hash,
+                entry.hash
+            ],
+        )?;
+        prev = entry.hash;
+    }
+    Ok(())
+}
+
+/// One access to a code, as its lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    pub at: i64,
+    pub event: AccessEvent,
+    pub recipient: Option<String>,
+}
+
+/// What the check of the chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditCheck {
+    /// Every entry matches: how many, and the last one's hash (kept
+    /// elsewhere, it shows a chain rewritten from the start, too).
+    Intact { entries: i64, head: String },
+    /// The first entry that does not match, and how.
+    Broken { seq: i64, why: String },
+}
+
+impl Store {
+    /// Appends events in a write transaction of their own.
+    pub fn audit(&self, at: i64, events: &[Event]) -> Result<()> {
+        self.with(|c| c.write_transaction(|tx| append_in(tx, at, events)))
+    }
+
+    /// A code's access events, oldest first.
+    pub fn accesses(&self, raz_id: &str) -> Result<Vec<Access>> {
+        let rows = self.with(|c| {
+            c.query(
+                "SELECT at, kind, recipient FROM audit_log WHERE raz_id = ?1 ORDER BY seq",
+                p![raz_id],
+            )
+        })?;
+        let mut out = Vec::new();
+        for r in rows {
+            let kind: String = r.get(1)?;
+            if let Some(event) = AccessEvent::parse(&kind) {
+                out.push(Access {
+                    at: r.get(0)?,
+                    event,
+                    recipient: r.get(2)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Checks the chain from its first entry, a page at a time.
+    pub fn verify_audit(&self) -> Result<AuditCheck> {
+        let (mut expected, mut prev, mut entries) = (1i64, GENESIS.to_string(), 0i64);
+        loop {
+            let after = expected - 1;
+            let rows = self.with(|c| {
+                c.query_dyn(
+                    &format!("SELECT {COLUMNS} WHERE seq > ?1 ORDER BY seq LIMIT {PAGE}"),
+                    p![after],
+                )
+            })?;
+            if rows.is_empty() {
+                return Ok(AuditCheck::Intact {
+                    entries,
+                    head: prev,
+                });
+            }
+            for r in &rows {
+                let e = Entry::read(r)?;
+                if e.seq != expected {
+                    return Ok(AuditCheck::Broken {
+                        seq: e.seq,
+                        why: format!("the entry before it ({expected}) is missing"),
+                    });
+                }
+                if e.prev_hash != prev {
+                    return Ok(AuditCheck::Broken {
+                        seq: e.seq,
+                        why: format!(
+                            "its prev_hash does not match entry {}: that entry, or this link, was changed",
+                            e.seq - 1
+                        ),
+                    });
+                }
+                if e.computed_hash() != e.hash {
+                    return Ok(AuditCheck::Broken {
+                        seq: e.seq,
+                        why: "its contents do not match its hash: it was changed".into(),
+                    });
+                }
+                prev = e.hash;
+                expected += 1;
+                entries += 1;
+            }
+        }
+    }
+
+    /// A practice's codes' access events between two times, oldest first:
+    /// what an accounting of disclosures is made from.
+    pub fn disclosures(&self, org_account_id: i64, from: i64, to: i64) -> Result<Vec<Entry>> {
+        let rows = self.with(|c| {
+            c.query_dyn(
+                &format!(
+                    "SELECT {COLUMNS} WHERE org_account_id = ?1 AND at >= ?2 AND at < ?3 ORDER BY seq"
+                ),
+                p![org_account_id, from, to],
+            )
+        })?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let e = Entry::read(r)?;
+            if AccessEvent::parse(&e.kind).is_some() {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_and_fields_do_not_run_together() {
+        for e in AccessEvent::ALL {
+            assert_eq!(Kind::parse(e.as_str()), Some(Kind::Access(e)));
+        }
+        assert_eq!(Kind::parse("stage"), Some(Kind::Stage));
+        let base = Entry {
+            seq: 1,
+            at: 10,
+            kind: "shl_manifest".into(),
+            raz_id: Some("AB".into()),
+            org_account_id: Some(1),
+            recipient: Some("C".into()),
+            detail: None,
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        };
+        let moved = Entry {
+            raz_id: Some("A".into()),
+            recipient: Some("BC".into()),
+            ..base.clone()
+        };
+        assert_ne!(base.computed_hash(), moved.computed_hash());
+        let e = Event::code(Kind::Access(AccessEvent::ShlManifest), "X", 1)
+            .with_recipient(" Dr\u{7}. Who\n ");
+        assert_eq!(e.recipient.as_deref(), Some("Dr. Who"));
+    }
+}
