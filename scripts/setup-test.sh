@@ -102,7 +102,7 @@ scripts/with-postgres.sh bash -c '
   echo "== the gateway protocol suite on PostgreSQL"
   RAZCODE_TEST_BACKEND=postgres cargo test --locked -p razcode-gateway \
     --test protocol --test lifecycle --test payments --test redemption --test security --test shl \
-    --test reserved --test audit
+    --test reserved --test audit --test new_code
 '
 # The two Debian packages, built from this same debug build, installed on this
 # machine, run, upgraded and purged (scripts/test-packages.sh; as root).

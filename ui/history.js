@@ -1,7 +1,7 @@
 // History: every staging, its code and the code's state at the gateway
 // (issued, claimed, expired, voided), what was delivered; void and reissue.
 
-import { formatInstant, formatTime, t } from "./l10n.js";
+import { formatInstant, formatTime, language, t } from "./l10n.js";
 import { $, call, el, notice } from "./api.js";
 import { go } from "./nav.js";
 import { ISSUED, PENDING, STAGED, VOIDED, billText, statusText } from "./status.js";
@@ -42,6 +42,32 @@ function stateText(h) {
   if (h.state === VOIDED) return `${word} ${at(h.voided_at)}`;
   if (h.void_pending) return `${word}; void waits in the outbox`;
   return word;
+}
+
+/** How often the code was opened, and when last (protocol v1.2); it opens the list. */
+function opened(h) {
+  if (h.status !== STAGED || h.access_count == null) return "—";
+  const text = h.access_count > 0 ? `${h.access_count} · ${t("app-opened-last", "last")} ${at(h.last_access_at)}` : "0";
+  return button(text, "accesses", () => showAccesses(h));
+}
+
+/** The list of who opened the code, asked of the gateway now. */
+async function showAccesses(h) {
+  let list;
+  try {
+    list = await call("code_accesses", { id: h.id, language: language() }, t("app-busy-asking-who-opened-the-code", "Asking the gateway who opened the code…"));
+  } catch {
+    return;
+  }
+  $("accesses-what").textContent = `${h.raz_id} · ${h.patient_name || ""}`;
+  $("accesses-list").replaceChildren(
+    ...(list.length
+      ? list.map((a) => el("li", {}, el("time", { dateTime: a.at, textContent: a.when }), `: ${a.words}`))
+      : [el("li", {}, t("app-not-opened-yet", "Nobody has opened it yet."))]),
+  );
+  $("accesses-dialog").showModal();
+  $("accesses-close").focus();
+  await load();
 }
 
 function button(text, className, onClick) {
@@ -145,6 +171,7 @@ async function load() {
           el("td", { className: `status ${h.state || h.status}` }, stateText(h)),
           el("td", { className: `bill ${h.payment || "none"}` }, billText(h.payment)),
           el("td", {}, deliveries(h.deliveries)),
+          el("td", { className: "opened" }, opened(h)),
           el("td", {}, actions(h)),
         );
         tr.dataset.staging = h.id;

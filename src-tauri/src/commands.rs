@@ -318,6 +318,20 @@ pub async fn refresh_states(shell: State<'_, Shell>) -> Answer<Refreshed> {
         .await
 }
 
+/// Who opened a code's record (protocol v1.2), in the app's language.
+#[tauri::command]
+pub async fn code_accesses(
+    shell: State<'_, Shell>,
+    id: i64,
+    language: String,
+) -> Answer<Vec<razcode_desk::accesses::AccessShown>> {
+    let lang = razcode_desk::languages::parse(&language)?;
+    shell.gateway_ready().await?;
+    shell
+        .desk(move |desk| async move { Ok(desk.accesses(&id.to_string()).await?.in_words(lang)) })
+        .await
+}
+
 /// Withdraws a code (the gateway erases its record); the staging as it is now.
 #[tauri::command]
 pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answer<Staging> {

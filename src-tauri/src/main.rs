@@ -83,6 +83,7 @@ fn main() {
             commands::code,
             commands::history,
             commands::refresh_states,
+            commands::code_accesses,
             commands::void_code,
             commands::reissue_code,
             commands::outbox,

@@ -404,6 +404,11 @@ async fn sandbox_first_run_to_receipt_and_history() {
             .expect("settings")
             .api_base;
         pay_on_the_portal(&dir, &base, &new_code, "25.00", "USD").await;
+        // The patient's phone opens the code's page (protocol v1.2 accesses).
+        let page = reqwest::get(format!("{base}/r/{}", compact(&new_code)))
+            .await
+            .expect("redemption page");
+        assert_eq!(page.status(), 200);
         click(&d, "nav-history").await;
         text_where(&d, "history", |t| t.contains(&new_code)).await;
         idle(&d).await;
@@ -411,6 +416,22 @@ async fn sandbox_first_run_to_receipt_and_history() {
         idle(&d).await;
         let row = text_where(&d, "history", |t| t.contains("Paid")).await;
         assert!(row.contains(&new_code), "{row}");
+        // Its Opened cell counts it and opens the list, in words.
+        let opened = format!("#history tr[data-staging=\"{}\"] button.accesses", new.id);
+        until(&d, "the new code's Opened count", || async {
+            let b = d.find(By::Css(&opened)).await.map_err(|e| e.to_string())?;
+            let text = b.text().await.map_err(|e| e.to_string())?;
+            Ok(text.starts_with("1 ·").then_some(()))
+        })
+        .await;
+        click_css(&d, &opened, "the new code's Opened count").await;
+        shown(&d, "accesses-dialog").await;
+        text_where(&d, "accesses-list", |t| {
+            t.contains("The code's page was opened")
+        })
+        .await;
+        screenshot(&d, "history-accesses").await;
+        click(&d, "accesses-close").await;
         click_css(
             &d,
             &format!("#history tr[data-staging=\"{}\"] button.void", new.id),

@@ -268,6 +268,22 @@ impl Client {
         }
     }
 
+    /// v1.2 accesses of a code. A gateway without the path answers 404 with
+    /// no protocol answer: `NoAccesses`.
+    pub async fn accesses(&mut self, req: &Signed<'_>) -> Result<razcode_protocol::AccessesAnswer> {
+        let raw = self.post_corrected(req).await?;
+        match razcode_protocol::AccessesAnswer::decode(raw.content_type.as_deref(), &raw.body) {
+            Ok(Ok(a)) if raw.status == 200 => Ok(a),
+            Ok(Ok(_)) => Err(DeskError::NotAnAnswer {
+                status: raw.status,
+                reason: "a success answer with an error status".into(),
+            }),
+            Ok(Err((errorcode, errormsg))) => Err(DeskError::refused(&errorcode, &errormsg)),
+            Err(_) if raw.status == 404 => Err(DeskError::NoAccesses),
+            Err(e) => Err(not_an_answer(raw.status, e)),
+        }
+    }
+
     /// Fetches a barcode image; it must be a JPEG.
     pub async fn fetch_jpeg(&self, url: &str) -> Result<Vec<u8>> {
         check_url(url)?;

@@ -57,9 +57,15 @@ pub enum DeskError {
     NoLifecycle,
     /// A gateway without v1.2's reserved codes (`/gateway/reserve` is 404).
     NoReserve,
+    /// A gateway without v1.2's accesses (`/gateway/accesses` is 404).
+    NoAccesses,
     /// A void the gateway did not confirm (a transient failure); it waits.
     VoidWaits(Box<DeskError>),
     NothingToVoid(i64),
+    /// A staging without a code yet (waiting, or refused).
+    NoCodeYet(i64),
+    /// No staging here has this code (or it is not a staging number).
+    UnknownCode(String),
     Random,
     HttpClient {
         cause: String,
@@ -204,8 +210,11 @@ impl DeskError {
             DeskError::NotLinked { mrn } => w("desk-not-linked").with("mrn", mrn),
             DeskError::NoLifecycle => w("desk-no-lifecycle"),
             DeskError::NoReserve => w("desk-no-reserve"),
+            DeskError::NoAccesses => w("desk-no-accesses"),
             DeskError::VoidWaits(e) => w("desk-void-waits").with_words("why", e.briefly()),
             DeskError::NothingToVoid(id) => w("desk-nothing-to-void").with("id", id),
+            DeskError::NoCodeYet(id) => w("desk-no-code-yet").with("id", id),
+            DeskError::UnknownCode(code) => w("desk-unknown-code").with("code", code),
             DeskError::Random => w("desk-random"),
             DeskError::HttpClient { cause } => w("desk-http-client").with("cause", cause),
             DeskError::ShlNeedsPasscode => w("desk-shl-needs-passcode"),

@@ -4,6 +4,7 @@
 //! barcodes. Nothing here draws a window.
 
 pub mod about;
+pub mod accesses;
 pub mod activation;
 pub mod barcode;
 pub mod checkout;

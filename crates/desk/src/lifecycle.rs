@@ -91,6 +91,7 @@ impl Desk {
                     // Never asked counts as issued: it is shown that way.
                     if st.state != s.code_state.unwrap_or(CodeState::Issued)
                         || st.paid_at != s.paid_at
+                        || st.access_count.map(|c| c as i64) != s.access_count
                     {
                         done.changed += 1;
                     }

@@ -77,6 +77,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("schema10.sql"),
         Probe::Column("reserved_codes", "shl_url_sealed"),
     ),
+    step(
+        include_str!("schema11.sql"),
+        Probe::Column("stagings", "access_count"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

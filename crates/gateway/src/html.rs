@@ -12,7 +12,7 @@ pub fn escape(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.5}\
 h1{font-size:1.5rem}label{display:block;margin-top:.8rem;font-weight:600}\
-input{font-size:1rem;padding:.4rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}\
+input,textarea{font-size:1rem;padding:.4rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}\
 button{font-size:1rem;padding:.5rem 1.2rem;margin-block:1rem 0;margin-inline:0 .5rem;border-radius:4px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer}\
 button.secondary{background:#fff;color:#0b4f8a}.error{background:#fde8e8;border-inline-start:4px solid #b00020;padding:.6rem}\
 .code{font-family:ui-monospace,monospace;font-size:1.6rem;letter-spacing:.1em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3rem .6rem;text-align:start}\

@@ -176,6 +176,10 @@ enum AccountAction {
         #[arg(long, env = "RAZCODE_GATEWAY_NOTIFY_SECRET", hide_env_values = true,
               value_parser = razcode_vault::secret_arg)]
         notify_secret: Option<String>,
+        /// The phone number its patients' pages give (an expired or withdrawn
+        /// code's page, with the request for a new code); empty removes it.
+        #[arg(long)]
+        phone: Option<String>,
     },
 }
 
@@ -229,6 +233,28 @@ fn set_org_payment(
             "set"
         } else {
             "(unchanged)"
+        }
+    );
+    Ok(())
+}
+
+fn set_org_phone(db: &Database, email: &str, phone: Option<&str>) -> Result<(), String> {
+    let Some(phone) = phone else {
+        return Ok(());
+    };
+    razcode_gateway::store::reissue::check_phone(phone)?;
+    if !db
+        .open()?
+        .set_org_phone(email, phone)
+        .map_err(|e| e.to_string())?
+    {
+        return Err(format!("there is no organization with the email {email}"));
+    }
+    println!(
+        "phone={}",
+        match phone.trim() {
+            "" => "(removed)",
+            p => p,
         }
     );
     Ok(())
@@ -380,8 +406,18 @@ fn main() -> ExitCode {
                     email,
                     pay_url,
                     notify_secret,
+                    phone,
                 },
-        } => set_org_payment(&db, &email, pay_url.as_deref(), notify_secret.as_deref()),
+        } => set_org_phone(&db, &email, phone.as_deref()).and_then(|()| {
+            match (
+                pay_url.is_some() || notify_secret.is_some(),
+                phone.is_some(),
+            ) {
+                // Only the phone was given: the payment settings stay unsaid.
+                (false, true) => Ok(()),
+                _ => set_org_payment(&db, &email, pay_url.as_deref(), notify_secret.as_deref()),
+            }
+        }),
         Command::Patient {
             action: PatientAction::Add { account, name },
         } => {

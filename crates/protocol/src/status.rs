@@ -68,8 +68,11 @@ pub struct CodeStatus {
     /// when the last was; none from an earlier gateway.
     pub access_count: Option<u64>,
     pub last_access_at: Option<String>,
-    /// v1.2: when the patient asked the clinic for a new code.
+    /// v1.2: when the patient asked the clinic for a new code, the address
+    /// the patient gave for it, and the patient's note (the latest request).
     pub reissue_requested_at: Option<String>,
+    pub reissue_email: Option<String>,
+    pub reissue_note: Option<String>,
 }
 
 /// The answer to a status or void request.
@@ -96,6 +99,8 @@ impl CodeStatus {
             ("access_count", &count),
             ("last_access_at", &self.last_access_at),
             ("reissue_requested_at", &self.reissue_requested_at),
+            ("reissue_email", &self.reissue_email),
+            ("reissue_note", &self.reissue_note),
         ] {
             if let Some(t) = value {
                 v.push((name, t.clone()));
@@ -143,6 +148,8 @@ impl StatusAnswer {
                 .transpose()?,
             last_access_at: answer.get("last_access_at"),
             reissue_requested_at: answer.get("reissue_requested_at"),
+            reissue_email: answer.get("reissue_email"),
+            reissue_note: answer.get("reissue_note"),
         }))
     }
 }
@@ -161,7 +168,9 @@ mod tests {
             paid_at: None,
             access_count: Some(3),
             last_access_at: Some("2026-12-02T09:31:00Z".into()),
-            reissue_requested_at: None,
+            reissue_requested_at: Some("2026-12-05T10:12:00Z".into()),
+            reissue_email: Some("ana@example.org".into()),
+            reissue_note: Some("Lost the paper, sorry & thanks".into()),
         }
     }
 

@@ -26,7 +26,8 @@ impl Store {
         self.conn.execute(
             "UPDATE stagings SET state = ?2, expires_at = ?3, claimed_at = ?4, voided_at = ?5,
                state_checked = ?6, paid_at = ?7,
-               void_pending = CASE WHEN ?2 = 'voided' THEN 0 ELSE void_pending END
+               void_pending = CASE WHEN ?2 = 'voided' THEN 0 ELSE void_pending END,
+               access_count = COALESCE(?8, access_count), last_access_at = COALESCE(?9, last_access_at)
              WHERE id = ?1",
             params![
                 id,
@@ -35,8 +36,19 @@ impl Store {
                 st.claimed_at,
                 st.voided_at,
                 now,
-                st.paid_at
+                st.paid_at,
+                st.access_count.map(|c| c as i64),
+                st.last_access_at
             ],
+        )?;
+        Ok(())
+    }
+
+    /// What a list of the code's accesses said: how many, and when last.
+    pub fn set_accesses(&self, id: i64, count: i64, last: Option<&str>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET access_count = ?2, last_access_at = ?3 WHERE id = ?1",
+            params![id, count, last],
         )?;
         Ok(())
     }

@@ -60,6 +60,10 @@ pub struct Staging {
     /// v1.2: its code is a reserved one, printed before the stage reached
     /// the gateway; the stage names it (`razcode_reserved_id`).
     pub offline: bool,
+    /// v1.2: how many times the gateway says the code or its record was
+    /// opened, and when last (RFC 3339); none until a v1.2 gateway said.
+    pub access_count: Option<i64>,
+    pub last_access_at: Option<String>,
 }
 
 impl Staging {
@@ -101,7 +105,7 @@ pub(super) fn state_word<S: serde::Serializer>(
     }
 }
 
-pub(super) const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL, s.offline";
+pub(super) const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL, s.offline, s.access_count, s.last_access_at";
 
 pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -140,6 +144,8 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         shl_mode: ShlMode::parse(&r.get::<_, String>(29)?).unwrap_or_default(),
         has_link: r.get(30)?,
         offline: r.get(31)?,
+        access_count: r.get(32)?,
+        last_access_at: r.get(33)?,
     })
 }
 
@@ -173,6 +179,18 @@ impl Store {
             .query_row(
                 &format!("SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.id = ?1"),
                 params![id],
+                staging_row,
+            )
+            .optional()?)
+    }
+
+    /// The staging whose code is `raz_id` (grouped, as stored).
+    pub fn staging_by_code(&self, raz_id: &str) -> Result<Option<Staging>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id WHERE s.raz_id = ?1 ORDER BY s.id DESC LIMIT 1"),
+                params![raz_id],
                 staging_row,
             )
             .optional()?)

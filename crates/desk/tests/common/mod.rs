@@ -415,3 +415,49 @@ impl World {
         ])
     }
 }
+
+/// A gateway of protocol v1.1: everything goes through to the real one but
+/// v1.2's paths, which it does not know (a plain 404 page).
+pub async fn v11_gateway(real: &str) -> String {
+    let real = real.to_string();
+    let http = reqwest::Client::new();
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let (real, http) = (real.clone(), http.clone());
+        async move {
+            let (parts, body) = req.into_parts();
+            if ["/gateway/reserve", "/gateway/accesses"].contains(&parts.uri.path()) {
+                return (
+                    axum::http::StatusCode::NOT_FOUND,
+                    [("content-type", "text/html")],
+                    axum::body::Bytes::from_static(b"<html><body>404 Not Found</body></html>"),
+                );
+            }
+            let body = axum::body::to_bytes(body, 8 << 20).await.unwrap();
+            let mut fwd = http.request(parts.method.clone(), format!("{real}{}", parts.uri.path()));
+            // Every header, Host included: the signature covers the address
+            // the desk signed for.
+            for (k, v) in parts.headers.iter() {
+                fwd = fwd.header(k, v);
+            }
+            match fwd.body(body).send().await {
+                Ok(r) => {
+                    let status = r.status();
+                    (
+                        status,
+                        [("content-type", "application/x-www-form-urlencoded")],
+                        r.bytes().await.unwrap(),
+                    )
+                }
+                Err(_) => (
+                    axum::http::StatusCode::BAD_GATEWAY,
+                    [("content-type", "text/html")],
+                    axum::body::Bytes::from_static(b"<html>down</html>"),
+                ),
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}

@@ -6,6 +6,7 @@
 use super::api::{Answer, ApiError, PracticeRequest};
 use super::AppState;
 use crate::store::audit::{Access, Event, Kind};
+use crate::store::reissue::ReissueRequest;
 use crate::store::Stage;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
@@ -25,14 +26,20 @@ pub async fn status(
     // v1.2: every status request is in the audit log; the answer counts the
     // code's accesses.
     let (compact, now) = (id.compact(), state.clock.now());
-    let accesses = state
+    let (accesses, request) = state
         .db(move |s| {
             s.audit(now, &[Event::code(Kind::Status, &compact, org)])?;
-            s.accesses(&compact)
+            Ok((s.accesses(&compact)?, s.reissue_request(&compact)?))
         })
         .await?;
     match code {
-        Code::Staged(id, stage) => Ok(Answer::status(code_status(&state, id, &stage, &accesses))),
+        Code::Staged(id, stage) => Ok(Answer::status(code_status(
+            &state,
+            id,
+            &stage,
+            &accesses,
+            request.as_ref(),
+        ))),
         // v1.2: reserved, its stage not arrived yet; `expires` is when the
         // reservation lapses.
         Code::Reserved(id, until) => Ok(Answer::status(CodeStatus {
@@ -45,6 +52,8 @@ pub async fn status(
             access_count: Some(0),
             last_access_at: None,
             reissue_requested_at: None,
+            reissue_email: None,
+            reissue_note: None,
         })),
     }
 }
@@ -70,17 +79,28 @@ pub async fn void(State(state): State<AppState>, req: PracticeRequest) -> Result
         .filter(|r| !r.is_empty())
         .map(|r| r.chars().take(VOID_REASON_MAX).collect());
     let (compact, now, org) = (id.compact(), state.clock.now(), req.practice.account_id);
-    let (stage, accesses) = state
+    let found = state
         .db(move |s| {
             s.void(&compact, now, reason.as_deref())?;
             let voided = Event::code(Kind::Access(AccessEvent::Voided), &compact, org);
             s.audit(now, &[voided])?;
-            Ok((s.stage(&compact)?, s.accesses(&compact)?))
+            Ok((
+                s.stage(&compact)?,
+                s.accesses(&compact)?,
+                s.reissue_request(&compact)?,
+            ))
         })
         .await?;
+    let (stage, accesses, request) = found;
     let stage = stage.ok_or_else(|| ApiError::internal(&"a voided stage is gone"))?;
     tracing::info!(consumer = req.signed.consumer.id, "code voided");
-    Ok(Answer::status(code_status(&state, id, &stage, &accesses)))
+    Ok(Answer::status(code_status(
+        &state,
+        id,
+        &stage,
+        &accesses,
+        request.as_ref(),
+    )))
 }
 
 fn unknown() -> ApiError {
@@ -117,7 +137,13 @@ async fn practice_code(state: &AppState, req: &PracticeRequest) -> Result<Code, 
     }
 }
 
-fn code_status(state: &AppState, id: RazId, stage: &Stage, accesses: &[Access]) -> CodeStatus {
+fn code_status(
+    state: &AppState,
+    id: RazId,
+    stage: &Stage,
+    accesses: &[Access],
+    request: Option<&ReissueRequest>,
+) -> CodeStatus {
     CodeStatus {
         raz_id: id,
         state: stage.state(state.clock.now()),
@@ -127,7 +153,9 @@ fn code_status(state: &AppState, id: RazId, stage: &Stage, accesses: &[Access]) 
         paid_at: stage.paid_at.map(rfc3339),
         access_count: Some(accesses.len() as u64),
         last_access_at: accesses.last().map(|a| rfc3339(a.at)),
-        reissue_requested_at: None,
+        reissue_requested_at: request.map(|r| rfc3339(r.requested_at)),
+        reissue_email: request.map(|r| r.email.clone()),
+        reissue_note: request.and_then(|r| r.note.clone()),
     }
 }
 

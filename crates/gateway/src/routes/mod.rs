@@ -9,6 +9,7 @@ pub(crate) mod form;
 mod image;
 mod language;
 mod lifecycle;
+mod new_code;
 mod payments;
 mod record;
 mod redeem;
@@ -303,6 +304,7 @@ pub fn router(state: AppState) -> Router {
         .route("/r/{id}/download", get(record::download))
         .route("/r/{id}/fhir", get(record::download_fhir))
         .route("/r/{id}/delete", post(record::delete))
+        .route("/r/{id}/new-code", post(new_code::ask))
         .route("/", get(redeem::home))
         .merge(shl_routes())
         .layer(axum::middleware::from_fn(api::negotiate))

@@ -151,7 +151,20 @@ pub(super) async fn lookup(
         })
         .await;
     match found {
-        Ok((Some(stage), _)) if stage.voided_at.is_some() => Lookup::Respond(withdrawn(l, id)),
+        // v1.2: with the clinic's name and phone, and a request for a new code.
+        Ok((Some(stage), _)) if stage.voided_at.is_some() => Lookup::Respond(
+            super::new_code::page(
+                l,
+                state,
+                headers,
+                id,
+                &stage,
+                StatusCode::GONE,
+                "page-withdrawn-title",
+                say(l, "page-withdrawn", &[("code", code(&id.grouped()))]),
+            )
+            .await,
+        ),
         Ok((Some(stage), _)) => Lookup::Found(id, Box::new(stage)),
         // v1.2: printed while the clinic was offline; the visit comes later.
         Ok((None, true)) => Lookup::Respond(not_sent_yet(l, id)),
@@ -299,10 +312,13 @@ fn claim_page(
     page_in(l, status, &text(l, "page-get-record"), &body)
 }
 
-/// Page for a code that cannot be claimed now, if any.
-fn unclaimable(
+/// Page for a code that cannot be claimed now, if any: its own patient goes
+/// to the record; anyone else, and everyone once it expired, reads why, with
+/// the clinic's name and phone and a request for a new code (v1.2).
+async fn unclaimable(
     l: Language,
     state: &AppState,
+    headers: &HeaderMap,
     id: RazId,
     stage: &Stage,
     viewer: Option<i64>,
@@ -314,43 +330,53 @@ fn unclaimable(
                 StatusCode::SEE_OTHER,
             ));
         }
-        return Some(page_in(
+        let said = say(
             l,
-            StatusCode::CONFLICT,
-            &text(l, "page-claimed-title"),
-            &format!(
-                "<p>{}</p>",
-                say(
-                    l,
-                    "page-claimed",
-                    &[
-                        ("code", code(&id.grouped())),
-                        (
-                            "date",
-                            escape(&date(l, stage.claimed_at.unwrap_or(stage.created)))
-                        )
-                    ]
-                )
-            ),
-        ));
+            "page-claimed",
+            &[
+                ("code", code(&id.grouped())),
+                (
+                    "date",
+                    escape(&date(l, stage.claimed_at.unwrap_or(stage.created))),
+                ),
+            ],
+        );
+        return Some(
+            super::new_code::page(
+                l,
+                state,
+                headers,
+                id,
+                stage,
+                StatusCode::CONFLICT,
+                "page-claimed-title",
+                said,
+            )
+            .await,
+        );
     }
     if state.clock.now() > stage.expires {
-        return Some(page_in(
+        let said = say(
             l,
-            StatusCode::GONE,
-            &text(l, "page-expired-title"),
-            &format!(
-                "<p>{}</p>",
-                say(
-                    l,
-                    "page-expired",
-                    &[
-                        ("code", code(&id.grouped())),
-                        ("date", escape(&date(l, stage.expires)))
-                    ]
-                )
-            ),
-        ));
+            "page-expired",
+            &[
+                ("code", code(&id.grouped())),
+                ("date", escape(&date(l, stage.expires))),
+            ],
+        );
+        return Some(
+            super::new_code::page(
+                l,
+                state,
+                headers,
+                id,
+                stage,
+                StatusCode::GONE,
+                "page-expired-title",
+                said,
+            )
+            .await,
+        );
     }
     None
 }
@@ -375,7 +401,7 @@ pub async fn code_page(
         tracing::error!(error = %e, "page opening not in the audit log");
     }
     let viewer = session_account(&state, &headers).await;
-    if let Some(r) = unclaimable(l, &state, id, &stage, viewer) {
+    if let Some(r) = unclaimable(l, &state, &headers, id, &stage, viewer).await {
         return r;
     }
     let (cookie, set) = csrf_cookie(&state, &headers);
@@ -401,13 +427,8 @@ pub async fn code_submit(
     if !csrf_ok(&state, &headers, &form, &id.compact()) {
         return csrf_refused();
     }
-    if let Some(r) = unclaimable(
-        l,
-        &state,
-        id,
-        &stage,
-        session_account(&state, &headers).await,
-    ) {
+    let viewer = session_account(&state, &headers).await;
+    if let Some(r) = unclaimable(l, &state, &headers, id, &stage, viewer).await {
         return r;
     }
     let cookie = approve::cookie(&headers, "raz_csrf").unwrap_or_default();

@@ -23,6 +23,7 @@ pub(crate) mod sqlite;
 mod target;
 pub use shl::ShlLink;
 pub mod prune;
+pub mod reissue;
 pub mod reserved;
 pub mod writer;
 

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("pg_schema/schema5.sql"),
     include_str!("pg_schema/schema6.sql"),
     include_str!("pg_schema/schema7.sql"),
+    include_str!("pg_schema/schema8.sql"),
 ];
 
 /// Any number, the same for every instance: the lock migrations hold.

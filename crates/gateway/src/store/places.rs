@@ -18,6 +18,8 @@ pub const ACCOUNT_NAME: &str = "accounts.name_sealed";
 pub const ACCOUNT_EMAIL: &str = "accounts.email_sealed";
 pub const NOTIFY_SECRET: &str = "accounts.notify_secret";
 pub const SETTING: &str = "settings.value";
+pub const REISSUE_EMAIL: &str = "reissue_requests.email_sealed";
+pub const REISSUE_NOTE: &str = "reissue_requests.note_sealed";
 
 /// An account's row key: its kind and email index, both known before the
 /// row (and its id) exists.

@@ -74,6 +74,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("sqlite_schema/schema13.sql"),
         Probe::Table("audit_log"),
     ),
+    step(
+        include_str!("sqlite_schema/schema14.sql"),
+        Probe::Table("reissue_requests"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

@@ -107,6 +107,9 @@ pub enum Command {
         #[arg(long, default_value_t = 25)]
         count: u32,
     },
+    /// Who opened a code's record, as the gateway logged it (protocol v1.2):
+    /// by staging number or RAZCODE ID.
+    Accesses { code: String },
     /// What waits to be sent; `--retry` sends it again.
     Outbox {
         #[arg(long)]

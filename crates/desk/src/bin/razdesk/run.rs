@@ -95,6 +95,15 @@ pub async fn command(cli: Cli) -> Run {
         Command::Reissue { staging_id, reason } => {
             stage_outcome(desk.reissue(staging_id, reason.as_deref()).await)
         }
+        Command::Accesses { code } => {
+            let list = desk.accesses(&code).await?;
+            let shown = list.in_words(razcode_lang::Language::En);
+            let mut text = lines(&shown, |a| format!("{}  {}", a.when, a.words));
+            if list.accesses.is_empty() {
+                text = format!("nobody has opened code {} yet", list.raz_id);
+            }
+            Ok(Out::ok(&list, text))
+        }
         Command::Reserve { count } => {
             let pool = desk.reserve_codes(count).await?;
             let text = format!(
