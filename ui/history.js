@@ -3,11 +3,12 @@
 
 import { formatInstant, formatTime, language, t } from "./l10n.js";
 import { $, call, el, notice } from "./api.js";
-import { go } from "./nav.js";
+import { go, refreshHeader } from "./nav.js";
 import { ISSUED, PENDING, STAGED, VOIDED, billText, statusText } from "./status.js";
 
 let timer = null;
 let voiding = null; // { entry, reissue }
+let answering = null; // the entry whose patient asked for a new code
 
 export function init() {
   $("history-search").addEventListener("input", () => {
@@ -18,6 +19,12 @@ export function init() {
   $("history-unpaid").addEventListener("change", load);
   $("history-refresh").addEventListener("click", refresh);
   $("void-cancel").addEventListener("click", () => $("void-dialog").close());
+  $("request-cancel").addEventListener("click", () => $("request-dialog").close());
+  $("request-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    confirmAnswer();
+  });
+  $("requests-open").addEventListener("click", () => go("history"));
   $("void-form").addEventListener("submit", (e) => {
     e.preventDefault();
     confirmVoid();
@@ -38,6 +45,7 @@ function at(rfc3339) {
 
 function stateText(h) {
   const word = statusText(h.state || h.status);
+  if (h.reissue_open) return `${word}; ${t("app-asked-for-a-new-code", "Asked for a new code")}, ${at(h.reissue_requested_at)}`;
   if (h.state === "claimed") return `${word} ${at(h.claimed_at)}`;
   if (h.state === VOIDED) return `${word} ${at(h.voided_at)}`;
   if (h.void_pending) return `${word}; void waits in the outbox`;
@@ -78,6 +86,8 @@ function button(text, className, onClick) {
 
 function actions(h) {
   if (h.status !== STAGED) return el("span", { className: "muted" }, h.errormsg || "");
+  // The patient asked for a new code: one action sends it.
+  if (h.reissue_open) return el("span", { className: "row-actions" }, button(t("app-send-a-new-code", "Send a new code"), "answer-request primary", () => askAnswer(h)));
   if (h.state === VOIDED) return el("span", { className: "muted" }, h.void_reason ? `Withdrawn: ${h.void_reason}` : "Withdrawn");
   const reprint = button("Reprint", "reprint", async () => {
     try {
@@ -97,6 +107,40 @@ function actions(h) {
     button("Void", "void", () => askVoid(h, false)),
     button("Reissue", "reissue", () => askVoid(h, true)),
   );
+}
+
+/** The request's dialog: where the new code goes, the patient's note. */
+async function askAnswer(h) {
+  let list;
+  try {
+    list = await call("new_code_requests");
+  } catch {
+    return;
+  }
+  const r = list.find((x) => x.staging_id === h.id);
+  if (!r) return load();
+  answering = h;
+  $("request-what").textContent = `${h.raz_id} · ${h.patient_name || ""}`;
+  $("request-email").textContent = r.email;
+  $("request-note").textContent = r.note ? `“${r.note}”` : "";
+  $("request-print").checked = false;
+  $("request-dialog").showModal();
+  $("request-confirm").focus();
+}
+
+async function confirmAnswer() {
+  if (!answering) return;
+  const entry = answering;
+  answering = null;
+  const print = $("request-print").checked;
+  $("request-dialog").close();
+  try {
+    const a = await call("answer_request", { id: entry.id, print }, t("app-busy-sending-the-new-code", "Staging the visit again and emailing the new code…"));
+    await go("code", a.code, { remember: false });
+    notice(`${t("app-new-code-emailed-to", "The new code was emailed to")} ${a.emailed_to}.`);
+  } catch {
+    await load();
+  }
 }
 
 /** The void dialog; a reissue voids too, then shows the new code. */
@@ -185,7 +229,10 @@ async function refresh() {
   try {
     const r = await call("refresh_states", {}, t("app-busy-asking-the-gateway-for-the-codes-states", "Asking the gateway for the codes' states…"));
     if (r.error) notice(`States not refreshed: ${r.error.message}`);
-    if (r.changed > 0) await load();
+    if (r.changed > 0) {
+      await load();
+      await refreshHeader().catch(() => {});
+    }
   } catch {
     /* shown */
   }

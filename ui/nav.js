@@ -65,5 +65,8 @@ export async function refreshHeader(asked = null) {
   const codes = $("offline-codes");
   codes.hidden = !pool || pool.gateway_reserves === false;
   if (pool) codes.textContent = `${t("app-offline-codes", "Codes for offline receipts:")} ${pool.available}`;
+  // Patients' requests for a new code that wait (protocol v1.2): History shows them.
+  $("requests-open").hidden = !st.new_code_requests;
+  $("requests-count").textContent = st.new_code_requests;
   return st;
 }

@@ -332,6 +332,43 @@ pub async fn code_accesses(
         .await
 }
 
+/// Answers a patient's request for a new code: the new code emailed to the
+/// address the patient gave, printed too when staff chose; its screen.
+#[tauri::command]
+pub async fn answer_request(
+    shell: State<'_, Shell>,
+    id: i64,
+    print: bool,
+) -> Answer<AnsweredScreen> {
+    shell.gateway_ready().await?;
+    shell
+        .desk(move |desk| async move {
+            let a = desk.answer_request(id, print).await?;
+            Ok(AnsweredScreen {
+                code: desk.code_screen(a.staging.id)?,
+                emailed_to: a.emailed_to,
+                printed: a.printed,
+            })
+        })
+        .await
+}
+
+/// A request answered, as the app shows it.
+#[derive(serde::Serialize)]
+pub struct AnsweredScreen {
+    pub code: CodeScreen,
+    pub emailed_to: String,
+    pub printed: Option<String>,
+}
+
+/// The requests for a new code that wait, with the address and note each gave.
+#[tauri::command]
+pub async fn new_code_requests(
+    shell: State<'_, Shell>,
+) -> Answer<Vec<razcode_desk::new_code_requests::Request>> {
+    shell.desk(|desk| async move { Ok(desk.requests()?) }).await
+}
+
 /// Withdraws a code (the gateway erases its record); the staging as it is now.
 #[tauri::command]
 pub async fn void_code(shell: State<'_, Shell>, id: i64, reason: String) -> Answer<Staging> {

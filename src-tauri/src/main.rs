@@ -84,6 +84,8 @@ fn main() {
             commands::history,
             commands::refresh_states,
             commands::code_accesses,
+            commands::answer_request,
+            commands::new_code_requests,
             commands::void_code,
             commands::reissue_code,
             commands::outbox,

@@ -454,6 +454,74 @@ async fn sandbox_first_run_to_receipt_and_history() {
             .expect("redemption page");
         assert_eq!(page.status(), 410);
 
+        // Its patient asks for a new code on that page (protocol v1.2); a
+        // refresh shows the request in History and counts it in the header,
+        // and one action emails the new code to the address given.
+        let patient = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let page_url = format!("{base}/r/{}", compact(&new_code));
+        let html = patient
+            .get(&page_url)
+            .send()
+            .await
+            .expect("the withdrawn code's page")
+            .text()
+            .await
+            .expect("its text");
+        let csrf = approval_page::hidden(&html, "csrf");
+        let asked = patient
+            .post(format!("{page_url}/new-code"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "zoe.ng@example.org"),
+                ("note", "Please send it again"),
+            ])
+            .send()
+            .await
+            .expect("the request");
+        assert_eq!(asked.status(), 200);
+        idle(&d).await;
+        click(&d, "history-refresh").await;
+        idle(&d).await;
+        text_where(&d, "history", |t| t.contains("Asked for a new code")).await;
+        text_where(&d, "requests-count", |t| t == "1").await;
+        click_css(
+            &d,
+            &format!(
+                "#history tr[data-staging=\"{}\"] button.answer-request",
+                new.id
+            ),
+            "the Send a new code button",
+        )
+        .await;
+        shown(&d, "request-dialog").await;
+        text_where(&d, "request-email", |t| t == "zoe.ng@example.org").await;
+        text_where(&d, "request-note", |t| t.contains("Please send it again")).await;
+        screenshot(&d, "history-request").await;
+        click(&d, "request-confirm").await;
+        shown(&d, "screen-code").await;
+        text_where(&d, "notice", |t| t.contains("zoe.ng@example.org")).await;
+        let answered = staged_codes(&dir)
+            .first()
+            .cloned()
+            .expect("the answered code")
+            .0;
+        assert_ne!(compact(&answered), compact(&new_code));
+        until(&d, "the new code's email", || async {
+            let sent = mail.messages();
+            Ok(sent
+                .iter()
+                .any(|m| {
+                    m["to"] == "zoe.ng@example.org"
+                        && m["body"].as_str().unwrap_or("").contains(&answered)
+                })
+                .then_some(()))
+        })
+        .await;
+
         // With the clinic's SMART Health Link setting on, the QR on screen is
         // drawn by default and carries the link after the redemption address.
         click(&d, "nav-worklist").await;

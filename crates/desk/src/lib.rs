@@ -18,6 +18,7 @@ pub mod keys;
 pub mod languages;
 pub mod lifecycle;
 pub mod links;
+pub mod new_code_requests;
 pub mod offline;
 mod offline_link;
 pub mod outbox;

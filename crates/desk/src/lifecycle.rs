@@ -74,6 +74,7 @@ impl Desk {
         self.remember_offset(&client)?;
         let status = answer?;
         self.store.set_code_status(s.id, &status, self.now())?;
+        self.keep_request(s, &status)?;
         Ok(status)
     }
 
@@ -84,7 +85,8 @@ impl Desk {
             changed: 0,
             error: None,
         };
-        for s in self.store.open_codes()? {
+        let watch_since = self.now() - crate::new_code_requests::WATCH_SECS;
+        for s in self.store.open_codes(watch_since)? {
             match self.lifecycle_call(paths::STATUS, &s, None).await {
                 Ok(st) => {
                     done.checked += 1;
@@ -92,6 +94,7 @@ impl Desk {
                     if st.state != s.code_state.unwrap_or(CodeState::Issued)
                         || st.paid_at != s.paid_at
                         || st.access_count.map(|c| c as i64) != s.access_count
+                        || st.reissue_requested_at != s.reissue_requested_at
                     {
                         done.changed += 1;
                     }

@@ -15,6 +15,8 @@ pub const SHL_PASSCODE: &str = "stagings.shl_passcode_sealed";
 pub const RESERVED_ID: &str = "reserved_codes.raz_id_sealed";
 pub const RESERVED_URI: &str = "reserved_codes.raz_uri_sealed";
 pub const RESERVED_SHL: &str = "reserved_codes.shl_url_sealed";
+pub const REISSUE_EMAIL: &str = "stagings.reissue_email_sealed";
+pub const REISSUE_NOTE: &str = "stagings.reissue_note_sealed";
 
 pub const KEY_FILE: &str = "desk.key";
 

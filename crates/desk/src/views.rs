@@ -187,6 +187,8 @@ pub struct AppState {
     pub app_language: Language,
     /// Codes ready for receipts printed offline (none before setup).
     pub offline_codes: Option<crate::offline::Pool>,
+    /// v1.2: patients' requests for a new code that wait.
+    pub new_code_requests: usize,
 }
 
 /// Everything the settings screen shows; secrets never leave the core, only
@@ -229,6 +231,7 @@ impl Desk {
             version: env!("CARGO_PKG_VERSION"),
             app_language: self.app_language()?,
             offline_codes,
+            new_code_requests: self.store.open_requests()?.len(),
         })
     }
 

@@ -44,6 +44,53 @@ impl Store {
         Ok(())
     }
 
+    /// A patient's request for a new code, its address and note sealed.
+    pub fn set_reissue_request(
+        &self,
+        id: i64,
+        requested_at: &str,
+        email: &[u8],
+        note: Option<&[u8]>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET reissue_requested_at = ?2, reissue_email_sealed = ?3, reissue_note_sealed = ?4 WHERE id = ?1",
+            params![id, requested_at, email, note],
+        )?;
+        Ok(())
+    }
+
+    /// The request made at `requested_at` was answered.
+    pub fn set_request_answered(&self, id: i64, requested_at: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE stagings SET reissue_answered = ?2 WHERE id = ?1",
+            params![id, requested_at],
+        )?;
+        Ok(())
+    }
+
+    /// A staging's request's sealed address and note.
+    pub fn sealed_request(&self, id: i64) -> Result<super::stagings::SealedPair> {
+        Ok(self.conn.query_row(
+            "SELECT reissue_email_sealed, reissue_note_sealed FROM stagings WHERE id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Codes whose patient asked for a new one that no staging has given yet.
+    pub fn open_requests(&self) -> Result<Vec<Staging>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
+             WHERE s.reissue_requested_at IS NOT NULL ORDER BY s.reissue_requested_at DESC, s.id DESC"
+        ))?;
+        let rows = st.query_map([], staging_row)?;
+        Ok(rows
+            .collect::<rusqlite::Result<Vec<Staging>>>()?
+            .into_iter()
+            .filter(|s| s.reissue_open)
+            .collect())
+    }
+
     /// What a list of the code's accesses said: how many, and when last.
     pub fn set_accesses(&self, id: i64, count: i64, last: Option<&str>) -> Result<()> {
         self.conn.execute(
@@ -72,14 +119,18 @@ impl Store {
     }
 
     /// Staged codes whose state can still change: issued or claimed (or never
-    /// asked), and expired ones whose bill may still be paid.
-    pub fn open_codes(&self) -> Result<Vec<Staging>> {
+    /// asked), expired ones whose bill may still be paid, and (v1.2) expired
+    /// or withdrawn ones made since `watch_since` and not reissued, whose
+    /// patients may still ask for a new code.
+    pub fn open_codes(&self, watch_since: i64) -> Result<Vec<Staging>> {
         let mut st = self.conn.prepare(&format!(
             "SELECT {STAGING_COLS} FROM stagings s JOIN encounters e ON e.id = s.encounter_id
              WHERE s.status = 'staged' AND (s.state IS NULL OR s.state IN ('issued', 'claimed')
-               OR (s.state = 'expired' AND s.pmt_valid = 1 AND s.paid_at IS NULL)) ORDER BY s.id"
+               OR (s.state = 'expired' AND s.pmt_valid = 1 AND s.paid_at IS NULL)
+               OR (s.state IN ('expired', 'voided') AND s.created >= ?1
+                   AND NOT EXISTS (SELECT 1 FROM stagings n WHERE n.replaces = s.id))) ORDER BY s.id"
         ))?;
-        let rows = st.query_map([], staging_row)?;
+        let rows = st.query_map(params![watch_since], staging_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

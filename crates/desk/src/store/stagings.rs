@@ -64,6 +64,10 @@ pub struct Staging {
     /// opened, and when last (RFC 3339); none until a v1.2 gateway said.
     pub access_count: Option<i64>,
     pub last_access_at: Option<String>,
+    /// v1.2: when the patient last asked the clinic for a new code (RFC 3339).
+    pub reissue_requested_at: Option<String>,
+    /// That request waits: the desk has not answered it.
+    pub reissue_open: bool,
 }
 
 impl Staging {
@@ -80,8 +84,10 @@ impl Staging {
     }
 }
 
+/// Two values sealed at rest, either of them absent.
+pub type SealedPair = (Option<Vec<u8>>, Option<Vec<u8>>);
 /// A staging's link and passcode as sealed at rest.
-pub type SealedLink = (Option<Vec<u8>>, Option<Vec<u8>>);
+pub type SealedLink = SealedPair;
 
 /// What the gateway's `ACK=Success` gave a staging.
 pub struct StagedCode<'a> {
@@ -105,7 +111,7 @@ pub(super) fn state_word<S: serde::Serializer>(
     }
 }
 
-pub(super) const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL, s.offline, s.access_count, s.last_access_at";
+pub(super) const STAGING_COLS: &str = "s.id, s.encounter_id, s.idem_key, s.variant, s.user_mrn, s.pmt, s.status, s.raz_id, s.raz_image, s.raz_uri, s.image_path, s.pmt_valid, s.errorcode, s.errormsg, s.attempts, s.created, s.updated, e.patient_name, s.leave_out, s.state, s.expires_at, s.claimed_at, s.voided_at, s.state_checked, s.void_reason, s.void_pending, s.replaces, s.pay_online, s.paid_at, s.shl_mode, s.shl_sealed IS NOT NULL, s.offline, s.access_count, s.last_access_at, s.reissue_requested_at, (s.reissue_requested_at IS NOT NULL AND s.reissue_requested_at IS NOT s.reissue_answered)";
 
 pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
     Ok(Staging {
@@ -146,6 +152,8 @@ pub(super) fn staging_row(r: &rusqlite::Row) -> rusqlite::Result<Staging> {
         offline: r.get(31)?,
         access_count: r.get(32)?,
         last_access_at: r.get(33)?,
+        reissue_requested_at: r.get(34)?,
+        reissue_open: r.get(35)?,
     })
 }
 

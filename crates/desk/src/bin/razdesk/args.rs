@@ -86,6 +86,10 @@ pub enum Command {
         /// Only codes whose bill is not paid (unpaid or overdue).
         #[arg(long)]
         unpaid: bool,
+        /// Only the patients' requests for a new code that wait (protocol
+        /// v1.2), with the address and note each gave; `--refresh` asks first.
+        #[arg(long)]
+        requests: bool,
     },
     /// Withdraw a code at the gateway: it stops working and its record is erased there.
     Void {
@@ -100,6 +104,13 @@ pub enum Command {
         staging_id: i64,
         #[arg(long)]
         reason: Option<String>,
+        /// Answer the patient's request for a new code (protocol v1.2): the
+        /// new code is emailed to the address the patient gave.
+        #[arg(long)]
+        request: bool,
+        /// With --request: print the new code's receipt too.
+        #[arg(long, requires = "request")]
+        print: bool,
     },
     /// Reserve codes at the gateway for receipts printed while it cannot be
     /// reached (the desk keeps 25 and tops them up itself).

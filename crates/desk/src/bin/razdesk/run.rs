@@ -87,14 +87,38 @@ pub async fn command(cli: Cli) -> Run {
             stage(&desk, form).await
         }
         Command::History {
+            refresh,
+            requests: true,
+            ..
+        } => requests(&desk, refresh).await,
+        Command::History {
             search,
             refresh,
             unpaid,
+            requests: false,
         } => history(&desk, search.as_deref(), refresh, unpaid).await,
         Command::Void { staging_id, reason } => void(&desk, staging_id, &reason).await,
-        Command::Reissue { staging_id, reason } => {
-            stage_outcome(desk.reissue(staging_id, reason.as_deref()).await)
+        Command::Reissue {
+            staging_id,
+            request: true,
+            print,
+            ..
+        } => {
+            let a = desk.answer_request(staging_id, print).await?;
+            let text = format!(
+                "code {} emailed to {}{}",
+                a.staging.raz_id.clone().unwrap_or_default(),
+                a.emailed_to,
+                a.printed
+                    .as_deref()
+                    .map(|j| format!(", printed ({j})"))
+                    .unwrap_or_default()
+            );
+            Ok(Out::ok(&a, text))
         }
+        Command::Reissue {
+            staging_id, reason, ..
+        } => stage_outcome(desk.reissue(staging_id, reason.as_deref()).await),
         Command::Accesses { code } => {
             let list = desk.accesses(&code).await?;
             let shown = list.in_words(razcode_lang::Language::En);
@@ -406,6 +430,46 @@ states not refreshed: {}",
         refresh: refreshed,
     };
     Ok(Out::reply(refresh_error.is_none(), &view, text))
+}
+
+/// `history --requests`: what patients asked for, newest first.
+async fn requests(desk: &Desk, refresh: bool) -> Run {
+    let refreshed = match refresh {
+        true => Some(desk.refresh_states().await?),
+        false => None,
+    };
+    let list = desk.requests()?;
+    let mut text = lines(&list, |r| {
+        format!(
+            "{:>5}  {:<16} {}  asked {} for a new code, to {}{}",
+            r.staging_id,
+            r.raz_id.clone().unwrap_or_else(|| "-".into()),
+            r.patient_name.clone().unwrap_or_default(),
+            r.requested_at,
+            r.email,
+            r.note
+                .as_deref()
+                .map(|n| format!(": \"{n}\""))
+                .unwrap_or_default()
+        )
+    });
+    if list.is_empty() {
+        text = "no requests for a new code wait".into();
+    }
+    Ok(Out::ok(
+        &RequestsView {
+            requests: list,
+            refresh: refreshed,
+        },
+        text,
+    ))
+}
+
+#[derive(Serialize)]
+struct RequestsView {
+    requests: Vec<razcode_desk::new_code_requests::Request>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh: Option<razcode_desk::reports::Refreshed>,
 }
 
 async fn void(desk: &Desk, staging_id: i64, reason: &str) -> Run {
