@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 pub const CONSUMER_NAME: &str = "RAZCODE Desk sandbox";
 pub const ORG_EMAIL: &str = "frontdesk@sandbox.razcode.test";
+/// The demo practice's phone, shown on its patients' pages.
+pub const ORG_PHONE: &str = "+1 555 0100";
 pub const ORG_PASSWORD: &str = "sandbox-practice";
 pub const ORG_NAME: &str = "Sandbox Family Practice";
 pub const PATIENT_EMAIL: &str = "patient@sandbox.healthjibe.test";
@@ -55,6 +57,11 @@ pub fn seed(store: &Store, now: i64) -> Result<Credentials, StoreError> {
         if store.account_by_email(kind, email)?.is_none() {
             let hash = crypto::hash_password(password).map_err(StoreError::PasswordHash)?;
             store.add_account(kind, email, name, &hash, now)?;
+            // A demo phone number (the 555-01xx range is for fiction): the
+            // practice's patients' pages show it beside a request for a new code.
+            if kind == AccountKind::Org {
+                store.set_org_phone(email, ORG_PHONE)?;
+            }
         }
     }
     Ok(Credentials {
