@@ -90,34 +90,18 @@ fn seal(key: &[u8], protected: &str, iv: [u8; 12], plain: &[u8]) -> Result<Strin
     ))
 }
 
-/// Whether `compact` has the form this module writes (five parts, `dir` with
-/// `A256GCM`, no encrypted key, a 96-bit IV and a 128-bit tag), read without
-/// the key: what a server that keeps a file it cannot open can check.
-pub fn check_form(compact: &str) -> Result<(), JweError> {
-    let parts: Vec<&str> = compact.trim().split('.').collect();
-    let [protected, encrypted_key, iv, ciphertext, tag] = parts[..] else {
-        return Err(JweError::Form);
-    };
-    let b64 = |s: &str| URL_SAFE_NO_PAD.decode(s).map_err(|_| JweError::Form);
-    let header: Header =
-        serde_json::from_slice(&b64(protected)?).map_err(|e| JweError::Header(e.to_string()))?;
-    if header.alg != "dir" || header.enc != "A256GCM" || !encrypted_key.is_empty() {
-        return Err(JweError::Algorithm(format!(
-            "{} with {}",
-            header.alg, header.enc
-        )));
-    }
-    if let Some(crit) = header.crit.filter(|c| !c.is_empty()) {
-        return Err(JweError::Critical(crit.join(", ")));
-    }
-    if b64(iv)?.len() != 12 || b64(tag)?.len() != 16 || b64(ciphertext).is_err() {
-        return Err(JweError::Form);
-    }
-    Ok(())
+/// A compact JWE's parts, its header read and checked: `dir` with
+/// `A256GCM`, no encrypted key, no critical extensions, a 96-bit IV and a
+/// 128-bit tag.
+struct Parts<'a> {
+    header: Header,
+    protected: &'a str,
+    iv: Vec<u8>,
+    ciphertext: Vec<u8>,
+    tag: Vec<u8>,
 }
 
-/// The plaintext and its `cty`, when `compact` decrypts under `key`.
-pub fn decrypt(key: &[u8], compact: &str) -> Result<(Vec<u8>, Option<String>), JweError> {
+fn parts(compact: &str) -> Result<Parts<'_>, JweError> {
     let parts: Vec<&str> = compact.trim().split('.').collect();
     let [protected, encrypted_key, iv, ciphertext, tag] = parts[..] else {
         return Err(JweError::Form);
@@ -131,20 +115,43 @@ pub fn decrypt(key: &[u8], compact: &str) -> Result<(Vec<u8>, Option<String>), J
             header.alg, header.enc
         )));
     }
-    if let Some(crit) = header.crit.filter(|c| !c.is_empty()) {
+    if let Some(crit) = header.crit.as_ref().filter(|c| !c.is_empty()) {
         return Err(JweError::Critical(crit.join(", ")));
     }
     let (iv, tag) = (b64(iv)?, b64(tag)?);
     if iv.len() != 12 || tag.len() != 16 {
         return Err(JweError::Form);
     }
-    let mut sealed = b64(ciphertext)?;
-    sealed.extend_from_slice(&tag);
+    Ok(Parts {
+        header,
+        protected,
+        iv,
+        ciphertext: b64(ciphertext)?,
+        tag,
+    })
+}
+
+/// Whether `compact` has the form this module writes, read without the key:
+/// what a server that keeps a file it cannot open can check.
+pub fn check_form(compact: &str) -> Result<(), JweError> {
+    parts(compact).map(|_| ())
+}
+
+/// The plaintext and its `cty`, when `compact` decrypts under `key`.
+pub fn decrypt(key: &[u8], compact: &str) -> Result<(Vec<u8>, Option<String>), JweError> {
+    let Parts {
+        header,
+        protected,
+        iv,
+        mut ciphertext,
+        tag,
+    } = parts(compact)?;
+    ciphertext.extend_from_slice(&tag);
     let plain = cipher(key)?
         .decrypt(
             Nonce::from_slice(&iv),
             Payload {
-                msg: &sealed,
+                msg: &ciphertext,
                 aad: protected.as_bytes(),
             },
         )

@@ -80,31 +80,13 @@ pub async fn make_link(
     .map_err(|e| ApiError::internal(&e))?
     .map_err(|e| ApiError::internal(&e))?;
     let (key, file, visit) = sealed;
-    let passcode_hash = match &ask.passcode {
-        Some(p) => Some(hash(state, p.clone()).await?),
-        None => None,
-    };
     let id = shl::new_id().map_err(|e| ApiError::internal(&e))?;
     let org = state
         .db(move |s| s.account(org_account_id))
         .await?
         .map(|a| a.name)
         .unwrap_or_default();
-    let (link_id, compact, now) = (id.clone(), raz_id.compact(), state.clock.now());
-    let expires = state
-        .db(move |s| {
-            s.put_link(
-                &NewLink {
-                    id: &link_id,
-                    raz_id: &compact,
-                    file: &file,
-                    passcode_hash: passcode_hash.as_deref(),
-                    attempts: PASSCODE_ATTEMPTS,
-                },
-                now,
-            )
-        })
-        .await?;
+    let expires = keep(state, id.clone(), raz_id, file, &ask).await?;
     let visit = visit
         .and_then(|v| v.get(..10).map(str::to_string))
         .unwrap_or(today);
@@ -137,17 +119,27 @@ pub async fn keep_desk_file(
         tracing::warn!(error = %e, "razcode_shl_file is not a compact JWE for a link; no link kept");
         return Ok(());
     }
+    let link_id = state.store.reserved_link_id(&raz_id.compact());
+    keep(state, link_id, raz_id, file.to_string(), &ask).await?;
+    tracing::info!("the desk's SMART Health Link file kept");
+    Ok(())
+}
+
+/// Stores a code's link (its file, and the passcode's hash when asked),
+/// replacing any earlier one; the code's expiry.
+async fn keep(
+    state: &AppState,
+    link_id: String,
+    raz_id: RazId,
+    file: String,
+    ask: &LinkRequest,
+) -> Result<i64, ApiError> {
     let passcode_hash = match &ask.passcode {
         Some(p) => Some(hash(state, p.clone()).await?),
         None => None,
     };
-    let compact = raz_id.compact();
-    let (link_id, file, now) = (
-        state.store.reserved_link_id(&compact),
-        file.to_string(),
-        state.clock.now(),
-    );
-    state
+    let (compact, now) = (raz_id.compact(), state.clock.now());
+    Ok(state
         .db(move |s| {
             s.put_link(
                 &NewLink {
@@ -160,9 +152,7 @@ pub async fn keep_desk_file(
                 now,
             )
         })
-        .await?;
-    tracing::info!("the desk's SMART Health Link file kept");
-    Ok(())
+        .await?)
 }
 
 async fn hash(state: &AppState, passcode: String) -> Result<String, ApiError> {
