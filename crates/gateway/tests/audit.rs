@@ -298,6 +298,12 @@ async fn audit_verify_names_the_entry_that_was_changed_or_deleted() {
     );
     let (ok, out, _) = audit_cmd(&env, &["verify"]);
     assert!(ok && out.contains("entries=36"), "{out}");
+    // The last entry deleted: the chain's head still names it.
+    by_hand(&env, "DELETE FROM audit_log WHERE seq = 36");
+    let (ok, out, err) = audit_cmd(&env, &["verify"]);
+    assert!(!ok);
+    assert!(out.contains("entry=36"), "{out}");
+    assert!(err.contains("cut from its end"), "{err}");
     by_hand(&env, "DELETE FROM audit_log WHERE seq = 30");
     let (ok, out, err) = audit_cmd(&env, &["verify"]);
     assert!(!ok);

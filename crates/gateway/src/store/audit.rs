@@ -3,23 +3,22 @@
 //! of the entry before it and its own over its fields, so that an entry
 //! changed or deleted shows at [`Store::verify_audit`], which names the first
 //! one that does not match. Appends come last in their write transaction and
-//! hold, on PostgreSQL, an advisory lock: one sequence for every instance,
-//! and no lock taken after it (no deadlock with the row locks before it).
+//! lock the chain's head row (`audit_head`, FOR UPDATE on PostgreSQL): one
+//! sequence for every instance, and no lock taken after it (no deadlock with
+//! the row locks before it).
 //!
 //! A code's access events (who opened its record) are read back from here:
 //! the patient's list on the record page and the practice's
 //! `/gateway/accesses`. Entries hold codes, times, the practice and what a
 //! SMART Health Link client called itself; never a record, a name or an email.
 
-use super::sql::{p, Conn, Row};
+use super::sql::{p, Conn, Param, Row};
 use super::{Result, Store};
 use razcode_protocol::AccessEvent;
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-/// Any number, the same for every instance: the lock appends hold.
-const AUDIT_LOCK: i64 = 0x0052_415a_4155_4454;
 /// Longest `recipient` kept, in characters (a client names itself).
 pub const RECIPIENT_MAX: usize = 120;
 /// Entries read at a time when the chain is checked or exported.
@@ -156,21 +155,29 @@ impl Entry {
 const COLUMNS: &str =
     "seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash FROM audit_log";
 
-/// Appends `events` at `at`, in the caller's write transaction and last in it.
+/// Appends `events` at `at`, in the caller's write transaction and last in
+/// it: the chain's head read and locked, every entry inserted in one
+/// statement whatever the group's size, and the head moved on.
 pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
-    if tx.is_postgres() {
-        tx.execute("SELECT pg_advisory_xact_lock(?1)", p![AUDIT_LOCK])?;
-    }
-    let (mut seq, mut prev) = match tx.query_opt(
-        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    // The head's row is the lock: on PostgreSQL FOR UPDATE waits for any
+    // other instance's append and then reads the head it left; SQLite's
+    // write transaction already holds the database.
+    let head = tx.query_opt(
+        if tx.is_postgres() {
+            "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+        } else {
+            "SELECT seq, hash FROM audit_head WHERE id = 1"
+        },
         p![],
-    )? {
+    )?;
+    let (mut seq, mut prev) = match head {
         Some(r) => (r.get::<i64>(0)?, r.get::<String>(1)?),
         None => (0, GENESIS.to_string()),
     };
+    let mut entries = Vec::with_capacity(events.len());
     for e in events {
         seq += 1;
         let mut entry = Entry {
@@ -185,24 +192,93 @@ pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> 
             hash: String::new(),
         };
         entry.hash = entry.computed_hash();
+        prev = entry.hash.clone();
+        entries.push(entry);
+    }
+    let mut params: Vec<Param> = Vec::with_capacity(entries.len() * 9);
+    for e in &entries {
+        params.extend_from_slice(p![
+            e.seq,
+            e.at,
+            e.kind,
+            e.raz_id,
+            e.org_account_id,
+            e.recipient,
+            e.detail,
+            e.prev_hash,
+            e.hash
+        ]);
+    }
+    // On PostgreSQL the entries and the head's move are one statement (one
+    // round trip: a stage's commit waits for it); SQLite runs in-process.
+    if tx.is_postgres() {
+        params.extend_from_slice(p![seq, prev]);
+        tx.execute(append_of(entries.len()), &params)?;
+    } else {
+        tx.execute(insert_of(entries.len()), &params)?;
         tx.execute(
-            "INSERT INTO audit_log(seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            p![
-                entry.seq,
-                entry.at,
-                entry.kind,
-                entry.raz_id,
-                entry.org_account_id,
-                entry.recipient,
-                entry.detail,
-                entry.prev_hash,
-                entry.hash
-            ],
+            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+            p![seq, prev],
         )?;
-        prev = entry.hash;
     }
     Ok(())
+}
+
+/// PostgreSQL's append of `n` entries: the insert and the head's move in one
+/// statement, made once per size like [`insert_of`].
+fn append_of(n: usize) -> &'static str {
+    made_once(&APPENDS, n, || {
+        format!(
+            "WITH added AS ({}) UPDATE audit_head SET seq = ?{}, hash = ?{} WHERE id = 1",
+            insert_of(n),
+            n * 9 + 1,
+            n * 9 + 2
+        )
+    })
+}
+
+/// Statements by their number of entries.
+type Made = std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<usize, &'static str>>>;
+static INSERTS: Made = std::sync::OnceLock::new();
+static APPENDS: Made = std::sync::OnceLock::new();
+
+/// A statement made once for each size and kept for the process's life
+/// (there are at most as many sizes as the writer's largest group).
+fn made_once(cache: &'static Made, n: usize, make: impl FnOnce() -> String) -> &'static str {
+    let mut made = cache
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    made.entry(n)
+        .or_insert_with(|| Box::leak(make().into_boxed_str()))
+}
+
+/// The insert of `n` entries in one statement, made once per size, so that
+/// PostgreSQL prepares it once per connection like every other statement.
+fn insert_of(n: usize) -> &'static str {
+    made_once(&INSERTS, n, || {
+        let rows: Vec<String> = (0..n)
+            .map(|i| {
+                let k = i * 9;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                    k + 1,
+                    k + 2,
+                    k + 3,
+                    k + 4,
+                    k + 5,
+                    k + 6,
+                    k + 7,
+                    k + 8,
+                    k + 9
+                )
+            })
+            .collect();
+        format!(
+            "INSERT INTO audit_log(seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash) VALUES {}",
+            rows.join(", ")
+        )
+    })
 }
 
 /// One access to a code, as its lists show it.
@@ -263,6 +339,20 @@ impl Store {
                 )
             })?;
             if rows.is_empty() {
+                let head = self
+                    .with(|c| c.query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", p![]))?;
+                if let Some(h) = head {
+                    let (seq, hash): (i64, String) = (h.get(0)?, h.get(1)?);
+                    if seq != expected - 1 || hash != prev {
+                        return Ok(AuditCheck::Broken {
+                            seq: expected,
+                            why: format!(
+                                "the log ends at entry {} but its head names entry {seq}: entries were cut from its end, or the head was changed",
+                                expected - 1
+                            ),
+                        });
+                    }
+                }
                 return Ok(AuditCheck::Intact {
                     entries,
                     head: prev,

@@ -17,3 +17,12 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_code ON audit_log(raz_id, seq);
 CREATE INDEX audit_log_by_org ON audit_log(org_account_id, at);
+-- The chain's head: its last entry's number and hash. An append locks this
+-- one row (FOR UPDATE on PostgreSQL, which also reads its latest version),
+-- and `audit verify` finds entries cut from the end by comparing with it.
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+INSERT INTO audit_head(id, seq, hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
