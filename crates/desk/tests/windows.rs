@@ -23,7 +23,7 @@ async fn the_windows_desk_checks_out_under_wine() {
     let Some(wine) = Wine::from_env("the Windows desk under Wine") else {
         return;
     };
-    use_wine(wine);
+    let _prefix = use_wine(wine);
 
     // Where a desk keeps its data when none is named: the user's local
     // application data, never the roaming profile.

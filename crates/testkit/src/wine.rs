@@ -32,6 +32,17 @@ pub struct Wine {
     home: tempfile::TempDir,
 }
 
+impl Drop for Wine {
+    /// Stops the prefix's wineserver before its folder is removed (with the
+    /// TempDir), so that nothing writes into it afterwards.
+    fn drop(&mut self) {
+        let _ = Command::new("wineserver")
+            .arg("-k")
+            .env("WINEPREFIX", self.home.path().join("prefix"))
+            .status();
+    }
+}
+
 impl Wine {
     /// The `.exe` that `RAZDESK_WINDOWS_EXE` names, ready to run; none (and a
     /// `NOT RUN:` line naming `what`) when it is not set.

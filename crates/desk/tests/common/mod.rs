@@ -14,17 +14,34 @@ use std::process::{Command, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_razdesk");
 
-static WINE: std::sync::OnceLock<razcode_testkit::wine::Wine> = std::sync::OnceLock::new();
+static WINE: std::sync::Mutex<Option<razcode_testkit::wine::Wine>> = std::sync::Mutex::new(None);
+
+fn wine() -> std::sync::MutexGuard<'static, Option<razcode_testkit::wine::Wine>> {
+    WINE.lock().unwrap_or_else(|p| p.into_inner())
+}
 
 /// Runs every `razdesk` of this test process under Wine: the Windows build
-/// (tests/windows.rs).
-pub fn use_wine(wine: razcode_testkit::wine::Wine) {
-    let _ = WINE.set(wine);
+/// (tests/windows.rs), until the guard it answers is dropped (at the test's
+/// end, or as a failing test unwinds): then the prefix and its folder go.
+#[must_use = "the Wine prefix lasts as long as the guard"]
+pub fn use_wine(wine_: razcode_testkit::wine::Wine) -> WineInUse {
+    *wine() = Some(wine_);
+    WineInUse
+}
+
+/// Ends the Wine prefix of [`use_wine`] when dropped (a static is never
+/// dropped, and the prefix's folder weighs a gigabyte).
+pub struct WineInUse;
+
+impl Drop for WineInUse {
+    fn drop(&mut self) {
+        wine().take();
+    }
 }
 
 /// The `razdesk` this test process runs: this build, or the Windows one under Wine.
 pub fn razdesk() -> Command {
-    match WINE.get() {
+    match wine().as_ref() {
         Some(w) => w.command(),
         None => Command::new(BIN),
     }
