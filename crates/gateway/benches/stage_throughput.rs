@@ -18,7 +18,9 @@
 //!
 //! Last, the audit log's cost (protocol v1.2): the same stages with each code's
 //! entry in the hash chain and without (a gateway started with
-//! `bench_stages_unaudited`), runs alternating, on SQLite and PostgreSQL.
+//! `bench_stages_unaudited`), runs alternating and which goes first too, the
+//! median of the runs' own ratios, on SQLite and PostgreSQL;
+//! `STAGE_BENCH_PART=audit` runs that part alone.
 //!
 //! `scripts/with-postgres.sh cargo bench -p razcode-gateway --bench stage_throughput [-- REQUESTS]`
 
@@ -198,6 +200,17 @@ fn main() {
         .build()
         .expect("a runtime");
     rt.block_on(async {
+        let runs: usize = std::env::var("STAGE_BENCH_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5)
+            .max(1);
+        // `STAGE_BENCH_PART=audit`: the audit log's cost alone (its runs
+        // are many, its figure the one that takes settling).
+        if std::env::var("STAGE_BENCH_PART").as_deref() == Ok("audit") {
+            audit_cost(total, runs, &ccr_8k()).await;
+            return;
+        }
         let env = Arc::new(
             Env::start_configured(
                 tempfile::tempdir().expect("a directory"),
@@ -212,11 +225,6 @@ fn main() {
             "stage throughput, {total} requests per row, {}-byte CCR, loopback, 2 cores",
             her.len()
         );
-        let runs: usize = std::env::var("STAGE_BENCH_RUNS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(5)
-            .max(1);
         println!("median of {runs} runs per row (range in brackets)");
         println!("| clients | stages/s | baseline GET /r per s | stages / baseline |");
         println!("|---:|---:|---:|---:|");
@@ -276,7 +284,9 @@ async fn audit_cost(total: usize, runs: usize, her: &str) {
         "
 the audit log, 64 clients, {total} requests per run, median of {runs}, runs alternating"
     );
-    println!("| database | stages/s with the chain | stages/s without | with / without |");
+    println!(
+        "| database | stages/s with the chain | stages/s without | with / without (median of the runs' ratios) |"
+    );
     println!("|---|---:|---:|---:|");
     let mut engines: Vec<(
         &str,
@@ -297,20 +307,36 @@ the audit log, 64 clients, {total} requests per run, median of {runs}, runs alte
     for (name, db_with, db_without) in engines {
         let (with, t_with) = gateway_on(db_with, false).await;
         let (without, t_without) = gateway_on(db_without, true).await;
-        let (mut on, mut off) = (Vec::new(), Vec::new());
-        for _ in 0..runs {
-            let one = [Target::of(&with.url(""))];
-            on.push(engine_row(&with, &t_with, her, &one, total, 1).await.median);
-            let one = [Target::of(&without.url(""))];
-            off.push(
-                engine_row(&without, &t_without, her, &one, total, 1)
-                    .await
-                    .median,
-            );
+        let (mut on, mut off, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..runs {
+            // Which goes first alternates (ABBA), so that neither always
+            // runs after the other's writes (a checkpoint, a vacuum).
+            let (a, b) = if i % 2 == 0 {
+                let a = stage_rate(&with, &t_with, her, total).await;
+                (a, stage_rate(&without, &t_without, her, total).await)
+            } else {
+                let b = stage_rate(&without, &t_without, her, total).await;
+                (stage_rate(&with, &t_with, her, total).await, b)
+            };
+            on.push(a);
+            off.push(b);
+            ratios.push(a / b);
         }
+        ratios.sort_by(f64::total_cmp);
         let (on, off) = (Spread::of(on), Spread::of(off));
-        println!("| {name} | {on} | {off} | {:.2} |", on.median / off.median);
+        println!(
+            "| {name} | {on} | {off} | {:.2} [{:.2}–{:.2}] |",
+            ratios[ratios.len() / 2],
+            ratios[0],
+            ratios[ratios.len() - 1]
+        );
     }
+}
+
+/// One run's stages per second on `env`'s gateway at 64 clients.
+async fn stage_rate(env: &Env, t: &Tokens, her: &str, total: usize) -> f64 {
+    let one = [Target::of(&env.url(""))];
+    engine_row(env, t, her, &one, total, 1).await.median
 }
 
 /// The load generator is one client with 64 connections and more (the

@@ -162,6 +162,9 @@ pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> 
     if events.is_empty() {
         return Ok(());
     }
+    if tx.is_postgres() && append_after_known_head(tx, at, events)? {
+        return Ok(());
+    }
     // The head's row is the lock: on PostgreSQL FOR UPDATE waits for any
     // other instance's append and then reads the head it left; SQLite's
     // write transaction already holds the database.
@@ -173,10 +176,54 @@ pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> 
         },
         p![],
     )?;
-    let (mut seq, mut prev) = match head {
+    let head = match head {
         Some(r) => (r.get::<i64>(0)?, r.get::<String>(1)?),
         None => (0, GENESIS.to_string()),
     };
+    let entries = chained(head, at, events);
+    let (seq, last) = last_of(&entries);
+    let mut params = params_of(&entries);
+    // On PostgreSQL the entries and the head's move are one statement (one
+    // round trip: a stage's commit waits for it); SQLite runs in-process.
+    if tx.is_postgres() {
+        params.extend_from_slice(p![seq, last]);
+        tx.execute(append_of(entries.len()), &params)?;
+        tx.keep_head(seq, last);
+    } else {
+        tx.execute(insert_of(entries.len()), &params)?;
+        tx.execute(
+            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
+            p![seq, last],
+        )?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL's append in one round trip when this connection made the last
+/// one: the head moved on only if it is still where this connection left
+/// it (the row locked by that update until the commit, as FOR UPDATE would),
+/// the entries inserted only then. False when another instance or
+/// connection appended since, or a transaction rolled back: the caller
+/// reads the head.
+fn append_after_known_head(tx: &mut Conn, at: i64, events: &[Event]) -> Result<bool> {
+    let Some(head) = tx.known_head().and_then(Option::take) else {
+        return Ok(false);
+    };
+    let entries = chained(head.clone(), at, events);
+    let (seq, last) = last_of(&entries);
+    let mut params = params_of(&entries);
+    params.extend_from_slice(p![seq, last, head.0, head.1]);
+    let added = tx.execute(append_after_of(entries.len()), &params)?;
+    if added != entries.len() {
+        return Ok(false);
+    }
+    tx.keep_head(seq, last);
+    Ok(true)
+}
+
+/// The entries of `events`, chained after `head` (its seq and hash).
+fn chained(head: (i64, String), at: i64, events: &[Event]) -> Vec<Entry> {
+    let (mut seq, mut prev) = head;
     let mut entries = Vec::with_capacity(events.len());
     for e in events {
         seq += 1;
@@ -195,8 +242,20 @@ pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> 
         prev = entry.hash.clone();
         entries.push(entry);
     }
-    let mut params: Vec<Param> = Vec::with_capacity(entries.len() * 9);
-    for e in &entries {
+    entries
+}
+
+/// The new head: the last entry's seq and hash.
+fn last_of(entries: &[Entry]) -> (i64, &str) {
+    entries
+        .last()
+        .map(|e| (e.seq, e.hash.as_str()))
+        .unwrap_or((0, GENESIS))
+}
+
+fn params_of(entries: &[Entry]) -> Vec<Param<'_>> {
+    let mut params: Vec<Param> = Vec::with_capacity(entries.len() * 9 + 4);
+    for e in entries {
         params.extend_from_slice(p![
             e.seq,
             e.at,
@@ -209,19 +268,7 @@ pub(crate) fn append_in(tx: &mut Conn, at: i64, events: &[Event]) -> Result<()> 
             e.hash
         ]);
     }
-    // On PostgreSQL the entries and the head's move are one statement (one
-    // round trip: a stage's commit waits for it); SQLite runs in-process.
-    if tx.is_postgres() {
-        params.extend_from_slice(p![seq, prev]);
-        tx.execute(append_of(entries.len()), &params)?;
-    } else {
-        tx.execute(insert_of(entries.len()), &params)?;
-        tx.execute(
-            "UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1",
-            p![seq, prev],
-        )?;
-    }
-    Ok(())
+    params
 }
 
 /// PostgreSQL's append of `n` entries: the insert and the head's move in one
@@ -237,10 +284,48 @@ fn append_of(n: usize) -> &'static str {
     })
 }
 
+/// PostgreSQL's append of `n` entries after a head this connection knows:
+/// the head moved from it to the new one, and the entries inserted only if
+/// it did (typed, as a VALUES list read by a SELECT has no column to take
+/// its types from).
+fn append_after_of(n: usize) -> &'static str {
+    made_once(&APPENDS_AFTER, n, || {
+        let rows: Vec<String> = (0..n)
+            .map(|i| {
+                let k = i * 9;
+                format!(
+                    "(?{}::bigint, ?{}::bigint, ?{}::text, ?{}::text, ?{}::bigint, ?{}::text, ?{}::text, ?{}::text, ?{}::text)",
+                    k + 1,
+                    k + 2,
+                    k + 3,
+                    k + 4,
+                    k + 5,
+                    k + 6,
+                    k + 7,
+                    k + 8,
+                    k + 9
+                )
+            })
+            .collect();
+        let h = n * 9;
+        format!(
+            "WITH moved AS (UPDATE audit_head SET seq = ?{}, hash = ?{} WHERE id = 1 AND seq = ?{} AND hash = ?{} RETURNING 1) \
+             INSERT INTO audit_log(seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash) \
+             SELECT v.* FROM (VALUES {}) AS v, moved",
+            h + 1,
+            h + 2,
+            h + 3,
+            h + 4,
+            rows.join(", ")
+        )
+    })
+}
+
 /// Statements by their number of entries.
 type Made = std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<usize, &'static str>>>;
 static INSERTS: Made = std::sync::OnceLock::new();
 static APPENDS: Made = std::sync::OnceLock::new();
+static APPENDS_AFTER: Made = std::sync::OnceLock::new();
 
 /// A statement made once for each size and kept for the process's life
 /// (there are at most as many sizes as the writer's largest group).

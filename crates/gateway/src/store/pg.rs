@@ -122,6 +122,8 @@ pub fn describe(e: &postgres::Error) -> String {
 pub struct PgEngine {
     conn: Box<PgConn>,
     url: String,
+    /// The audit chain's head as this connection last moved it.
+    head: Option<(i64, String)>,
 }
 
 impl PgEngine {
@@ -131,6 +133,7 @@ impl PgEngine {
         Ok(PgEngine {
             conn,
             url: url.to_string(),
+            head: None,
         })
     }
 }
@@ -171,8 +174,13 @@ impl Engine for PgEngine {
     fn reconnect(&mut self) -> Result<()> {
         if self.conn.is_closed() {
             self.conn = connect(&self.url)?;
+            self.head = None;
         }
         Ok(())
+    }
+
+    fn known_head(&mut self) -> Option<&mut Option<(i64, String)>> {
+        Some(&mut self.head)
     }
 }
 

@@ -181,6 +181,12 @@ pub trait Engine: Send {
     fn reconnect(&mut self) -> Result<()> {
         Ok(())
     }
+    /// The audit chain's head as this connection last moved it (seq and
+    /// hash), where the engine keeps one: PostgreSQL's, whose append then
+    /// needs no read first.
+    fn known_head(&mut self) -> Option<&mut Option<(i64, String)>> {
+        None
+    }
 }
 
 /// Why a database refused or failed, whichever engine it was.
@@ -287,6 +293,17 @@ impl<'c> Conn<'c> {
                 let _ = self.batch("ROLLBACK");
                 Err(e)
             }
+        }
+    }
+
+    pub fn known_head(&mut self) -> Option<&mut Option<(i64, String)>> {
+        self.0.known_head()
+    }
+
+    /// Remembers the head this connection moved the chain to.
+    pub fn keep_head(&mut self, seq: i64, hash: &str) {
+        if let Some(head) = self.0.known_head() {
+            *head = Some((seq, hash.to_string()));
         }
     }
 
