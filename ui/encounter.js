@@ -41,29 +41,28 @@ export function init() {
   });
 }
 
-function item(i) {
+// An item as the patient's page words it: dates, units and titles in the
+// app's language (the core's `words`), the code the clinic coded it with.
+function item(i, raw) {
   const parts = [i.text];
-  if (i.date) parts.push(` (${i.date})`);
-  if (i.code) parts.push(` [${i.code.system} ${i.code.value}]`);
+  if (i.when) parts.push(` (${i.when})`);
+  if (raw?.code) parts.push(` [${raw.code.system} ${raw.code.value}]`);
   return el("li", {}, parts.join(""));
 }
 
 function previewCcr(p) {
   const sent = p.sent;
+  const words = p.words?.kind === "ccr" ? p.words : { facts: [], sections: [] };
   const wrap = [];
   const pt = sent.patient || {};
   wrap.push(
     el(
       "dl",
       { className: "facts" },
-      el("dt", {}, "Patient"),
-      el("dd", { id: "prev-patient" }, pt.name || "—"),
-      el("dt", {}, "Born"),
-      el("dd", {}, pt.date_of_birth || "—"),
-      el("dt", {}, "Visit"),
-      el("dd", {}, formatVisit(sent.visit_date) || "—"),
-      el("dt", {}, "From"),
-      el("dd", {}, (sent.from || []).join(", ") || "—"),
+      ...words.facts.flatMap((f, n) => [
+        el("dt", {}, f.label),
+        el("dd", n === 0 && f.value === pt.name ? { id: "prev-patient" } : {}, f.value),
+      ]),
     ),
   );
   const sentKeys = new Set((sent.sections || []).map((s) => s.name));
@@ -76,11 +75,15 @@ function previewCcr(p) {
       render();
     });
     const shown = (sent.sections || []).find((x) => x.name === s.name);
+    const worded = words.sections.find((x) => x.key === s.name);
+    const title = worded?.title || s.title;
     const fieldset = el(
       "fieldset",
       { className: sentKeys.has(s.name) ? "section" : "section left-out" },
-      el("legend", {}, el("label", {}, box, ` ${s.title} (${s.count})`)),
-      shown ? el("ul", {}, ...shown.items.map(item)) : el("p", { className: "muted" }, "Left out: not sent."),
+      el("legend", {}, el("label", {}, box, ` ${title} (${s.count})`)),
+      shown
+        ? el("ul", {}, ...(worded ? worded.items : shown.items.map((i) => ({ text: i.text, when: i.date }))).map((i, n) => item(i, shown.items[n])))
+        : el("p", { className: "muted" }, t("app-left-out-not-sent", "Left out: not sent.")),
     );
     wrap.push(fieldset);
   }
@@ -88,13 +91,12 @@ function previewCcr(p) {
 }
 
 function previewOmhe(p) {
+  const measured = p.words?.kind === "omhe" ? p.words.measurements : [];
   return [
     el(
       "ul",
       { className: "readings" },
-      ...(p.sent.messages || []).map((m) =>
-        el("li", {}, `${m.omhe}: ${Object.entries(m.fields).map(([k, v]) => `${k} ${v}`).join(", ")}`),
-      ),
+      ...measured.map((m) => el("li", {}, `${m.kind}: ${m.values}${m.when ? ` (${m.when})` : ""}`)),
     ),
   ];
 }

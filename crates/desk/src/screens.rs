@@ -21,6 +21,9 @@ pub struct Preview {
     pub sections: Value,
     /// What would be sent, read back as the gateway reads it.
     pub sent: Value,
+    /// What would be sent in plain words, in the app's language: dates,
+    /// units, sex and section titles as people write them.
+    pub words: Option<razcode_lang::HerWords>,
     pub bytes: usize,
     pub patient: PatientLink,
     /// The language its receipt and email would be in (the patient's, else
@@ -83,7 +86,13 @@ impl Desk {
             Some(m) => self.store.patient(m)?,
             None => None,
         };
+        let words = razcode_lang::her_in_words(
+            self.app_language()?,
+            &sent,
+            &razcode_lang::TimeZone::system(),
+        );
         Ok(Preview {
+            words,
             sections: all["sections"].clone(),
             sent: razcode_her::check_json(&sent),
             bytes: sent.len(),

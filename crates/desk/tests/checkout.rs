@@ -269,6 +269,59 @@ async fn her_check_prints_what_was_read() {
     assert_eq!(v["patient"]["name"], "James D. Stuart");
 }
 
+#[test]
+fn her_show_puts_a_record_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = fixture("ccr/samples/nist_ccr_sample2.xml");
+    let sample = sample.to_str().unwrap();
+    let (ok, v) = desk_in(dir.path(), &["her", "show", sample, "--language", "es"]);
+    assert!(ok, "{v}");
+    assert_eq!(v["language"], "es");
+    assert_eq!(v["words"]["kind"], "ccr");
+    let facts = v["words"]["facts"].as_array().unwrap();
+    assert!(
+        facts
+            .iter()
+            .any(|f| f["label"] == "Sexo" && f["value"] == "Femenino"),
+        "{facts:?}"
+    );
+    let titles: Vec<&str> = v["words"]["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["title"].as_str())
+        .collect();
+    assert!(titles.contains(&"Resultados de pruebas"), "{titles:?}");
+    assert!(!titles.contains(&"Results"), "{titles:?}");
+    // As text, in the desk's zone: a date the record gives alone stays a date.
+    let out = razdesk()
+        .env("TZ", "UTC")
+        .args(["her", "show", sample])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Gender: Female"), "{text}");
+    assert!(text.contains("\nTest results\n"), "{text}");
+    assert!(!text.contains("T00:00"), "{text}");
+    // OMHE: the measurement named, its unit written.
+    let omhe = dir.path().join("m.txt");
+    std::fs::write(&omhe, "bp=120/80p60#dt20261205:093000z\nwt=150.5k\n").unwrap();
+    let (ok, v) = desk_in(dir.path(), &["her", "show", omhe.to_str().unwrap()]);
+    assert!(ok, "{v}");
+    assert_eq!(v["words"]["measurements"][0]["kind"], "Blood pressure");
+    assert_eq!(
+        v["words"]["measurements"][0]["values"],
+        "120/80 mmHg, pulse 60/min"
+    );
+    assert_eq!(v["words"]["measurements"][1]["values"], "150.5 kg");
+    // A record that does not read is said plainly.
+    std::fs::write(&omhe, "bpm=72\n").unwrap();
+    let (ok, v) = desk_in(dir.path(), &["her", "show", omhe.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(v.to_string().contains("unknown command 'bpm'"), "{v}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn watched_folder_imports_new_files() {
     let w = World::start().await;

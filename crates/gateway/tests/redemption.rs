@@ -39,10 +39,13 @@ async fn typed_code_is_forgiving_and_the_record_is_claimed() {
         .unwrap();
     assert_eq!(record.status(), 200);
     let html = record.text().await.unwrap();
+    // Each reading named, in units as people write them.
     assert!(
-        html.contains("bp_systolic: 118") && html.contains("wt_numeric: 61.2"),
+        html.contains("<td>Blood pressure</td><td>118/76 mmHg, pulse 64/min</td>")
+            && html.contains("<td>Weight</td><td>61.2 kg</td>"),
         "{html}"
     );
+    assert!(!html.contains("bp_systolic"), "{html}");
     let dl = b
         .get(env.url(&format!("{path}/download")))
         .send()
@@ -116,6 +119,25 @@ async fn ccr_record_is_shown_readably() {
         html.contains("Sections") && html.contains("<th scope=\"row\">Patient</th>"),
         "{html}"
     );
+    // In plain words, in the page's language: titles, sex, dates.
+    let es = b
+        .get(env.url(&format!("/r/{}/record?lang=es", id.compact())))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for want in [
+        "<th scope=\"row\">Sexo</th><td>Masculino</td>",
+        "<h3>Resultados de pruebas</h3>",
+        "<h3>Medicamentos</h3>",
+    ] {
+        assert!(es.contains(want), "{want:?} in {es}");
+    }
+    for english in ["<h3>Results</h3>", ">Male<", "<h3>Medications</h3>"] {
+        assert!(!es.contains(english), "{english:?} in {es}");
+    }
     let dl = b
         .get(env.url(&format!("/r/{}/download", id.compact())))
         .send()

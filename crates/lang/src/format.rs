@@ -95,10 +95,41 @@ pub fn visit_date(lang: Language, raw: &str, tz: &TimeZone) -> String {
         }
         return date_of(lang, dt.date());
     }
-    match raw.get(..10).and_then(|d| d.parse::<civil::Date>().ok()) {
+    match raw
+        .get(..10)
+        .and_then(|d| d.parse::<civil::Date>().ok())
+        .or_else(|| us_date(raw))
+    {
         Some(d) => date_of(lang, d),
         None => raw.to_string(),
     }
+}
+
+/// `5/5/2006` or `12/22/02`, as some producers write a CCR's date (month
+/// first, a two-digit year in the last hundred years).
+fn us_date(raw: &str) -> Option<civil::Date> {
+    let mut parts = raw.split('/');
+    let (m, d, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let month: i8 = m.parse().ok()?;
+    let day: i8 = d.parse().ok()?;
+    let year: i16 = match y.len() {
+        4 => y.parse().ok()?,
+        2 => {
+            let yy: i16 = y.parse().ok()?;
+            let now = Zoned::now().year();
+            let century = now - now % 100;
+            if century + yy > now {
+                century - 100 + yy
+            } else {
+                century + yy
+            }
+        }
+        _ => return None,
+    };
+    civil::Date::new(year, month, day).ok()
 }
 
 /// The currency's symbol as `lang` writes it; the code where we know none.
@@ -185,6 +216,11 @@ mod tests {
             visit_date(Language::En, "2026-11-26T21:05:00", &ny),
             "Nov 26, 2026, 9:05 PM"
         );
+        // Month-first dates as some producers write them.
+        assert_eq!(visit_date(Language::Es, "5/5/2006", &ny), "5 may 2006");
+        assert_eq!(visit_date(Language::En, "12/22/02", &ny), "Dec 22, 2002");
+        assert_eq!(visit_date(Language::En, "6/27/96", &ny), "Jun 27, 1996");
+        assert_eq!(visit_date(Language::En, "13/27/96", &ny), "13/27/96");
     }
 
     #[test]

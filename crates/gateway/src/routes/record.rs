@@ -160,73 +160,45 @@ fn record_body(l: Language, id: &RazId, her: &[u8]) -> String {
     let tz = razcode_lang::TimeZone::system();
     match check(&record) {
         Ok(Her::Ccr(ccr)) => {
+            let words = razcode_lang::ccr_in_words(l, &ccr, &tz);
             body.push_str("<table><tbody>");
-            for (label, value) in [
-                ("page-record-patient", ccr.patient.name.clone()),
-                (
-                    "page-record-birth",
-                    ccr.patient
-                        .date_of_birth
-                        .as_deref()
-                        .map(|d| razcode_lang::visit_date(l, d, &tz)),
-                ),
-                ("page-record-gender", ccr.patient.gender.clone()),
-                (
-                    "page-record-visit",
-                    ccr.visit_date
-                        .as_deref()
-                        .map(|d| razcode_lang::visit_date(l, d, &tz)),
-                ),
-                (
-                    "page-record-from",
-                    (!ccr.from.is_empty()).then(|| ccr.from.join(", ")),
-                ),
-            ] {
-                let label = say(l, label, &[]);
-                if let Some(v) = value {
-                    body.push_str(&format!(
-                        "<tr><th scope=\"row\">{label}</th><td>{}</td></tr>",
-                        escape(&v)
-                    ));
-                }
+            for f in &words.facts {
+                body.push_str(&format!(
+                    "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                    escape(&f.label),
+                    escape(&f.value)
+                ));
             }
             body.push_str(&format!(
                 "</tbody></table><h2>{}</h2>",
                 say(l, "page-record-sections", &[])
             ));
-            for section in &ccr.sections {
-                body.push_str(&format!("<h3>{}</h3><ul>", escape(&section.kind.title())));
+            for section in &words.sections {
+                body.push_str(&format!("<h3>{}</h3><ul>", escape(&section.title)));
                 for item in &section.items {
-                    let date = item
-                        .date
+                    let when = item
+                        .when
                         .as_deref()
-                        .map(|d| format!(" ({})", escape(d)))
+                        .map(|w| format!(" ({})", escape(w)))
                         .unwrap_or_default();
-                    body.push_str(&format!("<li>{}{date}</li>", escape(&item.text)));
+                    body.push_str(&format!("<li>{}{when}</li>", escape(&item.text)));
                 }
                 body.push_str("</ul>");
             }
         }
         Ok(Her::Omhe(messages)) => {
             body.push_str(&format!(
-                "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
                 say(l, "page-record-measurement", &[]),
                 say(l, "page-record-values", &[]),
                 say(l, "page-record-when", &[])
             ));
-            for m in messages {
-                let values = m
-                    .fields
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let when = m.event_time.as_ref().map(|t| t.text()).unwrap_or_default();
+            for m in razcode_lang::omhe_in_words(l, &messages, &tz) {
                 body.push_str(&format!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    m.omhe,
-                    escape(&values),
-                    escape(&when)
+                    escape(&m.kind),
+                    escape(&m.values),
+                    escape(m.when.as_deref().unwrap_or_default())
                 ));
             }
             body.push_str("</tbody></table>");

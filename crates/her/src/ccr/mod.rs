@@ -135,6 +135,11 @@ pub struct Item {
     pub status: Option<String>,
     /// The tests of a vital-signs or results item, one per measurement.
     pub tests: Vec<Test>,
+    /// What a vital-signs or results item is called above its tests
+    /// (`Blood pressure`), when the producer named it.
+    pub heading: Option<String>,
+    /// An alert's reaction, as written (`text` ends with it in English).
+    pub reaction: Option<String>,
 }
 
 /// One measurement of a vital-signs or results item.
@@ -380,6 +385,8 @@ fn item(kind: &SectionKind, e: Element, actors: &Actors) -> Item {
         code: code_of(description),
         status: e.text_at(&["Status", "Text"]),
         tests: Vec::new(),
+        heading: None,
+        reaction: None,
     };
     let desc = description.and_then(Element::text_opt_text);
     let product = || {
@@ -437,9 +444,10 @@ fn item(kind: &SectionKind, e: Element, actors: &Actors) -> Item {
                 (Some(a), Some(w)) => format!("{a}: {w}"),
                 (a, w) => a.or(w).unwrap_or_default(),
             };
-            if let Some(r) = reaction {
+            if let Some(r) = &reaction {
                 t.push_str(&format!(" (reaction: {r})"));
             }
+            it.reaction = reaction;
             t
         }
         SectionKind::VitalSigns | SectionKind::Results => {
@@ -459,6 +467,7 @@ fn item(kind: &SectionKind, e: Element, actors: &Actors) -> Item {
                 })
                 .collect();
             let head = desc.or_else(|| e.text_at(&["Type", "Text"]));
+            it.heading = head.clone();
             match (head, tests.is_empty()) {
                 (Some(h), false) if tests.len() == 1 && tests[0].starts_with(&h) => {
                     tests[0].clone()
@@ -487,6 +496,8 @@ fn item(kind: &SectionKind, e: Element, actors: &Actors) -> Item {
                 .and_then(|p| p.text_at(&["ActorID"]))
                 .and_then(|id| actors.name(&id))
                 .map(|n| format!("with {n}"));
+            // Producers often write the same words as type and description.
+            let desc = desc.filter(|d| Some(d) != kind.as_ref());
             [kind, desc, with]
                 .into_iter()
                 .flatten()

@@ -237,6 +237,16 @@ pub enum HerAction {
     Check { file: String },
     /// Print a record (file or `-` for stdin) as a FHIR R4 Bundle.
     Fhir { file: String },
+    /// Print a record (file or `-` for stdin) in plain words, as the
+    /// patient's record page shows it: dates, units and titles as people
+    /// write them.
+    Show {
+        file: String,
+        /// The language (`en`, `es`, `zh-Hans`); else the patient's, as the
+        /// record names it, else English.
+        #[arg(long)]
+        language: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -41,6 +41,12 @@ pub async fn command(cli: Cli) -> Run {
     {
         return records::her_fhir(file);
     }
+    if let Command::Her {
+        action: HerAction::Show { file, language },
+    } = &cli.command
+    {
+        return records::her_show(file, language.as_deref());
+    }
     // Opening a link needs no desk either: it is what a patient's app does.
     if let Command::Shl {
         action:

@@ -4,6 +4,7 @@ use super::Run;
 use crate::Out;
 use razcode_desk::links::Opened;
 use razcode_desk::{DeskError, Words};
+use razcode_lang::{HerWords, Language};
 use serde::Serialize;
 use serde_json::Value;
 use std::io::Read;
@@ -21,16 +22,75 @@ pub(super) fn read_record(file: &str) -> Result<Vec<u8>, DeskError> {
     }
 }
 
-/// `her fhir`: the record as the FHIR R4 Bundle a patient's app gets.
-pub(super) fn her_fhir(file: &str) -> Run {
+/// A record file's text; a CCD as the CCR the desk would stage from it.
+fn record_text(file: &str) -> Result<String, DeskError> {
     let bytes = read_record(file)?;
     let text = razcode_her::xml::decode(&bytes).map_err(DeskError::record)?;
-    // A CCD is read as the CCR the desk would stage from it.
-    let her = if text.contains("<ClinicalDocument") {
+    Ok(if text.contains("<ClinicalDocument") {
         razcode_her::ccd::to_ccr(&text).map_err(DeskError::record)?
     } else {
         text
+    })
+}
+
+/// `her show`: the record in plain words, in the language asked for, else
+/// the patient's, else English.
+pub(super) fn her_show(file: &str, language: Option<&str>) -> Run {
+    let her = record_text(file)?;
+    razcode_her::check(&her).map_err(DeskError::record)?;
+    let lang = match language {
+        Some(tag) => razcode_desk::languages::parse(tag)?,
+        None => razcode_her::ccr::patient_language(&her)
+            .and_then(|l| Language::from_name(&l))
+            .unwrap_or_default(),
     };
+    let words = razcode_lang::her_in_words(lang, &her, &razcode_lang::TimeZone::system())
+        .ok_or_else(|| DeskError::record("the record does not read"))?;
+    let text = shown(&words);
+    Ok(Out::ok(
+        &Shown {
+            language: lang.tag(),
+            words,
+        },
+        text,
+    ))
+}
+
+#[derive(Serialize)]
+struct Shown {
+    language: &'static str,
+    words: HerWords,
+}
+
+/// The words as lines: the facts, then each section's items.
+fn shown(words: &HerWords) -> String {
+    let mut out = String::new();
+    let when = |w: &Option<String>| w.as_deref().map(|w| format!(" ({w})")).unwrap_or_default();
+    match words {
+        HerWords::Ccr(r) => {
+            for f in &r.facts {
+                out.push_str(&format!("{}: {}\n", f.label, f.value));
+            }
+            for s in &r.sections {
+                out.push_str(&format!("\n{}\n", s.title));
+                for i in &s.items {
+                    out.push_str(&format!("  - {}{}\n", i.text, when(&i.when)));
+                }
+            }
+        }
+        HerWords::Omhe { measurements } => {
+            for m in measurements {
+                out.push_str(&format!("{}: {}{}\n", m.kind, m.values, when(&m.when)));
+            }
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// `her fhir`: the record as the FHIR R4 Bundle a patient's app gets.
+pub(super) fn her_fhir(file: &str) -> Run {
+    // A CCD is read as the CCR the desk would stage from it.
+    let her = record_text(file)?;
     let bundle = razcode_her::fhir::convert(&her).map_err(DeskError::record)?;
     let pretty = serde_json::to_string_pretty(&bundle).unwrap_or_default();
     Ok(Out::document(&bundle, pretty, true))
