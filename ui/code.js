@@ -21,6 +21,15 @@ export function init() {
       e.target.value = shown.language;
     }
   });
+  $("code-large-print").addEventListener("change", async (e) => {
+    if (!shown) return;
+    try {
+      shown.large_print = await call("receipt_large_print", { id: shown.staging.id, on: e.target.checked });
+    } catch {
+      /* the error is on screen */
+    }
+    e.target.checked = shown.large_print;
+  });
   $("code-email").addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
@@ -119,6 +128,7 @@ export async function show(arg) {
   if (shown.shl_passcode) parts.push(`Their passcode: ${shown.shl_passcode} (printed on its own page).`);
   $("code-info").textContent = parts.join(" ");
   pickLanguage("code-language", shown.language);
+  $("code-large-print").checked = !!shown.large_print;
   delivered("");
   $("code-print").focus();
 }

@@ -47,6 +47,19 @@ pub fn receipt_languages() -> Answer<Vec<razcode_desk::languages::MenuItem>> {
     Ok(razcode_desk::languages::menu())
 }
 
+/// Large print for a staged code's receipts, chosen on the code screen
+/// (kept with the code and its patient).
+#[tauri::command]
+pub async fn receipt_large_print(shell: State<'_, Shell>, id: i64, on: bool) -> Answer<bool> {
+    shell
+        .desk(move |desk| async move {
+            desk.staged(id)?;
+            desk.keep_large_print(id, on)?;
+            Ok(desk.large_print(id)?)
+        })
+        .await
+}
+
 /// The language of a staged code's receipts and emails, chosen on the code
 /// screen (kept with the code and its patient).
 #[tauri::command]

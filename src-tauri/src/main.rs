@@ -69,6 +69,7 @@ fn main() {
             commands::ui_messages,
             commands::receipt_languages,
             commands::receipt_language,
+            commands::receipt_large_print,
             commands::setup_gateway,
             commands::activate,
             commands::link_patient,

@@ -64,6 +64,7 @@ fn main() {
         issued: "2026-11-26 10:00 UTC".into(),
         replaces: None,
         language: razcode_desk::languages::Language::En,
+        large_print: false,
     };
     let start = Instant::now();
     for _ in 0..rounds {

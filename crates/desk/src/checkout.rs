@@ -240,6 +240,7 @@ impl QuickEntry {
                 date_of_birth: filled(&self.date_of_birth),
                 gender: filled(&self.gender),
                 mrn: filled(&self.mrn),
+                language: None,
             },
             clinic: clinic.into(),
             provider: None,

@@ -134,6 +134,22 @@ impl Desk {
         Ok(())
     }
 
+    /// Large print for a staging's receipts, kept with its patient too (their
+    /// next codes print large as well).
+    pub fn keep_large_print(&self, staging_id: i64, on: bool) -> Result<()> {
+        let s = self.staging(staging_id)?;
+        let mrn = self
+            .store
+            .encounter(s.encounter_id)?
+            .and_then(|e| e.patient_mrn);
+        Ok(self.store.set_large_print(staging_id, mrn.as_deref(), on)?)
+    }
+
+    /// The staging's receipts print large (chosen for it, or for its patient).
+    pub fn large_print(&self, staging_id: i64) -> Result<bool> {
+        Ok(self.store.large_print(staging_id)?)
+    }
+
     /// The desk's time zone (the computer's): dates on screens and receipts.
     pub fn time_zone(&self) -> razcode_lang::TimeZone {
         razcode_lang::TimeZone::system()

@@ -143,6 +143,7 @@ impl Desk {
             health_apps: link.is_some(),
             shl_passcode: link.and_then(|l| l.passcode),
             language: lang,
+            large_print: self.store.large_print(s.id)?,
         })
     }
 
@@ -354,6 +355,7 @@ impl Desk {
             health_apps: false,
             shl_passcode: None,
             language: self.clinic_language()?,
+            large_print: false,
         };
         let made = receipt::Made::of(&r, self.receipt_format()?)?;
         let dir = self.dir.join("receipts");

@@ -138,6 +138,7 @@ fn samples(today: &jiff::Zoned) -> Vec<NewEncounter> {
                 date_of_birth: Some(dob.into()),
                 gender: Some(gender.into()),
                 mrn: Some(mrn.into()),
+                language: None,
             },
             clinic: demo::ORG_NAME.into(),
             provider: Some("Dr. Robin Lee".into()),

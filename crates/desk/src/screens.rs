@@ -61,6 +61,8 @@ pub struct CodeScreen {
     pub shl_passcode: Option<String>,
     /// The language its receipts and emails are in.
     pub language: crate::languages::Language,
+    /// Its receipts print large (18 pt and more).
+    pub large_print: bool,
     /// v1.2: printed offline; the code works once its stage, waiting in the
     /// outbox, reaches the gateway.
     pub offline: bool,
@@ -145,6 +147,7 @@ impl Desk {
             health_apps: link.is_some(),
             shl_passcode: link.and_then(|l| l.passcode),
             language: self.staging_language(s.id)?,
+            large_print: self.large_print(s.id)?,
             offline: s.printed_offline(),
             staging: s,
         })

@@ -81,6 +81,10 @@ const MIGRATIONS: &[Migration] = &[
         include_str!("schema11.sql"),
         Probe::Column("stagings", "access_count"),
     ),
+    step(
+        include_str!("schema12.sql"),
+        Probe::Column("stagings", "large_print"),
+    ),
 ];
 
 const fn step(sql: &'static str, applied: Probe) -> Migration {

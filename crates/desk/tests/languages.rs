@@ -236,3 +236,33 @@ async fn a_record_that_names_the_patients_language_sets_the_default() {
     let s = stage(&w, "jane-en.xml", &english, &["--language", "en"]);
     assert!(receipt(&w, &s, &[]).contains("Your visit record code"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ccd_s_language_communication_sets_the_patient_s_language() {
+    let w = World::start().await;
+    w.ready().await;
+    let ccd = std::fs::read_to_string(fixture("ccd/samples/hl7_ccda_examples_ccd1.xml")).unwrap();
+    let said = "<languageCode code=\"en\" />";
+    assert!(
+        ccd.contains(said),
+        "the fixture names its patient's language"
+    );
+    // Spanish as ISO 639-2 writes it (a CDA's languageCode may).
+    let spanish = ccd.replace(said, "<languageCode code=\"spa\" />");
+    let s = stage(&w, "eve.xml", &spanish, &[]);
+    assert!(receipt(&w, &s, &[]).contains("El código del registro de su visita"));
+    let (ok, v) = w.desk(&[
+        "her",
+        "show",
+        w.desk_dir.path().join("eve.xml").to_str().unwrap(),
+    ]);
+    assert!(ok, "{v}");
+    assert_eq!(
+        v["language"], "es",
+        "her show reads it in the patient's language"
+    );
+    // A language we have no catalog for: the clinic's default (English).
+    let italian = ccd.replace(said, "<languageCode code=\"ita\" />");
+    let s = stage(&w, "eve-it.xml", &italian, &[]);
+    assert!(receipt(&w, &s, &[]).contains("Your visit record code"));
+}

@@ -558,3 +558,131 @@ async fn email_over_starttls_and_implicit_tls_with_a_login() {
         let _ = server.wait();
     }
 }
+
+/// Each word's height in points, as poppler's `pdftotext -bbox` measures it
+/// (the glyphs' box: a little more than the type size).
+fn word_heights(pdf: &Path) -> Vec<(String, f32)> {
+    word_heights_with_y(pdf)
+        .into_iter()
+        .map(|(w, top, bottom)| (w, bottom - top))
+        .collect()
+}
+
+/// Each word with its top and bottom on its page, in points from the top.
+fn word_heights_with_y(pdf: &Path) -> Vec<(String, f32, f32)> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let html = String::from_utf8_lossy(&out.stdout).to_string();
+    let attr = |w: &str, name: &str| -> f32 {
+        let at = w.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        w[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let text = w.split('>').nth(1).unwrap().split('<').next().unwrap();
+            (text.to_string(), attr(w, "yMin"), attr(w, "yMax"))
+        })
+        .collect()
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let info = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").and_then(|n| n.trim().parse().ok()))
+        .unwrap_or(0)
+}
+
+/// The PDF's document catalog, as qpdf (an independent reader) shows it.
+fn catalog(pdf: &Path) -> serde_json::Value {
+    let out = Command::new("qpdf")
+        .args(["--json", "--json-key=qpdf", pdf.to_str().unwrap()])
+        .output()
+        .expect("qpdf");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("qpdf's JSON");
+    let objects = &v["qpdf"][1];
+    let root = objects["trailer"]["value"]["/Root"].as_str().unwrap();
+    objects[format!("obj:{root}")]["value"].clone()
+}
+
+fn pdf_title(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Title:"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_print_and_a_receipt_that_names_its_language_and_title() {
+    let w = World::start().await;
+    w.ready().await;
+    let (ok, _) = w.desk(&["clinic", "--name", "Harbor Street Clinic"]);
+    assert!(ok);
+    let first = stage_file(&w, "lp1.xml", &encounter("Ana", "Ávila", "LP-1"), &["--qr"]);
+    let out = tempfile::tempdir().unwrap();
+    let make = |s: &Staged, name: &str, extra: &[&str]| {
+        let pdf = out.path().join(name);
+        let mut args = vec!["receipt", &s.staging_id, "--out", pdf.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let (ok, v) = w.desk(&args);
+        assert!(ok, "{v}");
+        pdf
+    };
+    let usual = make(&first, "usual.pdf", &["--language", "es"]);
+    let large = make(&first, "large.pdf", &["--large-print"]);
+    // A screen reader reads it in the patient's language, and shows its title.
+    let c = catalog(&usual);
+    assert_eq!(c["/Lang"], "u:es", "{c}");
+    assert_eq!(c["/ViewerPreferences"]["/DisplayDocTitle"], true, "{c}");
+    assert_eq!(
+        pdf_title(&usual),
+        format!(
+            "Harbor Street Clinic: el código de su registro de visita {}",
+            first.raz_id
+        )
+    );
+    // The code and the instructions: under 18 pt usually, 18 pt and more in
+    // large print (a word's box is a little taller than its type size).
+    let height = |pdf: &Path, word: &str| {
+        word_heights(pdf)
+            .into_iter()
+            .find(|(w, _)| w.contains(word))
+            .unwrap_or_else(|| panic!("{word:?} in {}", pdf_text(pdf)))
+            .1
+    };
+    for word in ["HealthJibe", "escanee", "Paciente"] {
+        let (u, l) = (height(&usual, word), height(&large, word));
+        assert!(u < 18.0, "{word}: {u} pt in the usual receipt");
+        assert!(l >= 18.0, "{word}: {l} pt in large print");
+    }
+    // The code is large already, and larger still.
+    let (u, l) = (height(&usual, &first.raz_id), height(&large, &first.raz_id));
+    assert!(l >= 18.0 && l > u, "the code: {u} pt, then {l} pt");
+    let text = pdf_text(&large);
+    assert!(text.contains(&first.raz_id), "{text}");
+    // Kept with the patient: their next code prints large too, until staff
+    // go back to the usual size.
+    let next = stage_file(&w, "lp2.xml", &encounter("Ana", "Ávila", "LP-1"), &["--qr"]);
+    let again = make(&next, "again.pdf", &[]);
+    assert!(height(&again, "HealthJibe") >= 18.0);
+    let back = make(&next, "back.pdf", &["--large-print=false"]);
+    assert!(height(&back, "HealthJibe") < 18.0);
+    // A Letter page holds what it can; large print runs on to the next page
+    // rather than off the bottom of this one.
+    assert_eq!(pdf_pages(&usual), 1);
+    let out_of_page: Vec<String> = word_heights_with_y(&large)
+        .into_iter()
+        .filter(|(_, y_min, y_max)| *y_min < 0.0 || *y_max > 792.0)
+        .map(|(w, _, _)| w)
+        .collect();
+    assert!(out_of_page.is_empty(), "off the page: {out_of_page:?}");
+    if let Ok(keep) = std::env::var("RAZDESK_KEEP_RECEIPT") {
+        std::fs::copy(&large, keep).unwrap();
+    }
+}

@@ -222,6 +222,17 @@ pub fn import(text: &str) -> std::result::Result<NewEncounter, CcdError> {
     let mrn = role
         .children_named("id")
         .find_map(|i| i.attr("extension").map(str::to_string));
+    // The language the patient prefers (preferenceInd true), else the first
+    // one the document names.
+    let spoken: Vec<Element> = patient.children_named("languageCommunication").collect();
+    let language = spoken
+        .iter()
+        .find(|l| l.path(&["preferenceInd"]).and_then(|p| p.attr("value")) == Some("true"))
+        .or(spoken.first())
+        .and_then(|l| l.child("languageCode"))
+        .and_then(|c| c.attr("code"))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
     let created = time_of(root.child("effectiveTime")).unwrap_or_default();
     // A summary document's serviceEvent spans the patient's whole history, so
     // without an encompassing encounter the document's own time is the visit.
@@ -281,6 +292,7 @@ pub fn import(text: &str) -> std::result::Result<NewEncounter, CcdError> {
                 .and_then(iso_time),
             gender,
             mrn,
+            language,
         },
         clinic,
         provider,

@@ -166,6 +166,22 @@ fn what_the_desk_reads_from_a_ccd() {
     assert_eq!((sbp.value.as_str(), sbp.unit.as_str()), ("132", "mm[Hg]"));
     assert_eq!(e.results[0].name.text, "Hemoglobin");
     assert_eq!(e.clinic, "Good Health HIE");
+    // languageCommunication: the preferred one, as coded.
+    assert_eq!(e.patient.language.as_deref(), Some("en"));
+    let two = import_bytes(&bytes("hl7_ccda_examples_ccd2.xml").unwrap()).unwrap();
+    assert_eq!(
+        two.patient.language.as_deref(),
+        Some("ita"),
+        "preferred over eng"
+    );
+    // Carried into the CCR as its social history's Language, which the desk
+    // reads for the patient's language.
+    let ccr =
+        to_ccr(&String::from_utf8(bytes("hl7_ccda_examples_ccd2.xml").unwrap()).unwrap()).unwrap();
+    assert_eq!(
+        razcode_her::ccr::patient_language(&ccr).as_deref(),
+        Some("ita")
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ fn full() -> NewEncounter {
             date_of_birth: Some("1987-02-03".into()),
             gender: Some("Female".into()),
             mrn: Some("MRN-0042".into()),
+            language: None,
         },
         clinic: "Harbor Street Clinic".into(),
         provider: Some("Dr. Wei Zhang 张伟".into()),

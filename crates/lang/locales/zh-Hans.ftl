@@ -50,6 +50,7 @@ receipt-issued = 开具时间：{ $when }
 receipt-passcode-title = 健康应用的访问密码
 receipt-passcode-ask = 扫描代码 { $code } 的健康应用会要求输入此密码：
 receipt-passcode-keep = 请将密码与收据分开保管。多次输错后链接将失效，但代码本身仍然有效。
+receipt-pdf-title = { $clinic }：您的就诊记录代码 { $code }
 
 ## 附有收据的电子邮件
 email-subject = 来自 { $clinic } 的就诊记录代码
@@ -180,6 +181,13 @@ section-results = 检查结果
 section-procedures = 手术和操作
 section-encounters = 就诊
 section-plan-of-care = 护理计划
+section-social-history = 社会史
+section-family-history = 家族史
+section-advance-directives = 预立医疗指示
+section-functional-status = 功能状态
+section-medical-equipment = 医疗设备
+section-care-team = 医疗团队
+section-support = 支持和联系人
 sex-female = 女
 sex-male = 男
 sex-other = 其他

@@ -64,8 +64,9 @@ impl Language {
         }
     }
 
-    /// A language as a record names it: a tag (`es-MX`) or a name in English
-    /// or in the language itself (`Spanish`, `Español`, `Chinese`, `中文`).
+    /// A language as a record names it: a tag (`es-MX`), an ISO 639-2 code
+    /// (`spa`) or a name in English or in the language itself (`Spanish`,
+    /// `Español`, `Chinese`, `中文`).
     pub fn from_name(name: &str) -> Option<Language> {
         if let Ok(l) = Language::parse(name) {
             return Some(l);
@@ -73,6 +74,10 @@ impl Language {
         let n = name.trim().to_lowercase();
         let n = n.split(['(', ',', ';']).next().unwrap_or("").trim();
         match n {
+            // ISO 639-2 codes, as HL7 CDA's languageCode may carry them.
+            "eng" => Some(Language::En),
+            "spa" => Some(Language::Es),
+            "zho" | "chi" | "cmn" => Some(Language::ZhHans),
             "english" | "inglés" | "ingles" => Some(Language::En),
             "spanish" | "español" | "espanol" | "castellano" | "castilian" => Some(Language::Es),
             "chinese" | "mandarin" | "simplified chinese" | "chinese simplified" | "中文"

@@ -124,7 +124,17 @@ pub fn section_title(lang: Language, kind: &SectionKind) -> String {
         SectionKind::Procedures => "section-procedures",
         SectionKind::Encounters => "section-encounters",
         SectionKind::PlanOfCare => "section-plan-of-care",
-        SectionKind::Other(name) => return name.clone(),
+        SectionKind::Other(name) => match name.as_str() {
+            // The standard's other sections, by their element names.
+            "SocialHistory" => "section-social-history",
+            "FamilyHistory" => "section-family-history",
+            "AdvanceDirectives" => "section-advance-directives",
+            "FunctionalStatus" => "section-functional-status",
+            "MedicalEquipment" => "section-medical-equipment",
+            "HealthCareProviders" => "section-care-team",
+            "Support" => "section-support",
+            _ => return name.clone(),
+        },
     };
     text(lang, id)
 }

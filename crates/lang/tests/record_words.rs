@@ -21,6 +21,7 @@ fn visit() -> String {
             date_of_birth: Some("1984-03-02".into()),
             gender: Some("Female".into()),
             mrn: Some("SB-1001".into()),
+            language: None,
         },
         clinic: "Sandbox Family Clinic".into(),
         provider: None,

@@ -13,7 +13,10 @@ pub const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// A laid-out receipt: its pages and the pictures they show.
 pub struct Sheet {
+    /// The document's title, in the patient's language.
     pub title: String,
+    /// The patient's language's BCP 47 tag (the PDF's `/Lang`).
+    pub language: String,
     pub pages: Vec<Page>,
     pub pictures: Vec<Picture>,
 }
@@ -230,11 +233,33 @@ pub fn lay_out(r: &Receipt, format: Format) -> Result<Sheet> {
         (true, false) => 60.0,
         (false, _) => code_mm,
     };
-    let sizes = Sizes {
-        title: if thermal { 11.0 } else { 16.0 },
-        body: if thermal { 8.5 } else { 11.0 },
-        id: if thermal { 20.0 } else { 30.0 },
-        code_mm,
+    let sizes = match (r.large_print, thermal) {
+        // Large print: nothing a patient reads below 18 pt (the code is
+        // still narrower than a roll at 22 pt in the monospaced face).
+        (true, true) => Sizes {
+            title: 20.0,
+            body: 18.0,
+            id: 22.0,
+            code_mm,
+        },
+        (true, false) => Sizes {
+            title: 24.0,
+            body: 18.0,
+            id: 36.0,
+            code_mm,
+        },
+        (false, true) => Sizes {
+            title: 11.0,
+            body: 8.5,
+            id: 20.0,
+            code_mm,
+        },
+        (false, false) => Sizes {
+            title: 16.0,
+            body: 11.0,
+            id: 30.0,
+            code_mm,
+        },
     };
     let fonts =
         Fonts::load().ok_or_else(|| DeskError::Receipt(Words::new("desk-receipt-fonts")))?;
@@ -247,11 +272,14 @@ pub fn lay_out(r: &Receipt, format: Format) -> Result<Sheet> {
         Format::A4 => 297.0,
         Format::Thermal80 => c.y + margin + 4.0,
     };
-    let mut pages = vec![Page {
-        width_mm: page_w,
-        height_mm: page_h,
-        marks: std::mem::take(&mut c.marks),
-    }];
+    let mut pages: Vec<Page> = paginate(std::mem::take(&mut c.marks), page_h, margin)
+        .into_iter()
+        .map(|marks| Page {
+            width_mm: page_w,
+            height_mm: page_h,
+            marks,
+        })
+        .collect();
     if let Some(code) = &r.shl_passcode {
         // Its own page (a slip on a roll): kept apart from the code it opens.
         let slip_h = if thermal { 60.0 } else { page_h };
@@ -264,10 +292,62 @@ pub fn lay_out(r: &Receipt, format: Format) -> Result<Sheet> {
         });
     }
     Ok(Sheet {
-        title: format!("RAZCODE {}", r.raz_id),
+        title: text_with(
+            r.language,
+            "receipt-pdf-title",
+            &[("clinic", &r.clinic_name), ("code", &r.raz_id)],
+        ),
+        language: r.language.tag().to_string(),
         pages,
         pictures,
     })
+}
+
+/// Marks laid out down one long sheet, cut into pages of `page_h` (large
+/// print can run past a Letter page): a mark that would cross the bottom
+/// margin starts the next page, whole. A roll's one page is as long as its
+/// marks, so it is never cut.
+fn paginate(marks: Vec<Mark>, page_h: f32, margin: f32) -> Vec<Vec<Mark>> {
+    let mut pages = vec![Vec::new()];
+    let mut offset = 0.0;
+    for mut m in marks {
+        let (top, bottom) = m.extent();
+        if bottom - offset > page_h - margin && top - offset > margin {
+            pages.push(Vec::new());
+            offset = top - margin;
+        }
+        m.shift_up(offset);
+        if let Some(page) = pages.last_mut() {
+            page.push(m);
+        }
+    }
+    pages
+}
+
+impl Mark {
+    /// Its top and bottom on the sheet, in mm.
+    fn extent(&self) -> (f32, f32) {
+        match self {
+            Mark::Text {
+                baseline_mm,
+                size_pt,
+                ..
+            } => {
+                let line_h = size_pt * 1.35 / PT_PER_MM;
+                (baseline_mm - line_h * 0.75, baseline_mm + line_h * 0.25)
+            }
+            Mark::Fill { top_mm, h_mm, .. } | Mark::Image { top_mm, h_mm, .. } => {
+                (*top_mm, top_mm + h_mm)
+            }
+        }
+    }
+
+    fn shift_up(&mut self, mm: f32) {
+        match self {
+            Mark::Text { baseline_mm, .. } => *baseline_mm -= mm,
+            Mark::Fill { top_mm, .. } | Mark::Image { top_mm, .. } => *top_mm -= mm,
+        }
+    }
 }
 
 /// Type sizes in points, and the barcode's printed width in mm.
@@ -426,11 +506,58 @@ fn receipt_page(c: &mut Canvas, r: &Receipt, thermal: bool, s: &Sizes) -> Result
         c.para(&how, Style::Regular, body, center);
     }
     c.rule();
+    // Smaller than the body, but never below large print's 18 pt.
+    let small = if r.large_print { body } else { body * 0.85 };
     c.para(
         &text_with(l, "receipt-issued", &[("when", &r.issued)]),
         Style::Regular,
-        body * 0.85,
+        small,
         center,
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::*;
+
+    fn line_at(baseline_mm: f32) -> Mark {
+        Mark::Text {
+            baseline_mm,
+            size_pt: 18.0,
+            runs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_sheet_longer_than_its_page_runs_on_whole_marks() {
+        // Lines every 10 mm, a picture across the first page's bottom
+        // margin, then more lines down to 400 mm, on a Letter page with 20 mm
+        // margins.
+        let mut marks: Vec<Mark> = (1..=24).map(|i| line_at(i as f32 * 10.0)).collect();
+        marks.push(Mark::Image {
+            x_mm: 20.0,
+            top_mm: 245.0,
+            w_mm: 40.0,
+            h_mm: 40.0,
+            picture: 0,
+        });
+        marks.extend((30..=40).map(|i| line_at(i as f32 * 10.0)));
+        let pages = paginate(marks, 279.4, 20.0);
+        assert_eq!(pages.len(), 2);
+        for page in &pages {
+            for m in page {
+                let (top, bottom) = m.extent();
+                assert!(
+                    top >= 0.0 && bottom <= 279.4 - 20.0 + 0.01,
+                    "{top}..{bottom}"
+                );
+            }
+        }
+        // The picture did not fit above the margin: it starts the second page.
+        assert!(
+            matches!(pages[1].first(), Some(Mark::Image { top_mm, .. }) if (*top_mm - 20.0).abs() < 0.01)
+        );
+        assert_eq!(pages.iter().map(Vec::len).sum::<usize>(), 36);
+    }
 }

@@ -98,6 +98,8 @@ pub struct Receipt {
     pub shl_passcode: Option<String>,
     /// The patient's language: every sentence, date and amount is in it.
     pub language: Language,
+    /// Large print: the code and the instructions at 18 pt or more.
+    pub large_print: bool,
 }
 
 /// Draws the receipt; returns the PDF.

@@ -120,5 +120,39 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>> {
         subset_fonts: true,
         ..PdfSaveOptions::default()
     };
-    Ok(doc.with_pages(pages).save(&opts, &mut Vec::new()))
+    let mut pdf = doc
+        .with_pages(pages)
+        .to_lopdf_document(&opts, &mut Vec::new());
+    declare_language_and_title(&mut pdf, &sheet.language)?;
+    if opts.optimize {
+        pdf.compress();
+    }
+    let mut out = Vec::new();
+    pdf.save_to(&mut out)
+        .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-pdf").with("cause", e)))?;
+    Ok(out)
+}
+
+/// The catalog's `/Lang` (a screen reader reads the receipt in the
+/// patient's language's voice) and `DisplayDocTitle` (a reader shows the
+/// title, not the file's name); printpdf writes neither.
+fn declare_language_and_title(pdf: &mut lopdf::Document, language: &str) -> Result<()> {
+    let broken = |what: &str| {
+        DeskError::Receipt(Words::new("desk-receipt-pdf").with("cause", what.to_string()))
+    };
+    let root = pdf
+        .trailer
+        .get(b"Root")
+        .and_then(lopdf::Object::as_reference)
+        .map_err(|_| broken("no document catalog"))?;
+    let catalog = pdf
+        .get_object_mut(root)
+        .and_then(lopdf::Object::as_dict_mut)
+        .map_err(|_| broken("no document catalog"))?;
+    catalog.set("Lang", lopdf::Object::string_literal(language));
+    catalog.set(
+        "ViewerPreferences",
+        lopdf::dictionary! { "DisplayDocTitle" => true },
+    );
+    Ok(())
 }

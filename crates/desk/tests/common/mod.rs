@@ -407,6 +407,7 @@ pub fn visit_ccr(given: &str, family: &str, mrn: &str, visit_date: &str) -> Stri
             date_of_birth: Some("1990-01-01".into()),
             gender: None,
             mrn: Some(mrn.into()),
+            language: None,
         },
         clinic: "Harbor Street Clinic".into(),
         visit_date: visit_date.into(),

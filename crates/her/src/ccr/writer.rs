@@ -34,6 +34,10 @@ pub struct NewPatient {
     pub gender: Option<String>,
     #[serde(default)]
     pub mrn: Option<String>,
+    /// The language the patient reads, as the source named it (a BCP 47 or
+    /// ISO 639 code, or a name): written as the social history's `Language`.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,6 +213,18 @@ pub fn write(e: &NewEncounter) -> String {
             w.raw("</Problem>");
         }
         w.raw("</Problems>");
+    }
+    if let Some(l) = &e.patient.language {
+        // The schema puts the social history between problems and alerts.
+        let id = w.id("SH");
+        w.raw("<SocialHistory><SocialHistoryElement>");
+        w.el("CCRDataObjectID", &id);
+        w.text("Type", "Language");
+        w.raw("<Description>");
+        w.el("Text", l);
+        w.raw("</Description>");
+        w.source("ORG1");
+        w.raw("</SocialHistoryElement></SocialHistory>");
     }
     if !e.allergies.is_empty() {
         w.raw("<Alerts>");

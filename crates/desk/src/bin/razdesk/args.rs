@@ -188,6 +188,10 @@ pub enum Command {
         /// The language (BCP 47: en, es, zh-Hans); default: the staging's.
         #[arg(long)]
         language: Option<String>,
+        /// Large print (18 pt and more), kept with the staging and its
+        /// patient; `--large-print=false` goes back to the usual size.
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+        large_print: Option<bool>,
     },
     /// The printers the system knows.
     Printers,
@@ -206,6 +210,10 @@ pub enum Command {
         /// The language (BCP 47: en, es, zh-Hans); default: the staging's.
         #[arg(long)]
         language: Option<String>,
+        /// Large print (18 pt and more), kept with the staging and its
+        /// patient; `--large-print=false` goes back to the usual size.
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+        large_print: Option<bool>,
     },
     /// The SMTP server emails go through.
     Smtp(SmtpArgs),
@@ -228,6 +236,10 @@ pub enum Command {
         /// The language (BCP 47: en, es, zh-Hans); default: the staging's.
         #[arg(long)]
         language: Option<String>,
+        /// Large print (18 pt and more), kept with the staging and its
+        /// patient; `--large-print=false` goes back to the usual size.
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+        large_print: Option<bool>,
     },
 }
 

@@ -185,8 +185,10 @@ pub async fn command(cli: Cli) -> Run {
             format,
             copy,
             language,
+            large_print,
         } => {
             receipts::choose_language(&desk, staging_id, language.as_deref())?;
+            receipts::choose_large_print(&desk, staging_id, large_print)?;
             receipts::receipt(&desk, staging_id, &out, format.as_deref(), copy)
         }
         Command::Print {
@@ -194,8 +196,10 @@ pub async fn command(cli: Cli) -> Run {
             printer,
             format,
             language,
+            large_print,
         } => {
             receipts::choose_language(&desk, staging_id, language.as_deref())?;
+            receipts::choose_large_print(&desk, staging_id, large_print)?;
             receipts::print(&desk, staging_id, printer.as_deref(), format.as_deref())
         }
         Command::Patient { mrn, language } => {
@@ -227,8 +231,10 @@ pub async fn command(cli: Cli) -> Run {
             to,
             format,
             language,
+            large_print,
         } => {
             receipts::choose_language(&desk, staging_id, language.as_deref())?;
+            receipts::choose_large_print(&desk, staging_id, large_print)?;
             receipts::email(&desk, staging_id, &to, format.as_deref()).await
         }
         Command::Smtp(args) => receipts::smtp(&desk, args.smtp()?),

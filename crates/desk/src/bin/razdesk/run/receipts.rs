@@ -46,6 +46,20 @@ pub(super) fn choose_language(
     Ok(())
 }
 
+/// Large print given for a staged code's receipt is kept with it and its
+/// patient, as the language is.
+pub(super) fn choose_large_print(
+    desk: &Desk,
+    staging_id: i64,
+    large_print: Option<bool>,
+) -> Result<(), DeskError> {
+    if let Some(on) = large_print {
+        desk.staged(staging_id)?;
+        desk.keep_large_print(staging_id, on)?;
+    }
+    Ok(())
+}
+
 pub(super) fn receipt(
     desk: &Desk,
     staging_id: i64,
