@@ -8,7 +8,7 @@ use crate::receipt::{self, Barcode, Format, Receipt};
 use crate::store::{DeliveryStatus, NewDelivery, Staging, StagingStatus};
 use crate::words::Words;
 use crate::Desk;
-use razcode_protocol::{PaymentRequest, CODE_TTL_DAYS};
+use razcode_protocol::{PaymentRequest, RazId, CODE_TTL_DAYS};
 
 /// A receipt format by name, or an error that lists the names.
 pub fn parse_format(f: &str) -> Result<Format> {
@@ -398,12 +398,26 @@ impl Desk {
     ) -> Result<()> {
         let s = self.staged(staging_id)?;
         let r = self.receipt_for(&s, false)?;
+        let code_url = format!(
+            "{}/{}",
+            r.redeem_url,
+            RazId::parse(&r.raz_id)
+                .map(|id| id.compact())
+                .unwrap_or_else(|_| r.raz_id.replace('-', ""))
+        );
+        let barcode = match r.barcode {
+            Barcode::Jpeg(b) => (b, "image/jpeg"),
+            Barcode::QrPng(b) => (b, "image/png"),
+        };
         let mail = crate::receipt::email::Mail {
             to: to.to_string(),
             clinic: r.clinic_name,
             raz_id: r.raz_id,
             redeem_url: r.redeem_url,
+            code_url,
             expires: r.expires,
+            barcode: Some(barcode),
+            amount_due: r.amount_due,
             pdf,
             language: r.language,
         };

@@ -183,7 +183,12 @@ async fn an_email_in_spanish() {
     let w = World::start().await;
     w.ready().await;
     w.desk(&["clinic", "--name", "Harbor Street Clinic"]);
-    let s = stage(&w, "m.xml", &encounter("Ana", "Ávila", "M-1"), &[]);
+    let s = stage(
+        &w,
+        "m.xml",
+        &encounter("Ana", "Ávila", "M-1"),
+        &["--amount", "25.00", "--currency", "USD"],
+    );
     let port = free_port();
     let server = smtp::Smtp::start(port);
     assert_eq!(server.port, port);
@@ -200,6 +205,16 @@ async fn an_email_in_spanish() {
     );
     let body = m["body"].as_str().unwrap();
     assert!(body.starts_with("Hola:"), "{body}");
+    // The HTML part speaks Spanish too, and says where the bill is paid.
+    let html = m["html"].as_str().unwrap();
+    for want in [
+        "<html lang=\"es\" dir=\"ltr\">",
+        "Agregar la visita a mi cuenta",
+        "Importe a pagar: 25,00 US$",
+        "Pague esta factura en Harbor Street Clinic.",
+    ] {
+        assert!(html.contains(want), "{want:?} in {html}");
+    }
     assert!(
         body.contains("El código funciona una sola vez, hasta el "),
         "{body}"

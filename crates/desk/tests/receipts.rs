@@ -305,6 +305,49 @@ async fn email_carries_the_code_and_the_receipt_only() {
         let file = w.desk_dir.path().join("attached.pdf");
         std::fs::write(&file, pdf).unwrap();
         assert!(pdf_text(&file).contains(&s.raz_id));
+        // Beside the plain part, an HTML one a phone shows: the code in large
+        // type, the barcode inline, the code's page as a button.
+        assert_eq!(
+            m["structure"],
+            serde_json::json!([
+                "multipart/mixed",
+                "multipart/related",
+                "multipart/alternative",
+                "text/plain",
+                "text/html",
+                "image/png",
+                "application/pdf"
+            ])
+        );
+        let html = m["html"].as_str().unwrap();
+        let compact = s.raz_id.replace('-', "");
+        for want in [
+            "<html lang=\"en\" dir=\"ltr\">".to_string(),
+            format!(">{}</p>", s.raz_id),
+            format!("href=\"{}/r/{compact}\"", w.base),
+            "src=\"cid:barcode@razcode\"".to_string(),
+            "Add the visit to my account".to_string(),
+        ] {
+            assert!(html.contains(&want), "{want:?} in {html}");
+        }
+        let inline = &m["inline"][0];
+        assert_eq!(
+            (inline["cid"].as_str(), inline["type"].as_str()),
+            (Some("barcode@razcode"), Some("image/png"))
+        );
+        let png = w.desk_dir.path().join("inline.png");
+        std::fs::write(
+            &png,
+            base64::engine::general_purpose::STANDARD
+                .decode(inline["data"].as_str().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            Some(scan_qr(png.to_str().unwrap())),
+            s.raz_uri,
+            "the inline barcode is the code's"
+        );
     }
 }
 

@@ -57,6 +57,15 @@ receipt-pdf-title = { $clinic }: your visit record code { $code }
 
 ## The email with the receipt
 email-subject = Your visit record code from { $clinic }
+email-html-title = Your visit record code
+email-html-intro = { $clinic } gave you this code to add your visit to your HealthJibe account.
+email-html-code-label = Your code
+email-html-barcode-alt = The barcode of code { $code }, the same as on your receipt
+email-html-button = Add the visit to my account
+email-html-or-type = Or open { $url } and type the code, then sign in.
+email-html-expires = The code works once, until { $expires }.
+email-html-pay-online = You can pay from your phone after you add the visit.
+email-html-attached = Your discharge receipt, with the same code, is attached as a PDF.
 email-body =
     Hello,
 

@@ -54,6 +54,15 @@ receipt-pdf-title = { $clinic }: el código de su registro de visita { $code }
 
 ## El correo con el recibo
 email-subject = El código del registro de su visita en { $clinic }
+email-html-title = El código del registro de su visita
+email-html-intro = { $clinic } le dio este código para agregar su visita a su cuenta de HealthJibe.
+email-html-code-label = Su código
+email-html-barcode-alt = El código de barras del código { $code }, el mismo que en su recibo
+email-html-button = Agregar la visita a mi cuenta
+email-html-or-type = O abra { $url } y escriba el código; luego inicie sesión.
+email-html-expires = El código funciona una sola vez, hasta el { $expires }.
+email-html-pay-online = Puede pagar desde su teléfono después de agregar la visita.
+email-html-attached = Su recibo de alta, con el mismo código, va adjunto en PDF.
 email-body =
     Hola:
 

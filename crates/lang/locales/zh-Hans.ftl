@@ -54,6 +54,15 @@ receipt-pdf-title = { $clinic }：您的就诊记录代码 { $code }
 
 ## 附有收据的电子邮件
 email-subject = 来自 { $clinic } 的就诊记录代码
+email-html-title = 您的就诊记录代码
+email-html-intro = { $clinic } 给了您这个代码，用于将本次就诊添加到您的 HealthJibe 账户。
+email-html-code-label = 您的代码
+email-html-barcode-alt = 代码 { $code } 的条码，与收据上的相同
+email-html-button = 将就诊添加到我的账户
+email-html-or-type = 或打开 { $url } 并输入代码，然后登录。
+email-html-expires = 此代码只能使用一次，有效期至 { $expires }。
+email-html-pay-online = 添加就诊后，您可以用手机付款。
+email-html-attached = 附件 PDF 是您的出院收据，上面有相同的代码。
 email-body =
     您好：
 

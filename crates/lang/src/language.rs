@@ -34,6 +34,11 @@ impl Language {
         }
     }
 
+    /// Which way its text runs (`ltr` or `rtl`), as HTML's `dir` takes it.
+    pub fn direction(self) -> &'static str {
+        "ltr"
+    }
+
     /// The language by its own name (`Español`).
     pub fn name(self) -> String {
         crate::text(self, &format!("language-{}", self.tag()))

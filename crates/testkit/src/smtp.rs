@@ -47,7 +47,9 @@ impl Smtp {
         }
     }
 
-    /// Every message received, parsed by Python's email package.
+    /// Every message received, parsed by Python's email package: `body` (every
+    /// text part), `text` and `html` apart, `inline` parts by Content-ID,
+    /// `attachments`, and `structure` (each part's type, in order).
     pub fn messages(&self) -> Vec<Value> {
         let script = r#"
 import email, email.header, json, os, sys, base64
@@ -55,15 +57,24 @@ out = []
 d = os.path.join(sys.argv[1], 'new')
 for name in sorted(os.listdir(d)):
     m = email.message_from_binary_file(open(os.path.join(d, name), 'rb'))
-    body, atts = '', []
+    body, text, html, atts, inline = '', '', '', [], []
+    structure = [p.get_content_type() for p in m.walk()]
     for part in m.walk():
         if part.get_content_maintype() == 'multipart':
             continue
-        if part.get_filename():
-            atts.append({'name': part.get_filename(), 'type': part.get_content_type(), 'data': base64.b64encode(part.get_payload(decode=True)).decode()})
+        data = part.get_payload(decode=True)
+        if part.get_filename() and part.get_content_disposition() != 'inline':
+            atts.append({'name': part.get_filename(), 'type': part.get_content_type(), 'data': base64.b64encode(data).decode()})
+        elif part.get('Content-ID'):
+            inline.append({'cid': part['Content-ID'].strip('<>'), 'type': part.get_content_type(), 'data': base64.b64encode(data).decode()})
         else:
-            body += part.get_payload(decode=True).decode()
-    out.append({'to': m['To'], 'from': m['From'], 'subject': str(email.header.make_header(email.header.decode_header(m['Subject'] or ''))), 'body': body, 'attachments': atts})
+            decoded = data.decode(part.get_content_charset() or 'utf-8')
+            body += decoded
+            if part.get_content_type() == 'text/html':
+                html += decoded
+            else:
+                text += decoded
+    out.append({'to': m['To'], 'from': m['From'], 'subject': str(email.header.make_header(email.header.decode_header(m['Subject'] or ''))), 'body': body, 'text': text, 'html': html, 'inline': inline, 'structure': structure, 'attachments': atts})
 print(json.dumps(out))
 "#;
         let out = Command::new("python3")

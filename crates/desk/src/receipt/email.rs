@@ -4,7 +4,7 @@
 
 use crate::error::{DeskError, Result};
 use crate::words::Words;
-use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -73,7 +73,13 @@ pub struct Mail {
     pub clinic: String,
     pub raz_id: String,
     pub redeem_url: String,
+    /// The code's own page (the HTML part's button).
+    pub code_url: String,
     pub expires: String,
+    /// The barcode as the receipt prints it, and its media type.
+    pub barcode: Option<(Vec<u8>, &'static str)>,
+    /// The bill staged with the code, as the receipt shows it.
+    pub amount_due: Option<super::AmountDue>,
     pub pdf: Vec<u8>,
     /// The patient's language: subject and body are in it.
     pub language: razcode_lang::Language,
@@ -126,6 +132,23 @@ pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
         ],
     );
     body.push('\n');
+    let unbuilt = |e: lettre::error::Error| {
+        DeskError::Email(Words::new("desk-email-unbuilt").with("cause", e))
+    };
+    let content_type = |t: &str| {
+        ContentType::parse(t)
+            .map_err(|e| DeskError::Email(Words::new("desk-email-unbuilt").with("cause", e)))
+    };
+    // The plain part and the HTML one are alternatives; the HTML one's barcode
+    // travels beside it (related), the receipt after both (mixed).
+    let alternative = MultiPart::alternative_plain_html(body, super::email_html::page(m));
+    let readable = match &m.barcode {
+        Some((bytes, mime)) => MultiPart::related().multipart(alternative).singlepart(
+            Attachment::new_inline(super::email_html::BARCODE_CID.to_string())
+                .body(bytes.clone(), content_type(mime)?),
+        ),
+        None => alternative,
+    };
     Message::builder()
         .from(parse_address(&smtp.from)?)
         .to(parse_address(&m.to)?)
@@ -135,18 +158,12 @@ pub fn build(smtp: &Smtp, m: &Mail) -> Result<Message> {
             &[("clinic", &m.clinic)],
         ))
         .multipart(
-            MultiPart::mixed()
-                .singlepart(SinglePart::plain(body))
-                .singlepart(
-                    Attachment::new(format!("receipt-{}.pdf", m.raz_id.replace('-', ""))).body(
-                        m.pdf.clone(),
-                        ContentType::parse("application/pdf").map_err(|e| {
-                            DeskError::Email(Words::new("desk-email-unbuilt").with("cause", e))
-                        })?,
-                    ),
-                ),
+            MultiPart::mixed().multipart(readable).singlepart(
+                Attachment::new(format!("receipt-{}.pdf", m.raz_id.replace('-', "")))
+                    .body(m.pdf.clone(), content_type("application/pdf")?),
+            ),
         )
-        .map_err(|e| DeskError::Email(Words::new("desk-email-unbuilt").with("cause", e)))
+        .map_err(unbuilt)
 }
 
 fn loopback(host: &str) -> bool {

@@ -4,6 +4,7 @@
 
 mod device;
 pub mod email;
+mod email_html;
 mod fonts;
 #[cfg(windows)]
 mod gdi;
