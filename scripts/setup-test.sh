@@ -26,6 +26,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The audit-log tests change a row by hand, as someone with the database would.
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   $SUDO apt-get update -qq
@@ -46,6 +48,17 @@ if ! "$PYENV/bin/python" -c "import fhir.resources, jwcrypto, requests_oauthlib"
     "requests-oauthlib==2.0.0"
 fi
 export RAZCODE_TEST_PYENV="$PYENV"
+# axe-core (the JavaScript packages registry's, through npm, pinned) measures the pages, the email and
+# the app's screens against WCAG 2.1 A/AA in a real browser.
+AXE_VERSION=4.11.0
+NODEENV="${RAZCODE_TEST_NODE:-$HOME/.local/share/razcode/test-node}"
+AXE="$NODEENV/node_modules/axe-core/axe.min.js"
+if ! head -c 64 "$AXE" 2>/dev/null | grep -q "axe v$AXE_VERSION"; then
+  echo "== installing axe-core $AXE_VERSION into $NODEENV"
+  mkdir -p "$NODEENV"
+  (cd "$NODEENV" && npm install --no-save --silent --no-audit --no-fund "axe-core@$AXE_VERSION")
+fi
+export RAZCODE_AXE="$AXE"
 # A real print queue that prints to PDF files (~/PDF) for the printing tests.
 # `lpstat -r` exits 0 either way; only its words tell whether cupsd runs.
 cups_up() { lpstat -r 2>/dev/null | grep -q 'is running'; }

@@ -72,7 +72,14 @@ pub fn ccr_in_words(lang: Language, ccr: &Ccr, tz: &TimeZone) -> RecordWords {
     let date = |d: &Option<String>| d.as_deref().map(|d| visit_date(lang, d, tz));
     let facts = [
         ("page-record-patient", ccr.patient.name.clone()),
-        ("page-record-birth", date(&ccr.patient.date_of_birth)),
+        // A birth is a day: the time some producers add is not shown.
+        (
+            "page-record-birth",
+            ccr.patient
+                .date_of_birth
+                .as_deref()
+                .map(|d| visit_date(lang, d.get(..10).unwrap_or(d), tz)),
+        ),
         (
             "page-record-gender",
             ccr.patient.gender.as_deref().map(|g| sex(lang, g)),

@@ -5,6 +5,7 @@
 //! Never a dependency of production code.
 
 pub mod approval_page;
+pub mod axe;
 pub mod checkers;
 pub mod fixtures;
 pub mod smtp;
