@@ -244,6 +244,77 @@ pub async fn pick_files(d: &WebDriver, paths: &[&Path]) {
     input.send_keys(list).await.expect("files chosen");
 }
 
+/// Presses Tab on whatever has the focus until the element `css` matches has
+/// it (as a keyboard user reaches it); fails when 80 presses do not get there.
+pub async fn tab_to(d: &WebDriver, css: &str, what: &str) {
+    let check = format!(
+        "const a = document.activeElement; return !!a && a.matches({});",
+        serde_json::to_string(css).expect("a selector as JSON")
+    );
+    for _ in 0..80 {
+        let there: bool = d
+            .execute(&check, vec![])
+            .await
+            .expect("script")
+            .convert()
+            .expect("a boolean");
+        if there {
+            return;
+        }
+        key(d, Key::Tab).await;
+    }
+    panic!("{what} ({css}) cannot be reached with Tab");
+}
+
+/// Presses keys as the keyboard does: to whatever has the focus (the page
+/// itself when nothing does).
+pub async fn key(d: &WebDriver, k: impl Into<TypingData>) {
+    d.action_chain()
+        .send_keys(k)
+        .perform()
+        .await
+        .expect("the key is pressed");
+}
+
+/// Presses a key with Ctrl held (the app's shortcuts).
+pub async fn ctrl(d: &WebDriver, k: &str) {
+    d.action_chain()
+        .key_down(Key::Control)
+        .send_keys(k)
+        .key_up(Key::Control)
+        .perform()
+        .await
+        .expect("the shortcut is pressed");
+}
+
+/// The screen measured with axe-core (WCAG 2.1 A and AA) in the app's own
+/// webview; any violation fails the test, naming the screen and the rule.
+pub async fn audit(d: &WebDriver, name: &str) {
+    use razcode_testkit::axe;
+    static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let source = AXE.get_or_init(axe::source);
+    d.execute(source.as_str(), vec![])
+        .await
+        .expect("axe-core loads in the webview");
+    let answer = d
+        .execute_async(&axe::run_script(), vec![])
+        .await
+        .expect("axe-core runs in the webview");
+    let audit = axe::read(answer.json().as_str().unwrap_or("{}"));
+    println!(
+        "axe-core {}: the app's {name} screen, {} rule checks passed, {} violations",
+        audit.version,
+        audit.passes,
+        audit.violations.len()
+    );
+    assert!(audit.passes > 0, "{name}: no rule ran");
+    assert!(
+        audit.violations.is_empty(),
+        "the app's {name} screen:\n{}",
+        audit.violations.join("\n")
+    );
+}
+
 /// A screenshot of the screen: into docs/ (the README shows them) with
 /// `RAZDESK_WRITE_DOCS=1`, else beside the build, so a test run leaves the
 /// tree as it was.
@@ -275,6 +346,8 @@ pub async fn screenshot(d: &WebDriver, name: &str) {
     )
     .await;
     std::fs::write(dir.join(format!("app-{name}.png")), png).expect("screenshot saved");
+    // Every screen pictured is a screen measured.
+    audit(d, name).await;
 }
 
 pub use razcode_testkit::fixture;

@@ -258,6 +258,7 @@ async fn sandbox_first_run_to_receipt_and_history() {
         let crates = text_where(&d, "about-crates-summary", |t| t.contains("crates")).await;
         let n: usize = crates.split(' ').next().unwrap_or("0").parse().unwrap_or(0);
         assert!(n > 100, "{crates}");
+        audit(&d, "about").await;
         click(&d, "about-close").await;
 
         // Settings: the print queue and a watched folder.
@@ -737,6 +738,85 @@ async fn gateway_activation_stage_and_a_stopped_gateway() {
 
 /// A desk set up on the sandbox opens on its worklist first and starts its
 /// gateway after the first paint; a stage then works as before.
+/// A whole checkout with the keyboard alone: no click, no pointer. The first
+/// run's choice, an encounter from the worklist, Stage, large print, print
+/// (Ctrl+P) and Done (Esc), each reached with Tab and pressed with Enter or
+/// Space.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_checkout_with_the_keyboard_alone() {
+    let h = Harness::start();
+    let data = tempfile::tempdir().expect("tempdir");
+    let dir = data.path().join("desk");
+    let dir_arg = dir.display().to_string();
+    let d = h.app(&["--data-dir", &dir_arg]).await;
+    let run = async {
+        shown(&d, "screen-firstrun").await;
+        tab_to(&d, "#choose-sandbox", "Start the sandbox").await;
+        key(&d, Key::Enter).await;
+        shown(&d, "screen-worklist").await;
+        text_where(&d, "org", |t| t.contains("Sandbox Family Practice")).await;
+        // Receipts go to the test's print queue (set as staff would in Settings).
+        let printer = std::env::var("RAZDESK_TEST_PRINTER").unwrap_or_else(|_| "RAZPDF".into());
+        Desk::open(&dir)
+            .expect("the app's data folder opens")
+            .set_receipt_prefs(Some(&printer), None)
+            .expect("the printer is kept");
+        // The list is drawn again when the sandbox's gateway comes up: the
+        // row is reached again until its encounter opens.
+        until(&d, "Ana Ávila's encounter, opened from the keyboard", || async {
+            if d
+                .find(By::Css("#screen-encounter:not([hidden])"))
+                .await
+                .is_ok()
+            {
+                return Ok(Some(()));
+            }
+            let check = "const a = document.activeElement; return !!a && a.matches('#worklist button[data-encounter]') && a.textContent === 'Ana Ávila';";
+            for _ in 0..80 {
+                let there: bool = d
+                    .execute(check, vec![])
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .convert()
+                    .map_err(|e| e.to_string())?;
+                if there {
+                    key(&d, Key::Enter).await;
+                    return Ok(None);
+                }
+                key(&d, Key::Tab).await;
+            }
+            Err("Ana Ávila's row is not reached with Tab".into())
+        })
+        .await;
+        text_where(&d, "prev-patient", |t| t == "Ana Ávila").await;
+        tab_to(&d, "#stage-button", "Stage").await;
+        key(&d, Key::Enter).await;
+        shown(&d, "screen-code").await;
+        let grouped = text_where(&d, "code-id", |t| compact(t).len() >= 8).await;
+        tab_to(&d, "#code-large-print", "the large print box").await;
+        key(&d, Key::Space).await;
+        until(&d, "large print kept with the code", || async {
+            let s = staging_of(&dir, &grouped);
+            let desk = Desk::open(&dir).map_err(|e| e.to_string())?;
+            Ok(desk
+                .large_print(s.id)
+                .map_err(|e| e.to_string())?
+                .then_some(()))
+        })
+        .await;
+        ctrl(&d, "p").await;
+        text_where(&d, "code-delivery", |t| t.contains("sent to the printer")).await;
+        key(&d, Key::Escape).await;
+        shown(&d, "screen-worklist").await;
+        let s = staging_of(&dir, &grouped);
+        assert_eq!(s.status, StagingStatus::Staged);
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(180), run).await;
+    let _ = d.quit().await;
+    drop(h);
+    outcome.expect("the keyboard run finished within 3 minutes");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sandbox_desk_paints_its_worklist_then_starts_its_gateway() {
     let h = Harness::start();

@@ -136,6 +136,46 @@ async fn receipts_in_spanish_and_chinese() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_vietnamese_receipt_with_stacked_diacritics() {
+    let w = World::start().await;
+    w.ready().await;
+    w.desk(&["clinic", "--name", "Phòng khám Hòa Bình"]);
+    // The family name as some systems send it: decomposed (e, then the
+    // circumflex, then the tilde); it prints composed.
+    let family = "Nguye\u{302}\u{303}n";
+    let mut extra = vec!["--language", "vi"];
+    extra.extend_from_slice(&PAYMENT);
+    let s = stage(
+        &w,
+        "vi.xml",
+        &encounter("Thị Ánh Tuyết", family, "VI-1"),
+        &extra,
+    );
+    for format in ["letter", "80mm"] {
+        let text = receipt(&w, &s, &["--format", format]);
+        for want in [
+            "Mã hồ sơ lần khám của bạn",
+            "Bệnh nhân: Thị Ánh Tuyết Nguyễn",
+            "Lần khám: 26 thg 11, 2026",
+            "Số tiền phải trả: 1.250,00 US$",
+            "Vui lòng thanh toán hóa đơn này tại Phòng khám Hòa Bình.",
+            "đăng nhập",
+        ] {
+            assert!(text.contains(want), "{format}: {want:?} not in {text}");
+        }
+    }
+    // The picture in docs/: a first print (not a COPY).
+    let doc = stage(
+        &w,
+        "DOC-vi.xml",
+        &encounter("Thị Ánh Tuyết", family, "DOC-vi"),
+        &extra,
+    );
+    let pdf = receipt_file(&w, &doc, &["--format", "letter"]);
+    picture(&pdf, "receipt-letter-vi");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_language_is_kept_with_the_clinic_the_patient_and_the_staging() {
     let w = World::start().await;
     w.ready().await;
@@ -146,7 +186,7 @@ async fn the_language_is_kept_with_the_clinic_the_patient_and_the_staging() {
     assert!(!ok);
     let m = v["error"]["message"].as_str().unwrap();
     assert!(
-        m.contains("\"tlh\"") && m.contains("en, es, zh-Hans"),
+        m.contains("\"tlh\"") && m.contains("en, es, zh-Hans, vi"),
         "{m}"
     );
     let (ok, v) = w.desk(&["clinic", "--language", "fr"]);

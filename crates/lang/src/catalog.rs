@@ -13,6 +13,7 @@ fn source(lang: Language) -> &'static str {
         Language::En => include_str!("../locales/en.ftl"),
         Language::Es => include_str!("../locales/es.ftl"),
         Language::ZhHans => include_str!("../locales/zh-Hans.ftl"),
+        Language::Vi => include_str!("../locales/vi.ftl"),
     }
 }
 

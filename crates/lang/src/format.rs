@@ -146,6 +146,7 @@ fn symbol(lang: Language, currency: &str) -> String {
         ("JPY", _) => "¥",
         ("CAD", _) => "CA$",
         ("MXN", Language::Es) => "MXN",
+        ("VND", _) => "₫",
         ("MXN", _) => "MX$",
         _ => return c,
     };

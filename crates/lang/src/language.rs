@@ -9,6 +9,7 @@ pub enum Language {
     En,
     Es,
     ZhHans,
+    Vi,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub struct UnknownLanguage {
 }
 
 impl Language {
-    pub const ALL: [Language; 3] = [Language::En, Language::Es, Language::ZhHans];
+    pub const ALL: [Language; 4] = [Language::En, Language::Es, Language::ZhHans, Language::Vi];
     /// The staff app's languages (its `app-` messages).
     pub const APP: [Language; 2] = [Language::En, Language::Es];
 
@@ -31,6 +32,7 @@ impl Language {
             Language::En => "en",
             Language::Es => "es",
             Language::ZhHans => "zh-Hans",
+            Language::Vi => "vi",
         }
     }
 
@@ -44,7 +46,7 @@ impl Language {
         crate::text(self, &format!("language-{}", self.tag()))
     }
 
-    /// `en, es, zh-Hans`
+    /// `en, es, zh-Hans, vi`
     pub fn list() -> String {
         Language::ALL.map(Language::tag).join(", ")
     }
@@ -61,6 +63,7 @@ impl Language {
         match id.language.as_str() {
             "en" => Ok(Language::En),
             "es" => Ok(Language::Es),
+            "vi" => Ok(Language::Vi),
             "zh" => match (script.as_deref(), region.as_deref()) {
                 (Some("hans"), _) | (None, None | Some("CN" | "SG" | "MY")) => Ok(Language::ZhHans),
                 _ => Err(unknown()),
@@ -83,6 +86,9 @@ impl Language {
             "eng" => Some(Language::En),
             "spa" => Some(Language::Es),
             "zho" | "chi" | "cmn" => Some(Language::ZhHans),
+            "vie" | "vietnamese" | "tiếng việt" | "tieng viet" | "tiếng việt nam" => {
+                Some(Language::Vi)
+            }
             "english" | "inglés" | "ingles" => Some(Language::En),
             "spanish" | "español" | "espanol" | "castellano" | "castilian" => Some(Language::Es),
             "chinese" | "mandarin" | "simplified chinese" | "chinese simplified" | "中文"
@@ -159,7 +165,7 @@ mod tests {
         assert!(Language::parse("zh-Hant").is_err());
         assert!(Language::parse("zh-TW").is_err());
         let e = Language::parse("klingon").unwrap_err().to_string();
-        assert!(e.contains("en, es, zh-Hans"), "{e}");
+        assert!(e.contains("en, es, zh-Hans, vi"), "{e}");
     }
 
     #[test]

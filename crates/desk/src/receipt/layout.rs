@@ -8,6 +8,7 @@ use super::{Barcode, Format, Receipt};
 use crate::error::{DeskError, Result};
 use crate::words::Words;
 use razcode_lang::{text, text_with};
+use unicode_normalization::UnicodeNormalization;
 
 pub const PT_PER_MM: f32 = 72.0 / 25.4;
 
@@ -128,6 +129,11 @@ impl<'a> Canvas<'a> {
 
     /// Writes one line (no wrapping) at the cursor.
     fn line(&mut self, text: &str, style: Style, size: f32, align: Align) {
+        // Composed characters (a name typed as e + two combining marks, as
+        // some systems send Vietnamese): each is one glyph of the font, and
+        // placed marks would need shaping the receipt does not do.
+        let composed: String = text.nfc().collect();
+        let text = composed.as_str();
         let line_h = size * 1.35 / PT_PER_MM;
         self.y += line_h;
         let w = self.fonts.width(text, style, size) / PT_PER_MM;
