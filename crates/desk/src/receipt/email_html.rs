@@ -55,18 +55,7 @@ pub fn page(m: &Mail) -> String {
             "<h2 style=\"margin:24px 0 8px;font-size:18px\">{}</h2>",
             say_with("receipt-amount-due", &[("amount", &due.amount)]),
         ));
-        for line in [
-            due.description.clone(),
-            due.reference
-                .as_ref()
-                .map(|x| text_with(l, "receipt-reference", &[("reference", x)])),
-            due.due_date
-                .as_ref()
-                .map(|x| text_with(l, "receipt-due-by", &[("date", x)])),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for line in due.detail_lines(l) {
             body.push_str(&format!("<p style=\"margin:0 0 8px\">{}</p>", e(&line)));
         }
         let how = if due.online {

@@ -490,18 +490,7 @@ fn receipt_page(c: &mut Canvas, r: &Receipt, thermal: bool, s: &Sizes) -> Result
             title * 0.9,
             center,
         );
-        for line in [
-            due.description.clone(),
-            due.reference
-                .as_ref()
-                .map(|x| text_with(l, "receipt-reference", &[("reference", x)])),
-            due.due_date
-                .as_ref()
-                .map(|x| text_with(l, "receipt-due-by", &[("date", x)])),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for line in due.detail_lines(l) {
             c.para(&line, Style::Regular, body, center);
         }
         let how = if due.online {

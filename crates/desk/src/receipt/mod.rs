@@ -71,6 +71,25 @@ pub struct AmountDue {
     pub online: bool,
 }
 
+impl AmountDue {
+    /// What is said under the amount: what it is for, the reference and the
+    /// date it is due, those the bill has.
+    pub fn detail_lines(&self, l: Language) -> Vec<String> {
+        [
+            self.description.clone(),
+            self.reference
+                .as_ref()
+                .map(|x| razcode_lang::text_with(l, "receipt-reference", &[("reference", x)])),
+            self.due_date
+                .as_ref()
+                .map(|x| razcode_lang::text_with(l, "receipt-due-by", &[("date", x)])),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 /// Everything a receipt shows; the layouts only place it.
 #[derive(Debug, Clone)]
 pub struct Receipt {

@@ -290,23 +290,6 @@ fn append_of(n: usize) -> &'static str {
 /// its types from).
 fn append_after_of(n: usize) -> &'static str {
     made_once(&APPENDS_AFTER, n, || {
-        let rows: Vec<String> = (0..n)
-            .map(|i| {
-                let k = i * 9;
-                format!(
-                    "(?{}::bigint, ?{}::bigint, ?{}::text, ?{}::text, ?{}::bigint, ?{}::text, ?{}::text, ?{}::text, ?{}::text)",
-                    k + 1,
-                    k + 2,
-                    k + 3,
-                    k + 4,
-                    k + 5,
-                    k + 6,
-                    k + 7,
-                    k + 8,
-                    k + 9
-                )
-            })
-            .collect();
         let h = n * 9;
         format!(
             "WITH moved AS (UPDATE audit_head SET seq = ?{}, hash = ?{} WHERE id = 1 AND seq = ?{} AND hash = ?{} RETURNING 1) \
@@ -316,7 +299,7 @@ fn append_after_of(n: usize) -> &'static str {
             h + 2,
             h + 3,
             h + 4,
-            rows.join(", ")
+            value_rows(n, TYPED)
         )
     })
 }
@@ -338,30 +321,35 @@ fn made_once(cache: &'static Made, n: usize, make: impl FnOnce() -> String) -> &
         .or_insert_with(|| Box::leak(make().into_boxed_str()))
 }
 
+/// An entry's nine columns as placeholders: bare where the insert's columns
+/// give their types, cast where a VALUES list stands alone.
+const UNTYPED: [&str; 9] = [""; 9];
+const TYPED: [&str; 9] = [
+    "::bigint", "::bigint", "::text", "::text", "::bigint", "::text", "::text", "::text", "::text",
+];
+
+/// `n` rows of placeholders, `?1` to `?{9n}`, each with its column's cast.
+fn value_rows(n: usize, casts: [&str; 9]) -> String {
+    (0..n)
+        .map(|i| {
+            let row: Vec<String> = casts
+                .iter()
+                .enumerate()
+                .map(|(c, cast)| format!("?{}{cast}", i * 9 + c + 1))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The insert of `n` entries in one statement, made once per size, so that
 /// PostgreSQL prepares it once per connection like every other statement.
 fn insert_of(n: usize) -> &'static str {
     made_once(&INSERTS, n, || {
-        let rows: Vec<String> = (0..n)
-            .map(|i| {
-                let k = i * 9;
-                format!(
-                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-                    k + 1,
-                    k + 2,
-                    k + 3,
-                    k + 4,
-                    k + 5,
-                    k + 6,
-                    k + 7,
-                    k + 8,
-                    k + 9
-                )
-            })
-            .collect();
         format!(
             "INSERT INTO audit_log(seq, at, kind, raz_id, org_account_id, recipient, detail, prev_hash, hash) VALUES {}",
-            rows.join(", ")
+            value_rows(n, UNTYPED)
         )
     })
 }
@@ -498,6 +486,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_run_on_across_rows_with_their_casts() {
+        assert_eq!(
+            value_rows(2, UNTYPED),
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9), (?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+        );
+        assert!(value_rows(1, TYPED).starts_with("(?1::bigint, ?2::bigint, ?3::text, "));
+    }
 
     #[test]
     fn kinds_read_back_and_fields_do_not_run_together() {
