@@ -270,6 +270,26 @@ async fn her_check_prints_what_was_read() {
 }
 
 #[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    // 90 KB of FHIR JSON, more than a pipe holds; the reader takes 10 bytes
+    // and goes, as `| head -c 10` does.
+    let sample = fixture("ccr/samples/hds_fixture_ehr_export_patient_with_providers.xml");
+    let mut child = razdesk()
+        .args(["her", "fhir", sample.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}
+
+#[test]
 fn her_show_puts_a_record_in_plain_words() {
     let dir = tempfile::tempdir().unwrap();
     let sample = fixture("ccr/samples/nist_ccr_sample2.xml");

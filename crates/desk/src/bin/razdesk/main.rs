@@ -67,6 +67,15 @@ fn error_json(e: &DeskError) -> Value {
     Out::reply(false, &Failed { error: report }, "").json
 }
 
+/// Writes a line to standard output. A reader that went away (`razdesk … |
+/// head`) is not an error of ours: the line is dropped quietly, as other
+/// tools do, where `println!` would panic.
+pub fn say(line: impl std::fmt::Display) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -87,9 +96,9 @@ fn main() -> ExitCode {
     match rt.block_on(run::command(cli)) {
         Ok(out) => {
             if json_mode {
-                println!("{}", out.json);
+                say(&out.json);
             } else if !out.text.is_empty() {
-                println!("{}", out.text);
+                say(&out.text);
             }
             if out.ok {
                 ExitCode::SUCCESS
@@ -99,7 +108,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             if json_mode {
-                println!("{}", error_json(&e));
+                say(error_json(&e));
             } else {
                 eprintln!("razdesk: {}", hints::message(&e));
             }

@@ -281,8 +281,7 @@ fn setup(desk: &Desk, s: Setup) -> Run {
 /// Prints `APPROVE <url>` (a line other tools wait for) and opens the browser.
 fn show_url(no_browser: bool) -> impl Fn(&str) + Sync {
     move |url: &str| {
-        println!("APPROVE {url}");
-        let _ = std::io::stdout().flush();
+        crate::say(format!("APPROVE {url}"));
         if !no_browser {
             open_browser(url);
         }
@@ -557,7 +556,7 @@ async fn watch(desk: &Desk, folder: &Path, once: bool) -> Run {
                     error: Some(e),
                 },
             };
-            println!("{}", serde_json::to_string(&line).unwrap_or_default());
+            crate::say(serde_json::to_string(&line).unwrap_or_default());
         }
         if once {
             return Ok(Out::ok(
@@ -579,18 +578,15 @@ async fn sandbox(desk: &Desk, json_mode: bool) -> Run {
         sandbox: gw.base_url().to_string(),
         organization: s.organization.clone(),
     };
-    println!(
-        "{}",
-        if json_mode {
-            serde_json::to_string(&line).unwrap_or_default()
-        } else {
-            format!(
-                "sandbox gateway on {} for {}",
-                gw.base_url(),
-                s.organization.unwrap_or_default()
-            )
-        }
-    );
+    crate::say(if json_mode {
+        serde_json::to_string(&line).unwrap_or_default()
+    } else {
+        format!(
+            "sandbox gateway on {} for {}",
+            gw.base_url(),
+            s.organization.unwrap_or_default()
+        )
+    });
     let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;
     gw.stop().await;
