@@ -354,6 +354,11 @@ fn insert_of(n: usize) -> &'static str {
     })
 }
 
+/// A code's entries but the practice's own kinds (stage, status, payment
+/// notice), oldest first.
+const ACCESSES_OF: &str = "SELECT at, kind, recipient FROM audit_log WHERE raz_id = ?1 \
+     AND kind NOT IN ('stage', 'status', 'payment_notice') ORDER BY seq";
+
 /// One access to a code, as its lists show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Access {
@@ -380,12 +385,9 @@ impl Store {
 
     /// A code's access events, oldest first.
     pub fn accesses(&self, raz_id: &str) -> Result<Vec<Access>> {
-        let rows = self.with(|c| {
-            c.query(
-                "SELECT at, kind, recipient FROM audit_log WHERE raz_id = ?1 ORDER BY seq",
-                p![raz_id],
-            )
-        })?;
+        // The practice's own entries (a status asked every few minutes adds
+        // up) are left in the database: only access events are read.
+        let rows = self.with(|c| c.query(ACCESSES_OF, p![raz_id]))?;
         let mut out = Vec::new();
         for r in rows {
             let kind: String = r.get(1)?;
@@ -486,6 +488,16 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_practice_s_own_kinds_are_the_ones_accesses_leave_out() {
+        for own in [Kind::Stage, Kind::Status, Kind::PaymentNotice] {
+            assert!(ACCESSES_OF.contains(&format!("'{}'", own.name())));
+        }
+        for event in AccessEvent::ALL {
+            assert!(!ACCESSES_OF.contains(&format!("'{}'", event.as_str())));
+        }
+    }
 
     #[test]
     fn placeholders_run_on_across_rows_with_their_casts() {
