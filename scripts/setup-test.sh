@@ -114,9 +114,7 @@ scripts/with-postgres.sh bash -c '
   set -euo pipefail
   cargo test --workspace --locked
   echo "== the gateway protocol suite on PostgreSQL"
-  RAZCODE_TEST_BACKEND=postgres cargo test --locked -p razcode-gateway \
-    --test protocol --test lifecycle --test payments --test redemption --test security --test shl \
-    --test reserved --test audit --test new_code
+  scripts/gateway-suite-on-postgres.sh
 '
 # The two Debian packages, built from this same debug build, installed on this
 # machine, run, upgraded and purged (scripts/test-packages.sh; as root).
