@@ -59,6 +59,11 @@ if ! head -c 64 "$AXE" 2>/dev/null | grep -q "axe v$AXE_VERSION"; then
   (cd "$NODEENV" && npm install --no-save --silent --no-audit --no-fund "axe-core@$AXE_VERSION")
 fi
 export RAZCODE_AXE="$AXE"
+# Each axe-core figure line also goes to this file (cargo keeps a passing
+# test's output); it is printed after the tests.
+mkdir -p target
+export RAZCODE_AXE_REPORT="$PWD/target/axe-figures.txt"
+: > "$RAZCODE_AXE_REPORT"
 # A real print queue that prints to PDF files (~/PDF) for the printing tests.
 # `lpstat -r` exits 0 either way; only its words tell whether cupsd runs.
 cups_up() { lpstat -r 2>/dev/null | grep -q 'is running'; }
@@ -116,6 +121,8 @@ scripts/with-postgres.sh bash -c '
   echo "== the gateway protocol suite on PostgreSQL"
   scripts/gateway-suite-on-postgres.sh
 '
+echo "== accessibility (axe-core, WCAG 2.1 A and AA)"
+cat "$RAZCODE_AXE_REPORT"
 # The two Debian packages, built from this same debug build, installed on this
 # machine, run, upgraded and purged (scripts/test-packages.sh; as root).
 echo "== packages"

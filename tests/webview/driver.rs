@@ -301,12 +301,12 @@ pub async fn audit(d: &WebDriver, name: &str) {
         .await
         .expect("axe-core runs in the webview");
     let audit = axe::read(answer.json().as_str().unwrap_or("{}"));
-    println!(
+    axe::report(&format!(
         "axe-core {}: the app's {name} screen, {} rule checks passed, {} violations",
         audit.version,
         audit.passes,
         audit.violations.len()
-    );
+    ));
     assert!(audit.passes > 0, "{name}: no rule ran");
     assert!(
         audit.violations.is_empty(),

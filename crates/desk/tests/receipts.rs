@@ -366,12 +366,12 @@ async fn email_carries_the_code_and_the_receipt_only() {
             &s.raz_id,
         )
         .await;
-        println!(
-            "axe-core {}: the HTML email, {} rule checks passed, {} violations",
+        razcode_testkit::axe::report(&format!(
+            "axe-core {}: the HTML email to {to}, {} rule checks passed, {} violations",
             b.version,
             b.passes,
             b.failures.len()
-        );
+        ));
         if std::env::var_os("RAZDESK_WRITE_DOCS").is_some() && to == "zoe@example.org" {
             b.picture(&docs_dir().join("email-en.png")).await;
         }

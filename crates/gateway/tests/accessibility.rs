@@ -144,14 +144,14 @@ async fn every_patient_page_in_every_language_passes_axe() {
         b.press("form[action$='/new-code'] button").await;
         b.audit(&format!("a request sent ({lang})"), "<h1").await;
     }
-    println!(
+    razcode_testkit::axe::report(&format!(
         "axe-core {}: {} gateway pages ({} languages), {} rule checks passed, {} violations",
         b.version,
         b.pages - pages,
         LANGUAGES.len(),
         b.passes - passes,
         b.failures.len()
-    );
+    ));
     let failures = std::mem::take(&mut b.failures);
     b.close().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -45,6 +45,23 @@ pub fn run_script() -> String {
     )
 }
 
+/// Prints one figure line (`axe-core 4.11.0: …`), and appends it to the file
+/// `RAZCODE_AXE_REPORT` names, when set: cargo keeps a passing test's output,
+/// so scripts/setup-test.sh prints that file after the tests.
+pub fn report(line: &str) {
+    println!("{line}");
+    if let Some(path) = std::env::var_os("RAZCODE_AXE_REPORT") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
 /// What axe-core found on one page.
 #[derive(Debug)]
 pub struct Audit {
