@@ -30,15 +30,6 @@ pub fn page_in(lang: Language, status: StatusCode, title: &str, body: &str) -> R
     respond(status, document(lang, title, body, &language_menu(lang)))
 }
 
-/// Right-to-left scripts get `dir="rtl"`; none of ours is one yet, but the
-/// pages' styles only use logical directions so that one can be added.
-fn direction(tag: &str) -> &'static str {
-    match tag.split('-').next().unwrap_or("") {
-        "ar" | "he" | "fa" | "ur" => "rtl",
-        _ => "ltr",
-    }
-}
-
 pub fn document(lang: Language, title: &str, body: &str, footer: &str) -> String {
     document_tagged(lang.tag(), title, body, footer)
 }
@@ -48,7 +39,7 @@ fn document_tagged(tag: &str, title: &str, body: &str, footer: &str) -> String {
         "<!doctype html><html lang=\"{tag}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{t}</title><style>{STYLE}</style></head><body><main><h1>{t}</h1>{body}</main>{footer}</body></html>",
-        dir = direction(tag),
+        dir = razcode_lang::direction_of(tag),
         t = escape(title)
     )
 }

@@ -8,7 +8,7 @@
 
 mod common;
 use common::*;
-use razcode_protocol::RazId;
+use razcode_protocol::{RazId, ReserveAnswer};
 use razcode_testkit::axe::Browser;
 
 const LANGUAGES: [&str; 4] = ["en", "es", "zh-Hans", "vi"];
@@ -53,13 +53,15 @@ async fn every_patient_page_in_every_language_passes_axe() {
     let reserved = {
         let r = at_gateway_time(&env, &t, "/gateway/reserve", &[("count", "1")]).await;
         assert_eq!(r.status(), 200);
-        let v: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
-        let first = serde_json::to_string(&v).unwrap();
-        let id = first
-            .split('"')
-            .find_map(|s| RazId::parse(s).ok())
-            .unwrap_or_else(|| panic!("a reserved code in {v}"));
-        id
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = r.bytes().await.unwrap();
+        let codes = ReserveAnswer::decode(ct.as_deref(), &body)
+            .unwrap()
+            .expect("a success");
+        RazId::parse(&codes[0].raz_id).unwrap()
     };
     for lang in LANGUAGES {
         let q = format!("?lang={lang}");

@@ -107,27 +107,13 @@ async fn ccr_record_is_shown_readably() {
     )
     .await;
     assert_eq!(r.status(), 303);
-    let html = b
-        .get(env.url(&format!("/r/{}/record", id.compact())))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page_text(&b, &env.url(&format!("/r/{}/record", id.compact()))).await;
     assert!(
         html.contains("Sections") && html.contains("<th scope=\"row\">Patient</th>"),
         "{html}"
     );
     // In plain words, in the page's language: titles, sex, dates.
-    let es = b
-        .get(env.url(&format!("/r/{}/record?lang=es", id.compact())))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let es = page_text(&b, &env.url(&format!("/r/{}/record?lang=es", id.compact()))).await;
     for want in [
         "<th scope=\"row\">Sexo</th><td>Masculino</td>",
         "<h3>Resultados de pruebas</h3>",

@@ -38,7 +38,7 @@ impl Language {
 
     /// Which way its text runs (`ltr` or `rtl`), as HTML's `dir` takes it.
     pub fn direction(self) -> &'static str {
-        "ltr"
+        direction_of(self.tag())
     }
 
     /// The language by its own name (`Español`).
@@ -126,6 +126,16 @@ impl Language {
     }
 }
 
+/// Which way a BCP 47 tag's script runs: right to left for Arabic, Hebrew,
+/// Persian and Urdu (none of ours yet: pages and the email use logical
+/// directions so that one can be added), else left to right.
+pub fn direction_of(tag: &str) -> &'static str {
+    match tag.split('-').next().unwrap_or("") {
+        "ar" | "he" | "fa" | "ur" => "rtl",
+        _ => "ltr",
+    }
+}
+
 impl std::fmt::Display for Language {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.tag())
@@ -166,6 +176,14 @@ mod tests {
         assert!(Language::parse("zh-TW").is_err());
         let e = Language::parse("klingon").unwrap_err().to_string();
         assert!(e.contains("en, es, zh-Hans, vi"), "{e}");
+    }
+
+    #[test]
+    fn scripts_run_their_own_way() {
+        assert_eq!(direction_of("ar-EG"), "rtl");
+        assert_eq!(direction_of("he"), "rtl");
+        assert_eq!(Language::Vi.direction(), "ltr");
+        assert_eq!(Language::ZhHans.direction(), "ltr");
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod units;
 pub use catalog::{ids, messages_with_prefix, text, text_with};
 pub use format::{amount, date, date_in, date_time, date_time_in, visit_date};
 pub use jiff::tz::TimeZone;
-pub use language::{Language, UnknownLanguage};
+pub use language::{direction_of, Language, UnknownLanguage};
 pub use record_words::{
     ccr_in_words, her_in_words, omhe_in_words, section_title, sex, Fact, HerWords, ItemWords,
     MeasurementWords, RecordWords, SectionWords,
