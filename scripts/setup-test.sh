@@ -26,6 +26,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # The audit-log tests change a row by hand, as someone with the database would.
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v qpdf >/dev/null 2>&1 || need_apt+=(qpdf)
+# HarfBuzz's hb-shape: Arabic receipts are checked against its shaping.
+command -v hb-shape >/dev/null 2>&1 || need_apt+=(libharfbuzz-bin)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -175,6 +175,110 @@ async fn a_vietnamese_receipt_with_stacked_diacritics() {
     picture(&pdf, "receipt-letter-vi");
 }
 
+/// pdftotext's reading of an Arabic receipt, in logical order, without the
+/// embedding marks it adds around each direction's run.
+fn logical_text(pdf: &Path) -> String {
+    tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .chars()
+        .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each line's words from `pdftotext -bbox-layout`: (xMin, xMax, text) in
+/// points, a line's words in the order pdftotext reads them.
+fn lines_of(pdf: &Path) -> Vec<Vec<(f32, f32, String)>> {
+    let xml = tool(
+        "pdftotext",
+        &[
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-bbox-layout",
+            pdf.to_str().unwrap(),
+            "-",
+        ],
+    );
+    let attr = |tag: &str, name: &str| -> f32 {
+        let at = tag.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    xml.split("<line")
+        .skip(1)
+        .map(|line| {
+            line.split("<word")
+                .skip(1)
+                .map(|w| {
+                    let text = w.split('>').nth(1).unwrap().split('<').next().unwrap();
+                    (attr(w, "xMin"), attr(w, "xMax"), text.to_string())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_arabic_receipt_reads_right_to_left() {
+    let w = World::start().await;
+    w.ready().await;
+    w.desk(&["clinic", "--name", "عيادة النور"]);
+    let mut extra = vec!["--language", "ar"];
+    extra.extend_from_slice(&PAYMENT);
+    let s = stage(&w, "ar.xml", &encounter("ليلى", "حداد", "AR-1"), &extra);
+    for format in ["letter", "80mm"] {
+        let pdf = receipt_file(&w, &s, &["--format", format]);
+        let text = logical_text(&pdf);
+        // Read back in logical order: joined letters and lam-alef
+        // ligatures give back their letters, marks (the shadda) stay.
+        for want in [
+            "عيادة النور",
+            "رمز سجل زيارتك",
+            "ليلى حداد",
+            "لإضافة هذه الزيارة إلى حسابك في",
+            "ثم سجّل الدخول",
+            "امسح الرمز أو افتح http://127.0.0.1:",
+            "1,250.00 US$",
+            "يرجى دفع هذه الفاتورة في عيادة النور",
+            "INV-9",
+        ] {
+            assert!(text.contains(want), "{format}: {want:?} not in {text}");
+        }
+        assert!(!text.contains("Your visit record code"), "{text}");
+    }
+    // On a page, lines start at the right margin: every line of Arabic
+    // words ends (its first word's right edge) within a point of the others.
+    let pdf = receipt_file(&w, &s, &["--format", "letter"]);
+    let page_w = 612.0;
+    let right_edges: Vec<f32> = lines_of(&pdf)
+        .iter()
+        .filter(|l| {
+            l.iter()
+                .any(|(_, _, t)| t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)))
+        })
+        .map(|l| l.iter().map(|w| w.1).fold(0.0, f32::max))
+        .collect();
+    assert!(right_edges.len() >= 8, "{right_edges:?}");
+    let right = right_edges.iter().copied().fold(0.0, f32::max);
+    assert!(right > page_w / 2.0, "lines end at {right}");
+    let flush = right_edges
+        .iter()
+        .filter(|e| (right - **e).abs() < 1.0)
+        .count();
+    assert!(flush >= right_edges.len() - 1, "{right_edges:?}");
+    // The picture in docs/: a first print (not a COPY).
+    let doc = stage(
+        &w,
+        "DOC-ar.xml",
+        &encounter("ليلى", "حداد", "DOC-ar"),
+        &extra,
+    );
+    let pdf = receipt_file(&w, &doc, &["--format", "letter"]);
+    picture(&pdf, "receipt-letter-ar");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_language_is_kept_with_the_clinic_the_patient_and_the_staging() {
     let w = World::start().await;

@@ -11,7 +11,7 @@ use common::*;
 use razcode_protocol::{RazId, ReserveAnswer};
 use razcode_testkit::axe::Browser;
 
-const LANGUAGES: [&str; 4] = ["en", "es", "zh-Hans", "vi"];
+const LANGUAGES: [&str; 5] = ["en", "es", "zh-Hans", "vi", "ar"];
 
 /// A code whose visit (a CCR with problems, allergies, medications and
 /// results) comes with a bill: the record page shows both.

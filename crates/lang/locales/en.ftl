@@ -8,6 +8,7 @@ language-en = English
 language-es = Español
 language-zh-Hans = 中文（简体）
 language-vi = Tiếng Việt
+language-ar = العربية
 
 ## Dates, times and amounts
 month-short-1 = Jan

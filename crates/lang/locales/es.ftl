@@ -5,6 +5,7 @@ language-en = English
 language-es = Español
 language-zh-Hans = 中文（简体）
 language-vi = Tiếng Việt
+language-ar = العربية
 
 ## Fechas, horas e importes
 month-short-1 = ene

@@ -6,6 +6,7 @@ language-en = English
 language-es = Español
 language-zh-Hans = 中文（简体）
 language-vi = Tiếng Việt
+language-ar = العربية
 
 ## Ngày, giờ và số tiền
 month-short-1 = thg 1

@@ -5,6 +5,7 @@ language-en = English
 language-es = Español
 language-zh-Hans = 中文（简体）
 language-vi = Tiếng Việt
+language-ar = العربية
 
 ## 日期、时间和金额
 month-short-1 = 1

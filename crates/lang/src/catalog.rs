@@ -14,6 +14,7 @@ fn source(lang: Language) -> &'static str {
         Language::Es => include_str!("../locales/es.ftl"),
         Language::ZhHans => include_str!("../locales/zh-Hans.ftl"),
         Language::Vi => include_str!("../locales/vi.ftl"),
+        Language::Ar => include_str!("../locales/ar.ftl"),
     }
 }
 

@@ -10,6 +10,7 @@ pub enum Language {
     Es,
     ZhHans,
     Vi,
+    Ar,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -22,7 +23,13 @@ pub struct UnknownLanguage {
 }
 
 impl Language {
-    pub const ALL: [Language; 4] = [Language::En, Language::Es, Language::ZhHans, Language::Vi];
+    pub const ALL: [Language; 5] = [
+        Language::En,
+        Language::Es,
+        Language::ZhHans,
+        Language::Vi,
+        Language::Ar,
+    ];
     /// The staff app's languages (its `app-` messages).
     pub const APP: [Language; 2] = [Language::En, Language::Es];
 
@@ -33,6 +40,7 @@ impl Language {
             Language::Es => "es",
             Language::ZhHans => "zh-Hans",
             Language::Vi => "vi",
+            Language::Ar => "ar",
         }
     }
 
@@ -46,7 +54,7 @@ impl Language {
         crate::text(self, &format!("language-{}", self.tag()))
     }
 
-    /// `en, es, zh-Hans, vi`
+    /// `en, es, zh-Hans, vi, ar`
     pub fn list() -> String {
         Language::ALL.map(Language::tag).join(", ")
     }
@@ -64,6 +72,8 @@ impl Language {
             "en" => Ok(Language::En),
             "es" => Ok(Language::Es),
             "vi" => Ok(Language::Vi),
+            // Modern Standard Arabic, which every region's patients read.
+            "ar" => Ok(Language::Ar),
             "zh" => match (script.as_deref(), region.as_deref()) {
                 (Some("hans"), _) | (None, None | Some("CN" | "SG" | "MY")) => Ok(Language::ZhHans),
                 _ => Err(unknown()),
@@ -89,6 +99,7 @@ impl Language {
             "vie" | "vietnamese" | "tiếng việt" | "tieng viet" | "tiếng việt nam" => {
                 Some(Language::Vi)
             }
+            "ara" | "arabic" | "العربية" | "عربي" => Some(Language::Ar),
             "english" | "inglés" | "ingles" => Some(Language::En),
             "spanish" | "español" | "espanol" | "castellano" | "castilian" => Some(Language::Es),
             "chinese" | "mandarin" | "simplified chinese" | "chinese simplified" | "中文"
@@ -127,8 +138,8 @@ impl Language {
 }
 
 /// Which way a BCP 47 tag's script runs: right to left for Arabic, Hebrew,
-/// Persian and Urdu (none of ours yet: pages and the email use logical
-/// directions so that one can be added), else left to right.
+/// Persian and Urdu (Arabic is ours; pages and the email use logical
+/// directions, so the others need only their catalogs), else left to right.
 pub fn direction_of(tag: &str) -> &'static str {
     match tag.split('-').next().unwrap_or("") {
         "ar" | "he" | "fa" | "ur" => "rtl",

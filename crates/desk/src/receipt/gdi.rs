@@ -5,18 +5,19 @@
 
 use super::device::Device;
 use super::fonts::FaceKind;
-use super::layout::{Mark, Picture, Scaling, Sheet};
+use super::layout::{Mark, Picture, Scaling, Sheet, PT_PER_MM};
 use crate::error::{DeskError, Result};
 use crate::words::Words;
 use std::collections::HashMap;
 use windows_sys::Win32::Foundation::{HANDLE, RECT};
 use windows_sys::Win32::Graphics::Gdi::{
     AddFontMemResourceEx, CreateDCW, CreateFontW, CreateSolidBrush, DeleteDC, DeleteObject,
-    FillRect, GetDeviceCaps, RemoveFontMemResourceEx, SelectObject, SetBkMode, SetStretchBltMode,
-    SetTextAlign, SetTextColor, StretchDIBits, TextOutW, ANTIALIASED_QUALITY, BITMAPINFO,
-    BITMAPINFOHEADER, BI_RGB, COLORONCOLOR, DEFAULT_CHARSET, DIB_RGB_COLORS, FW_BOLD, FW_NORMAL,
-    HALFTONE, HDC, HFONT, LOGPIXELSX, LOGPIXELSY, OUT_TT_ONLY_PRECIS, PHYSICALOFFSETX,
-    PHYSICALOFFSETY, SRCCOPY, TA_BASELINE, TA_LEFT, TRANSPARENT,
+    ExtTextOutW, FillRect, GetDeviceCaps, RemoveFontMemResourceEx, SelectObject, SetBkMode,
+    SetStretchBltMode, SetTextAlign, SetTextColor, StretchDIBits, TextOutW, ANTIALIASED_QUALITY,
+    BITMAPINFO, BITMAPINFOHEADER, BI_RGB, COLORONCOLOR, DEFAULT_CHARSET, DIB_RGB_COLORS,
+    ETO_GLYPH_INDEX, FW_BOLD, FW_NORMAL, HALFTONE, HDC, HFONT, LOGPIXELSX, LOGPIXELSY,
+    OUT_TT_ONLY_PRECIS, PHYSICALOFFSETX, PHYSICALOFFSETY, SRCCOPY, TA_BASELINE, TA_LEFT,
+    TRANSPARENT,
 };
 use windows_sys::Win32::Graphics::Printing::{
     EnumPrintersW, GetDefaultPrinterW, PRINTER_ENUM_CONNECTIONS, PRINTER_ENUM_LOCAL,
@@ -124,12 +125,7 @@ struct LentFonts(Vec<HANDLE>);
 impl LentFonts {
     fn lend() -> LentFonts {
         let mut handles = Vec::new();
-        for kind in [
-            FaceKind::Sans,
-            FaceKind::Bold,
-            FaceKind::Cjk,
-            FaceKind::Mono,
-        ] {
+        for kind in FaceKind::ALL {
             let bytes = kind.bytes();
             let mut n = 0u32;
             let h = unsafe {
@@ -283,10 +279,31 @@ fn draw_page(
                 let height = device.font_height(*size_pt);
                 let y = device.y(*baseline_mm);
                 for run in runs {
-                    let text: Vec<u16> = run.text.encode_utf16().collect();
-                    unsafe {
-                        SelectObject(dc, fonts.get(run.face, height));
-                        TextOutW(dc, device.x(run.x_mm), y, text.as_ptr(), text.len() as i32);
+                    unsafe { SelectObject(dc, fonts.get(run.face, height)) };
+                    if run.glyphs.is_empty() {
+                        let text: Vec<u16> = run.drawn_text.encode_utf16().collect();
+                        unsafe {
+                            TextOutW(dc, device.x(run.x_mm), y, text.as_ptr(), text.len() as i32)
+                        };
+                        continue;
+                    }
+                    // Shaped text by glyph index, each where shaping put it:
+                    // GDI neither reorders nor reshapes what it is given so.
+                    for g in &run.glyphs {
+                        let x = device.x(run.x_mm + g.x / PT_PER_MM);
+                        let gy = device.y(*baseline_mm - g.rise / PT_PER_MM);
+                        unsafe {
+                            ExtTextOutW(
+                                dc,
+                                x,
+                                gy,
+                                ETO_GLYPH_INDEX,
+                                std::ptr::null(),
+                                &g.id,
+                                1,
+                                std::ptr::null(),
+                            )
+                        };
                     }
                 }
             }

@@ -3,7 +3,8 @@
 //! this one list, so a printed receipt is the PDF's layout at the printer's
 //! own resolution.
 
-use super::fonts::{FaceKind, Fonts, Style};
+use super::fonts::{FaceKind, Fonts, ShapedGlyph, Style};
+use super::shaping;
 use super::{Barcode, Format, Receipt};
 use crate::error::{DeskError, Result};
 use crate::words::Words;
@@ -57,7 +58,14 @@ pub enum Mark {
 pub struct Run {
     pub x_mm: f32,
     pub face: FaceKind,
+    /// What the run reads, in reading order (a PDF's text, a screen reader's).
     pub text: String,
+    /// The characters in the order they are drawn, left to right: `text`,
+    /// or reversed when it reads right to left and was not shaped.
+    pub drawn_text: String,
+    /// Shaped text (Arabic), drawn glyph by glyph, points from `x_mm`; when
+    /// empty the run is drawn from `drawn_text`, a character to a glyph.
+    pub glyphs: Vec<ShapedGlyph>,
 }
 
 /// An image as the receipt was given it (PNG or JPEG), with its size in pixels.
@@ -107,6 +115,8 @@ struct Canvas<'a> {
     y: f32,
     left: f32,
     width: f32,
+    /// The patient's language reads from the right: lines start there.
+    right_to_left: bool,
 }
 
 impl<'a> Canvas<'a> {
@@ -116,6 +126,7 @@ impl<'a> Canvas<'a> {
         pictures: &'a mut Vec<Picture>,
         margin: f32,
         page_w: f32,
+        right_to_left: bool,
     ) -> Canvas<'a> {
         Canvas {
             fonts,
@@ -124,6 +135,17 @@ impl<'a> Canvas<'a> {
             y: margin,
             left: margin,
             width: page_w - 2.0 * margin,
+            right_to_left,
+        }
+    }
+
+    /// Where a block `w` wide starts: at the line's start (the left, or the
+    /// right for a right-to-left language) or centred.
+    fn x_for(&self, w: f32, align: Align) -> f32 {
+        match align {
+            Align::Left if self.right_to_left => self.left + (self.width - w).max(0.0),
+            Align::Left => self.left,
+            Align::Center => self.left + (self.width - w).max(0.0) / 2.0,
         }
     }
 
@@ -136,21 +158,18 @@ impl<'a> Canvas<'a> {
         let text = composed.as_str();
         let line_h = size * 1.35 / PT_PER_MM;
         self.y += line_h;
-        let w = self.fonts.width(text, style, size) / PT_PER_MM;
-        let mut x = match align {
-            Align::Left => self.left,
-            Align::Center => self.left + (self.width - w).max(0.0) / 2.0,
-        };
-        let mut runs = Vec::new();
-        for (face, run) in self.fonts.runs(text, style) {
-            let run_w = run.chars().map(|c| face.advance(c, size)).sum::<f32>() / PT_PER_MM;
-            runs.push(Run {
-                x_mm: x,
-                face: face.kind,
-                text: run,
-            });
-            x += run_w;
-        }
+        let (pieces, w) = shaping::set_line(self.fonts, text, style, size, self.right_to_left);
+        let x = self.x_for(w / PT_PER_MM, align);
+        let runs = pieces
+            .into_iter()
+            .map(|p| Run {
+                x_mm: x + p.x / PT_PER_MM,
+                face: p.face,
+                text: p.text,
+                drawn_text: p.drawn_text,
+                glyphs: p.glyphs,
+            })
+            .collect();
         self.marks.push(Mark::Text {
             baseline_mm: self.y - line_h * 0.25,
             size_pt: size,
@@ -212,10 +231,7 @@ impl<'a> Canvas<'a> {
     /// Places an image `w_mm` wide, centred or at the left.
     fn image(&mut self, picture: Picture, w_mm: f32, align: Align) {
         let h_mm = w_mm * picture.height_px as f32 / picture.width_px as f32;
-        let x_mm = match align {
-            Align::Left => self.left,
-            Align::Center => self.left + (self.width - w_mm) / 2.0,
-        };
+        let x_mm = self.x_for(w_mm, align);
         self.pictures.push(picture);
         self.marks.push(Mark::Image {
             x_mm,
@@ -270,7 +286,8 @@ pub fn lay_out(r: &Receipt, format: Format) -> Result<Sheet> {
     let fonts =
         Fonts::load().ok_or_else(|| DeskError::Receipt(Words::new("desk-receipt-fonts")))?;
     let mut pictures = Vec::new();
-    let mut c = Canvas::new(&fonts, &mut pictures, margin, page_w);
+    let right_to_left = r.language.direction() == "rtl";
+    let mut c = Canvas::new(&fonts, &mut pictures, margin, page_w, right_to_left);
     receipt_page(&mut c, r, thermal, &sizes)?;
     // A thermal roll is as long as its content.
     let page_h = match format {
@@ -289,7 +306,7 @@ pub fn lay_out(r: &Receipt, format: Format) -> Result<Sheet> {
     if let Some(code) = &r.shl_passcode {
         // Its own page (a slip on a roll): kept apart from the code it opens.
         let slip_h = if thermal { 60.0 } else { page_h };
-        let mut c = Canvas::new(&fonts, &mut pictures, margin, page_w);
+        let mut c = Canvas::new(&fonts, &mut pictures, margin, page_w, right_to_left);
         passcode_slip(&mut c, r, code, thermal, &sizes);
         pages.push(Page {
             width_mm: page_w,

@@ -11,6 +11,7 @@ mod gdi;
 pub mod layout;
 mod pdf;
 pub mod print;
+mod shaping;
 
 use crate::error::Result;
 use razcode_lang::Language;

@@ -5,9 +5,10 @@ use super::layout::{Mark, Sheet, PT_PER_MM};
 use crate::error::{DeskError, Result};
 use crate::words::Words;
 use printpdf::{
-    Color, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
-    RawImage, Rect, Rgb, TextItem, XObjectTransform,
+    Codepoint, Color, FontId, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Pt, RawImage, Rect, Rgb, TextItem, TextMatrix, XObjectTransform,
 };
+use std::collections::BTreeMap;
 
 fn pt(mm: f32) -> Pt {
     Pt(mm * PT_PER_MM)
@@ -45,26 +46,36 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>> {
                     size_pt,
                     runs,
                 } => {
-                    let Some(first) = runs.first() else { continue };
-                    // One text section: the runs follow on from each other
-                    // with the same advances the layout measured.
                     ops.push(Op::StartTextSection);
-                    ops.push(Op::SetTextCursor {
-                        pos: Point {
-                            x: pt(first.x_mm),
-                            y: pt(h - baseline_mm),
-                        },
-                    });
+                    let y = pt(h - baseline_mm).0;
                     for run in runs {
                         let face = fonts.face(run.face);
-                        face.mark_used(&run.text);
                         ops.push(Op::SetFont {
                             font: PdfFontHandle::External(face.id.clone()),
                             size: Pt(*size_pt),
                         });
-                        ops.push(Op::ShowText {
-                            items: vec![TextItem::Text(run.text.clone())],
-                        });
+                        let x = pt(run.x_mm).0;
+                        if run.glyphs.is_empty() {
+                            face.mark_used(&run.drawn_text);
+                            ops.push(at(x, y));
+                            ops.push(Op::ShowText {
+                                items: vec![TextItem::Text(run.drawn_text.clone())],
+                            });
+                            continue;
+                        }
+                        // Each shaped glyph where shaping put it; printpdf
+                        // writes a baseline's glyphs as one TJ array.
+                        face.mark_glyphs_used(&run.glyphs);
+                        for g in &run.glyphs {
+                            ops.push(at(x + g.x, y + g.rise));
+                            ops.push(Op::ShowText {
+                                items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
+                                    g.id,
+                                    0.0,
+                                    g.text.clone(),
+                                )])],
+                            });
+                        }
                     }
                     ops.push(Op::EndTextSection);
                 }
@@ -111,11 +122,18 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>> {
                 }
             }
         }
-        pages.push(PdfPage::new(Mm(page.width_mm), Mm(h), ops));
+        pages.push((page.width_mm, h, ops));
     }
-    fonts
+    let renumbered = fonts
         .embed(&mut doc)
         .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-font").with("cause", e)))?;
+    let pages = pages
+        .into_iter()
+        .map(|(w, h, mut ops)| {
+            renumber_glyphs(&mut ops, &renumbered);
+            PdfPage::new(Mm(w), Mm(h), ops)
+        })
+        .collect();
     let opts = PdfSaveOptions {
         subset_fonts: true,
         ..PdfSaveOptions::default()
@@ -131,6 +149,38 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>> {
     pdf.save_to(&mut out)
         .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-pdf").with("cause", e)))?;
     Ok(out)
+}
+
+/// A text position, in points from the page's bottom left.
+fn at(x: f32, y: f32) -> Op {
+    Op::SetTextMatrix {
+        matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+    }
+}
+
+/// Glyphs drawn by id name the full font's glyphs; the embedded subset
+/// numbers them anew.
+fn renumber_glyphs(ops: &mut [Op], renumbered: &BTreeMap<FontId, BTreeMap<u16, u16>>) {
+    let mut current = None;
+    for op in ops {
+        match op {
+            Op::SetFont {
+                font: PdfFontHandle::External(id),
+                ..
+            } => current = renumbered.get(id),
+            Op::ShowText { items } => {
+                let Some(map) = current else { continue };
+                for item in items {
+                    if let TextItem::GlyphIds(glyphs) = item {
+                        for g in glyphs {
+                            g.gid = map.get(&g.gid).copied().unwrap_or(0);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The catalog's `/Lang` (a screen reader reads the receipt in the
