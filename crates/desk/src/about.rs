@@ -34,6 +34,11 @@ pub fn fonts() -> Vec<FontLicence> {
             from: "Debian's fonts-noto-core",
         },
         FontLicence {
+            name: "Noto Sans Arabic (regular, bold), © Google",
+            licence: "OFL-1.1",
+            from: "Debian's fonts-noto-core",
+        },
+        FontLicence {
             name: "Droid Sans Fallback, © 2006-2010 Google",
             licence: "Apache-2.0",
             from: "Debian's fonts-droid-fallback",

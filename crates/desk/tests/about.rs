@@ -112,5 +112,18 @@ fn the_about_box_lists_every_crate_the_app_ships() {
         now,
         "assets/licences.json is out of date: RAZDESK_WRITE_LICENCES=1 cargo test -p razcode-desk --test about"
     );
-    assert_eq!(about::fonts().len(), 3);
+    // Every font file the receipts embed has its licence said, here and in
+    // assets/fonts/LICENSES.md.
+    let fonts_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/fonts");
+    let said = std::fs::read_to_string(fonts_dir.join("LICENSES.md")).unwrap();
+    let mut files = 0;
+    for f in std::fs::read_dir(&fonts_dir).unwrap() {
+        let name = f.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".ttf") {
+            files += 1;
+            assert!(said.contains(&name), "{name} is not in LICENSES.md");
+        }
+    }
+    assert_eq!(files, 6);
+    assert_eq!(about::fonts().len(), 4);
 }

@@ -1,6 +1,7 @@
-//! The patient's language: receipts in Spanish and Chinese read back with
-//! pdftotext, an email in Spanish through a real SMTP server, the language
-//! kept with the staging, the patient and the clinic; unknown tags refused.
+//! The patient's language: receipts in Spanish, Chinese, Vietnamese and
+//! Arabic (right to left) read back with pdftotext, emails in Spanish and
+//! Arabic through a real SMTP server, the language kept with the staging,
+//! the patient and the clinic; unknown tags refused.
 
 mod common;
 use common::*;
@@ -323,7 +324,7 @@ async fn the_language_is_kept_with_the_clinic_the_patient_and_the_staging() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_email_in_spanish() {
+async fn an_email_in_spanish_and_in_arabic() {
     let w = World::start().await;
     w.ready().await;
     w.desk(&["clinic", "--name", "Harbor Street Clinic"]);
@@ -373,6 +374,49 @@ async fn an_email_in_spanish() {
     let file = w.desk_dir.path().join("attached.pdf");
     std::fs::write(&file, pdf).unwrap();
     assert!(flat_text(&file).contains("El código del registro de su visita"));
+
+    // In Arabic the email reads right to left; its code and amount left to
+    // right. As a page in Chromium, axe-core finds nothing.
+    let (ok, v) = w.desk(&["email", &s, "--to", "ana@example.org", "--language", "ar"]);
+    assert!(ok, "{v}");
+    let msgs = server.messages();
+    let m = msgs.last().unwrap();
+    assert_eq!(m["subject"], "رمز سجل زيارتك من Harbor Street Clinic");
+    let html = m["html"].as_str().unwrap();
+    for want in [
+        "<html lang=\"ar\" dir=\"rtl\">",
+        "أضف الزيارة إلى حسابي",
+        "dir=\"ltr\"",
+        "\u{2066}25.00 US$\u{2069}",
+    ] {
+        assert!(html.contains(want), "{want:?} in {html}");
+    }
+    let inline = &m["inline"][0];
+    let page = w.desk_dir.path().join("email-ar.html");
+    std::fs::write(
+        &page,
+        html.replace(
+            "cid:barcode@razcode",
+            &format!("data:image/png;base64,{}", inline["data"].as_str().unwrap()),
+        ),
+    )
+    .unwrap();
+    let mut b = razcode_testkit::axe::Browser::open().await;
+    b.visit(
+        &format!("file://{}", page.display()),
+        "the email in Arabic",
+        "أضف الزيارة",
+    )
+    .await;
+    razcode_testkit::axe::report(&format!(
+        "axe-core {}: the HTML email in Arabic, {} rule checks passed, {} violations",
+        b.version,
+        b.passes,
+        b.failures.len()
+    ));
+    let failures = std::mem::take(&mut b.failures);
+    b.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

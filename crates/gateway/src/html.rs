@@ -15,7 +15,7 @@ h1{font-size:1.5rem}label{display:block;margin-top:.8rem;font-weight:600}\
 input,textarea{font-size:1rem;padding:.4rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}\
 button{font-size:1rem;padding:.5rem 1.2rem;margin-block:1rem 0;margin-inline:0 .5rem;border-radius:4px;border:1px solid #0b4f8a;background:#0b4f8a;color:#fff;cursor:pointer}\
 button.secondary{background:#fff;color:#0b4f8a}.error{background:#fde8e8;border-inline-start:4px solid #b00020;padding:.6rem}\
-.code{font-family:ui-monospace,monospace;font-size:1.6rem;letter-spacing:.1em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3rem .6rem;text-align:start}\
+.code{font-family:ui-monospace,monospace;font-size:1.6rem;letter-spacing:.1em;white-space:nowrap}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3rem .6rem;text-align:start}\
 fieldset{border:1px solid #999;margin-top:1rem}\
 footer{max-width:40rem;margin:2rem auto;padding:0 1rem;color:#444}footer nav{display:flex;gap:.6rem;flex-wrap:wrap}\
 .langs{display:flex;gap:.8rem;list-style:none;margin:0;padding:0}";
@@ -86,8 +86,13 @@ pub fn say(lang: Language, id: &str, args: &[(&str, String)]) -> String {
 }
 
 /// A code as the pages show it.
+/// A code in a sentence: read left to right as one unit whatever the page's
+/// direction (`dir` isolates it), never broken across lines.
 pub fn code(grouped: &str) -> String {
-    format!("<span class=\"code\">{}</span>", escape(grouped))
+    format!(
+        "<span class=\"code\" dir=\"ltr\">{}</span>",
+        escape(grouped)
+    )
 }
 
 fn respond(status: StatusCode, html: String) -> Response {
@@ -141,7 +146,9 @@ mod tests {
     fn messages_as_html_escape_text_and_keep_markup_arguments() {
         let html = say(Language::Es, "page-withdrawn", &[("code", code("AB<1>"))]);
         assert!(
-            html.starts_with("La clínica retiró el código <span class=\"code\">AB&lt;1&gt;</span>"),
+            html.starts_with(
+                "La clínica retiró el código <span class=\"code\" dir=\"ltr\">AB&lt;1&gt;</span>"
+            ),
             "{html}"
         );
     }

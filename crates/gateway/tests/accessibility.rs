@@ -115,10 +115,12 @@ async fn every_patient_page_in_every_language_passes_axe() {
             "25",
         )
         .await;
-        // With RAZDESK_WRITE_DOCS: the Spanish record page, at a phone's width.
-        if lang == "es" && std::env::var_os("RAZDESK_WRITE_DOCS").is_some() {
+        // With RAZDESK_WRITE_DOCS: the Spanish and the Arabic (right to
+        // left) record pages, at a phone's width.
+        if matches!(lang, "es" | "ar") && std::env::var_os("RAZDESK_WRITE_DOCS").is_some() {
             let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
-            b.picture(&docs.join("page-record-es.png")).await;
+            b.picture(&docs.join(format!("page-record-{lang}.png")))
+                .await;
         }
         // Someone else's browser opens the same code: already claimed.
         b.d.delete_all_cookies().await.unwrap();

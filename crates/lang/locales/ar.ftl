@@ -206,9 +206,11 @@ sex-female = أنثى
 sex-male = ذكر
 sex-other = آخر
 sex-unknown = غير معروف
-record-item-tests = { $heading }: { $tests }
-record-item-test = { $name } { $value }
-record-item-reaction = { $what } (التفاعل: { $reaction })
+# What the clinic wrote (often English) is isolated (FSI … PDI): it reads in
+# its own direction and does not pull the Arabic around it out of place.
+record-item-tests = ⁨{ $heading }⁩: ⁨{ $tests }⁩
+record-item-test = ⁨{ $name }⁩ ⁨{ $value }⁩
+record-item-reaction = ⁨{ $what }⁩ (التفاعل: ⁨{ $reaction }⁩)
 omhe-bp = ضغط الدم
 omhe-bp-pulse = { $bp }، النبض { $pulse }/دقيقة
 omhe-sbp = ضغط الدم المرسل إلى

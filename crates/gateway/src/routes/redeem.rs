@@ -71,7 +71,7 @@ fn enter_form(l: Language, message: &str, typed: &str) -> String {
     format!(
         "{}<p>{}</p>\
          <form method=\"post\" action=\"/r\"><label for=\"code\">RAZCODE</label>\
-         <input id=\"code\" name=\"code\" class=\"code\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" required value=\"{}\" placeholder=\"XXXX-XXXX-XXXX\">\
+         <input id=\"code\" name=\"code\" class=\"code\" dir=\"ltr\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" required value=\"{}\" placeholder=\"XXXX-XXXX-XXXX\">\
          <button>{}</button></form>",
         error_box(message),
         say(l, "page-enter-help", &[]),
