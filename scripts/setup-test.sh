@@ -42,12 +42,13 @@ python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd 2
 # environment (pinned: fhir.resources 6.4.0 is its last FHIR R4 4.0.1 release):
 # fhir.resources validates FHIR R4 Bundles, jwcrypto opens SMART Health Link files.
 PYENV="${RAZCODE_TEST_PYENV:-$HOME/.local/share/razcode/test-python}"
-# requests-oauthlib is the other OAuth client the stage_process bench compares with.
-if ! "$PYENV/bin/python" -c "import fhir.resources, jwcrypto, requests_oauthlib" 2>/dev/null; then
+# requests-oauthlib is the other OAuth client the stage_process bench compares with,
+# reportlab the other PDF maker the receipt_process bench does.
+if ! "$PYENV/bin/python" -c "import fhir.resources, jwcrypto, requests_oauthlib, reportlab" 2>/dev/null; then
   echo "== installing the FHIR and JOSE checkers into $PYENV"
   python3 -m venv "$PYENV"
   "$PYENV/bin/pip" install -q "fhir.resources==6.4.0" "pydantic==1.10.27" "jwcrypto==1.5.6" \
-    "requests-oauthlib==2.0.0"
+    "requests-oauthlib==2.0.0" "reportlab==4.4.4"
 fi
 export RAZCODE_TEST_PYENV="$PYENV"
 # axe-core (the JavaScript packages registry's, through npm, pinned) measures the pages, the email and
