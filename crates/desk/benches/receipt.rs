@@ -74,19 +74,27 @@ fn main() {
     println!("receipt generation, mean of {rounds} renders");
     println!("| layout | ms per receipt | PDF bytes | ratio to baseline |");
     println!("|---|---:|---:|---:|");
-    for format in [Format::Letter, Format::A4, Format::Thermal80] {
-        let start = Instant::now();
-        let mut size = 0;
-        for _ in 0..rounds {
-            size = render(&receipt, format).expect("a receipt").len();
+    // The same receipt in Arabic: every line ordered right to left and shaped.
+    let arabic = Receipt {
+        patient_name: "ليلى حداد".into(),
+        language: razcode_desk::languages::Language::Ar,
+        ..receipt.clone()
+    };
+    for (r, lang) in [(&receipt, ""), (&arabic, ", Arabic")] {
+        for format in [Format::Letter, Format::A4, Format::Thermal80] {
+            let start = Instant::now();
+            let mut size = 0;
+            for _ in 0..rounds {
+                size = render(r, format).expect("a receipt").len();
+            }
+            let t = start.elapsed().as_secs_f64() / rounds as f64;
+            println!(
+                "| {}{lang} | {:.1} | {size} | {:.0} |",
+                format.name(),
+                t * 1e3,
+                t / base
+            );
         }
-        let t = start.elapsed().as_secs_f64() / rounds as f64;
-        println!(
-            "| {} | {:.1} | {size} | {:.0} |",
-            format.name(),
-            t * 1e3,
-            t / base
-        );
     }
     println!(
         "| baseline (one line, built-in font) | {:.3} | | 1 |",

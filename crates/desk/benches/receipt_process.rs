@@ -44,7 +44,11 @@ fn main() {
         let gw = desk.start_sandbox().await.expect("the sandbox");
         let bin = env!("CARGO_BIN_EXE_razdesk");
         let razdesk = |args: &[&str]| {
-            let (_, out) = run(Command::new(bin).arg("--data-dir").arg(&dir).args(args));
+            let (_, out) = run(Command::new(bin)
+                .arg("--data-dir")
+                .arg(&dir)
+                .arg("--json")
+                .args(args));
             serde_json::from_slice::<serde_json::Value>(&out).unwrap_or_default()
         };
         razdesk(&[
@@ -158,6 +162,15 @@ fn main() {
             ms(t)
         );
         gw.stop().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        // RECEIPT_BENCH_KEEP: the desk stays, for a profiler to run
+        // `razdesk --data-dir DIR receipt ID` on its own.
+        if std::env::var_os("RECEIPT_BENCH_KEEP").is_some() {
+            println!(
+                "kept {} (English {en_staging}, Arabic {ar_staging})",
+                dir.display()
+            );
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     });
 }

@@ -291,7 +291,7 @@ async fn the_language_is_kept_with_the_clinic_the_patient_and_the_staging() {
     assert!(!ok);
     let m = v["error"]["message"].as_str().unwrap();
     assert!(
-        m.contains("\"tlh\"") && m.contains("en, es, zh-Hans, vi"),
+        m.contains("\"tlh\"") && m.contains("en, es, zh-Hans, vi, ar"),
         "{m}"
     );
     let (ok, v) = w.desk(&["clinic", "--language", "fr"]);

@@ -18,26 +18,23 @@ fn source(lang: Language) -> &'static str {
     }
 }
 
+/// A language's catalog, parsed the first time one of its messages is
+/// asked for (a receipt's process reads its language and English alone).
 fn bundle(lang: Language) -> &'static Bundle {
-    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
-    let all = BUNDLES.get_or_init(|| {
-        Language::ALL
-            .iter()
-            .map(|&l| {
-                // A catalog with a syntax error keeps the messages it could
-                // read (the tests read every catalog whole).
-                let res = FluentResource::try_new(source(l).to_string()).unwrap_or_else(|(r, _)| r);
-                let mut b = FluentBundle::new_concurrent(vec![l.id()]);
-                // No bidi isolation marks: receipts and emails are plain text,
-                // and the marks would print as boxes in some fonts.
-                b.set_use_isolating(false);
-                let _ = b.add_resource(res);
-                b
-            })
-            .collect()
-    });
+    static BUNDLES: [OnceLock<Bundle>; Language::ALL.len()] =
+        [const { OnceLock::new() }; Language::ALL.len()];
     let i = Language::ALL.iter().position(|&l| l == lang).unwrap_or(0);
-    &all[i]
+    BUNDLES[i].get_or_init(|| {
+        // A catalog with a syntax error keeps the messages it could read
+        // (the tests read every catalog whole).
+        let res = FluentResource::try_new(source(lang).to_string()).unwrap_or_else(|(r, _)| r);
+        let mut b = FluentBundle::new_concurrent(vec![lang.id()]);
+        // No bidi isolation marks: receipts and emails are plain text, and
+        // the marks would print as boxes in some fonts.
+        b.set_use_isolating(false);
+        let _ = b.add_resource(res);
+        b
+    })
 }
 
 fn format(lang: Language, id: &str, args: Option<&FluentArgs>) -> Option<String> {

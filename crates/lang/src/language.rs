@@ -186,7 +186,8 @@ mod tests {
         assert!(Language::parse("zh-Hant").is_err());
         assert!(Language::parse("zh-TW").is_err());
         let e = Language::parse("klingon").unwrap_err().to_string();
-        assert!(e.contains("en, es, zh-Hans, vi"), "{e}");
+        assert!(e.contains("en, es, zh-Hans, vi, ar"), "{e}");
+        assert_eq!(Language::parse("ar-EG"), Ok(Language::Ar));
     }
 
     #[test]
@@ -195,6 +196,7 @@ mod tests {
         assert_eq!(direction_of("he"), "rtl");
         assert_eq!(Language::Vi.direction(), "ltr");
         assert_eq!(Language::ZhHans.direction(), "ltr");
+        assert_eq!(Language::Ar.direction(), "rtl");
     }
 
     #[test]
@@ -206,6 +208,9 @@ mod tests {
             Some(Language::ZhHans)
         );
         assert_eq!(Language::from_name("es-MX"), Some(Language::Es));
+        assert_eq!(Language::from_name("ara"), Some(Language::Ar));
+        assert_eq!(Language::from_name("Arabic"), Some(Language::Ar));
+        assert_eq!(Language::from_name("العربية"), Some(Language::Ar));
         assert_eq!(Language::from_name("Klingon"), None);
     }
 

@@ -31,7 +31,9 @@ fn parsed(
 
 pub struct Face {
     pub kind: FaceKind,
-    full: &'static ParsedFont,
+    /// The whole font, parsed the first time it is needed (a receipt with no
+    /// Chinese never parses the large CJK face).
+    full: &'static OnceLock<Option<ParsedFont>>,
     bytes: &'static [u8],
     /// The id the page's operations use; the subset is added under it at the end.
     pub id: FontId,
@@ -53,7 +55,11 @@ pub struct ShapedGlyph {
 }
 
 impl Face {
-    fn new(kind: FaceKind, full: &'static ParsedFont, bytes: &'static [u8]) -> Face {
+    fn new(
+        kind: FaceKind,
+        full: &'static OnceLock<Option<ParsedFont>>,
+        bytes: &'static [u8],
+    ) -> Face {
         Face {
             kind,
             full,
@@ -117,7 +123,7 @@ impl Face {
         let positions = GlyphLayout::new(font, &infos, direction, false)
             .glyph_positions()
             .ok()?;
-        let scale = size / f32::from(self.full.units_per_em.max(1));
+        let scale = size / f32::from(self.parsed()?.units_per_em.max(1));
         let width = positions.iter().map(|p| p.hori_advance).sum::<i32>();
         // allsorts lays glyphs out in logical order; a right-to-left run is
         // drawn from its right edge, each glyph's advance taken before it.
@@ -162,23 +168,33 @@ impl Face {
     /// The glyph the font's character map gives `c` (its isolated form).
     #[cfg(test)]
     pub fn glyph_of(&self, c: char) -> Option<u16> {
-        self.full.lookup_glyph_index(c as u32).filter(|g| *g != 0)
+        self.parsed()?
+            .lookup_glyph_index(c as u32)
+            .filter(|g| *g != 0)
+    }
+
+    /// The font, parsed on first use; None if it cannot be read (its text
+    /// then falls to another face).
+    fn parsed(&self) -> Option<&'static ParsedFont> {
+        parsed(self.full, self.bytes)
     }
 
     pub fn has(&self, c: char) -> bool {
-        self.full
-            .lookup_glyph_index(c as u32)
+        self.parsed()
+            .and_then(|f| f.lookup_glyph_index(c as u32))
             .is_some_and(|g| g != 0)
     }
 
     /// The advance of `c` in points at `size`.
     pub fn advance(&self, c: char, size: f32) -> f32 {
-        let upem = f32::from(self.full.units_per_em.max(1));
-        let w = self
-            .full
+        let Some(full) = self.parsed() else {
+            return size / 2.0;
+        };
+        let upem = f32::from(full.units_per_em.max(1));
+        let w = full
             .lookup_glyph_index(c as u32)
-            .and_then(|g| self.full.get_glyph_width(g))
-            .unwrap_or(self.full.units_per_em / 2);
+            .and_then(|g| full.get_glyph_width(g))
+            .unwrap_or(full.units_per_em / 2);
         f32::from(w) / upem * size
     }
 
@@ -195,10 +211,11 @@ impl Face {
         if used.is_empty() && by_id.is_empty() {
             return Ok(BTreeMap::new());
         }
+        let full = self.parsed().ok_or("a receipt font cannot be read")?;
         let mut ids: Vec<u16> = vec![0];
         ids.extend(
             used.iter()
-                .filter_map(|c| self.full.lookup_glyph_index(*c as u32))
+                .filter_map(|c| full.lookup_glyph_index(*c as u32))
                 .chain(by_id.keys().copied())
                 .filter(|g| *g != 0),
         );
@@ -321,19 +338,21 @@ static ARABIC_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
 static ARABIC_BOLD_P: OnceLock<Option<ParsedFont>> = OnceLock::new();
 
 impl Fonts {
+    /// The faces; the ones every receipt uses are read now (None if one
+    /// cannot be), the others when text first needs them.
     pub fn load() -> Option<Fonts> {
-        Some(Fonts {
-            sans: Face::new(FaceKind::Sans, parsed(&SANS_P, SANS)?, SANS),
-            bold: Face::new(FaceKind::Bold, parsed(&BOLD_P, SANS_BOLD)?, SANS_BOLD),
-            cjk: Face::new(FaceKind::Cjk, parsed(&CJK_P, CJK)?, CJK),
-            mono: Face::new(FaceKind::Mono, parsed(&MONO_P, MONO)?, MONO),
-            arabic: Face::new(FaceKind::Arabic, parsed(&ARABIC_P, ARABIC)?, ARABIC),
-            arabic_bold: Face::new(
-                FaceKind::ArabicBold,
-                parsed(&ARABIC_BOLD_P, ARABIC_BOLD)?,
-                ARABIC_BOLD,
-            ),
-        })
+        let fonts = Fonts {
+            sans: Face::new(FaceKind::Sans, &SANS_P, SANS),
+            bold: Face::new(FaceKind::Bold, &BOLD_P, SANS_BOLD),
+            cjk: Face::new(FaceKind::Cjk, &CJK_P, CJK),
+            mono: Face::new(FaceKind::Mono, &MONO_P, MONO),
+            arabic: Face::new(FaceKind::Arabic, &ARABIC_P, ARABIC),
+            arabic_bold: Face::new(FaceKind::ArabicBold, &ARABIC_BOLD_P, ARABIC_BOLD),
+        };
+        fonts.sans.parsed()?;
+        fonts.bold.parsed()?;
+        fonts.mono.parsed()?;
+        Some(fonts)
     }
 
     /// Adds every face that was used, subset, to the document; returns, by

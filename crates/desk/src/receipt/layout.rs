@@ -181,14 +181,22 @@ impl<'a> Canvas<'a> {
     /// scripts without spaces).
     fn para(&mut self, text: &str, style: Style, size: f32, align: Align) {
         let max = self.width * PT_PER_MM;
+        // Widths add up word by word (a line's is the sum of its words'), so
+        // each word is measured once.
         let mut current = String::new();
+        let mut current_w = 0.0;
         for word in text.split_inclusive(' ') {
-            let candidate = format!("{current}{word}");
-            if self.fonts.width(candidate.trim_end(), style, size) <= max || current.is_empty() {
-                current = candidate;
-            } else {
+            let word_w = self.fonts.width(word, style, size);
+            let inked_w = self.fonts.width(word.trim_end(), style, size);
+            if !current.is_empty() && current_w + inked_w > max {
                 self.line(current.trim_end(), style, size, align);
-                current = word.to_string();
+                current.clear();
+                current_w = 0.0;
+            }
+            current.push_str(word);
+            current_w += word_w;
+            if current.len() > word.len() || inked_w <= max {
+                continue;
             }
             // A single word wider than the line is cut by characters.
             while self.fonts.width(current.trim_end(), style, size) > max {
@@ -205,6 +213,7 @@ impl<'a> Canvas<'a> {
                 self.line(&cut, style, size, align);
                 current = current[cut.len()..].to_string();
             }
+            current_w = self.fonts.width(&current, style, size);
         }
         if !current.trim().is_empty() {
             self.line(current.trim_end(), style, size, align);

@@ -143,12 +143,37 @@ pub fn write(sheet: &Sheet) -> Result<Vec<u8>> {
         .to_lopdf_document(&opts, &mut Vec::new());
     declare_language_and_title(&mut pdf, &sheet.language)?;
     if opts.optimize {
-        pdf.compress();
+        compress_streams(&mut pdf)?;
     }
     let mut out = Vec::new();
     pdf.save_to(&mut out)
         .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-pdf").with("cause", e)))?;
     Ok(out)
+}
+
+/// Every stream not yet compressed, deflated at zlib's fastest level (see
+/// Cargo.toml: lopdf's compress() takes the slowest).
+fn compress_streams(pdf: &mut lopdf::Document) -> Result<()> {
+    use flate2::{write::ZlibEncoder, Compression};
+    use std::io::Write;
+    for object in pdf.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
+            continue;
+        }
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::fast());
+        let deflated = z
+            .write_all(&stream.content)
+            .and_then(|()| z.finish())
+            .map_err(|e| DeskError::Receipt(Words::new("desk-receipt-pdf").with("cause", e)))?;
+        if deflated.len() < stream.content.len() {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(deflated);
+        }
+    }
+    Ok(())
 }
 
 /// A text position, in points from the page's bottom left.

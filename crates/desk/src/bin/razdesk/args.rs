@@ -166,7 +166,7 @@ pub enum Command {
         #[arg(long)]
         shl: Option<String>,
         /// The language receipts and emails are in when the patient has none
-        /// (BCP 47: en, es, zh-Hans, vi).
+        /// (BCP 47: en, es, zh-Hans, vi, ar).
         #[arg(long)]
         language: Option<String>,
     },
@@ -174,7 +174,7 @@ pub enum Command {
     Patient {
         #[arg(long)]
         mrn: String,
-        /// BCP 47: en, es, zh-Hans, vi. Without it, the patient's language is shown.
+        /// BCP 47: en, es, zh-Hans, vi, ar. Without it, the patient's language is shown.
         #[arg(long)]
         language: Option<String>,
     },
@@ -185,7 +185,7 @@ pub enum Command {
         printer: Option<String>,
         #[arg(long)]
         format: Option<String>,
-        /// The language (BCP 47: en, es, zh-Hans, vi); default: the staging's.
+        /// The language (BCP 47: en, es, zh-Hans, vi, ar); default: the staging's.
         #[arg(long)]
         language: Option<String>,
         /// Large print (18 pt and more), kept with the staging and its
@@ -207,7 +207,7 @@ pub enum Command {
         to: String,
         #[arg(long)]
         format: Option<String>,
-        /// The language (BCP 47: en, es, zh-Hans, vi); default: the staging's.
+        /// The language (BCP 47: en, es, zh-Hans, vi, ar); default: the staging's.
         #[arg(long)]
         language: Option<String>,
         /// Large print (18 pt and more), kept with the staging and its
@@ -233,7 +233,7 @@ pub enum Command {
         /// Mark it COPY (a reprint always is).
         #[arg(long)]
         copy: bool,
-        /// The language (BCP 47: en, es, zh-Hans, vi); default: the staging's.
+        /// The language (BCP 47: en, es, zh-Hans, vi, ar); default: the staging's.
         #[arg(long)]
         language: Option<String>,
         /// Large print (18 pt and more), kept with the staging and its
@@ -311,7 +311,7 @@ pub struct StageChoices {
     /// Sections to leave out, comma-separated (problems,medications,...).
     #[arg(long, value_delimiter = ',')]
     pub leave_out: Vec<String>,
-    /// The receipt's and email's language (BCP 47: en, es, zh-Hans, vi), kept
+    /// The receipt's and email's language (BCP 47: en, es, zh-Hans, vi, ar), kept
     /// with the staging and the patient; default: the patient's, else the clinic's.
     #[arg(long)]
     pub language: Option<String>,
