@@ -145,6 +145,30 @@ async fn the_windows_desk_checks_out_under_wine() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(qr_on_page(&printed, dir.path()), redeem, "{format}");
     }
+    // In Arabic, GDI draws the shaped glyphs by index, right to left; the
+    // printed page still carries the code and its barcode.
+    {
+        let queue = PrintedPdfs::watch();
+        let (ok, v) = w.desk(&["print", &staging, "--printer", &printer, "--language", "ar"]);
+        assert!(ok, "{v}");
+        let printed = queue.next().await;
+        // Read back through Wine's PostScript driver, letters come as
+        // their joined presentation forms; NFKC gives the letters back.
+        let text: String = {
+            use unicode_normalization::UnicodeNormalization;
+            pdf_text(&printed).nfkc().collect()
+        };
+        for want in [
+            "رمز سجل زيارتك",
+            "يرجى دفع هذه الفاتورة في",
+            "لإضافة هذه الزيارة إلى حسابك",
+        ] {
+            assert!(text.contains(want), "ar: {want:?} not in {text}");
+        }
+        assert!(text.contains(&code.to_string()), "ar: {text}");
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(qr_on_page(&printed, dir.path()), redeem, "ar");
+    }
     // A printer that is not there: a clear error, recorded in the history.
     let (ok, v) = w.desk(&["print", &staging, "--printer", "NO-SUCH-PRINTER"]);
     assert!(!ok);
