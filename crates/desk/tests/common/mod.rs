@@ -479,3 +479,42 @@ pub async fn v11_gateway(real: &str) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await });
     base
 }
+
+/// An HTML email as a page in Chromium at a phone's width (its barcode shown
+/// as a mail program shows a `cid:` part), measured with axe-core; the figure
+/// is reported as `what`. With `picture`, its first screen is written there.
+/// Returns the violations.
+pub async fn axe_email(
+    dir: &Path,
+    message: &Value,
+    what: &str,
+    shows: &str,
+    picture: Option<&Path>,
+) -> Vec<String> {
+    let html = message["html"].as_str().unwrap();
+    let barcode = message["inline"][0]["data"].as_str().unwrap();
+    let page = dir.join(format!("email-{}.html", what.replace(' ', "-")));
+    std::fs::write(
+        &page,
+        html.replace(
+            "cid:barcode@razcode",
+            &format!("data:image/png;base64,{barcode}"),
+        ),
+    )
+    .unwrap();
+    let mut b = razcode_testkit::axe::Browser::open().await;
+    b.visit(&format!("file://{}", page.display()), what, shows)
+        .await;
+    razcode_testkit::axe::report(&format!(
+        "axe-core {}: {what}, {} rule checks passed, {} violations",
+        b.version,
+        b.passes,
+        b.failures.len()
+    ));
+    if let Some(p) = picture {
+        b.picture(p).await;
+    }
+    let failures = std::mem::take(&mut b.failures);
+    b.close().await;
+    failures
+}
