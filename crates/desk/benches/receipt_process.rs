@@ -9,27 +9,13 @@
 //! Needs the Python environment scripts/setup-test.sh makes (reportlab).
 //! `cargo bench -p razcode-desk --bench receipt_process [-- COUNT]`
 
+mod process;
+
+use process::{p50, run};
 use razcode_desk::Desk;
 use razcode_testkit::checkers;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-fn p50(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn run(cmd: &mut Command) -> (Duration, Vec<u8>) {
-    let t = Instant::now();
-    let out = cmd.output().expect("the process starts");
-    let took = t.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&[out.stdout.clone(), out.stderr].concat())
-    );
-    (took, out.stdout)
-}
+use std::time::Duration;
 
 fn main() {
     let count: usize = std::env::args()

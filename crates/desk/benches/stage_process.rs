@@ -7,28 +7,14 @@
 //! Needs the Python environment scripts/setup-test.sh makes (requests-oauthlib).
 //! `cargo bench -p razcode-desk --bench stage_process [-- COUNT]`
 
+mod process;
+
+use process::{p50, run};
 use razcode_testkit::checkers;
 
 use razcode_desk::Desk;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-fn p50(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn run(cmd: &mut Command) -> Duration {
-    let t = Instant::now();
-    let out = cmd.output().expect("the process starts");
-    let took = t.elapsed();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&[out.stdout, out.stderr].concat())
-    );
-    took
-}
+use std::time::Duration;
 
 fn main() {
     let count: usize = std::env::args()
@@ -62,16 +48,17 @@ fn main() {
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
         for (i, id) in ids.iter().enumerate() {
-            spawn.push(run(Command::new(bin).arg("--version")));
-            ours.push(run(Command::new(bin).arg("--data-dir").arg(&dir).args([
-                "stage",
-                &id.to_string(),
-                "--qr",
-            ])));
+            spawn.push(run(Command::new(bin).arg("--version")).0);
+            ours.push(
+                run(Command::new(bin).arg("--data-dir").arg(&dir).args([
+                    "stage",
+                    &id.to_string(),
+                    "--qr",
+                ]))
+                .0,
+            );
             let her = format!("st={}\nbp=121/81", 30_000 + i);
-            theirs.push(run(
-                Command::new(&py).args([script, &url, &ck, &cs, &tk, &ts, &her])
-            ));
+            theirs.push(run(Command::new(&py).args([script, &url, &ck, &cs, &tk, &ts, &her])).0);
         }
         let (s, o, t) = (p50(spawn), p50(ours), p50(theirs));
         println!(

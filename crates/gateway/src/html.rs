@@ -85,7 +85,6 @@ pub fn say(lang: Language, id: &str, args: &[(&str, String)]) -> String {
     out
 }
 
-/// A code as the pages show it.
 /// A code in a sentence: read left to right as one unit whatever the page's
 /// direction (`dir` isolates it), never broken across lines.
 pub fn code(grouped: &str) -> String {

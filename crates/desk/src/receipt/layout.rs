@@ -58,10 +58,8 @@ pub enum Mark {
 pub struct Run {
     pub x_mm: f32,
     pub face: FaceKind,
-    /// What the run reads, in reading order (a PDF's text, a screen reader's).
-    pub text: String,
-    /// The characters in the order they are drawn, left to right: `text`,
-    /// or reversed when it reads right to left and was not shaped.
+    /// The characters in the order they are drawn, left to right: reversed
+    /// from reading order when the run reads right to left and was not shaped.
     pub drawn_text: String,
     /// Shaped text (Arabic), drawn glyph by glyph, points from `x_mm`; when
     /// empty the run is drawn from `drawn_text`, a character to a glyph.
@@ -165,7 +163,6 @@ impl<'a> Canvas<'a> {
             .map(|p| Run {
                 x_mm: x + p.x / PT_PER_MM,
                 face: p.face,
-                text: p.text,
                 drawn_text: p.drawn_text,
                 glyphs: p.glyphs,
             })

@@ -12,13 +12,12 @@ use unicode_bidi::{BidiClass, BidiInfo, Level};
 pub struct Placed {
     pub x: f32,
     pub face: FaceKind,
-    /// What the piece reads, in reading order.
-    pub text: String,
     /// Drawn by glyph id, in visual order; empty when the text is drawn a
     /// character to a glyph (`drawn_text`).
     pub glyphs: Vec<ShapedGlyph>,
     /// The characters as they are drawn left to right (a right-to-left
-    /// piece that was not shaped: reversed, brackets mirrored).
+    /// piece that was not shaped: reversed, brackets mirrored); a shaped
+    /// piece's text in reading order.
     pub drawn_text: String,
 }
 
@@ -80,27 +79,25 @@ impl Line {
                 self.pieces.push(Placed {
                     x: self.x,
                     face: face.kind,
-                    drawn_text: text.clone(),
-                    text,
+                    drawn_text: text,
                     glyphs,
                 });
                 self.x += width;
                 return;
             }
         }
-        let drawn_text: String = if rtl {
-            text.chars().rev().map(mirrored).collect()
-        } else {
-            text.clone()
-        };
         let width = text
             .chars()
             .map(|c| face.advance(c, self.size))
             .sum::<f32>();
+        let drawn_text: String = if rtl {
+            text.chars().rev().map(mirrored).collect()
+        } else {
+            text
+        };
         self.pieces.push(Placed {
             x: self.x,
             face: face.kind,
-            text,
             glyphs: Vec::new(),
             drawn_text,
         });
@@ -149,7 +146,7 @@ mod tests {
     use super::*;
 
     fn drawn(pieces: &[Placed]) -> Vec<String> {
-        pieces.iter().map(|p| p.text.clone()).collect()
+        pieces.iter().map(|p| p.drawn_text.clone()).collect()
     }
 
     #[test]
@@ -232,12 +229,10 @@ mod tests {
         // Visual order: each glyph to the right of the one before.
         assert!(salam.glyphs.windows(2).all(|w| w[0].x <= w[1].x));
         // The bracket before سلام (reading) is drawn at its right, the
-        // closing one at its left, each mirrored.
-        let open = texts.iter().position(|t| t.trim() == "(").expect("opening");
-        let close = texts.iter().position(|t| t.trim() == ")").expect("closing");
+        // closing one at its left, each mirrored: drawn, they read "(سلام)".
+        let open = texts.iter().position(|t| t.trim() == ")").expect("opening");
+        let close = texts.iter().position(|t| t.trim() == "(").expect("closing");
         assert!(close < last && last < open, "{texts:?}");
-        assert_eq!(pieces[open].drawn_text.trim(), ")");
-        assert_eq!(pieces[close].drawn_text.trim(), "(");
     }
 
     /// HarfBuzz (`hb-shape`, Debian's libharfbuzz-bin) shapes the same text
