@@ -97,9 +97,24 @@ impl Harness {
             "tauri:options".into(),
             serde_json::json!({"application": app, "args": args}),
         );
-        WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps)
-            .await
-            .expect("a WebDriver session with the app")
+        // tauri-driver can listen before the WebKit driver it hands sessions
+        // to does: a session asked for in between failed at the HTTP level
+        // (seen once in CI), so it is asked for again until WAIT has passed.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps.clone()).await {
+                Ok(d) => return d,
+                Err(e)
+                    if matches!(
+                        e.as_inner(),
+                        thirtyfour::error::WebDriverErrorInner::HttpError(_)
+                    ) && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(250)).await
+                }
+                Err(e) => panic!("a WebDriver session with the app: {e:?}"),
+            }
+        }
     }
 }
 
